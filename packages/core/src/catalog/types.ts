@@ -1,0 +1,50 @@
+import type { BinanceErrorCategory, Executed } from '../errors/types.ts';
+
+/**
+ * Whether the same request may be sent again:
+ * `'yes'` after `retryAfterMs`; `'idempotent'` only for reads (GET/HEAD), because a write may have executed; `'no'`.
+ */
+export type Retryability = 'yes' | 'no' | 'idempotent';
+
+/** One Binance error code as the catalog knows it. */
+export interface CatalogEntry {
+  code: number;
+  /** Binance's NAME token, e.g. `'INVALID_TIMESTAMP'`. */
+  name: string;
+  /** `true` where Binance gives no NAME token (-2021, -2022) and the name is ours. */
+  unofficialName?: boolean;
+  /** The server's message texts, with `%s`-style placeholders where they vary. */
+  messages: readonly string[];
+  /** Concrete messages seen in Binance's docs. */
+  exampleMessages: readonly string[];
+  /** Regex sources for the messages that contain placeholders. */
+  patterns: readonly string[];
+  category: BinanceErrorCategory;
+  retryable: Retryability;
+  executed: Executed;
+  /** The HTTP status Binance documents for this code, where it does. */
+  http?: number;
+  /** What to do about it, in one line. */
+  hint: string;
+  /** The path segment of its documentation page under `errors/`. */
+  slug: string;
+}
+
+/** A matching-engine rejection message (used with -1010, -2010, -2011, -2038). */
+export interface ReasonEntry {
+  message: string;
+  codes: readonly number[];
+  /** Normalised reason, e.g. `'INSUFFICIENT_BALANCE'`. */
+  reason: string;
+  hint: string;
+  slug: string;
+}
+
+/** A "Filter failure: X" message (used with -1013). */
+export interface FilterEntry {
+  filter: string;
+  message: string;
+  codes: readonly number[];
+  hint: string;
+  slug: string;
+}

@@ -1,0 +1,384 @@
+import { lookupCode, lookupFilter, lookupMessage, lookupReason } from '../catalog/catalog.ts';
+import { EXECUTION, RETRYABILITY, resolveRetryable } from '../catalog/policy.ts';
+import type { CatalogEntry } from '../catalog/types.ts';
+import { BinanceError, type BinanceErrorOptions, DEFAULT_DOCS_BASE_URL } from '../errors/BinanceError.ts';
+import { errorClassFor } from '../errors/errorClassFor.ts';
+import { headerEntries, redactHeaders, redactRequest } from '../errors/redact.ts';
+import type {
+  BinanceErrorCategory,
+  BinanceErrorResponse,
+  Executed,
+  RateLimit,
+  RateLimitInterval,
+  RateLimitUsage,
+} from '../errors/types.ts';
+import { type ParsedBody, parseBody } from './parseBody.ts';
+import { parseRetryAfter } from './retryAfter.ts';
+import { readTransportError } from './transport.ts';
+
+/** Everything a request can end in. Every field is optional; `classify` never throws. */
+export interface ClassifyInput {
+  /** HTTP status, or the WebSocket API frame's `status`. */
+  status?: number | undefined;
+  headers?: Headers | Record<string, string | string[] | undefined> | undefined;
+  /** A string, bytes, or parsed JSON: a REST body `{code,msg}` or a WebSocket API frame. */
+  body?: unknown;
+  /** A transport error when there is no response — or a client error (AxiosError, HTTPError) carrying one. */
+  error?: unknown;
+  /** The request; redacted before it is stored on the error. */
+  request?: { method: string; url: string | URL } | undefined;
+  /** Which Binance API the response came from. Only `'spot'` today; codes mean other things on futures. */
+  product?: 'spot' | undefined;
+  /** Whether the request may have reached the exchange; `false` makes `executed` `'no'`. @default true */
+  sent?: boolean | undefined;
+  /** Local time in ms, for `Retry-After` dates and ban expiry. @default Date.now() */
+  now?: number | undefined;
+  /** Base URL of the documentation site that `docsUrl` points into. */
+  docsBaseUrl?: string | undefined;
+  /** Exact secret values to scrub from anything stored on the error. */
+  secrets?: readonly string[] | undefined;
+}
+
+/** What a response says, read off its status, headers and body. */
+interface Reading {
+  status: number | undefined;
+  code: number | undefined;
+  msg: string | undefined;
+  parsed: ParsedBody;
+  /** The body as the caller's code would see it (`response.data`). */
+  data: unknown;
+  cancelReplaceData: unknown;
+  wsRetryAfter: number | undefined;
+  wsServerTime: number | undefined;
+  rateLimits: RateLimitUsage[] | undefined;
+}
+
+/**
+ * Turns anything a Binance request can end in into a typed, redacted {@link BinanceError}: a REST error body, a
+ * WebSocket API frame, an HTML or empty body from a proxy, WAF or CDN, or a transport error. Matches by code
+ * first and by message second. Never throws, whatever the input.
+ *
+ * @example
+ * ```ts
+ * const err = classify({ status: 400, body: '{"code":-1013,"msg":"Filter failure: LOT_SIZE"}' });
+ * err.category; // 'filter'
+ * err.filter;   // 'LOT_SIZE'
+ * ```
+ */
+export function classify(input: ClassifyInput): BinanceError {
+  try {
+    return classifyUnsafe(input ?? {});
+  } catch (e) {
+    return new BinanceError({ message: 'Binance request failed, and its failure could not be read.', cause: e });
+  }
+}
+
+function classifyUnsafe(input: ClassifyInput): BinanceError {
+  if (input.error instanceof BinanceError) return input.error;
+  const fromError = responseOfClientError(input.error);
+  const status = input.status ?? fromError?.status;
+  const headers = input.headers ?? fromError?.headers;
+  const body = input.body !== undefined ? input.body : fromError?.body;
+  const secrets = input.secrets ?? [];
+  const request = redactRequest(input.request ?? requestOfClientError(input.error), secrets);
+  const now = input.now ?? Date.now();
+  const base = input.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL;
+  const where = request ? ` (${request.method} ${pathOf(request.url)})` : '';
+
+  if (status === undefined && body === undefined && input.error !== undefined) {
+    return transportError(input, request, where, base, secrets);
+  }
+
+  const r = read(status, body);
+  const header = (name: string) => headerValue(headers, name);
+  let entry = r.code === undefined ? undefined : lookupCode(r.code);
+  if (!entry && r.msg !== undefined && r.code === undefined) entry = lookupMessage(r.msg);
+
+  let category: BinanceErrorCategory = entry?.category ?? categoryOfStatus(r.status, r.parsed);
+  let retryability = entry?.retryable ?? RETRYABILITY[category];
+  let executed: Executed = entry?.executed ?? EXECUTION[category];
+  let docsPath = entry ? `errors/${entry.slug}` : `errors/categories/${category}`;
+  let hint = entry?.hint;
+  const options: Partial<BinanceErrorOptions> = {};
+
+  // Refine by what the message carries.
+  if (r.msg !== undefined) {
+    const filter = lookupFilter(r.msg);
+    const reason = filter ? undefined : lookupReason(r.msg);
+    if (filter) {
+      options.filter = filter.filter;
+      if (filter.entry) {
+        docsPath = `errors/filters/${filter.entry.slug}`;
+        hint = filter.entry.hint;
+      }
+    } else if (reason) {
+      options.reason = reason.reason;
+      docsPath = `errors/reasons/${reason.slug}`;
+      hint = reason.hint;
+      if (reason.reason === 'UNKNOWN_ORDER') category = 'not-found';
+      else if (category === 'filter') category = 'order-rejected';
+    }
+    const banned = /IP banned until (\d{10,16})/.exec(r.msg)?.[1];
+    if (banned !== undefined) options.bannedUntil = new Date(Number(banned));
+    const limit = readLimit(r.msg);
+    if (limit) options.rateLimit = limit;
+  }
+  if (category === 'rate-limit' && (r.status === 418 || options.bannedUntil)) category = 'ip-ban';
+  if (category === 'ip-ban' || category === 'rate-limit') {
+    retryability = 'yes';
+    executed = 'no';
+  }
+  if (category === 'partial') {
+    executed = r.code === -2021 || (r.code === undefined && r.status === 409) ? 'partial' : 'no';
+    if (r.cancelReplaceData !== undefined) options.data = r.cancelReplaceData;
+  }
+  if (input.sent === false) executed = 'no';
+
+  const retryAfterMs =
+    parseRetryAfter(header('retry-after'), now) ??
+    (r.wsRetryAfter !== undefined ? r.wsRetryAfter - (r.wsServerTime ?? now) : undefined) ??
+    (options.bannedUntil ? options.bannedUntil.getTime() - now : undefined);
+  if (retryAfterMs !== undefined) options.retryAfterMs = retryAfterMs;
+  if (r.rateLimits) options.rateLimits = r.rateLimits;
+
+  const ErrorClass = errorClassFor(category);
+  return new ErrorClass({
+    ...options,
+    message: messageFor(entry, r, category, where, options),
+    code: r.code,
+    msg: r.msg,
+    status: r.status,
+    retryable: resolveRetryable(retryability, request?.method),
+    executed,
+    hint: hint ?? ErrorClass.defaults.hint,
+    docsUrl: `${base}${docsPath}`,
+    request,
+    response: r.status === undefined ? undefined : responseView(r, headers, secrets),
+    cause: input.error,
+    secrets,
+  });
+}
+
+function transportError(
+  input: ClassifyInput,
+  request: BinanceErrorOptions['request'],
+  where: string,
+  base: string,
+  secrets: readonly string[],
+): BinanceError {
+  const failure = readTransportError(input.error);
+  const category: BinanceErrorCategory = failure?.category ?? 'unknown';
+  const sent = input.sent ?? failure?.maybeSent ?? true;
+  const ErrorClass = errorClassFor(category);
+  return new ErrorClass({
+    message: `Binance request${where} ${failure?.description ?? 'failed with an unrecognised error'}.`,
+    retryable:
+      category === 'aborted' || category === 'unknown'
+        ? false
+        : !sent || resolveRetryable('idempotent', request?.method),
+    executed: sent ? 'unknown' : 'no',
+    docsUrl: `${base}errors/categories/${category}`,
+    request,
+    cause: input.error,
+    secrets,
+  });
+}
+
+function read(status: number | undefined, body: unknown): Reading {
+  const parsed = parseBody(body);
+  const r: Reading = {
+    status: validStatus(status),
+    code: undefined,
+    msg: undefined,
+    parsed,
+    data: undefined,
+    cancelReplaceData: undefined,
+    wsRetryAfter: undefined,
+    wsServerTime: undefined,
+    rateLimits: undefined,
+  };
+  if (parsed.kind === 'truncated') {
+    r.code = parsed.code;
+    r.msg = parsed.msg;
+    return r;
+  }
+  if (parsed.kind === 'text') r.data = parsed.text;
+  if (parsed.kind !== 'json' || parsed.value === null || typeof parsed.value !== 'object') return r;
+  r.data = parsed.value;
+  let payload = parsed.value as Record<string, unknown>;
+  // A WebSocket API frame: { id, status, error: { code, msg, data }, rateLimits }.
+  const error = own(payload, 'error');
+  if (error !== null && typeof error === 'object' && !Array.isArray(error)) {
+    r.status ??= validStatus(own(payload, 'status'));
+    r.rateLimits = readRateLimits(own(payload, 'rateLimits'));
+    payload = error as Record<string, unknown>;
+    const data = own(payload, 'data');
+    if (data !== null && typeof data === 'object') {
+      r.wsRetryAfter = finite(own(data as Record<string, unknown>, 'retryAfter'));
+      r.wsServerTime = finite(own(data as Record<string, unknown>, 'serverTime'));
+    }
+  }
+  r.code = binanceCode(own(payload, 'code'));
+  const msg = own(payload, 'msg');
+  if (typeof msg === 'string') r.msg = msg.length > 2048 ? msg.slice(0, 2048) : msg;
+  else if (typeof msg === 'number' || typeof msg === 'boolean') r.msg = String(msg);
+  const data = own(payload, 'data');
+  if ((r.code === -2021 || r.code === -2022) && data !== null && typeof data === 'object') r.cancelReplaceData = data;
+  return r;
+}
+
+function categoryOfStatus(status: number | undefined, parsed: ParsedBody): BinanceErrorCategory {
+  if (status === undefined) return 'unknown';
+  if (status === 418) return 'ip-ban';
+  if (status === 429) return 'rate-limit';
+  if (status === 403) return 'waf';
+  if (status === 401) return 'auth';
+  if (status === 409) return 'partial';
+  if (status === 408) return 'timeout';
+  if (status >= 500) return 'unknown-outcome';
+  if (status >= 400) return 'request';
+  // A 2xx/3xx that still failed: nothing to go on.
+  return parsed.kind === 'html' ? 'waf' : 'unknown';
+}
+
+function messageFor(
+  entry: CatalogEntry | undefined,
+  r: Reading,
+  category: BinanceErrorCategory,
+  where: string,
+  options: Partial<BinanceErrorOptions>,
+): string {
+  const http = r.status === undefined ? '' : ` HTTP ${r.status}`;
+  let head: string;
+  if (r.code !== undefined) head = `Binance ${r.code}${entry ? ` ${entry.name}` : ''}`;
+  else head = `Binance${http || ' error'}`;
+  let text = r.msg;
+  if (text === undefined) {
+    if (r.parsed.kind === 'html')
+      text = `an HTML page${r.parsed.title ? ` "${r.parsed.title}"` : ''} (a proxy, WAF or CDN answered)`;
+    else if (r.parsed.kind === 'empty') text = 'an empty body';
+    else if (r.parsed.kind === 'text') text = `"${r.parsed.text.slice(0, 120)}"`;
+    else if (r.parsed.kind === 'truncated') text = 'a truncated body';
+    else text = `a ${category} error`;
+  }
+  const extra: string[] = [];
+  if (r.code !== undefined && http) extra.push(http.trim());
+  if (options.retryAfterMs !== undefined) extra.push(`retry after ${options.retryAfterMs} ms`);
+  return `${head}: ${text}${where}${extra.length ? ` [${extra.join(', ')}]` : ''}`;
+}
+
+function responseView(r: Reading, headers: unknown, secrets: readonly string[]): BinanceErrorResponse {
+  return { status: r.status ?? 0, headers: redactHeaders(headers, secrets), data: r.data };
+}
+
+const UNITS: Record<string, RateLimitInterval> = {
+  SECOND: 'SECOND',
+  MINUTE: 'MINUTE',
+  HOUR: 'HOUR',
+  DAY: 'DAY',
+};
+const LIMIT_IN_MSG = /current limit is (\d+) (request weight|orders) per (\d+) (SECOND|MINUTE|HOUR|DAY)/i;
+
+/** "current limit is 6000 request weight per 1 MINUTE" → `{ REQUEST_WEIGHT, MINUTE, 1, 6000 }`. */
+function readLimit(msg: string): RateLimit | undefined {
+  const m = LIMIT_IN_MSG.exec(msg);
+  if (!m?.[1] || !m[2] || !m[3] || !m[4]) return undefined;
+  const interval = UNITS[m[4].toUpperCase()];
+  if (!interval) return undefined;
+  return {
+    rateLimitType: m[2].toLowerCase() === 'orders' ? 'ORDERS' : 'REQUEST_WEIGHT',
+    interval,
+    intervalNum: Number(m[3]),
+    limit: Number(m[1]),
+  };
+}
+
+function readRateLimits(value: unknown): RateLimitUsage[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const out: RateLimitUsage[] = [];
+  for (const item of value.slice(0, 16)) {
+    if (item === null || typeof item !== 'object') continue;
+    const o = item as Record<string, unknown>;
+    const type = own(o, 'rateLimitType');
+    const interval = own(o, 'interval');
+    const intervalNum = finite(own(o, 'intervalNum'));
+    const limit = finite(own(o, 'limit'));
+    if (typeof type !== 'string' || typeof interval !== 'string' || intervalNum === undefined || limit === undefined) {
+      continue;
+    }
+    if (type !== 'REQUEST_WEIGHT' && type !== 'ORDERS' && type !== 'RAW_REQUESTS') continue;
+    const unit = UNITS[interval];
+    if (!unit) continue;
+    const usage: RateLimitUsage = { rateLimitType: type, interval: unit, intervalNum, limit };
+    const count = finite(own(o, 'count'));
+    if (count !== undefined) usage.count = count;
+    out.push(usage);
+  }
+  return out;
+}
+
+/** Reads the status, headers and body that axios, got and ky errors carry on `response`. */
+function responseOfClientError(error: unknown): { status?: number; headers?: unknown; body?: unknown } | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const response = own(error as Record<string, unknown>, 'response');
+  if (response === null || typeof response !== 'object') return undefined;
+  const res = response as Record<string, unknown>;
+  const status = validStatus(res.status ?? res.statusCode);
+  if (status === undefined) return undefined;
+  const body =
+    res.data ??
+    (error as { data?: unknown }).data ??
+    (typeof res.body === 'string' || res.body instanceof Uint8Array ? res.body : undefined);
+  return { status, headers: res.headers, body };
+}
+
+/** Reads `{ method, url }` from an AxiosError's `config`, a got error's `options` or a ky error's `request`. */
+function requestOfClientError(error: unknown): { method: string; url: string } | undefined {
+  if (error === null || typeof error !== 'object') return undefined;
+  const e = error as Record<string, unknown>;
+  for (const source of [e.config, e.options, e.request]) {
+    if (source === null || typeof source !== 'object') continue;
+    const s = source as { method?: unknown; url?: unknown; baseURL?: unknown };
+    const url = s.url instanceof URL ? s.url.href : typeof s.url === 'string' ? s.url : undefined;
+    if (url === undefined) continue;
+    const full = typeof s.baseURL === 'string' && !/^https?:/i.test(url) ? s.baseURL.replace(/\/$/, '') + url : url;
+    return { method: typeof s.method === 'string' ? s.method : 'GET', url: full };
+  }
+  return undefined;
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (headers === undefined || headers === null || typeof headers !== 'object') return undefined;
+  if (typeof (headers as Headers).get === 'function') {
+    const value = (headers as Headers).get(name);
+    if (value !== null && value !== undefined) return String(value);
+  }
+  for (const [key, value] of headerEntries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  const noQuery = q === -1 ? url : url.slice(0, q);
+  const m = /^[a-z]+:\/\/[^/]+(\/.*)?$/i.exec(noQuery);
+  return m ? (m[1] ?? '/') : noQuery;
+}
+
+function own(object: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+function finite(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+function validStatus(value: unknown): number | undefined {
+  const n = finite(value);
+  return n !== undefined && Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined;
+}
+
+function binanceCode(value: unknown): number | undefined {
+  const n = finite(value);
+  return n !== undefined && Number.isInteger(n) && n < 0 && n > -100000 ? n : undefined;
+}
