@@ -2,5 +2,5 @@ import { defineProject } from 'vitest/config';
 
 export default defineProject({
   resolve: { conditions: ['@binance-errors/source'] },
-  test: { name: 'conformance', include: ['**/*.test.ts'], passWithNoTests: true },
+  test: { name: 'conformance', include: ['**/*.test.ts'] },
 });

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli/cli.ts'],
+  entry: { index: 'src/index.ts', cli: 'src/cli/cli.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   platform: 'node',

@@ -117,12 +117,14 @@ export class BinanceError extends Error {
     this.request = options.request;
     if (options.response !== undefined) this.response = options.response;
     // Own, non-enumerable, sanitised: util.inspect and JSON both see only the safe copy.
-    Object.defineProperty(this, 'cause', {
-      value: options.cause === undefined ? undefined : sanitizeCause(options.cause, secrets),
-      enumerable: false,
-      writable: false,
-      configurable: true,
-    });
+    if (options.cause !== undefined) {
+      Object.defineProperty(this, 'cause', {
+        value: sanitizeCause(options.cause, secrets),
+        enumerable: false,
+        writable: false,
+        configurable: true,
+      });
+    }
   }
 
   /** `instanceof` that also recognises errors created by another copy of this package. */

@@ -30,6 +30,8 @@ const DROPPED_KEYS = new Set(['config', 'request', 'options', 'agent', 'socket',
 const SECRET_IN_TEXT =
   /\b(signature|apiKey|api_key|apiSecret|secretKey|privateKey|x-mbx-apikey)(["']?\s*[=:]\s*["']?)([^&\s"',}]+)/gi;
 const PEM_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
+// Cheap pre-check: most text has none of these words, and then the replacing passes can be skipped.
+const MAY_HOLD_SECRET = /signature|api_?key|api_?secret|secretkey|private_?key|x-mbx-apikey|PRIVATE KEY/i;
 
 /** Whether a parameter or header name holds a secret. */
 export function isSecretKey(key: string): boolean {
@@ -41,8 +43,11 @@ export function isSecretKey(key: string): boolean {
  * exact value in `secrets` (the plugin's own credentials), wherever they appear.
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(SECRET_IN_TEXT, (_m, key: string, sep: string) => `${key}${sep}${REDACTED}`);
-  if (out.includes('PRIVATE KEY-----')) out = out.replace(PEM_BLOCK, REDACTED);
+  let out = text;
+  if (MAY_HOLD_SECRET.test(text)) {
+    out = out.replace(SECRET_IN_TEXT, (_m, key: string, sep: string) => `${key}${sep}${REDACTED}`);
+    if (out.includes('PRIVATE KEY-----')) out = out.replace(PEM_BLOCK, REDACTED);
+  }
   for (const secret of secrets) {
     // Short strings would shred innocent text; real keys and secrets are far longer.
     if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED);
@@ -50,14 +55,15 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   return out;
 }
 
-/** Redacts the secret parameters of a URL (absolute or path-only) and returns it as text. */
+// A secret-named parameter in a query string, e.g. `&signature=abc`, with optional percent-encoding in the name.
+const SECRET_PARAM =
+  /([?&])(signature|api_?key|api_?secret|secret_?key|secret|private_?key|password|passphrase|x-mbx-apikey)=[^&#]*/gi;
+
+/** Redacts the secret parameters of a URL (absolute or path-only) and returns it as text; the rest stays byte for byte. */
 export function redactUrl(url: string | URL, secrets: readonly string[] = []): string {
   const text = typeof url === 'string' ? url : url.href;
-  const q = text.indexOf('?');
-  if (q === -1) return redactText(text, secrets);
-  const params = new URLSearchParams(text.slice(q + 1));
-  for (const key of [...params.keys()]) if (isSecretKey(key)) params.set(key, REDACTED);
-  return redactText(`${text.slice(0, q)}?${params.toString()}`, secrets);
+  const redacted = text.includes('=') ? text.replace(SECRET_PARAM, `$1$2=${REDACTED}`) : text;
+  return secrets.length > 0 || text.includes('PRIVATE KEY') ? redactText(redacted, secrets) : redacted;
 }
 
 /** Builds the `{ method, url }` kept on an error. */
