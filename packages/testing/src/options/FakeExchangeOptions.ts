@@ -1,0 +1,58 @@
+import type { FakeAccount } from '../auth/FakeAccount.ts';
+import type { BanPolicy } from '../limits/BanPolicy.ts';
+import type { FakeRateLimit } from '../limits/RateLimit.ts';
+import type { RequestLogEntry } from '../log/RequestLogEntry.ts';
+import type { FakeSymbol } from '../market/FakeSymbol.ts';
+import type { EndpointSpec } from '../weights/EndpointSpec.ts';
+
+/** Options of {@link createFakeExchange}. All optional. */
+export interface FakeExchangeOptions {
+  /** TCP port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** Address to bind. @default '127.0.0.1' */
+  host?: string;
+  /**
+   * The exchange's clock in epoch ms, before skew. Inject a fixed or stepped clock for deterministic timestamp and
+   * window tests. @default Date.now
+   */
+  now?: () => number;
+  /** Initial server clock skew in ms (server time = `now()` + skew); change it later with `setSkew`. @default 0 */
+  skewMs?: number;
+  /** Accounts, each reached through its API key. @default [] */
+  accounts?: readonly FakeAccount[];
+  /**
+   * Limits in `exchangeInfo`'s shape, each optionally with a shortened `intervalMs` for tests.
+   * @default DEFAULT_RATE_LIMITS: 6000 REQUEST_WEIGHT / 1 MINUTE, 50 ORDERS / 10 SECOND, 160000 ORDERS / 1 DAY,
+   * 300000 RAW_REQUESTS / 5 MINUTE
+   */
+  rateLimits?: readonly FakeRateLimit[];
+  /**
+   * Divides every window without its own `intervalMs`: with 30, a 1 MINUTE window lasts 2 s. Headers and messages
+   * still name the nominal interval. @default 1
+   */
+  timeScale?: number;
+  /** When and for how long a client that ignores 429s is banned; `false` never bans. @default DEFAULT_BAN_POLICY */
+  ban?: BanPolicy | false;
+  /**
+   * A request header whose value replaces the socket address as the client's IP for weight limits and bans,
+   * so one test can play several clients, e.g. `'x-fake-client-ip'`. @default undefined (socket address)
+   */
+  clientIpHeader?: string;
+  /** Seed of the PRNG behind fault `probability` and generated client order ids. @default 1 */
+  seed?: number;
+  /** Tradable symbols. @default DEFAULT_SYMBOLS (BTCUSDT, ETHUSDT, ETHBTC, LTCBTC) */
+  symbols?: readonly FakeSymbol[];
+  /** Starting last prices per symbol, overriding `symbols[].price`, e.g. `{ BTCUSDT: '65000' }`. */
+  prices?: Readonly<Record<string, string>>;
+  /**
+   * Drop an order from the unfilled order count (ORDERS limits) when it fills, as the exchange does.
+   * The order's own response still shows the count with it. @default true
+   */
+  decrementOrderCountOnFill?: boolean;
+  /** Request log size; the oldest tenth is dropped when full, 0 disables logging. @default 100000 */
+  maxLogEntries?: number;
+  /** Called with each request's log entry once its answer is decided (also when logging is off). */
+  onRequest?: (entry: RequestLogEntry) => void;
+  /** Endpoint weight table (endpoints.json's shape). @default the table shipped in @binance-errors/core/data */
+  endpoints?: readonly EndpointSpec[];
+}

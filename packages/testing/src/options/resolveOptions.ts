@@ -1,0 +1,98 @@
+import type { FakeAccount } from '../auth/FakeAccount.ts';
+import { type BanPolicy, DEFAULT_BAN_POLICY } from '../limits/BanPolicy.ts';
+import { DEFAULT_RATE_LIMITS } from '../limits/RateLimit.ts';
+import { type ResolvedLimit, resolveLimit } from '../limits/ResolvedLimit.ts';
+import type { RequestLogEntry } from '../log/RequestLogEntry.ts';
+import { DEFAULT_SYMBOLS, type FakeSymbol } from '../market/FakeSymbol.ts';
+import { defaultWeightTable } from '../weights/defaultWeightTable.ts';
+import { WeightTable } from '../weights/WeightTable.ts';
+import type { FakeExchangeOptions } from './FakeExchangeOptions.ts';
+
+/** {@link FakeExchangeOptions} validated, with defaults filled in. */
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  now: () => number;
+  skewMs: number;
+  accounts: readonly FakeAccount[];
+  limits: readonly ResolvedLimit[];
+  ban: Required<BanPolicy> | false;
+  clientIpHeader: string | undefined;
+  seed: number;
+  symbols: readonly FakeSymbol[];
+  decrementOrderCountOnFill: boolean;
+  maxLogEntries: number;
+  onRequest: ((entry: RequestLogEntry) => void) | undefined;
+  table: WeightTable;
+}
+
+function check(ok: boolean, error: () => Error): void {
+  if (!ok) throw error();
+}
+
+function resolveBan(ban: BanPolicy | false | undefined): Required<BanPolicy> | false {
+  if (ban === false) return false;
+  const after429s = ban?.after429s ?? DEFAULT_BAN_POLICY.after429s;
+  const durationsMs = ban?.durationsMs ?? DEFAULT_BAN_POLICY.durationsMs;
+  check(
+    Number.isInteger(after429s) && after429s >= 0,
+    () => new RangeError(`ban.after429s must be an integer >= 0, got ${after429s}`),
+  );
+  check(
+    durationsMs.length > 0 && durationsMs.every((d) => Number.isFinite(d) && d > 0),
+    () => new RangeError(`ban.durationsMs must be a non-empty list of ms > 0, got [${durationsMs.join(', ')}]`),
+  );
+  return { after429s, durationsMs: [...durationsMs] };
+}
+
+/** Validates options (TypeError/RangeError naming the option and the bad value) and fills in defaults. */
+export function resolveOptions(options: FakeExchangeOptions = {}): ResolvedOptions {
+  const port = options.port ?? 0;
+  check(
+    Number.isInteger(port) && port >= 0 && port <= 65535,
+    () => new RangeError(`port must be 0-65535, got ${port}`),
+  );
+  const now = options.now ?? Date.now;
+  check(typeof now === 'function', () => new TypeError(`now must be a function returning epoch ms, got ${typeof now}`));
+  const skewMs = options.skewMs ?? 0;
+  check(Number.isFinite(skewMs), () => new RangeError(`skewMs must be a finite number of ms, got ${skewMs}`));
+  const timeScale = options.timeScale ?? 1;
+  check(Number.isFinite(timeScale) && timeScale > 0, () => new RangeError(`timeScale must be > 0, got ${timeScale}`));
+  const limits = (options.rateLimits ?? DEFAULT_RATE_LIMITS).map((l, i) => resolveLimit(l, i, timeScale));
+  const seed = options.seed ?? 1;
+  check(Number.isInteger(seed), () => new RangeError(`seed must be an integer, got ${seed}`));
+  const maxLogEntries = options.maxLogEntries ?? 100_000;
+  check(
+    Number.isInteger(maxLogEntries) && maxLogEntries >= 0,
+    () => new RangeError(`maxLogEntries must be an integer >= 0, got ${maxLogEntries}`),
+  );
+  let symbols = options.symbols ?? DEFAULT_SYMBOLS;
+  if (options.prices) {
+    const known = new Set(symbols.map((s) => s.symbol));
+    for (const name of Object.keys(options.prices)) {
+      check(known.has(name), () => new RangeError(`prices.${name}: unknown symbol`));
+    }
+    symbols = symbols.map((s) => ({ ...s, price: options.prices?.[s.symbol] ?? s.price }));
+  }
+  const header = options.clientIpHeader;
+  check(
+    header === undefined || (typeof header === 'string' && header !== ''),
+    () => new TypeError(`clientIpHeader must be a header name, got ${String(header)}`),
+  );
+  return {
+    port,
+    host: options.host ?? '127.0.0.1',
+    now,
+    skewMs,
+    accounts: options.accounts ?? [],
+    limits,
+    ban: resolveBan(options.ban),
+    clientIpHeader: header?.toLowerCase(),
+    seed,
+    symbols,
+    decrementOrderCountOnFill: options.decrementOrderCountOnFill ?? true,
+    maxLogEntries,
+    onRequest: options.onRequest,
+    table: options.endpoints ? new WeightTable(options.endpoints) : defaultWeightTable(),
+  };
+}
