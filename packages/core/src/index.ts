@@ -44,3 +44,50 @@ export type {
   RateLimitUsage,
   RedactedRequest,
 } from './errors/types.ts';
+export { MemoryRateStore } from './throttle/MemoryRateStore.ts';
+export type {
+  RateStore,
+  RateStoreState,
+  ReserveFailure,
+  ReserveResult,
+  SettledCharge,
+  WindowCharge,
+  WindowState,
+} from './throttle/RateStore.ts';
+export {
+  type AcquireRequest,
+  DEFAULT_RATE_LIMITS,
+  type Permit,
+  type SettleOutcome,
+  type ThrottleBanEvent,
+  type ThrottleLimit,
+  type ThrottleLimitUsage,
+  type ThrottleRateLimitEvent,
+  type ThrottleSnapshot,
+  type ThrottleTimers,
+  type ThrottleWaitEvent,
+  WeightLimiter,
+  type WeightLimiterOptions,
+} from './throttle/WeightLimiter.ts';
+export { headerName, INTERVAL_MS, intervalMs, limitKey, windowStart } from './throttle/windows.ts';
+export { createEndpointTable, type EndpointOverrides, endpointKey, endpointTable } from './weights/endpointTable.ts';
+export { normalizePath } from './weights/normalizePath.ts';
+export type {
+  CasesRule,
+  EndpointSpec,
+  EndpointTable,
+  ParamRule,
+  ParamWeight,
+  PerItemRule,
+  RangesRule,
+  SymbolsRule,
+  WeightRange,
+  WeightRule,
+} from './weights/types.ts';
+export {
+  DEFAULT_UNKNOWN_WEIGHT,
+  type EndpointWeight,
+  type RequestParams,
+  type WeightOfOptions,
+  weightOf,
+} from './weights/weightOf.ts';

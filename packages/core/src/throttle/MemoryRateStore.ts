@@ -1,0 +1,157 @@
+import type {
+  RateStore,
+  RateStoreState,
+  ReserveResult,
+  SettledCharge,
+  WindowCharge,
+  WindowState,
+} from './RateStore.ts';
+
+/** Counters of one window. */
+class Counter {
+  inFlight = 0;
+  settled = 0;
+  confirmed = 0;
+  foreign = 0;
+  observed = -1;
+  readonly start: number;
+  readonly end: number;
+
+  constructor(start: number, end: number) {
+    this.start = start;
+    this.end = end;
+  }
+
+  get used(): number {
+    return this.inFlight + this.settled + this.foreign;
+  }
+}
+
+// Windows are kept this long after they end: a late settle or a server clock that steps back a little must not
+// find a fresh, empty window where the old one was.
+const KEEP_AFTER_END_MS = 60_000;
+
+/**
+ * The default {@link RateStore}: counters in this process's memory. Right for one process per IP; several
+ * processes behind one IP need a shared store (`@binance-errors/redis`).
+ *
+ * Its promises resolve at once; all work happens synchronously inside each call, so every call is atomic.
+ */
+export class MemoryRateStore implements RateStore {
+  // limitKey → live windows of that limit, oldest first; rarely more than three.
+  private readonly windows = new Map<string, Counter[]>();
+  private pausedUntil = 0;
+  private bannedUntil = 0;
+
+  reserve(at: number, charges: readonly WindowCharge[]): Promise<ReserveResult> {
+    return Promise.resolve(this.reserveSync(at, charges));
+  }
+
+  settle(charges: readonly SettledCharge[]): Promise<void> {
+    for (const charge of charges) {
+      const counter = this.find(charge.limitKey, charge.start);
+      if (counter === undefined) continue;
+      counter.inFlight = Math.max(0, counter.inFlight - charge.amount);
+      counter.settled += charge.counted;
+      if (charge.certain) counter.confirmed += charge.counted;
+      const serverCount = charge.serverCount;
+      if (serverCount === undefined || serverCount < counter.observed) continue;
+      // Within a window the server's count only grows, so the highest count is the newest report; what it holds
+      // beyond what certainly reached the server before this request is someone else's (or not yet settled).
+      const foreign = Math.max(0, serverCount - charge.counted - charge.confirmedAtReserve);
+      counter.foreign = serverCount === counter.observed ? Math.max(counter.foreign, foreign) : foreign;
+      counter.observed = serverCount;
+    }
+    return Promise.resolve();
+  }
+
+  release(charges: readonly WindowCharge[]): Promise<void> {
+    for (const charge of charges) {
+      const counter = this.find(charge.limitKey, charge.start);
+      if (counter !== undefined) counter.inFlight = Math.max(0, counter.inFlight - charge.amount);
+    }
+    return Promise.resolve();
+  }
+
+  setPause(until: number): Promise<void> {
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+    return Promise.resolve();
+  }
+
+  setBan(until: number): Promise<void> {
+    this.bannedUntil = Math.max(this.bannedUntil, until);
+    return Promise.resolve();
+  }
+
+  getState(at: number): Promise<RateStoreState> {
+    return Promise.resolve(this.peekState(at));
+  }
+
+  peekState(at: number): RateStoreState {
+    const windows: WindowState[] = [];
+    for (const [limitKey, list] of this.windows) {
+      for (const c of list) {
+        if (c.end <= at) continue;
+        windows.push({
+          limitKey,
+          start: c.start,
+          end: c.end,
+          used: c.used,
+          inFlight: c.inFlight,
+          settled: c.settled,
+          foreign: c.foreign,
+        });
+      }
+    }
+    return { pausedUntil: this.pausedUntil, bannedUntil: this.bannedUntil, windows };
+  }
+
+  private reserveSync(at: number, charges: readonly WindowCharge[]): ReserveResult {
+    if (at < this.bannedUntil) return { ok: false, reason: 'ban', until: this.bannedUntil };
+    if (at < this.pausedUntil) return { ok: false, reason: 'pause', until: this.pausedUntil };
+    let failed = -1;
+    let used = 0;
+    for (let i = 0; i < charges.length; i++) {
+      const charge = charges[i]!;
+      const counter = this.counter(charge, at);
+      // When several windows are full, the one that ends last decides how long the request waits.
+      if (counter.used + charge.amount > charge.capacity && (failed === -1 || charge.end > charges[failed]!.end)) {
+        failed = i;
+        used = counter.used;
+      }
+    }
+    if (failed !== -1) return { ok: false, reason: 'limit', until: charges[failed]!.end, index: failed, used };
+    const confirmed = new Array<number>(charges.length);
+    for (let i = 0; i < charges.length; i++) {
+      const charge = charges[i]!;
+      const counter = this.find(charge.limitKey, charge.start)!;
+      counter.inFlight += charge.amount;
+      confirmed[i] = counter.confirmed;
+    }
+    return { ok: true, confirmed };
+  }
+
+  private find(limitKey: string, start: number): Counter | undefined {
+    const list = this.windows.get(limitKey);
+    if (list === undefined) return undefined;
+    for (const c of list) if (c.start === start) return c;
+    return undefined;
+  }
+
+  private counter(charge: WindowCharge, at: number): Counter {
+    let list = this.windows.get(charge.limitKey);
+    if (list === undefined) {
+      list = [];
+      this.windows.set(charge.limitKey, list);
+    }
+    for (const c of list) if (c.start === charge.start) return c;
+    const created = new Counter(charge.start, charge.end);
+    // Creating a window is the moment to forget those long past; it happens once per window, not per request.
+    let keep = 0;
+    for (const c of list) if (c.end + KEEP_AFTER_END_MS > at) list[keep++] = c;
+    list.length = keep;
+    list.push(created);
+    list.sort((a, b) => a.start - b.start);
+    return created;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * One window a request is charged to: the window of one limit, with the amount the request adds (weight, orders
+ * or 1 raw request) and the window's capacity. A request near a window boundary is charged to every window it may
+ * be counted in.
+ */
+export interface WindowCharge {
+  /** Identity of the limit, shared by every process using the store, e.g. `REQUEST_WEIGHT:1MINUTE`. */
+  readonly limitKey: string;
+  /** Window start, server-clock ms. */
+  readonly start: number;
+  /** Window end (exclusive), server-clock ms. The store may forget the window once it has passed. */
+  readonly end: number;
+  /** What the request adds: weight, orders, or 1. */
+  readonly amount: number;
+  /** How much the window may hold in total (the limit × safety). */
+  readonly capacity: number;
+}
+
+/** A charge after its response: what the server counted, and what it reported. */
+export interface SettledCharge extends WindowCharge {
+  /**
+   * What the server counted for the request in this window: `amount`; less when a successful order call was free;
+   * 0 when the request certainly landed in another window.
+   */
+  readonly counted: number;
+  /** Whether the request certainly landed in this window (it could not have reached the server in another). */
+  readonly certain: boolean;
+  /** The usage header's value for this window (`X-MBX-USED-WEIGHT-1M`, …), or `undefined` when none applies. */
+  readonly serverCount: number | undefined;
+  /** The window's `confirmed` total when this request was reserved (from {@link ReserveResult}). */
+  readonly confirmedAtReserve: number;
+}
+
+/** Why a reservation was refused, and the server time (ms) until which it will be. */
+export type ReserveFailure =
+  | { ok: false; reason: 'limit'; until: number; index: number; used: number }
+  | { ok: false; reason: 'pause'; until: number }
+  | { ok: false; reason: 'ban'; until: number };
+
+/**
+ * The answer to {@link RateStore.reserve}. On success, `confirmed[i]` is the `confirmed` total of `charges[i]`'s
+ * window at that moment; the limiter hands it back on settle.
+ */
+export type ReserveResult = { ok: true; confirmed: readonly number[] } | ReserveFailure;
+
+/** Usage of one window as the store knows it. */
+export interface WindowState {
+  limitKey: string;
+  start: number;
+  end: number;
+  /** Everything counted against the window: `inFlight + settled + foreign`. */
+  used: number;
+  /** Reserved by requests still in flight. */
+  inFlight: number;
+  /** Counted for settled requests. */
+  settled: number;
+  /** Estimated usage by others on the same IP (or account), learnt from the server's headers. */
+  foreign: number;
+}
+
+/** Everything a store holds. */
+export interface RateStoreState {
+  /** Server ms until which nothing may be sent after a 429, or 0. */
+  pausedUntil: number;
+  /** Server ms until which the IP is banned (418), or 0. */
+  bannedUntil: number;
+  windows: WindowState[];
+}
+
+/**
+ * Where a {@link WeightLimiter} keeps its counters. Asynchronous so that a shared store (Redis) can back many
+ * processes behind one IP without changing the limiter.
+ *
+ * Per window the store keeps `inFlight`, `settled`, `confirmed` (the part of `settled` that certainly landed in
+ * the window), `foreign` and `observed` (the highest server count seen); `used = inFlight + settled + foreign`.
+ *
+ * Every method is a single atomic step, so a Redis implementation is one Lua script per method:
+ * - `reserve`: check ban, pause, then `used + amount <= capacity` for every charge; only if all pass, add
+ *   `amount` to each `inFlight` (all or nothing) and return each window's `confirmed`.
+ * - `settle`: per charge, `inFlight -= amount`, `settled += counted`, and `confirmed += counted` when `certain`.
+ *   When `serverCount` is set and is at least `observed`, the server's count is the newest (counts only grow
+ *   within a window): `foreign = max(0, serverCount − counted − confirmedAtReserve)` — the server's count minus
+ *   what certainly reached it before — and `observed = serverCount`. A lower (older) count changes nothing.
+ * - Windows may be dropped once `end` has passed: a settle for a missing window is ignored.
+ */
+export interface RateStore {
+  /**
+   * Reserves every charge, or none.
+   * @param at the earliest server time (ms) at which the request may be counted; pause and ban are judged by it.
+   */
+  reserve(at: number, charges: readonly WindowCharge[]): Promise<ReserveResult>;
+  /** Records the outcome of reserved charges (see the interface description). */
+  settle(charges: readonly SettledCharge[]): Promise<void>;
+  /** Returns reserved charges of a request that was never sent. */
+  release(charges: readonly WindowCharge[]): Promise<void>;
+  /** Nothing may be sent before `until` (server ms). Only ever extends the pause. */
+  setPause(until: number): Promise<void>;
+  /** The IP is banned until `until` (server ms). Only ever extends the ban. */
+  setBan(until: number): Promise<void>;
+  /** Every window that has not ended before `at` (server ms), with pause and ban. */
+  getState(at: number): Promise<RateStoreState>;
+  /** The same as `getState`, synchronously, for stores that can (the in-memory one). */
+  peekState?(at: number): RateStoreState;
+}
