@@ -1,8 +1,17 @@
+export type { Breaker, BreakerState } from './breaker/Breaker.ts';
+export { OpossumBreaker, type OpossumBreakerOptions } from './breaker/OpossumBreaker.ts';
 export { catalog, filters, lookupCode, lookupFilter, lookupMessage, lookupReason, reasons } from './catalog/catalog.ts';
 export { isIdempotentMethod } from './catalog/policy.ts';
 export type { CatalogEntry, FilterEntry, ReasonEntry, Retryability } from './catalog/types.ts';
 export { type ClassifyInput, classify } from './classify/classify.ts';
 export { parseRetryAfter } from './classify/retryAfter.ts';
+export {
+  type ClockSample,
+  type ClockSnapshot,
+  type ClockTimers,
+  ServerClock,
+  type ServerClockOptions,
+} from './clock/ServerClock.ts';
 export {
   BinanceError,
   type BinanceErrorJSON,
@@ -44,6 +53,22 @@ export type {
   RateLimitUsage,
   RedactedRequest,
 } from './errors/types.ts';
+export {
+  type Attempt,
+  BinanceGuard,
+  type BinanceGuardOptions,
+  type CallOptions,
+  type GuardRequest,
+  type GuardSnapshot,
+  type GuardTransport,
+  type ResponseView,
+  type RetryEvent,
+  type UnknownEndpointEvent,
+} from './guard/BinanceGuard.ts';
+export { type CredentialOptions, Credentials } from './guard/Credentials.ts';
+export { createSigner, type SignatureAlgorithm, type Signer } from './sign/createSigner.ts';
+export { encodeComponent, encodeParams, type ParamsInput } from './sign/encodeParams.ts';
+export { type SignedRequest, type SignRequestInput, signRequest, stripSignature } from './sign/signRequest.ts';
 export { MemoryRateStore } from './throttle/MemoryRateStore.ts';
 export type {
   RateStore,

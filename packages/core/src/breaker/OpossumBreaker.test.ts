@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { classify } from '../classify/classify.ts';
+import { BinanceCircuitOpenError } from '../errors/classes.ts';
+import { OpossumBreaker } from './OpossumBreaker.ts';
+
+const busy = () =>
+  classify({
+    status: 503,
+    body: {
+      code: -1008,
+      msg: 'Server is currently overloaded with other requests. Please try again in a few minutes.',
+    },
+  });
+const business = [
+  () => classify({ status: 400, body: { code: -1013, msg: 'Filter failure: LOT_SIZE' } }),
+  () => classify({ status: 400, body: { code: -2010, msg: 'Account has insufficient balance for requested action.' } }),
+  () => classify({ status: 409, body: { code: -2021, msg: 'Order cancel-replace partially failed.' } }),
+  () =>
+    classify({ status: 400, body: { code: -1021, msg: 'Timestamp for this request is outside of the recvWindow.' } }),
+];
+
+let breaker: OpossumBreaker;
+beforeEach(() => {
+  vi.useFakeTimers();
+  breaker = new OpossumBreaker({ resetTimeoutMs: 1000, volumeThreshold: 4 });
+});
+afterEach(() => {
+  breaker.shutdown();
+  vi.useRealTimers();
+});
+
+const fail = (make: () => Error) => breaker.run(() => Promise.reject(make())).catch((e: unknown) => e);
+
+describe('OpossumBreaker', () => {
+  it('opens on a -1008 storm and then fails fast without calling the action', async () => {
+    const states: string[] = [];
+    breaker.onStateChange((state) => states.push(state));
+    for (let i = 0; i < 4; i++) await fail(busy);
+    expect(breaker.state).toBe('open');
+    const action = vi.fn(async () => 'sent');
+    const err = await breaker.run(action).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BinanceCircuitOpenError);
+    expect((err as BinanceCircuitOpenError).retryAfterMs).toBe(1000);
+    expect(action).not.toHaveBeenCalled();
+    expect(states).toEqual(['open']);
+  });
+
+  it('never opens on business errors, 409 partial successes or -1021', async () => {
+    for (let i = 0; i < 20; i++) for (const make of business) await fail(make);
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('lets exactly one probe through when half-open; success closes it', async () => {
+    for (let i = 0; i < 4; i++) await fail(busy);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(breaker.state).toBe('half-open');
+    let release: (v: string) => void = () => {};
+    const probe = breaker.run(() => new Promise<string>((r) => (release = r)));
+    const second = vi.fn(async () => 'x');
+    expect(await breaker.run(second).catch((e: unknown) => e)).toBeInstanceOf(BinanceCircuitOpenError);
+    expect(second).not.toHaveBeenCalled();
+    release('ok');
+    expect(await probe).toBe('ok');
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('re-opens when the probe hits another overload', async () => {
+    for (let i = 0; i < 4; i++) await fail(busy);
+    await vi.advanceTimersByTimeAsync(1000);
+    await fail(busy);
+    expect(breaker.state).toBe('open');
+  });
+
+  it('lets cancels through while open, without counting them', async () => {
+    for (let i = 0; i < 4; i++) await fail(busy);
+    expect(await breaker.run(async () => 'cancelled', { bypass: true })).toBe('cancelled');
+    expect(breaker.state).toBe('open');
+  });
+
+  it('stops notifying after unsubscribe, and rejects bad options', async () => {
+    const seen: string[] = [];
+    const off = breaker.onStateChange((s) => seen.push(s));
+    off();
+    for (let i = 0; i < 4; i++) await fail(busy);
+    expect(seen).toEqual([]);
+    expect(() => new OpossumBreaker({ resetTimeoutMs: -1 })).toThrow(/breaker.resetTimeoutMs/);
+  });
+});

@@ -1,0 +1,130 @@
+import CircuitBreaker from 'opossum';
+import { BinanceCircuitOpenError } from '../errors/classes.ts';
+import { isBinanceError } from '../errors/isBinanceError.ts';
+import { Listeners } from '../guard/events.ts';
+import type { Breaker, BreakerState } from './Breaker.ts';
+
+/** Options of {@link OpossumBreaker}. */
+export interface OpossumBreakerOptions {
+  /** How long the breaker stays open before one probe may pass, in ms. @default 30_000 */
+  resetTimeoutMs?: number | undefined;
+  /** Percentage of overload failures, within the rolling window, above which it opens. @default 50 */
+  errorThresholdPercentage?: number | undefined;
+  /** Attempts within the rolling window before it may open. @default 5 */
+  volumeThreshold?: number | undefined;
+  /** Length of the rolling window the percentage is computed over, in ms. @default 10_000 */
+  rollingCountTimeoutMs?: number | undefined;
+  /**
+   * Which errors mean "the exchange is overloaded". Only these count as failures; every other outcome —
+   * a success, a 4xx business error, a 409 partial success, a -1021 — is an answer, which proves the exchange
+   * is processing requests. @default -1008 (`BinanceServerBusyError`)
+   */
+  tripsOn?: ((error: unknown) => boolean) | undefined;
+  /** Local clock for `retryAfterMs`, ms. @default Date.now */
+  now?: (() => number) | undefined;
+}
+
+const OPEN_CODE = 'EOPENBREAKER';
+
+/**
+ * The default {@link Breaker}: an opossum 10 circuit breaker used as a thunk runner, so every client's attempts go
+ * through one instance. opossum's own traps are configured away: no timeout (the HTTP client owns timeouts), no
+ * fallback (callers must see failures), no capacity limit (its rejections would count as failures).
+ *
+ * Because opossum counts filtered errors as successes, a business error during the half-open probe closes the
+ * breaker — deliberately: any answer other than an overload shows the exchange is processing requests again.
+ */
+export class OpossumBreaker implements Breaker {
+  readonly #breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
+  readonly #resetTimeoutMs: number;
+  readonly #now: () => number;
+  readonly #changes = new Listeners<{ state: BreakerState; previous: BreakerState }>();
+  #state: BreakerState = 'closed';
+  #openedAt = 0;
+
+  constructor(options: OpossumBreakerOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`breaker options must be an object or false, got ${String(options)}`);
+    }
+    this.#resetTimeoutMs = positive(options.resetTimeoutMs, 'breaker.resetTimeoutMs', 30_000);
+    const threshold = positive(options.errorThresholdPercentage, 'breaker.errorThresholdPercentage', 50);
+    if (threshold > 100) throw new RangeError(`breaker.errorThresholdPercentage must be at most 100, got ${threshold}`);
+    const volume = options.volumeThreshold ?? 5;
+    if (!Number.isInteger(volume) || volume < 0) {
+      throw new RangeError(`breaker.volumeThreshold must be a non-negative integer, got ${String(volume)}`);
+    }
+    const rolling = positive(options.rollingCountTimeoutMs, 'breaker.rollingCountTimeoutMs', 10_000);
+    if (options.tripsOn !== undefined && typeof options.tripsOn !== 'function') {
+      throw new TypeError(`breaker.tripsOn must be a function, got ${typeof options.tripsOn}`);
+    }
+    const tripsOn = options.tripsOn ?? ((error: unknown) => isBinanceError(error, 'server-busy'));
+    this.#now = options.now ?? (() => Date.now());
+    this.#breaker = new CircuitBreaker((thunk: () => Promise<unknown>) => thunk(), {
+      timeout: false,
+      resetTimeout: this.#resetTimeoutMs,
+      errorThresholdPercentage: threshold,
+      volumeThreshold: volume,
+      rollingCountTimeout: rolling,
+      rollingCountBuckets: 10,
+      errorFilter: (error: unknown) => !tripsOn(error),
+    });
+    this.#breaker.on('open', () => this.#transition('open'));
+    this.#breaker.on('halfOpen', () => this.#transition('half-open'));
+    this.#breaker.on('close', () => this.#transition('closed'));
+  }
+
+  get state(): BreakerState {
+    return this.#state;
+  }
+
+  async run<T>(fn: () => Promise<T>, options?: { bypass?: boolean | undefined }): Promise<T> {
+    if (options?.bypass) return fn();
+    try {
+      return (await this.#breaker.fire(fn)) as T;
+    } catch (error) {
+      if ((error as { code?: unknown })?.code === OPEN_CODE) {
+        const retryAfterMs = this.retryAfterMs();
+        throw new BinanceCircuitOpenError({
+          message: `Binance circuit breaker is ${this.#state} after -1008 overloads; the request was not sent [retry after ${retryAfterMs} ms]`,
+          retryAfterMs,
+        });
+      }
+      throw error;
+    }
+  }
+
+  retryAfterMs(): number {
+    if (this.#state !== 'open') return 0;
+    return Math.max(0, this.#openedAt + this.#resetTimeoutMs - this.#now());
+  }
+
+  onStateChange(listener: (state: BreakerState, previous: BreakerState) => void): () => void {
+    return this.#changes.on(({ state, previous }) => listener(state, previous));
+  }
+
+  /** Counts of the rolling window, for snapshots and tests. */
+  stats(): { fires: number; failures: number; successes: number; rejects: number } {
+    const { fires, failures, successes, rejects } = this.#breaker.stats;
+    return { fires, failures, successes, rejects };
+  }
+
+  shutdown(): void {
+    this.#breaker.shutdown();
+  }
+
+  #transition(state: BreakerState): void {
+    const previous = this.#state;
+    if (state === previous) return;
+    if (state === 'open') this.#openedAt = this.#now();
+    this.#state = state;
+    this.#changes.emit({ state, previous });
+  }
+}
+
+function positive(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${name} must be a positive number, got ${String(value)}`);
+  }
+  return value;
+}

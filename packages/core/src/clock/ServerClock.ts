@@ -1,0 +1,195 @@
+import { Listeners } from '../guard/events.ts';
+
+/** Timer functions the clock uses for periodic resync; inject fakes in tests. */
+export interface ClockTimers {
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+/** Options of {@link ServerClock}. */
+export interface ServerClockOptions {
+  /** Fetches the server's time (`GET /api/v3/time` → `serverTime`), in ms since the epoch. */
+  fetchServerTime: (signal?: AbortSignal) => Promise<number>;
+  /** Round trips per sync; the one with the lowest RTT is used. @default 3 */
+  samples?: number | undefined;
+  /** How often to resync in the background, in ms; `0` turns it off. @default 600_000 */
+  resyncIntervalMs?: number | undefined;
+  /** Local wall clock, ms since the epoch; used only before the first sync. @default Date.now */
+  wallNow?: (() => number) | undefined;
+  /** Monotonic clock in ms (any origin). Server time is extrapolated from it, so wall-clock jumps do not matter. @default performance.now */
+  monoNow?: (() => number) | undefined;
+  timers?: ClockTimers | undefined;
+}
+
+/** One `/time` round trip. */
+export interface ClockSample {
+  /** Round-trip time, ms. */
+  rttMs: number;
+  /** Server time minus local wall time at the sample, ms. */
+  offsetMs: number;
+}
+
+/** What the clock knows, as plain data. */
+export interface ClockSnapshot {
+  synced: boolean;
+  /** Estimated server time minus local wall time, ms. */
+  offsetMs: number;
+  /** How far the estimate may be off either way, ms (half the chosen sample's RTT, plus rounding). */
+  uncertaintyMs: number;
+  /** Local wall time of the last sync, ms, or `undefined`. */
+  lastSyncAt: number | undefined;
+  samples: ClockSample[];
+}
+
+/**
+ * Binance's clock, estimated from `/api/v3/time` round trips. Each sample assumes the server read its clock at the
+ * midpoint of the round trip, which is right to within half the RTT; the sample with the lowest RTT wins. The
+ * estimate is anchored to a monotonic clock, so it keeps running correctly when the local wall clock jumps.
+ *
+ * Syncs are single-flight: any number of callers of {@link ensureSynced} or {@link resync} share one sync.
+ *
+ * @example
+ * ```ts
+ * const clock = new ServerClock({ fetchServerTime: async () => (await (await fetch(`${base}/api/v3/time`)).json()).serverTime });
+ * await clock.ensureSynced();
+ * const timestamp = clock.stamp(5000);
+ * ```
+ */
+export class ServerClock {
+  readonly #fetch: ServerClockOptions['fetchServerTime'];
+  readonly #samples: number;
+  readonly #wallNow: () => number;
+  readonly #monoNow: () => number;
+  readonly #timers: ClockTimers;
+  readonly #resyncIntervalMs: number;
+  readonly #sync = new Listeners<ClockSnapshot>();
+  #synced = false;
+  /** Server time at `#anchorMono`. */
+  #anchorServer = 0;
+  #anchorMono = 0;
+  #uncertainty = 0;
+  #lastSyncAt: number | undefined;
+  #lastSamples: ClockSample[] = [];
+  #inFlight: Promise<void> | undefined;
+  #interval: unknown;
+
+  constructor(options: ServerClockOptions) {
+    if (options === null || typeof options !== 'object' || typeof options.fetchServerTime !== 'function') {
+      throw new TypeError('ServerClock needs fetchServerTime, a function returning the server time in ms');
+    }
+    this.#fetch = options.fetchServerTime;
+    this.#samples = options.samples ?? 3;
+    if (!Number.isInteger(this.#samples) || this.#samples < 1 || this.#samples > 20) {
+      throw new RangeError(`clock.samples must be an integer from 1 to 20, got ${String(options.samples)}`);
+    }
+    this.#resyncIntervalMs = options.resyncIntervalMs ?? 600_000;
+    if (typeof this.#resyncIntervalMs !== 'number' || !(this.#resyncIntervalMs >= 0)) {
+      throw new RangeError(
+        `clock.resyncIntervalMs must be a non-negative number of ms, got ${String(options.resyncIntervalMs)}`,
+      );
+    }
+    this.#wallNow = options.wallNow ?? (() => Date.now());
+    this.#monoNow = options.monoNow ?? (() => performance.now());
+    this.#timers = options.timers ?? {
+      setInterval: (fn, ms) => setInterval(fn, ms),
+      clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+    };
+  }
+
+  /** Whether at least one sync has succeeded. */
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  /** Half the chosen sample's round trip plus rounding, ms: how far {@link now} may be off either way. */
+  get uncertaintyMs(): number {
+    return this.#uncertainty;
+  }
+
+  /** Estimated server time now, ms since the epoch. Before the first sync: the local wall clock. */
+  now(): number {
+    if (!this.#synced) return this.#wallNow();
+    return this.#anchorServer + (this.#monoNow() - this.#anchorMono);
+  }
+
+  /**
+   * The `timestamp` to put on a signed request sent now. It is the lowest server time the clock can be at
+   * (`now() − uncertainty`), so the request can never be "1000ms ahead of the server's time"; it is then at
+   * most 2 × uncertainty plus the one-way latency behind the server, far inside `recvWindow` for any sane link.
+   */
+  stamp(): number {
+    return Math.floor(this.now() - this.#uncertainty) - 1;
+  }
+
+  /** Syncs unless already synced. Concurrent callers share one sync. */
+  ensureSynced(signal?: AbortSignal): Promise<void> {
+    return this.#synced ? Promise.resolve() : this.resync(signal);
+  }
+
+  /** Syncs now (e.g. after a -1021). Concurrent callers share one sync. */
+  resync(signal?: AbortSignal): Promise<void> {
+    this.#inFlight ??= this.#doSync(signal).finally(() => {
+      this.#inFlight = undefined;
+    });
+    return this.#inFlight;
+  }
+
+  /** Listens for completed syncs; returns the function that stops listening. */
+  onSync(listener: (snapshot: ClockSnapshot) => void): () => void {
+    return this.#sync.on(listener);
+  }
+
+  snapshot(): ClockSnapshot {
+    return {
+      synced: this.#synced,
+      offsetMs: this.#synced ? this.now() - this.#wallNow() : 0,
+      uncertaintyMs: this.#uncertainty,
+      lastSyncAt: this.#lastSyncAt,
+      samples: [...this.#lastSamples],
+    };
+  }
+
+  /** Stops the periodic resync. */
+  close(): void {
+    if (this.#interval !== undefined) this.#timers.clearInterval(this.#interval);
+    this.#interval = undefined;
+  }
+
+  async #doSync(signal?: AbortSignal): Promise<void> {
+    let best: { server: number; mono: number; rtt: number } | undefined;
+    const samples: ClockSample[] = [];
+    for (let i = 0; i < this.#samples; i++) {
+      const sent = this.#monoNow();
+      const serverTime = await this.#fetch(signal);
+      const received = this.#monoNow();
+      if (typeof serverTime !== 'number' || !Number.isFinite(serverTime)) {
+        throw new TypeError(`fetchServerTime must resolve to a number of ms, got ${String(serverTime)}`);
+      }
+      const rtt = Math.max(0, received - sent);
+      // The server read its clock somewhere in [sent, received]; the midpoint is off by at most rtt / 2.
+      const serverAtReceipt = serverTime + rtt / 2;
+      samples.push({ rttMs: rtt, offsetMs: serverAtReceipt - this.#wallNow() });
+      if (!best || rtt < best.rtt) best = { server: serverAtReceipt, mono: received, rtt };
+    }
+    if (!best) return;
+    this.#anchorServer = best.server;
+    this.#anchorMono = best.mono;
+    // serverTime is whole ms (floor), hence the extra 1.
+    this.#uncertainty = best.rtt / 2 + 1;
+    this.#synced = true;
+    this.#lastSyncAt = this.#wallNow();
+    this.#lastSamples = samples;
+    this.#startResync();
+    this.#sync.emit(this.snapshot());
+  }
+
+  #startResync(): void {
+    if (this.#interval !== undefined || this.#resyncIntervalMs === 0) return;
+    this.#interval = this.#timers.setInterval(() => {
+      this.resync().catch(() => {
+        // A failed background resync keeps the last estimate; the next -1021 resyncs again.
+      });
+    }, this.#resyncIntervalMs);
+    (this.#interval as { unref?: () => void }).unref?.();
+  }
+}

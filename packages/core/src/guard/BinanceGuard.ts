@@ -1,0 +1,647 @@
+import { inspect } from 'node:util';
+import type { Breaker, BreakerState } from '../breaker/Breaker.ts';
+import { OpossumBreaker, type OpossumBreakerOptions } from '../breaker/OpossumBreaker.ts';
+import { isIdempotentMethod } from '../catalog/policy.ts';
+import { classify } from '../classify/classify.ts';
+import { ServerClock } from '../clock/ServerClock.ts';
+import type { BinanceError } from '../errors/BinanceError.ts';
+import { BinanceAbortError, BinanceCircuitOpenError, BinanceUnknownOutcomeError } from '../errors/classes.ts';
+import { isBinanceError } from '../errors/isBinanceError.ts';
+import { redactUrl } from '../errors/redact.ts';
+import type { RateLimit } from '../errors/types.ts';
+import { signRequest } from '../sign/signRequest.ts';
+import type { RateStore } from '../throttle/RateStore.ts';
+import {
+  type Permit,
+  type ThrottleBanEvent,
+  type ThrottleLimit,
+  type ThrottleRateLimitEvent,
+  type ThrottleWaitEvent,
+  WeightLimiter,
+} from '../throttle/WeightLimiter.ts';
+import type { EndpointTable } from '../weights/types.ts';
+import { weightOf } from '../weights/weightOf.ts';
+import { backoffDelay } from './backoff.ts';
+import type { Credentials } from './Credentials.ts';
+import { isCancel, isExchangeInfo, isPlacement } from './endpoints.ts';
+import { Listeners } from './events.ts';
+
+/** One request as the adapter hands it to the guard: the unsigned originals. */
+export interface GuardRequest {
+  /** HTTP method, any case. */
+  method: string;
+  /** Absolute URL, with the caller's query parameters (unsigned). */
+  url: string | URL;
+  /** The body as it will be sent (a form-encoded string for Binance), or `undefined`. */
+  body?: string | undefined;
+}
+
+/** Per-call settings an adapter passes along with each request. */
+export interface CallOptions {
+  /** Key and signer of the adapter that sends the request. */
+  credentials?: Credentials | undefined;
+  /** `recvWindow` for signed requests, in ms (up to 60000, decimals allowed). @default 5000 */
+  recvWindow?: number | undefined;
+  /** Force signing on (`true`) or off (`false`); by default the endpoint table decides. */
+  signed?: boolean | undefined;
+  /** Query the order by its client order id after an unknown outcome of an order placement. @default false */
+  reconcile?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  /** Overrides the throttle's `maxWaitMs` for this call, in ms. */
+  maxWaitMs?: number | undefined;
+}
+
+/** One HTTP attempt, ready to send exactly as it is. */
+export interface Attempt {
+  method: string;
+  /** The URL to send, byte for byte (the signature covers its query string). */
+  url: string;
+  /** The body to send, byte for byte, or `undefined`. */
+  body: string | undefined;
+  /** Headers to set on the request (e.g. `X-MBX-APIKEY`). */
+  headers: Record<string, string>;
+  /** 1 for the first attempt of a call. */
+  number: number;
+  /** `'call'` for the caller's request; `'time'` and `'reconcile'` for requests the guard makes itself. */
+  purpose: 'call' | 'time' | 'reconcile';
+  signal: AbortSignal | undefined;
+}
+
+/** What the guard needs to know about a response. */
+export interface ResponseView {
+  status: number;
+  headers: unknown;
+  /** The body (string, bytes or parsed JSON); only needed when the guard asks for it. */
+  body?: unknown;
+}
+
+/**
+ * How the guard sends through a client. `send` performs one HTTP exchange and resolves for ANY status;
+ * it rejects only when no response arrived (connection, timeout, abort).
+ */
+export interface GuardTransport<R> {
+  send(attempt: Attempt): Promise<R>;
+  /**
+   * Reads a response's status and headers, and its body when the status is 400 or more or `withBody` is true
+   * (exchangeInfo, time). Must not consume a body the caller will still read.
+   */
+  read(response: R, withBody: boolean): ResponseView | Promise<ResponseView>;
+}
+
+/** Options of a {@link BinanceGuard}; the same as the adapters' `throttle`, `clock`, `breaker` and `retry`. */
+export interface BinanceGuardOptions {
+  throttle?:
+    | false
+    | {
+        limits?: readonly ThrottleLimit[] | undefined;
+        /** Longest wait for budget before failing fast with `BinanceThrottleError`, ms. @default 30_000 */
+        maxWaitMs?: number | undefined;
+        /** Fraction of each limit to use. @default 0.98 */
+        safety?: number | undefined;
+        /** Weight charged for endpoints the table does not know. @default 1 */
+        defaultWeight?: number | undefined;
+        store?: RateStore | undefined;
+        /** Multiplies window lengths (tests and benchmarks shorten "1 MINUTE"). @default 1 */
+        intervalScale?: number | undefined;
+        edgeGuardMs?: number | undefined;
+        /** The endpoint table (weights, SIGNED). @default the bundled table */
+        endpoints?: EndpointTable | undefined;
+      }
+    | undefined;
+  clock?:
+    | false
+    | {
+        /** How often to resync, ms. @default 600_000 */
+        resyncIntervalMs?: number | undefined;
+        /** Round trips per sync; the one with the lowest RTT wins. @default 3 */
+        samples?: number | undefined;
+      }
+    | undefined;
+  breaker?: false | OpossumBreakerOptions | undefined;
+  retry?:
+    | {
+        /** Retries of idempotent reads after 5xx, -1007 or network errors. @default 2 */
+        reads?: number | undefined;
+        /** First backoff step, ms. @default 200 */
+        baseDelayMs?: number | undefined;
+        /** Longest backoff, ms. @default 2000 */
+        maxDelayMs?: number | undefined;
+      }
+    | undefined;
+  /** Base URL of the error reference that `docsUrl` points into. */
+  docsBaseUrl?: string | undefined;
+}
+
+/** Emitted before an attempt is sent again. */
+export interface RetryEvent {
+  method: string;
+  path: string;
+  attempt: number;
+  reason: 'timestamp' | 'rate-limit' | 'read-retry';
+  delayMs: number;
+}
+
+/** Emitted when a request goes to an endpoint the weight table does not know. */
+export interface UnknownEndpointEvent {
+  method: string;
+  path: string;
+  weight: number;
+}
+
+/** Everything the guard knows, as plain data (no secrets). */
+export interface GuardSnapshot {
+  origin: string;
+  throttle: ReturnType<WeightLimiter['snapshot']> | undefined;
+  breaker: { state: BreakerState; retryAfterMs: number } | undefined;
+  clock: ReturnType<ServerClock['snapshot']> | undefined;
+}
+
+interface Described {
+  method: string;
+  origin: string;
+  path: string;
+  /** The caller's query parameters, unsigned, in order. */
+  query: URLSearchParams;
+  /** The caller's URL as given, for requests the guard does not re-sign. */
+  rawUrl: string;
+  body: string | undefined;
+  weight: number;
+  orders: number;
+  weightOnSuccess: number | undefined;
+  signed: boolean;
+  apiKeyOnly: boolean;
+  cancel: boolean;
+  label: string;
+}
+
+const defaultSleep = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+const shared = new Map<string, BinanceGuard>();
+
+/**
+ * The one object adapters talk to: it throttles, stamps, signs, runs each attempt through the breaker, observes
+ * the response, classifies failures and decides what happens next — so that axios, ky and got behave alike.
+ *
+ * One guard per origin is shared inside a process by default ({@link BinanceGuard.shared}), because Binance
+ * counts weight per IP: an axios and a got client on the same host share one budget, one clock and one breaker.
+ *
+ * @example
+ * ```ts
+ * const guard = new BinanceGuard('https://api.binance.com', { throttle: { maxWaitMs: 5000 } });
+ * guard.onRateLimit((e) => console.warn('429, pausing', e.retryAfterMs, 'ms'));
+ * ```
+ */
+export class BinanceGuard {
+  readonly origin: string;
+  readonly #limiter: WeightLimiter | undefined;
+  readonly #clock: ServerClock | undefined;
+  readonly #breaker: Breaker | undefined;
+  readonly #endpoints: EndpointTable | undefined;
+  readonly #defaultWeight: number;
+  readonly #readRetries: number;
+  readonly #baseDelayMs: number;
+  readonly #maxDelayMs: number;
+  readonly #docsBaseUrl: string | undefined;
+  readonly #retry = new Listeners<RetryEvent>();
+  readonly #unknownEndpoint = new Listeners<UnknownEndpointEvent>();
+  /** The transport of the most recent call: the clock syncs through the client the user already configured. */
+  #timeTransport: GuardTransport<unknown> | undefined;
+
+  constructor(origin: string, options: BinanceGuardOptions = {}) {
+    this.origin = normaliseOrigin(origin);
+    validate(options);
+    const throttle = options.throttle === false ? undefined : (options.throttle ?? {});
+    const clockOptions = options.clock === false ? undefined : (options.clock ?? {});
+    this.#endpoints = throttle?.endpoints;
+    this.#defaultWeight = throttle?.defaultWeight ?? 1;
+    this.#clock = clockOptions
+      ? new ServerClock({
+          fetchServerTime: (signal) => this.#fetchServerTime(signal),
+          ...(clockOptions.samples === undefined ? {} : { samples: clockOptions.samples }),
+          ...(clockOptions.resyncIntervalMs === undefined ? {} : { resyncIntervalMs: clockOptions.resyncIntervalMs }),
+        })
+      : undefined;
+    this.#limiter = throttle
+      ? new WeightLimiter({
+          limits: throttle.limits,
+          maxWaitMs: throttle.maxWaitMs,
+          safety: throttle.safety,
+          store: throttle.store,
+          intervalScale: throttle.intervalScale,
+          edgeGuardMs: throttle.edgeGuardMs,
+          serverNow: this.#clock ? () => this.#clock!.now() : () => Date.now(),
+        })
+      : undefined;
+    this.#breaker = options.breaker === false ? undefined : new OpossumBreaker(options.breaker ?? {});
+    this.#readRetries = options.retry?.reads ?? 2;
+    this.#baseDelayMs = options.retry?.baseDelayMs ?? 200;
+    this.#maxDelayMs = options.retry?.maxDelayMs ?? 2000;
+    this.#docsBaseUrl = options.docsBaseUrl;
+  }
+
+  /**
+   * The guard shared by everything in this process that talks to `origin`. The options apply when the first
+   * caller creates it; later callers share it as it is.
+   */
+  static shared(origin: string, options?: BinanceGuardOptions): BinanceGuard {
+    const key = normaliseOrigin(origin);
+    let guard = shared.get(key);
+    if (!guard) {
+      guard = new BinanceGuard(key, options);
+      shared.set(key, guard);
+    }
+    return guard;
+  }
+
+  /**
+   * Sends one call through the guard: waits for budget, stamps and signs, sends through the breaker, observes the
+   * response, and retries only where that is safe (-1021 once after a resync; 429 after `Retry-After`; reads
+   * after 5xx/-1007/network errors). Resolves with the client's response; rejects with a `BinanceError`.
+   * Nothing that may have placed, changed or cancelled an order is ever sent twice.
+   */
+  async run<R>(request: GuardRequest, transport: GuardTransport<R>, call: CallOptions = {}): Promise<R> {
+    this.#timeTransport = transport as GuardTransport<unknown>;
+    const req = this.#describe(request, call);
+    if (call.reconcile && req.signed && isPlacement(req.method, req.path) && !req.query.has('newClientOrderId')) {
+      // Without an id of our own the outcome could not be looked up afterwards.
+      if (!new URLSearchParams(req.body ?? '').has('newClientOrderId'))
+        req.query.set('newClientOrderId', newClientId());
+    }
+    let timeRetried = false;
+    let rateLimitRetries = 0;
+    let readRetries = 0;
+    for (let number = 1; ; number++) {
+      try {
+        return await this.#attempt(req, transport, call, number, 'call');
+      } catch (error) {
+        const err = this.#toBinanceError(error, req, call);
+        if (err.category === 'timestamp' && req.signed && !timeRetried && this.#clock) {
+          timeRetried = true;
+          await this.#clock.resync();
+          this.#retry.emit({
+            method: req.method,
+            path: req.path,
+            attempt: number + 1,
+            reason: 'timestamp',
+            delayMs: 0,
+          });
+          continue;
+        }
+        if (err.category === 'rate-limit' && rateLimitRetries < 3 && this.#limiter && this.#canWait(err, call)) {
+          // The limiter is paused until Retry-After: the next acquire waits for it. A 429 was never executed.
+          rateLimitRetries++;
+          const delayMs = err.retryAfterMs ?? 0;
+          this.#retry.emit({ method: req.method, path: req.path, attempt: number + 1, reason: 'rate-limit', delayMs });
+          continue;
+        }
+        if (
+          err.retryable &&
+          isIdempotentMethod(req.method) &&
+          readRetries < this.#readRetries &&
+          (err.category === 'unknown-outcome' ||
+            err.category === 'server' ||
+            err.category === 'network' ||
+            err.category === 'timeout')
+        ) {
+          readRetries++;
+          const delayMs = backoffDelay(readRetries, this.#baseDelayMs, this.#maxDelayMs);
+          this.#retry.emit({ method: req.method, path: req.path, attempt: number + 1, reason: 'read-retry', delayMs });
+          await defaultSleep(delayMs, call.signal).catch(() => {
+            throw err;
+          });
+          continue;
+        }
+        if (call.reconcile && err.executed === 'unknown' && req.signed && isPlacement(req.method, req.path)) {
+          return await this.#reconcile(req, transport, call, err);
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Usage, limits, ban, breaker state and clock offset, as plain data. */
+  snapshot(): GuardSnapshot {
+    return {
+      origin: this.origin,
+      throttle: this.#limiter?.snapshot(),
+      breaker: this.#breaker ? { state: this.#breaker.state, retryAfterMs: this.#breaker.retryAfterMs() } : undefined,
+      clock: this.#clock?.snapshot(),
+    };
+  }
+
+  /** A request waits for rate-limit budget. */
+  onWait(listener: (event: ThrottleWaitEvent) => void): () => void {
+    return this.#limiter ? this.#limiter.onWait(listener) : () => {};
+  }
+
+  /** A 429 paused every request, or a request was refused locally. */
+  onRateLimit(listener: (event: ThrottleRateLimitEvent) => void): () => void {
+    return this.#limiter ? this.#limiter.onRateLimit(listener) : () => {};
+  }
+
+  /** A 418 ban: everything fails fast until it ends. */
+  onBan(listener: (event: ThrottleBanEvent) => void): () => void {
+    return this.#limiter ? this.#limiter.onBan(listener) : () => {};
+  }
+
+  /** The breaker opened, half-opened or closed. */
+  onBreakerStateChange(listener: (state: BreakerState, previous: BreakerState) => void): () => void {
+    return this.#breaker ? this.#breaker.onStateChange(listener) : () => {};
+  }
+
+  /** The clock synced with the server. */
+  onClockSync(listener: Parameters<ServerClock['onSync']>[0]): () => void {
+    return this.#clock ? this.#clock.onSync(listener) : () => {};
+  }
+
+  /** An attempt is about to be sent again. */
+  onRetry(listener: (event: RetryEvent) => void): () => void {
+    return this.#retry.on(listener);
+  }
+
+  /** A request went to an endpoint the weight table does not know (it was charged the default weight). */
+  onUnknownEndpoint(listener: (event: UnknownEndpointEvent) => void): () => void {
+    return this.#unknownEndpoint.on(listener);
+  }
+
+  /** Stops timers (clock resync, breaker) so the process can exit; the guard must not be used afterwards. */
+  close(): void {
+    this.#clock?.close();
+    this.#breaker?.shutdown();
+    this.#limiter?.close();
+    if (shared.get(this.origin) === this) shared.delete(this.origin);
+  }
+
+  [inspect.custom](): string {
+    return `BinanceGuard ${inspect(this.snapshot(), { depth: 4 })}`;
+  }
+
+  toJSON(): GuardSnapshot {
+    return this.snapshot();
+  }
+
+  async #attempt<R>(
+    req: Described,
+    transport: GuardTransport<R>,
+    call: CallOptions,
+    number: number,
+    purpose: Attempt['purpose'],
+  ): Promise<R> {
+    if (this.#breaker && !req.cancel && this.#breaker.state === 'open') throw this.#circuitOpen(req);
+    const signer = req.signed ? call.credentials?.signer : undefined;
+    if (signer && this.#clock) await this.#clock.ensureSynced();
+    const permit = this.#limiter
+      ? await this.#limiter.acquire({
+          weight: req.weight,
+          orders: req.orders,
+          priority: req.cancel ? 'cancel' : 'normal',
+          signal: call.signal,
+          maxWaitMs: call.maxWaitMs,
+          label: req.label,
+          weightOnSuccess: req.weightOnSuccess,
+        })
+      : undefined;
+    // Stamp and sign after the wait, from the unsigned originals, so a retry never carries two signatures.
+    const attempt = this.#build(req, call, number, purpose);
+    const exchange = () => this.#exchange(req, transport, attempt, permit);
+    if (!this.#breaker) return exchange();
+    try {
+      return await this.#breaker.run(exchange, { bypass: req.cancel });
+    } catch (error) {
+      if (error instanceof BinanceCircuitOpenError && permit) await this.#limiter?.release(permit);
+      throw error;
+    }
+  }
+
+  async #exchange<R>(req: Described, transport: GuardTransport<R>, attempt: Attempt, permit: Permit | undefined) {
+    let response: R;
+    try {
+      response = await transport.send(attempt);
+    } catch (error) {
+      if (permit) await this.#limiter?.settle(permit, { success: false });
+      throw error;
+    }
+    const view = await transport.read(response, isExchangeInfo(req.method, req.path));
+    if (permit) {
+      await this.#limiter?.settle(permit, {
+        status: view.status,
+        headers: view.headers,
+        refundOnSuccess: req.weightOnSuccess === 0,
+      });
+    }
+    if (view.status < 400) {
+      if (isExchangeInfo(req.method, req.path)) this.#learn(view.body);
+      return response;
+    }
+    const err = classify({
+      status: view.status,
+      headers: view.headers as Record<string, string>,
+      body: view.body,
+      request: { method: attempt.method, url: attempt.url },
+      secrets: this.#secretsOf(attempt),
+      docsBaseUrl: this.#docsBaseUrl,
+    });
+    if (err.category === 'ip-ban' && this.#limiter) {
+      await this.#limiter.ban({ retryAfterMs: err.retryAfterMs ?? 120_000 });
+    } else if (err.category === 'rate-limit' && this.#limiter && view.status === 429) {
+      await this.#limiter.penalize({ retryAfterMs: err.retryAfterMs ?? 1000 });
+    }
+    throw err;
+  }
+
+  #build(req: Described, call: CallOptions, number: number, purpose: Attempt['purpose']): Attempt {
+    const headers: Record<string, string> = {};
+    const apiKey = call.credentials?.apiKey;
+    if (apiKey && (req.signed || req.apiKeyOnly)) headers['X-MBX-APIKEY'] = apiKey;
+    const signer = req.signed ? call.credentials?.signer : undefined;
+    if (!signer) {
+      // No credentials: a request that arrives already signed is left exactly as it is.
+      return { method: req.method, url: req.rawUrl, body: req.body, headers, number, purpose, signal: call.signal };
+    }
+    const recvWindow = call.recvWindow ?? recvWindowOf(req.query) ?? 5000;
+    const timestamp = this.#clock ? this.#clock.stamp() : Date.now();
+    const signed = signRequest({ query: req.query, body: req.body, timestamp, recvWindow, signer });
+    return {
+      method: req.method,
+      url: `${req.origin}${req.path}?${signed.query}`,
+      body: signed.body,
+      headers,
+      number,
+      purpose,
+      signal: call.signal,
+    };
+  }
+
+  #describe(request: GuardRequest, call: CallOptions): Described {
+    const method = String(request.method ?? 'GET').toUpperCase();
+    const url = request.url instanceof URL ? request.url : new URL(request.url);
+    const path = url.pathname;
+    const params = new URLSearchParams(url.search);
+    const bodyParams = request.body ? new URLSearchParams(request.body) : undefined;
+    const merged = new URLSearchParams(bodyParams);
+    for (const [k, v] of params) merged.set(k, v);
+    const cost = weightOf(method, path, merged, { table: this.#endpoints, defaultWeight: this.#defaultWeight });
+    if (!cost.known) this.#unknownEndpoint.emit({ method, path, weight: cost.weight });
+    const signed = call.signed ?? (cost.signed || params.has('signature'));
+    return {
+      method,
+      origin: url.origin,
+      path,
+      query: params,
+      rawUrl: url.href,
+      body: request.body,
+      weight: cost.weight,
+      orders: cost.orders,
+      weightOnSuccess: cost.weightOnSuccess,
+      signed,
+      apiKeyOnly: this.#endpoints?.get(`${method} ${path}`)?.security === 'API_KEY',
+      cancel: isCancel(method, path),
+      label: `${method} ${path}`,
+    };
+  }
+
+  #toBinanceError(error: unknown, req: Described, call: CallOptions): BinanceError {
+    if (isBinanceError(error)) return error;
+    if (call.signal?.aborted) {
+      return new BinanceAbortError({
+        message: `Binance request (${req.label}) was aborted.`,
+        request: { method: req.method, url: redactUrl(req.rawUrl) },
+        cause: error,
+        secrets: call.credentials?.secrets,
+      });
+    }
+    return classify({
+      error,
+      request: { method: req.method, url: req.rawUrl },
+      secrets: call.credentials?.secrets,
+      docsBaseUrl: this.#docsBaseUrl,
+    });
+  }
+
+  #canWait(err: BinanceError, call: CallOptions): boolean {
+    return (err.retryAfterMs ?? 0) <= (call.maxWaitMs ?? this.#limiter?.maxWaitMs ?? 30_000);
+  }
+
+  #circuitOpen(req: Described): BinanceCircuitOpenError {
+    const retryAfterMs = this.#breaker?.retryAfterMs() ?? 0;
+    return new BinanceCircuitOpenError({
+      message: `Binance circuit breaker is open after -1008 overloads; ${req.label} was not sent [retry after ${retryAfterMs} ms]`,
+      retryAfterMs,
+      request: { method: req.method, url: redactUrl(req.rawUrl) },
+    });
+  }
+
+  #learn(body: unknown): void {
+    const parsed = typeof body === 'string' ? safeJson(body) : body;
+    const limits = (parsed as { rateLimits?: unknown } | undefined)?.rateLimits;
+    if (Array.isArray(limits) && limits.length > 0) this.#limiter?.learn(limits as RateLimit[]);
+  }
+
+  async #fetchServerTime(signal?: AbortSignal): Promise<number> {
+    const transport = this.#timeTransport;
+    if (!transport) throw new Error('The clock cannot sync before a request has gone through the guard.');
+    const req = this.#describe({ method: 'GET', url: `${this.origin}/api/v3/time` }, {});
+    // Time samples skip the breaker: they are cheap, and a resync must work while it probes.
+    const permit = this.#limiter
+      ? await this.#limiter.acquire({ weight: req.weight, label: req.label, signal })
+      : undefined;
+    const attempt = this.#build(req, { signal }, 1, 'time');
+    const response = await transport.send(attempt).catch(async (error: unknown) => {
+      if (permit) await this.#limiter?.settle(permit, { success: false });
+      throw error;
+    });
+    const view = await transport.read(response, true);
+    if (permit) await this.#limiter?.settle(permit, { status: view.status, headers: view.headers });
+    const body =
+      typeof view.body === 'string' || view.body instanceof Uint8Array ? safeJson(String(view.body)) : view.body;
+    const serverTime = (body as { serverTime?: unknown } | undefined)?.serverTime;
+    if (view.status >= 400 || typeof serverTime !== 'number') {
+      throw classify({ status: view.status, headers: view.headers as Record<string, string>, body: view.body });
+    }
+    return serverTime;
+  }
+
+  async #reconcile<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, original: BinanceError) {
+    const clientOrderId =
+      req.query.get('newClientOrderId') ?? new URLSearchParams(req.body ?? '').get('newClientOrderId');
+    const symbol = req.query.get('symbol') ?? new URLSearchParams(req.body ?? '').get('symbol');
+    if (!clientOrderId || !symbol) throw original;
+    const query = new URLSearchParams({ symbol, origClientOrderId: clientOrderId });
+    const lookup = this.#describe({ method: 'GET', url: `${req.origin}/api/v3/order?${query}` }, { signed: true });
+    try {
+      return await this.#attempt(lookup, transport, call, 1, 'reconcile');
+    } catch (error) {
+      const err = this.#toBinanceError(error, lookup, call);
+      if (err.category !== 'not-found') throw original;
+      throw new BinanceUnknownOutcomeError({
+        message: `Binance ${req.label} ended in "${original.message}"; reconciled: no order with clientOrderId ${clientOrderId} exists on ${symbol}, so it was not placed.`,
+        code: original.code,
+        msg: original.msg,
+        status: original.status,
+        executed: 'no',
+        retryable: false,
+        hint: 'The order was not placed: it is safe to send it again with a new client order id.',
+        data: { reconciliation: { clientOrderId, symbol, found: false } },
+        request: original.request,
+        cause: original,
+      });
+    }
+  }
+
+  #secretsOf(attempt: Attempt): string[] {
+    const key = attempt.headers['X-MBX-APIKEY'];
+    return key ? [key] : [];
+  }
+}
+
+function normaliseOrigin(origin: string): string {
+  try {
+    return new URL(origin).origin;
+  } catch {
+    throw new TypeError(
+      `origin must be an absolute URL such as https://api.binance.com, got ${JSON.stringify(origin)}`,
+    );
+  }
+}
+
+function recvWindowOf(query: URLSearchParams): number | undefined {
+  const value = query.get('recvWindow');
+  return value === null ? undefined : Number(value);
+}
+
+function newClientId(): string {
+  return `be-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function validate(options: BinanceGuardOptions): void {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`guard options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  const retry = options.retry;
+  for (const key of ['reads', 'baseDelayMs', 'maxDelayMs'] as const) {
+    const value = retry?.[key];
+    if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
+      throw new RangeError(`retry.${key} must be a non-negative number, got ${String(value)}`);
+    }
+  }
+}

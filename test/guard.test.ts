@@ -1,0 +1,84 @@
+import { BinanceGuard, Credentials, isBinanceError } from '@binance-errors/core';
+import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fetchTransport } from './support/fetchTransport.ts';
+
+const API_KEY = 'guard-test-key-0123456789';
+const API_SECRET = 'guard-test-secret-0123456789abcdef';
+const credentials = new Credentials({ apiKey: API_KEY, apiSecret: API_SECRET });
+
+let ex: FakeExchange | undefined;
+let guard: BinanceGuard | undefined;
+afterEach(async () => {
+  guard?.close();
+  await ex?.close();
+  ex = undefined;
+  guard = undefined;
+});
+
+async function setup(options: Parameters<typeof createFakeExchange>[0] = {}, guardOptions = {}) {
+  ex = await createFakeExchange({
+    accounts: [{ apiKey: API_KEY, secret: API_SECRET, balances: { USDT: '100000', BTC: '10' } }],
+    ...options,
+  });
+  guard = new BinanceGuard(ex.url, guardOptions);
+  const call = (method: string, path: string, query = '') =>
+    guard!.run({ method, url: `${ex!.url}${path}${query ? `?${query}` : ''}` }, fetchTransport, { credentials });
+  return { ex, guard, call };
+}
+
+describe('BinanceGuard against the fake exchange', () => {
+  it.each([7000, -4000])('syncs before the first signed call, so a skew of %i ms costs no -1021', async (skew) => {
+    const { ex, call } = await setup({ skewMs: skew });
+    const res = await call('GET', '/api/v3/account');
+    expect(res.status).toBe(200);
+    expect(ex.count({ code: -1021 })).toBe(0);
+    expect(ex.count({ path: '/api/v3/time' })).toBeGreaterThan(0);
+  });
+
+  it('recovers from a skew that appears after the sync with exactly one re-signed retry', async () => {
+    const { ex, call, guard } = await setup();
+    expect((await call('GET', '/api/v3/account')).status).toBe(200);
+    ex.setSkew(8000);
+    const retries: string[] = [];
+    guard.onRetry((e) => retries.push(e.reason));
+    expect((await call('GET', '/api/v3/account')).status).toBe(200);
+    expect(ex.count({ code: -1021 })).toBe(1);
+    expect(retries).toEqual(['timestamp']);
+    for (let i = 0; i < 50; i++) await call('GET', '/api/v3/account');
+    expect(ex.count({ code: -1021 })).toBe(1);
+    expect(ex.count({ signatureValid: false })).toBe(0);
+  });
+
+  it('fails a permanent -1021 after one retry, never looping', async () => {
+    let skew = 0;
+    const { ex, call } = await setup({ now: () => Date.now() + skew });
+    await call('GET', '/api/v3/time');
+    // A server clock that jumps on every request cannot be caught up with.
+    ex.setSkew(0);
+    const drift = setInterval(() => {
+      skew += 10_000;
+    }, 1);
+    const err = await call('GET', '/api/v3/account').catch((e: unknown) => e);
+    clearInterval(drift);
+    expect(isBinanceError(err, 'timestamp')).toBe(true);
+    expect(ex.count({ path: '/api/v3/account' })).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps a saturating burst under the weight limit with zero 429', async () => {
+    const limits = [
+      { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 200, intervalMs: 1000 } as const,
+    ];
+    const { ex, call } = await setup({ rateLimits: limits }, { throttle: { limits, safety: 1, edgeGuardMs: 50 } });
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: 240 }, (_, i) => call('GET', '/api/v3/depth', `symbol=BTCUSDT&limit=${i % 2 ? 100 : 5}`)),
+    );
+    const elapsedWindows = (Date.now() - started) / 1000;
+    expect(ex.count({ status: 429 })).toBe(0);
+    const weight = ex.requests.reduce((sum, r) => sum + r.weight, 0);
+    // 240 × 5 weight at 200 per 1 s window: at least ~6 windows' worth were needed.
+    expect(weight).toBe(1200);
+    expect(weight / (Math.ceil(elapsedWindows) * 200)).toBeGreaterThan(0.6);
+  });
+});
