@@ -3,5 +3,11 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   resolve: { conditions: ['@binance-errors/source'] },
   ssr: { resolve: { conditions: ['@binance-errors/source'] } },
-  test: { name: 'conformance', include: ['**/*.test.ts'] },
+  test: {
+    name: 'conformance',
+    include: ['**/*.test.ts'],
+    exclude: ['docs/**'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
 });

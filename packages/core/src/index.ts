@@ -66,6 +66,12 @@ export {
   type UnknownEndpointEvent,
 } from './guard/BinanceGuard.ts';
 export { type CredentialOptions, Credentials } from './guard/Credentials.ts';
+export {
+  type BinanceErrorsOptions,
+  type BinancePlugin,
+  type BinanceRequestOptions,
+  createPlugin,
+} from './plugin/createPlugin.ts';
 export { createSigner, type SignatureAlgorithm, type Signer } from './sign/createSigner.ts';
 export { encodeComponent, encodeParams, type ParamsInput } from './sign/encodeParams.ts';
 export { type SignedRequest, type SignRequestInput, signRequest, stripSignature } from './sign/signRequest.ts';

@@ -454,7 +454,10 @@ export class BinanceGuard {
       docsBaseUrl: this.#docsBaseUrl,
     });
     if (err.category === 'ip-ban' && this.#limiter) {
-      await this.#limiter.ban({ retryAfterMs: err.retryAfterMs ?? 120_000 });
+      // The message's "banned until" is the server's own clock, to the ms; Retry-After is rounded up to seconds.
+      await this.#limiter.ban(
+        err.bannedUntil ? { untilServerMs: err.bannedUntil.getTime() } : { retryAfterMs: err.retryAfterMs ?? 120_000 },
+      );
     } else if (err.category === 'rate-limit' && this.#limiter && view.status === 429) {
       await this.#limiter.penalize({ retryAfterMs: err.retryAfterMs ?? 1000 });
     }

@@ -1,0 +1,135 @@
+import {
+  type BinanceErrorsOptions,
+  type BinanceRequestOptions,
+  createPlugin,
+  type GuardTransport,
+} from '@binance-errors/core';
+import axios, {
+  type AxiosAdapter,
+  AxiosHeaders,
+  type AxiosInstance,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** Per-request settings of binance-errors, e.g. `{ signed: false }` or `{ enabled: false }`. */
+    binance?: BinanceRequestOptions | undefined;
+  }
+}
+
+/** The request interceptor `binanceErrors()` returns; `install()` puts it on an instance and returns its remover. */
+export interface BinanceErrorsInterceptor {
+  (config: InternalAxiosRequestConfig): InternalAxiosRequestConfig;
+  /** Adds the interceptor to `instance`; the returned function removes it again. */
+  install(instance: AxiosInstance): () => void;
+}
+
+/**
+ * Makes axios safe against the Binance Spot API: typed, redacted errors; weight-aware throttling; timestamp
+ * correction with one re-signed retry on -1021; a -1008 circuit breaker.
+ *
+ * It is a request interceptor that wraps the request's adapter, so the per-attempt work runs after every
+ * interceptor of yours, on every attempt, with the adapter you chose.
+ *
+ * @example
+ * ```ts
+ * axios.interceptors.request.use(binanceErrors({ apiKey, apiSecret }));
+ * // or, removable: const detach = binanceErrors({ apiKey, apiSecret }).install(instance);
+ * ```
+ */
+export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrorsInterceptor {
+  const plugin = createPlugin(options);
+
+  const guarded =
+    (inner: AxiosRequestConfigAdapter): AxiosAdapter =>
+    async (config) => {
+      const adapter = axios.getAdapter(inner ?? axios.defaults.adapter, config);
+      const url = axios.getUri({ ...config, baseURL: config.baseURL ?? '' });
+      const body = typeof config.data === 'string' ? config.data : undefined;
+      const transport: GuardTransport<AxiosResponse> = {
+        send: async (attempt) => {
+          // A copy per attempt: the inner adapter writes Content-Length into the headers it is given.
+          const headers = new AxiosHeaders(config.headers);
+          if (attempt.body === undefined && body !== undefined) headers.delete('Content-Type');
+          for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
+          const attemptConfig: InternalAxiosRequestConfig = {
+            ...config,
+            method: attempt.method,
+            url: attempt.url,
+            data: body === undefined ? config.data : attempt.body,
+            headers,
+            // The guard judges the status; the inner adapter must hand every response back.
+            validateStatus: () => true,
+          };
+          // The attempt's URL is absolute and already carries the (signed) query string.
+          delete attemptConfig.baseURL;
+          delete attemptConfig.params;
+          const response = await adapter(attemptConfig);
+          // The user sees the config they sent, not our signed copy.
+          response.config = config;
+          return response;
+        },
+        read: (response) => ({ status: response.status, headers: response.headers, body: response.data }),
+      };
+      const guard = plugin.guardFor(url);
+      return guard.run(
+        { method: config.method ?? 'GET', url, body },
+        transport,
+        plugin.callOptions(config.binance, signalOf(config)),
+      );
+    };
+
+  const interceptor = ((config: InternalAxiosRequestConfig) => {
+    if (config.binance?.enabled === false) return config;
+    config.adapter = guarded(config.adapter);
+    return config;
+  }) as BinanceErrorsInterceptor;
+  interceptor.install = (instance) => {
+    const id = instance.interceptors.request.use(interceptor);
+    return () => instance.interceptors.request.eject(id);
+  };
+  return interceptor;
+}
+
+type AxiosRequestConfigAdapter = InternalAxiosRequestConfig['adapter'];
+
+function signalOf(config: InternalAxiosRequestConfig): AbortSignal | undefined {
+  const signal = config.signal as AbortSignal | undefined;
+  return signal && typeof signal.addEventListener === 'function' ? signal : undefined;
+}
+
+export {
+  type AnyBinanceError,
+  BinanceAbortError,
+  BinanceAuthError,
+  BinanceCancelReplaceError,
+  BinanceCircuitOpenError,
+  BinanceError,
+  type BinanceErrorByCategory,
+  type BinanceErrorCategory,
+  type BinanceErrorsOptions,
+  BinanceFilterError,
+  BinanceGuard,
+  type BinanceGuardOptions,
+  BinanceIpBanError,
+  BinanceNetworkError,
+  BinanceOrderNotFoundError,
+  BinanceOrderRejectedError,
+  BinanceRateLimitError,
+  BinanceRequestError,
+  type BinanceRequestOptions,
+  BinanceServerBusyError,
+  BinanceServerError,
+  BinanceSignatureError,
+  BinanceThrottleError,
+  BinanceTimeoutError,
+  BinanceTimestampError,
+  BinanceUnknownOutcomeError,
+  BinanceWafError,
+  classify,
+  type Executed,
+  isBinanceError,
+  type RateLimit,
+} from '@binance-errors/core';

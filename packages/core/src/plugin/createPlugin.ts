@@ -1,0 +1,102 @@
+import { inspect } from 'node:util';
+import { BinanceGuard, type BinanceGuardOptions, type CallOptions } from '../guard/BinanceGuard.ts';
+import { type CredentialOptions, Credentials } from '../guard/Credentials.ts';
+
+/** The options every adapter's `binanceErrors()` takes. */
+export interface BinanceErrorsOptions extends CredentialOptions, BinanceGuardOptions {
+  /** `recvWindow` for signed requests, in ms: at most 60000, up to three decimals. @default 5000 */
+  recvWindow?: number | undefined;
+  /** After an unknown outcome of an order placement, query the order by its client order id. @default false */
+  reconcile?: boolean | undefined;
+  /**
+   * Share state explicitly. By default one guard per origin is shared in the process (`BinanceGuard.shared`),
+   * so every client on the same host shares one budget, clock and breaker.
+   */
+  guard?: BinanceGuard | undefined;
+}
+
+/** Per-request settings: axios `config.binance`, ky `context.binance`, got `context.binance`. */
+export interface BinanceRequestOptions {
+  /** `false` sends this request past the plugin untouched (no throttle, signing, breaker or error mapping). */
+  enabled?: boolean | undefined;
+  /** Sign (`true`) or never sign (`false`) this request; by default the endpoint table decides. */
+  signed?: boolean | undefined;
+  recvWindow?: number | undefined;
+  reconcile?: boolean | undefined;
+  /** Longest wait for rate-limit budget for this request, ms. */
+  maxWaitMs?: number | undefined;
+}
+
+/** What an adapter builds once from the user's options. */
+export interface BinancePlugin {
+  /** The guard for a request's URL: the explicit one, or the process-wide one for its origin. */
+  guardFor(url: string | URL): BinanceGuard;
+  /** The call options for one request, from the plugin's options and the request's own. */
+  callOptions(request?: BinanceRequestOptions | undefined, signal?: AbortSignal | null | undefined): CallOptions;
+}
+
+const KNOWN = new Set([
+  'apiKey',
+  'apiSecret',
+  'privateKey',
+  'recvWindow',
+  'reconcile',
+  'guard',
+  'throttle',
+  'clock',
+  'breaker',
+  'retry',
+  'docsBaseUrl',
+]);
+
+/**
+ * Validates the options of `binanceErrors()` and builds what the adapters share: credentials (kept out of
+ * `util.inspect` and JSON), the guard per origin, and per-request call options. Bad options throw a
+ * TypeError/RangeError naming the option and the value — never the value of a secret.
+ */
+export function createPlugin(options: BinanceErrorsOptions = {}): BinancePlugin {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`binanceErrors() options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) throw new TypeError(`binanceErrors() has no option "${key}"`);
+  }
+  checkRecvWindow(options.recvWindow, 'recvWindow');
+  if (options.reconcile !== undefined && typeof options.reconcile !== 'boolean') {
+    throw new TypeError(`reconcile must be a boolean, got ${typeof options.reconcile}`);
+  }
+  if (options.guard !== undefined && !(options.guard instanceof BinanceGuard)) {
+    throw new TypeError('guard must be a BinanceGuard (from @binance-errors/core)');
+  }
+  const credentials = new Credentials(options);
+  const { apiKey: _k, apiSecret: _s, privateKey: _p, recvWindow, reconcile, guard, ...guardOptions } = options;
+  const plugin: BinancePlugin = {
+    guardFor: (url) =>
+      guard ?? BinanceGuard.shared(typeof url === 'string' ? new URL(url).origin : url.origin, guardOptions),
+    callOptions: (request, signal) => {
+      checkRecvWindow(request?.recvWindow, 'binance.recvWindow');
+      return {
+        credentials,
+        recvWindow: request?.recvWindow ?? recvWindow,
+        signed: request?.signed,
+        reconcile: request?.reconcile ?? reconcile ?? false,
+        maxWaitMs: request?.maxWaitMs,
+        signal: signal ?? undefined,
+      };
+    },
+  };
+  Object.defineProperty(plugin, inspect.custom, {
+    value: () => `BinancePlugin { credentials: ${inspect(credentials)} }`,
+  });
+  return plugin;
+}
+
+function checkRecvWindow(value: unknown, name: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !(value > 0 && value <= 60_000)) {
+    throw new RangeError(`${name} must be a number of ms in (0, 60000], got ${String(value)}`);
+  }
+  if (Math.round(value * 1000) !== value * 1000) {
+    throw new RangeError(`${name} allows at most three decimals, got ${value}`);
+  }
+}

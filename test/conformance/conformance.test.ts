@@ -1,0 +1,268 @@
+import { inspect } from 'node:util';
+import {
+  BinanceGuard,
+  type BinanceGuardOptions,
+  catalog,
+  errorClassFor,
+  isBinanceError,
+  type RateLimit,
+} from '@binance-errors/core';
+import { createFakeExchange, type FakeExchange, type FakeExchangeOptions } from '@binance-errors/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Call, drivers } from './drivers.ts';
+
+const API_KEY = 'conformance-api-key-0123456789abcdef';
+const API_SECRET = 'conformance-api-secret-0123456789abcdef';
+const BALANCES = { USDT: '1000000', BTC: '100', ETH: '1000' };
+const SECRETS = [API_KEY, API_SECRET];
+
+let exchanges: FakeExchange[] = [];
+let guards: BinanceGuard[] = [];
+afterEach(async () => {
+  for (const g of guards) g.close();
+  await Promise.all(exchanges.map((e) => e.close()));
+  exchanges = [];
+  guards = [];
+});
+
+async function exchange(options: FakeExchangeOptions = {}): Promise<FakeExchange> {
+  const ex = await createFakeExchange({
+    accounts: [{ apiKey: API_KEY, secret: API_SECRET, balances: BALANCES }],
+    ...options,
+  });
+  exchanges.push(ex);
+  return ex;
+}
+
+function guardFor(ex: FakeExchange, options: BinanceGuardOptions = {}): BinanceGuard {
+  const guard = new BinanceGuard(ex.url, options);
+  guards.push(guard);
+  return guard;
+}
+
+const fail = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e,
+  );
+
+const order = (overrides: Record<string, string> = {}) => ({
+  symbol: 'BTCUSDT',
+  side: 'BUY',
+  type: 'LIMIT',
+  timeInForce: 'GTC',
+  quantity: '0.01',
+  price: '20000',
+  ...overrides,
+});
+
+function expectNoSecrets(err: unknown) {
+  const texts = [
+    JSON.stringify(err),
+    inspect(err, { depth: Infinity, showHidden: true }),
+    String((err as Error).stack),
+  ];
+  for (const text of texts) {
+    for (const secret of SECRETS) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/signature=[0-9a-f]{64}/);
+  }
+}
+
+describe.each(drivers)('conformance: $name', (driver) => {
+  const client = (ex: FakeExchange, guard: BinanceGuard, extra = {}): Call =>
+    driver.create(ex.url, { apiKey: API_KEY, apiSecret: API_SECRET, guard, ...extra });
+
+  it('gives every one of the 106 codes its own typed error', async () => {
+    const ex = await exchange();
+    const call = client(ex, guardFor(ex, { throttle: false, breaker: false }));
+    for (const entry of catalog) {
+      const status = entry.http ?? (entry.code === -1003 ? 429 : 400);
+      const fault = ex.fault({ kind: 'server-error', status, code: entry.code, match: { path: '/api/v3/order/test' } });
+      const err = await fail(
+        call({ method: 'POST', path: '/api/v3/order/test', params: order(), binance: { signed: false } }),
+      );
+      fault.remove();
+      expect(isBinanceError(err), `${entry.code}`).toBe(true);
+      expect(err, `${entry.code}`).toBeInstanceOf(
+        errorClassFor(entry.category === 'rate-limit' && status === 418 ? 'ip-ban' : entry.category),
+      );
+      expect((err as { code: number }).code).toBe(entry.code);
+      expectNoSecrets(err);
+    }
+  });
+
+  it.each([7000, -4000])('syncs the clock first: a skew of %i ms from the start costs no -1021', async (skewMs) => {
+    const ex = await exchange({ skewMs });
+    const call = client(ex, guardFor(ex));
+    expect((await call({ path: '/api/v3/account' })).status).toBe(200);
+    expect(ex.count({ code: -1021 })).toBe(0);
+  });
+
+  it('recovers from a skew that appears after the sync with one re-signed retry, then no -1021 for 50 calls', async () => {
+    const ex = await exchange();
+    const call = client(ex, guardFor(ex));
+    await call({ path: '/api/v3/account' });
+    ex.setSkew(6000);
+    expect((await call({ path: '/api/v3/account' })).status).toBe(200);
+    expect(ex.count({ code: -1021 })).toBe(1);
+    for (let i = 0; i < 50; i++) await call({ path: '/api/v3/account' });
+    expect(ex.count({ code: -1021 })).toBe(1);
+    expect(ex.count({ signatureValid: false })).toBe(0);
+  });
+
+  it('waits out a 429 without sending anything during the wait', async () => {
+    const limits: RateLimit[] = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 60 }];
+    const ex = await exchange({ rateLimits: limits.map((l) => ({ ...l, intervalMs: 2000 })), ban: false });
+    const call = client(ex, guardFor(ex, { throttle: { limits, intervalScale: 2000 / 60_000 } }));
+    // Another process on the same IP spends the budget behind the guard's back.
+    while ((await fetch(`${ex.url}/api/v3/depth?symbol=BTCUSDT&limit=500`)).status !== 429);
+    const res = await call({ path: '/api/v3/ticker/price', params: { symbol: 'BTCUSDT' } });
+    expect(res.status).toBe(200);
+    const guarded = ex.requests.filter((r) => r.path === '/api/v3/ticker/price');
+    expect(guarded.map((r) => r.status)).toEqual([429, 200]);
+    const [first, second] = guarded;
+    // Nothing of ours reached the exchange between the 429 and the end of its Retry-After.
+    expect(ex.requests.filter((r) => r.time > first!.time && r.time < second!.time)).toEqual([]);
+  });
+
+  it('fails fast during a 418 ban with nothing sent, and works again after it', async () => {
+    const ex = await exchange({
+      rateLimits: [
+        { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 30, intervalMs: 1000 },
+      ],
+      ban: { after429s: 1, durationsMs: [1500] },
+    });
+    const call = client(ex, guardFor(ex));
+    while ((await fetch(`${ex.url}/api/v3/depth?symbol=BTCUSDT&limit=500`)).status !== 418);
+    const ban = await fail(call({ path: '/api/v3/ping' }));
+    expect(isBinanceError(ban, 'ip-ban')).toBe(true);
+    expectNoSecrets(ban);
+    const sent = ex.requests.length;
+    for (let i = 0; i < 5; i++) expect(isBinanceError(await fail(call({ path: '/api/v3/ping' })), 'ip-ban')).toBe(true);
+    expect(ex.requests.length).toBe(sent);
+    const until = (ban as { bannedUntil?: Date }).bannedUntil?.getTime() ?? 0;
+    await new Promise((r) => setTimeout(r, Math.max(0, until - ex.now()) + 250));
+    expect((await call({ path: '/api/v3/ping' })).status).toBe(200);
+  });
+
+  it('opens the breaker in a -1008 storm, sends only probes, and recovers after it', async () => {
+    const ex = await exchange();
+    const guard = guardFor(ex, { breaker: { resetTimeoutMs: 300, volumeThreshold: 3 } });
+    const call = client(ex, guard);
+    const storm = ex.storm({ durationMs: 60_000, match: { path: '/api/v3/ticker/price' } });
+    const results = [];
+    for (let i = 0; i < 20; i++)
+      results.push(await fail(call({ path: '/api/v3/ticker/price', params: { symbol: 'BTCUSDT' } })));
+    expect(results.filter((e) => isBinanceError(e, 'circuit-open')).length).toBeGreaterThanOrEqual(15);
+    expect(ex.count({ code: -1008 })).toBeLessThanOrEqual(4);
+    await new Promise((r) => setTimeout(r, 350));
+    expect(
+      isBinanceError(await fail(call({ path: '/api/v3/ticker/price', params: { symbol: 'BTCUSDT' } })), 'server-busy'),
+    ).toBe(true);
+    storm.remove();
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await call({ path: '/api/v3/ticker/price', params: { symbol: 'BTCUSDT' } })).status).toBe(200);
+    expect(guard.snapshot().breaker?.state).toBe('closed');
+  });
+
+  it('sends a -1007 order exactly once and says its outcome is unknown', async () => {
+    const ex = await exchange();
+    const call = client(ex, guardFor(ex));
+    ex.fault({ kind: 'timeout', placed: true, times: 1, match: { method: 'POST', path: '/api/v3/order' } });
+    const err = await fail(call({ method: 'POST', path: '/api/v3/order', form: order() }));
+    expect(isBinanceError(err, 'unknown-outcome')).toBe(true);
+    expect((err as { executed: string }).executed).toBe('unknown');
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+    expectNoSecrets(err);
+  });
+
+  it.each([true, false])('reconciles a -1007 order (placed: %s) by its client order id', async (placed) => {
+    const ex = await exchange();
+    const call = client(ex, guardFor(ex), { reconcile: true });
+    ex.fault({ kind: 'timeout', placed, times: 1, match: { method: 'POST', path: '/api/v3/order' } });
+    const outcome = call({ method: 'POST', path: '/api/v3/order', form: order() });
+    if (placed) {
+      const res = await outcome;
+      expect(res.data).toMatchObject({ symbol: 'BTCUSDT', status: 'NEW' });
+    } else {
+      const err = await fail(outcome);
+      expect(isBinanceError(err, 'unknown-outcome')).toBe(true);
+      expect((err as { executed: string }).executed).toBe('no');
+    }
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+    expect(ex.count({ method: 'GET', path: '/api/v3/order' })).toBe(1);
+  });
+
+  it('types 5xx HTML pages, WAF pages and connection resets', async () => {
+    const ex = await exchange();
+    const call = client(ex, guardFor(ex, { retry: { reads: 0 } }));
+    ex.fault({ kind: 'html', status: 502, times: 1 });
+    expect(isBinanceError(await fail(call({ path: '/api/v3/ping' })), 'unknown-outcome')).toBe(true);
+    ex.fault({ kind: 'waf', times: 1 });
+    expect(isBinanceError(await fail(call({ path: '/api/v3/ping' })), 'waf')).toBe(true);
+    ex.fault({ kind: 'reset', times: 1 });
+    const reset = await fail(call({ method: 'POST', path: '/api/v3/order', form: order() }));
+    expect(isBinanceError(reset, 'network')).toBe(true);
+    expect((reset as { executed: string }).executed).toBe('unknown');
+    expectNoSecrets(reset);
+  });
+
+  it('rejects at once when aborted while waiting for the throttle', async () => {
+    const limits: RateLimit[] = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 10 }];
+    const ex = await exchange();
+    const call = client(ex, guardFor(ex, { throttle: { limits, safety: 1 } }));
+    await call({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT', limit: '100' } });
+    await call({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT', limit: '100' } });
+    const controller = new AbortController();
+    const pending = fail(call({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT' }, signal: controller.signal }));
+    await new Promise((r) => setTimeout(r, 50));
+    const before = Date.now();
+    controller.abort();
+    const err = await pending;
+    expect(Date.now() - before).toBeLessThan(200);
+    expect(ex.count({ path: '/api/v3/depth' })).toBe(2);
+    expect(err).toBeInstanceOf(Error);
+  });
+
+  it('keeps a saturating burst under the limit with zero 429 and uses at least 90% of it', async () => {
+    const limits: RateLimit[] = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 300 }];
+    const ex = await exchange({ rateLimits: limits.map((l) => ({ ...l, intervalMs: 1000 })) });
+    const call = client(
+      ex,
+      guardFor(ex, { throttle: { limits, intervalScale: 1000 / 60_000, safety: 1, edgeGuardMs: 30 } }),
+    );
+    const started = ex.now();
+    await Promise.all(
+      Array.from({ length: 400 }, (_, i) =>
+        call({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT', limit: i % 3 ? '100' : '5' } }),
+      ),
+    );
+    expect(ex.count({ status: 429 })).toBe(0);
+    // Every full window between the first and the last request is at least 90% used.
+    const byWindow = new Map<number, number>();
+    for (const r of ex.requests)
+      byWindow.set(Math.floor(r.time / 1000), (byWindow.get(Math.floor(r.time / 1000)) ?? 0) + r.weight);
+    const windows = [...byWindow.entries()].sort(([a], [b]) => a - b).slice(1, -1);
+    expect(windows.length).toBeGreaterThan(0);
+    for (const [, used] of windows) expect(used / 300).toBeGreaterThanOrEqual(0.9);
+    expect(Math.floor(started / 1000)).toBeLessThanOrEqual(windows[0]![0]);
+  });
+});
+
+describe('conformance: all clients on one origin', () => {
+  it('share one budget: zero 429 when axios, ky and got run a burst together', async () => {
+    const limits: RateLimit[] = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 200 }];
+    const ex = await exchange({ rateLimits: limits.map((l) => ({ ...l, intervalMs: 1000 })) });
+    const guard = guardFor(ex, { throttle: { limits, intervalScale: 1000 / 60_000 } });
+    const calls = drivers.map((d) => d.create(ex.url, { apiKey: API_KEY, apiSecret: API_SECRET, guard }));
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        calls[i % calls.length]!({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT' } }),
+      ),
+    );
+    expect(ex.count({ status: 429 })).toBe(0);
+    expect(ex.count({ path: '/api/v3/depth', status: 200 })).toBe(300);
+  });
+});

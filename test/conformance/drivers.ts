@@ -1,0 +1,53 @@
+import { binanceErrors as axiosPlugin } from '@binance-errors/axios';
+import type { BinanceErrorsOptions, BinanceRequestOptions } from '@binance-errors/core';
+import axios from 'axios';
+
+/** One request as a scenario states it; each driver says it in its client's own words. */
+export interface CallSpec {
+  method?: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  /** Query parameters. */
+  params?: Record<string, string>;
+  /** Form body parameters (x-www-form-urlencoded). */
+  form?: Record<string, string>;
+  signal?: AbortSignal;
+  binance?: BinanceRequestOptions;
+  /** Client-side timeout, ms. */
+  timeoutMs?: number;
+}
+
+/** What came back, in a client-neutral shape. */
+export interface CallResult {
+  status: number;
+  data: unknown;
+}
+
+export type Call = (spec: CallSpec) => Promise<CallResult>;
+
+/** Builds a client of one library, with binance-errors installed the documented one-line way. */
+export interface Driver {
+  name: 'axios' | 'ky' | 'got';
+  create(baseUrl: string, options: BinanceErrorsOptions): Call;
+}
+
+export const axiosDriver: Driver = {
+  name: 'axios',
+  create(baseUrl, options) {
+    const instance = axios.create({ baseURL: baseUrl });
+    instance.interceptors.request.use(axiosPlugin(options));
+    return async (spec) => {
+      const res = await instance.request({
+        method: spec.method ?? 'GET',
+        url: spec.path,
+        timeout: spec.timeoutMs ?? 0,
+        ...(spec.params && { params: spec.params }),
+        ...(spec.form && { data: new URLSearchParams(spec.form) }),
+        ...(spec.signal && { signal: spec.signal }),
+        ...(spec.binance && { binance: spec.binance }),
+      });
+      return { status: res.status, data: res.data };
+    };
+  },
+};
+
+export const drivers: Driver[] = [axiosDriver];
