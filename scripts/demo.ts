@@ -55,10 +55,10 @@ async function fakeRun(): Promise<void> {
       const [c] = demoClients(ex.url, DEMO_KEY, guard).filter((x) => x.name === client);
       let done = 0;
       const started = Date.now();
-      const progress = setInterval(
-        () => process.stdout.write(`\r   ${client.padEnd(6)} ${bar(done / 60)} ${done}/60 sent`),
-        100,
-      );
+      // Live progress only on a terminal; a log gets the final line.
+      const progress = setInterval(() => {
+        if (process.stdout.isTTY) process.stdout.write(`\r   ${client.padEnd(6)} ${bar(done / 60)} ${done}/60 sent`);
+      }, 100);
       await Promise.all(
         Array.from({ length: 60 }, () =>
           c!.call({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT', limit: '100' } }).finally(() => done++),
