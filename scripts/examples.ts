@@ -1,0 +1,83 @@
+/**
+ * `npm run examples`: packs the packages with `npm pack`, installs each project under examples/ from those tarballs
+ * into a temporary folder — as a new user would — and runs it. Exits non-zero if any example fails.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Each example: the workspaces it installs as tarballs, the registry packages it needs, and its entry file. */
+export const EXAMPLES: Record<string, { packages: string[]; registry: string[]; entry: string }> = {
+  'axios-esm': { packages: ['core', 'testing', 'axios'], registry: ['axios@^1'], entry: 'index.mjs' },
+  'axios-cjs': { packages: ['core', 'testing', 'axios'], registry: ['axios@^1'], entry: 'index.cjs' },
+};
+
+export interface ExampleResult {
+  name: string;
+  output: string;
+}
+
+/** Packs, installs and runs every example (or those named); throws with the output of the first that fails. */
+export function runExamples(names = Object.keys(EXAMPLES), log: (line: string) => void = () => {}): ExampleResult[] {
+  const work = mkdtempSync(join(tmpdir(), 'binance-errors-examples-'));
+  try {
+    for (const pkg of new Set(names.flatMap((n) => EXAMPLES[n]?.packages ?? []))) {
+      if (!existsSync(join(root, 'packages', pkg, 'dist'))) {
+        throw new Error(`packages/${pkg}/dist is missing: run \`npm run build\` first`);
+      }
+    }
+    const tarballs = new Map<string, string>();
+    for (const pkg of new Set(names.flatMap((n) => EXAMPLES[n]?.packages ?? []))) {
+      log(`packing @binance-errors/${pkg}`);
+      const out = execFileSync('npm', ['pack', '--pack-destination', work, '--json'], {
+        cwd: join(root, 'packages', pkg),
+        encoding: 'utf8',
+      });
+      tarballs.set(pkg, join(work, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename));
+    }
+    const results: ExampleResult[] = [];
+    for (const name of names) {
+      const spec = EXAMPLES[name];
+      if (!spec) throw new Error(`no example named ${name}; known: ${Object.keys(EXAMPLES).join(', ')}`);
+      const dir = join(work, name);
+      cpSync(join(root, 'examples', name), dir, { recursive: true });
+      log(
+        `installing ${name}: ${spec.packages.map((p) => `@binance-errors/${p}`).join(', ')} (tarballs), ${spec.registry.join(', ')}`,
+      );
+      execFileSync(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--loglevel=error',
+          ...spec.packages.map((p) => tarballs.get(p)!),
+          ...spec.registry,
+        ],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      log(`running ${name}`);
+      const output = execFileSync(process.execPath, [spec.entry], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      results.push({ name, output });
+      for (const line of output.trim().split('\n')) log(`  ${name} | ${line}`);
+    }
+    return results;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const results = runExamples(process.argv.slice(2).length ? process.argv.slice(2) : undefined, (line) =>
+    console.log(line),
+  );
+  console.log(`\n${results.length} examples ran from packed tarballs.`);
+}

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { EXAMPLES, runExamples } from '../scripts/examples.ts';
+
+describe('examples', () => {
+  it('install from npm pack tarballs and run as a new user would', { timeout: 300_000 }, () => {
+    const results = runExamples();
+    expect(results.map((r) => r.name)).toEqual(Object.keys(EXAMPLES));
+    const byName = Object.fromEntries(results.map((r) => [r.name, r.output]));
+    expect(byName['axios-esm']).toMatch(/signed call with a 3 s clock skew: 200 \(-1021 answers: 0\)/);
+    expect(byName['axios-esm']).toMatch(/typed error: BinanceOrderRejectedError order-rejected INSUFFICIENT_BALANCE/);
+    expect(byName['axios-cjs']).toMatch(/signed call from CommonJS: 200/);
+    expect(byName['axios-cjs']).toMatch(/typed error: BinanceRequestError -1121 Invalid symbol\./);
+  });
+});
