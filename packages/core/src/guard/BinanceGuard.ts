@@ -289,7 +289,9 @@ export class BinanceGuard {
         const err = this.#toBinanceError(error, req, call);
         if (err.category === 'timestamp' && req.signed && !timeRetried && this.#clock) {
           timeRetried = true;
-          await this.#clock.resync();
+          await this.#clock.resync(call.signal).catch(() => {
+            throw err;
+          });
           this.#retry.emit({
             method: req.method,
             path: req.path,
@@ -415,7 +417,7 @@ export class BinanceGuard {
       : undefined;
     // Stamp and sign after the wait, from the unsigned originals, so a retry never carries two signatures.
     const attempt = this.#build(req, call, number, purpose);
-    const exchange = () => this.#exchange(req, transport, attempt, permit);
+    const exchange = () => this.#exchange(req, transport, attempt, permit, call.credentials?.secrets ?? []);
     if (!this.#breaker) return exchange();
     try {
       return await this.#breaker.run(exchange, { bypass: req.cancel });
@@ -425,7 +427,13 @@ export class BinanceGuard {
     }
   }
 
-  async #exchange<R>(req: Described, transport: GuardTransport<R>, attempt: Attempt, permit: Permit | undefined) {
+  async #exchange<R>(
+    req: Described,
+    transport: GuardTransport<R>,
+    attempt: Attempt,
+    permit: Permit | undefined,
+    secrets: readonly string[],
+  ) {
     let response: R;
     try {
       response = await transport.send(attempt);
@@ -450,7 +458,7 @@ export class BinanceGuard {
       headers: view.headers as Record<string, string>,
       body: view.body,
       request: { method: attempt.method, url: attempt.url },
-      secrets: this.#secretsOf(attempt),
+      secrets,
       docsBaseUrl: this.#docsBaseUrl,
     });
     if (err.category === 'ip-ban' && this.#limiter) {
@@ -601,11 +609,6 @@ export class BinanceGuard {
         cause: original,
       });
     }
-  }
-
-  #secretsOf(attempt: Attempt): string[] {
-    const key = attempt.headers['X-MBX-APIKEY'];
-    return key ? [key] : [];
   }
 }
 
