@@ -381,6 +381,12 @@ export class FakeExchange {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    // Simulated request latency: the body stays buffered in the paused stream until the exchange "receives" it.
+    if (this.opts.latency.requestMs > 0) this.later(this.opts.latency.requestMs, () => this.receive(req, res));
+    else this.receive(req, res);
+  }
+
+  private receive(req: IncomingMessage, res: ServerResponse): void {
     // The arrival time decides the window a request counts in, even if its body arrives later.
     const t = this.now();
     const h = req.headers;
@@ -622,6 +628,15 @@ export class FakeExchange {
   }
 
   private deliver(res: ServerResponse, outcome: Outcome, headers: string[], fault: FaultSpec | undefined): void {
+    const { responseMs } = this.opts.latency;
+    if (responseMs === 0) this.send(res, outcome, headers, fault);
+    else
+      this.later(responseMs, () => {
+        if (!res.destroyed) this.send(res, outcome, headers, fault);
+      });
+  }
+
+  private send(res: ServerResponse, outcome: Outcome, headers: string[], fault: FaultSpec | undefined): void {
     let body = outcome.body;
     if (fault?.kind === 'malformed-json') body = body.slice(0, Math.max(1, Math.floor(body.length / 2)));
     headers.push('Content-Length', String(Buffer.byteLength(body)));

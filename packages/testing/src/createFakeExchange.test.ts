@@ -116,3 +116,42 @@ describe('FakeExchange state helpers', () => {
     expect(first).toMatch(/^[A-Za-z0-9]{22}$/);
   });
 });
+
+describe('FakeExchange latency option', () => {
+  // Lower bounds only: a busy machine can add delay, never remove it.
+  it('reads its clock requestMs after a request arrives and answers responseMs later', async () => {
+    for (const [requestMs, responseMs] of [
+      [40, 5],
+      [5, 40],
+    ] as const) {
+      const ex = await createFakeExchange({ latency: { requestMs, responseMs } });
+      const sent = Date.now();
+      const res = await fetch(`${ex.url}/api/v3/time`);
+      const { serverTime } = (await res.json()) as { serverTime: number };
+      const received = Date.now();
+      expect(serverTime - sent).toBeGreaterThanOrEqual(requestMs - 1);
+      expect(received - serverTime).toBeGreaterThanOrEqual(responseMs - 1);
+      await ex.close();
+    }
+  });
+
+  it('keeps a request body that arrives before the delayed handling', async () => {
+    const ex = await createFakeExchange({
+      accounts: [{ apiKey: 'k', secret: 's', balances: { USDT: '1000' } }],
+      latency: { requestMs: 20 },
+    });
+    const reply = await new TestClient(ex, { apiKey: 'k', secret: 's' }).signed('POST', '/api/v3/order/test', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '0.001',
+    });
+    expect(reply.status).toBe(200);
+    await ex.close();
+  });
+
+  it('rejects a negative or non-finite latency, naming it', async () => {
+    await expect(createFakeExchange({ latency: { requestMs: -1 } })).rejects.toThrow(/latency\.requestMs.*-1/);
+    await expect(createFakeExchange({ latency: { responseMs: Number.NaN } })).rejects.toThrow(/latency\.responseMs/);
+  });
+});

@@ -53,6 +53,13 @@ export interface FakeExchangeOptions {
   maxLogEntries?: number;
   /** Called with each request's log entry once its answer is decided (also when logging is off). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * One-way network latency to simulate, in ms, possibly asymmetric. `requestMs`: the exchange handles a request
+   * (reads its clock, counts it, checks its timestamp) this long after it arrives. `responseMs`: the answer is held
+   * back this long. A client's clock estimate is off by `(requestMs - responseMs) / 2`, within half the round trip.
+   * @default { requestMs: 0, responseMs: 0 }
+   */
+  latency?: { requestMs?: number; responseMs?: number };
   /** Endpoint weight table (endpoints.json's shape). @default the table shipped in @binance-errors/core/data */
   endpoints?: readonly EndpointSpec[];
 }

@@ -24,6 +24,7 @@ export interface ResolvedOptions {
   maxLogEntries: number;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
   table: WeightTable;
+  latency: { requestMs: number; responseMs: number };
 }
 
 function check(ok: boolean, error: () => Error): void {
@@ -79,6 +80,13 @@ export function resolveOptions(options: FakeExchangeOptions = {}): ResolvedOptio
     header === undefined || (typeof header === 'string' && header !== ''),
     () => new TypeError(`clientIpHeader must be a header name, got ${String(header)}`),
   );
+  const latency = { requestMs: options.latency?.requestMs ?? 0, responseMs: options.latency?.responseMs ?? 0 };
+  for (const [name, ms] of Object.entries(latency)) {
+    check(
+      Number.isFinite(ms) && ms >= 0,
+      () => new RangeError(`latency.${name} must be a number of ms >= 0, got ${ms}`),
+    );
+  }
   return {
     port,
     host: options.host ?? '127.0.0.1',
@@ -94,5 +102,6 @@ export function resolveOptions(options: FakeExchangeOptions = {}): ResolvedOptio
     maxLogEntries,
     onRequest: options.onRequest,
     table: options.endpoints ? new WeightTable(options.endpoints) : defaultWeightTable(),
+    latency,
   };
 }
