@@ -1,6 +1,10 @@
 import { binanceErrors as axiosPlugin } from '@binance-errors/axios';
 import type { BinanceErrorsOptions, BinanceRequestOptions } from '@binance-errors/core';
+import { binanceErrors as gotPlugin } from '@binance-errors/got';
+import { binanceErrors as kyPlugin } from '@binance-errors/ky';
 import axios from 'axios';
+import got from 'got';
+import ky from 'ky';
 
 /** One request as a scenario states it; each driver says it in its client's own words. */
 export interface CallSpec {
@@ -50,4 +54,42 @@ export const axiosDriver: Driver = {
   },
 };
 
-export const drivers: Driver[] = [axiosDriver];
+export const kyDriver: Driver = {
+  name: 'ky',
+  create(baseUrl, options) {
+    const api = ky.create({ prefix: baseUrl }).extend(kyPlugin(options));
+    return async (spec) => {
+      const res = await api(spec.path.replace(/^\//, ''), {
+        method: spec.method ?? 'GET',
+        timeout: spec.timeoutMs ?? false,
+        ...(spec.params && { searchParams: spec.params }),
+        ...(spec.form && { body: new URLSearchParams(spec.form) }),
+        ...(spec.signal && { signal: spec.signal }),
+        ...(spec.binance && { context: { binance: spec.binance } }),
+      });
+      const text = await res.text();
+      return { status: res.status, data: text === '' ? text : JSON.parse(text) };
+    };
+  },
+};
+
+export const gotDriver: Driver = {
+  name: 'got',
+  create(baseUrl, options) {
+    const api = got.extend({ prefixUrl: baseUrl }, gotPlugin(options));
+    return async (spec) => {
+      const res = await api(spec.path.replace(/^\//, ''), {
+        method: spec.method ?? 'GET',
+        responseType: 'json',
+        ...(spec.timeoutMs !== undefined && { timeout: { request: spec.timeoutMs } }),
+        ...(spec.params && { searchParams: spec.params }),
+        ...(spec.form && { form: spec.form }),
+        ...(spec.signal && { signal: spec.signal }),
+        ...(spec.binance && { context: { binance: spec.binance } }),
+      });
+      return { status: res.statusCode, data: res.body };
+    };
+  },
+};
+
+export const drivers: Driver[] = [axiosDriver, kyDriver, gotDriver];

@@ -100,36 +100,4 @@ function signalOf(config: InternalAxiosRequestConfig): AbortSignal | undefined {
   return signal && typeof signal.addEventListener === 'function' ? signal : undefined;
 }
 
-export {
-  type AnyBinanceError,
-  BinanceAbortError,
-  BinanceAuthError,
-  BinanceCancelReplaceError,
-  BinanceCircuitOpenError,
-  BinanceError,
-  type BinanceErrorByCategory,
-  type BinanceErrorCategory,
-  type BinanceErrorsOptions,
-  BinanceFilterError,
-  BinanceGuard,
-  type BinanceGuardOptions,
-  BinanceIpBanError,
-  BinanceNetworkError,
-  BinanceOrderNotFoundError,
-  BinanceOrderRejectedError,
-  BinanceRateLimitError,
-  BinanceRequestError,
-  type BinanceRequestOptions,
-  BinanceServerBusyError,
-  BinanceServerError,
-  BinanceSignatureError,
-  BinanceThrottleError,
-  BinanceTimeoutError,
-  BinanceTimestampError,
-  BinanceUnknownOutcomeError,
-  BinanceWafError,
-  classify,
-  type Executed,
-  isBinanceError,
-  type RateLimit,
-} from '@binance-errors/core';
+export * from '@binance-errors/core';

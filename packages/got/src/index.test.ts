@@ -1,0 +1,122 @@
+import { inspect } from 'node:util';
+import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
+import got, { HTTPError, type Response } from 'got';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BinanceFilterError, BinanceGuard, binanceErrors, isBinanceError } from './index.ts';
+
+const apiKey = 'got-test-api-key-0123456789';
+const apiSecret = 'got-test-api-secret-0123456789';
+let ex: FakeExchange;
+let guard: BinanceGuard;
+
+beforeEach(async () => {
+  ex = await createFakeExchange({ accounts: [{ apiKey, secret: apiSecret, balances: { USDT: '100000' } }] });
+  guard = new BinanceGuard(ex.url);
+});
+afterEach(async () => {
+  guard.close();
+  await ex.close();
+});
+
+describe('binanceErrors (got)', () => {
+  it('signs a request through got.extend() with a prefixUrl, and .json() reads the final response', async () => {
+    const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ apiKey, apiSecret, guard }));
+    const account = await api.get('api/v3/account').json<{ balances: unknown[] }>();
+    expect(Array.isArray(account.balances)).toBe(true);
+    const text = await api.get('api/v3/account').text();
+    expect(JSON.parse(text)).toHaveProperty('balances');
+    const body = await api.get('api/v3/ping', { resolveBodyOnly: true, responseType: 'json' });
+    expect(body).toEqual({});
+    expect(ex.findRequests({ path: '/api/v3/account' }).map((r) => r.signatureValid)).toEqual([true, true]);
+  });
+
+  it("runs the user's hooks on every attempt and their handlers around it", async () => {
+    const seen: string[] = [];
+    const api = got.extend(
+      {
+        prefixUrl: ex.url,
+        searchParams: { symbol: 'BTCUSDT' },
+        handlers: [
+          (options, next) => {
+            seen.push('handler');
+            return next(options);
+          },
+        ],
+        hooks: {
+          beforeRequest: [(options) => void seen.push(`before ${options.url?.toString().includes('signature=')}`)],
+          afterResponse: [
+            (response) => {
+              seen.push(`response ${response.statusCode}`);
+              return response;
+            },
+          ],
+        },
+      },
+      binanceErrors({ apiKey, apiSecret, guard }),
+    );
+    const res = (await api.get('api/v3/openOrders')) as Response;
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('[]');
+    expect(seen.slice(0, 3)).toEqual(['handler', 'before false', 'response 200']);
+    expect(seen.slice(-2)).toEqual(['before true', 'response 200']);
+    expect(ex.findRequests({ path: '/api/v3/openOrders' })[0]?.params.symbol).toBe('BTCUSDT');
+  });
+
+  it('throws typed errors that carry the response and no secrets; POST orders are sent once', async () => {
+    const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ apiKey, apiSecret, guard }));
+    const form = { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.0001', price: '1' };
+    const err = await api.post('api/v3/order', { form }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BinanceFilterError);
+    if (!isBinanceError(err, 'filter')) throw err;
+    expect(err.response?.status).toBe(400);
+    expect(err.response?.data).toEqual({ code: -1013, msg: err.msg });
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+    for (const text of [JSON.stringify(err), inspect(err, { depth: Infinity, showHidden: true })]) {
+      expect(text).not.toContain(apiKey);
+      expect(text).not.toContain(apiSecret);
+      expect(text).not.toMatch(/signature=[0-9a-f]{64}/);
+    }
+  });
+
+  it('honours per-request opt-outs in context.binance', async () => {
+    const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ apiKey, apiSecret, guard }));
+    const untouched = await api.get('api/v3/account', { context: { binance: { enabled: false } } }).catch((e) => e);
+    expect(untouched).toBeInstanceOf(HTTPError);
+    const unsigned = await api.get('api/v3/account', { context: { binance: { signed: false } } }).catch((e) => e);
+    expect(isBinanceError(unsigned, 'auth')).toBe(true);
+    expect(ex.count({ path: '/api/v3/account', code: -2014 })).toBe(2);
+    expect(ex.count({ path: '/api/v3/time' })).toBe(0);
+  });
+
+  it('keeps the stream API working', async () => {
+    const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ guard }));
+    let text = '';
+    for await (const chunk of api.stream('api/v3/ticker/price', { searchParams: { symbol: 'BTCUSDT' } })) {
+      text += String(chunk);
+    }
+    expect(JSON.parse(text)).toMatchObject({ symbol: 'BTCUSDT' });
+  });
+
+  it('an abort while waiting for budget rejects at once, with nothing sent', async () => {
+    guard.close();
+    const limits = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 1 } as const];
+    guard = new BinanceGuard(ex.url, { throttle: { limits, safety: 1 } });
+    const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ guard }));
+    await api.get('api/v3/ping');
+    const controller = new AbortController();
+    const aborted = api.get('api/v3/ping', { signal: controller.signal }).catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const err = await aborted;
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
+    expect(ex.count({ path: '/api/v3/ping' })).toBe(1);
+  });
+
+  it("applies the user's timeout to each attempt", async () => {
+    const api = got.extend({ prefixUrl: ex.url, timeout: { request: 150 } }, binanceErrors({ guard }));
+    ex.fault({ kind: 'delay', ms: 400, times: 3 });
+    const slow = await api.get('api/v3/ping').catch((e: unknown) => e);
+    expect(isBinanceError(slow, 'timeout'), String(slow)).toBe(true);
+  });
+});

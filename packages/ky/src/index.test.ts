@@ -1,0 +1,124 @@
+import { inspect } from 'node:util';
+import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
+import ky, { isHTTPError } from 'ky';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BinanceFilterError, BinanceGuard, binanceErrors, isBinanceError } from './index.ts';
+
+const apiKey = 'ky-test-api-key-0123456789';
+const apiSecret = 'ky-test-api-secret-0123456789';
+let ex: FakeExchange;
+let guard: BinanceGuard;
+
+beforeEach(async () => {
+  ex = await createFakeExchange({ accounts: [{ apiKey, secret: apiSecret, balances: { USDT: '100000' } }] });
+  guard = new BinanceGuard(ex.url);
+});
+afterEach(async () => {
+  guard.close();
+  await ex.close();
+});
+
+describe('binanceErrors (ky)', () => {
+  it('signs a request through ky.extend() with a prefix', async () => {
+    const api = ky.extend({ prefix: ex.url }).extend(binanceErrors({ apiKey, apiSecret, guard }));
+    const account = await api.get('api/v3/account').json<{ balances: unknown[] }>();
+    expect(Array.isArray(account.balances)).toBe(true);
+    expect(ex.findRequests({ path: '/api/v3/account' }).map((r) => r.signatureValid)).toEqual([true]);
+  });
+
+  it('runs after hooks added before and after it, and keeps a custom fetch', async () => {
+    const seen: string[] = [];
+    const api = ky
+      .create({
+        prefix: ex.url,
+        fetch: (input, init) => {
+          const url = input instanceof Request ? input.url : String(input);
+          seen.push(`fetch ${url.includes('signature=') ? 'signed' : 'unsigned'}`);
+          return fetch(input, init);
+        },
+        hooks: {
+          beforeRequest: [
+            ({ request }) => {
+              seen.push('before');
+              const url = new URL(request.url);
+              url.searchParams.set('symbol', 'BTCUSDT');
+              return new Request(url, request);
+            },
+          ],
+        },
+      })
+      .extend(binanceErrors({ apiKey, apiSecret, guard }))
+      .extend({
+        hooks: {
+          beforeRequest: [() => void seen.push('after')],
+          afterResponse: [({ response }) => void seen.push(`response ${response.status}`)],
+        },
+      });
+    await api.get('api/v3/openOrders').json();
+    // Three time samples, then the signed call; the user's hooks see the request once and the response once.
+    expect(seen).toEqual([
+      'before',
+      'after',
+      'fetch unsigned',
+      'fetch unsigned',
+      'fetch unsigned',
+      'fetch signed',
+      'response 200',
+    ]);
+    expect(ex.findRequests({ path: '/api/v3/openOrders' })[0]?.params.symbol).toBe('BTCUSDT');
+  });
+
+  it('throws typed errors that carry the response and no secrets', async () => {
+    const api = ky.create({ prefix: ex.url }).extend(binanceErrors({ apiKey, apiSecret, guard }));
+    const body = new URLSearchParams({
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      quantity: '0.0001',
+      price: '1',
+    });
+    const err = await api.post('api/v3/order', { body }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BinanceFilterError);
+    if (!isBinanceError(err, 'filter')) throw err;
+    expect(err.response?.status).toBe(400);
+    expect(err.response?.data).toEqual({ code: -1013, msg: err.msg });
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+    for (const text of [JSON.stringify(err), inspect(err, { depth: Infinity, showHidden: true })]) {
+      expect(text).not.toContain(apiKey);
+      expect(text).not.toContain(apiSecret);
+      expect(text).not.toMatch(/signature=[0-9a-f]{64}/);
+    }
+  });
+
+  it('honours per-request opt-outs in context.binance', async () => {
+    const api = ky.create({ prefix: ex.url }).extend(binanceErrors({ apiKey, apiSecret, guard }));
+    const untouched = await api.get('api/v3/account', { context: { binance: { enabled: false } } }).catch((e) => e);
+    expect(isHTTPError(untouched), String(untouched)).toBe(true);
+    const unsigned = await api.get('api/v3/account', { context: { binance: { signed: false } } }).catch((e) => e);
+    expect(isBinanceError(unsigned, 'auth')).toBe(true);
+    expect(ex.count({ path: '/api/v3/account', code: -2014 })).toBe(2);
+    expect(ex.count({ path: '/api/v3/time' })).toBe(0);
+  });
+
+  it("passes the user's signal: an abort while waiting for budget rejects at once, with nothing sent", async () => {
+    guard.close();
+    const limits = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 1 } as const];
+    guard = new BinanceGuard(ex.url, { throttle: { limits, safety: 1 } });
+    const api = ky.create({ prefix: ex.url }).extend(binanceErrors({ guard }));
+    await api.get('api/v3/ping');
+    const controller = new AbortController();
+    const waiting = api.get('api/v3/ping', { signal: controller.signal }).catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const err = await waiting;
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
+    expect(ex.count({ path: '/api/v3/ping' })).toBe(1);
+  });
+
+  it('rejects bad options naming them', () => {
+    expect(() => binanceErrors({ recvWindow: 70_000 })).toThrow(/recvWindow/);
+    expect(() => binanceErrors({ apiSecret })).toThrow(/apiKey is required/);
+  });
+});
