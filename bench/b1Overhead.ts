@@ -1,0 +1,225 @@
+/**
+ * B1 — overhead per client: the bare client against the same client with binance-errors installed (throttle,
+ * clock, breaker and signing all on, limits far above the load), alternating in every run, against a fake
+ * exchange in a worker thread. 80 % public `GET /api/v3/ticker/price`, 20 % signed `GET /api/v3/openOrders` (the
+ * bare client signs those itself), from a fixed seed.
+ */
+import { Worker } from 'node:worker_threads';
+import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
+import type { BenchResult } from './lib/BenchResult.ts';
+import { BENCH_KEY, type BenchRequest, benchClients, type Send } from './lib/clients.ts';
+import { forceGc } from './lib/gc.ts';
+import type { Progress } from './lib/progress.ts';
+import { fmt, num, quantile, seededRandom, summarize } from './lib/stats.ts';
+
+export interface B1Options {
+  runs: number;
+  /** Requests per variant per run. */
+  requests: number;
+  concurrency: number;
+  /** Requests per variant before the first run (JIT, sockets, the clock's first sync). */
+  warmup: number;
+  progress: Progress;
+}
+
+/** One variant's run. */
+export interface B1Sample {
+  client: string;
+  variant: 'bare' | 'plugin';
+  run: number;
+  requests: number;
+  non200: number;
+  reqPerS: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Main-thread CPU (user + system) per request, µs. */
+  cpuUsPerRequest: number;
+  /** Heap used after a full GC, after the run minus before it, KiB. */
+  heapGrowthKiB: number;
+}
+
+const huge = 1e12;
+const GUARD_OPTIONS: BinanceGuardOptions = {
+  throttle: {
+    limits: [
+      { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: huge },
+      { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: huge },
+    ],
+  },
+  clock: {},
+  breaker: {},
+};
+
+function workload(n: number): BenchRequest[] {
+  const random = seededRandom(11);
+  return Array.from({ length: n }, () =>
+    random() < 0.8
+      ? { method: 'GET', path: '/api/v3/ticker/price', params: { symbol: 'BTCUSDT' }, signed: false }
+      : { method: 'GET', path: '/api/v3/openOrders', params: { symbol: 'BTCUSDT' }, signed: true },
+  );
+}
+
+async function measure(send: Send, requests: readonly BenchRequest[], concurrency: number) {
+  forceGc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const cpuBefore = process.threadCpuUsage();
+  const latencies = new Float64Array(requests.length);
+  let next = 0;
+  let non200 = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < requests.length; i = next++) {
+        const t0 = performance.now();
+        const status = await send(requests[i]!);
+        latencies[i] = performance.now() - t0;
+        if (status !== 200) non200++;
+      }
+    }),
+  );
+  const elapsedMs = performance.now() - started;
+  const cpu = process.threadCpuUsage(cpuBefore);
+  forceGc();
+  const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
+  latencies.sort();
+  return {
+    requests: requests.length,
+    non200,
+    reqPerS: (requests.length / elapsedMs) * 1000,
+    p50Ms: quantile(latencies as unknown as number[], 0.5),
+    p99Ms: quantile(latencies as unknown as number[], 0.99),
+    cpuUsPerRequest: (cpu.user + cpu.system) / requests.length,
+    heapGrowthKiB: heapGrowth / 1024,
+  };
+}
+
+export async function b1Overhead(options: B1Options): Promise<BenchResult> {
+  const { runs, requests, concurrency, warmup, progress } = options;
+  const worker = new Worker(new URL('./b1.worker.ts', import.meta.url), {
+    workerData: { apiKey: BENCH_KEY.apiKey, secret: BENCH_KEY.apiSecret },
+  });
+  const { url } = await new Promise<{ url: string }>((resolve) => worker.once('message', resolve));
+  const list = await Promise.all(
+    benchClients().map(async (client) => {
+      const guard = new BinanceGuard(url, GUARD_OPTIONS);
+      const variants = {
+        bare: client.bare(url, BENCH_KEY),
+        plugin: client.plugin(url, { ...BENCH_KEY, guard }),
+      };
+      return { client, guard, variants };
+    }),
+  );
+  const reqs = workload(requests);
+  const samples: B1Sample[] = [];
+  try {
+    for (const { client, variants } of list) {
+      progress.update(`B1 warm-up ${client.name}`);
+      await measure(variants.bare, reqs.slice(0, warmup), concurrency);
+      await measure(variants.plugin, reqs.slice(0, warmup), concurrency);
+    }
+    for (let run = 1; run <= runs; run++) {
+      for (const { client, variants } of list) {
+        // Alternate which variant goes first, so drift on a shared machine hits both alike.
+        const order = run % 2 ? (['bare', 'plugin'] as const) : (['plugin', 'bare'] as const);
+        const got: Partial<Record<'bare' | 'plugin', B1Sample>> = {};
+        for (const variant of order) {
+          progress.update(`B1 run ${run}/${runs}: ${client.name} ${variant}, ${requests} requests`);
+          const m = await measure(variants[variant], reqs, concurrency);
+          got[variant] = { client: client.name, variant, run, ...m };
+          samples.push(got[variant]);
+        }
+        progress.line(
+          `B1 run ${run}/${runs} ${client.name.padEnd(5)} bare ${num(got.bare!.reqPerS)} req/s, plugin ${num(got.plugin!.reqPerS)} req/s (×${(got.plugin!.reqPerS / got.bare!.reqPerS).toFixed(3)}), p99 ${got.bare!.p99Ms.toFixed(2)} → ${got.plugin!.p99Ms.toFixed(2)} ms`,
+        );
+      }
+    }
+  } finally {
+    for (const { guard } of list) guard.close();
+    worker.postMessage('close');
+    await new Promise((resolve) => worker.once('exit', resolve));
+  }
+  return report(samples, options);
+}
+
+function report(samples: B1Sample[], options: B1Options): BenchResult {
+  const clients = [...new Set(samples.map((s) => s.client))];
+  const pairs = (client: string) => {
+    const out: Array<{ bare: B1Sample; plugin: B1Sample }> = [];
+    for (const b of samples.filter((s) => s.client === client && s.variant === 'bare')) {
+      const p = samples.find((s) => s.client === client && s.variant === 'plugin' && s.run === b.run);
+      if (p) out.push({ bare: b, plugin: p });
+    }
+    return out;
+  };
+  const rows: string[][] = [];
+  const targets: BenchResult['targets'] = [];
+  const chart: BenchResult['chart'] = [];
+  for (const client of clients) {
+    const ps = pairs(client);
+    const ratio = summarize(ps.map((p) => p.plugin.reqPerS / p.bare.reqPerS));
+    const addedP50 = summarize(ps.map((p) => p.plugin.p50Ms - p.bare.p50Ms));
+    const addedP99 = summarize(ps.map((p) => p.plugin.p99Ms - p.bare.p99Ms));
+    const addedCpu = summarize(ps.map((p) => p.plugin.cpuUsPerRequest - p.bare.cpuUsPerRequest));
+    const bareRps = summarize(ps.map((p) => p.bare.reqPerS));
+    const pluginRps = summarize(ps.map((p) => p.plugin.reqPerS));
+    const bareCpu = summarize(ps.map((p) => p.bare.cpuUsPerRequest));
+    const heapBare = summarize(ps.map((p) => p.bare.heapGrowthKiB));
+    const heapPlugin = summarize(ps.map((p) => p.plugin.heapGrowthKiB));
+    const non200 = ps.reduce((a, p) => a + p.bare.non200 + p.plugin.non200, 0);
+    rows.push([
+      client === 'fetch' ? 'fetch + BinanceGuard (sanity)' : client,
+      fmt(bareRps, 0),
+      fmt(pluginRps, 0),
+      fmt(ratio, 3),
+      fmt(addedP50, 2),
+      fmt(addedP99, 2),
+      fmt(bareCpu, 0),
+      fmt(addedCpu, 0),
+      `${fmt(heapBare, 0)} / ${fmt(heapPlugin, 0)}`,
+      String(non200),
+    ]);
+    if (client !== 'fetch') {
+      targets.push(
+        {
+          id: 'B1',
+          name: `${client}: throughput with plugin ÷ bare`,
+          target: '≥ 0.95',
+          measured: fmt(ratio, 3),
+          met: ratio.median >= 0.95,
+        },
+        {
+          id: 'B1',
+          name: `${client}: added p99 latency`,
+          target: '≤ 0.5 ms',
+          measured: fmt(addedP99, 2, ' ms'),
+          met: addedP99.median <= 0.5,
+        },
+      );
+    }
+    chart.push({ group: 'B1 throughput, plugin ÷ bare', label: client, value: ratio, target: 0.95, better: 'higher' });
+  }
+  const total = options.runs * options.requests;
+  return {
+    id: 'B1',
+    title: 'B1 — overhead per client (bare vs with binance-errors)',
+    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin alternating within each run. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Fake exchange in a worker thread; CPU is the main thread's (process.threadCpuUsage); heap is heapUsed after a full GC, after minus before the run. Plugin: throttle, clock, breaker and signing on, limits far above the load.`,
+    table: {
+      head: [
+        'client',
+        'bare req/s',
+        'plugin req/s',
+        'throughput ratio',
+        'added p50 ms',
+        'added p99 ms',
+        'bare CPU µs/req',
+        'added CPU µs/req',
+        'heap growth KiB bare / plugin',
+        'non-200',
+      ],
+      rows,
+    },
+    targets,
+    chart,
+    raw: samples,
+  };
+}

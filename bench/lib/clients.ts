@@ -1,0 +1,146 @@
+/**
+ * The clients every per-client benchmark runs: each bare (as a user has it before installing binance-errors) and
+ * with the plugin installed the documented one-line way. The plugin side comes from the conformance suite's
+ * drivers, so a client gets benchmarked as soon as it has a driver there; plain fetch with a `BinanceGuard` is a
+ * sanity row that shows the guard's cost without any client's hook machinery.
+ */
+import { createHmac } from 'node:crypto';
+import { type BinanceErrorsOptions, createPlugin } from '@binance-errors/core';
+import axios from 'axios';
+import got from 'got';
+import ky from 'ky';
+import { drivers } from '../../test/conformance/drivers.ts';
+import { fetchTransport } from '../../test/support/fetchTransport.ts';
+
+/** One request in client-neutral terms. */
+export interface BenchRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  params: Record<string, string>;
+  /** Whether Binance wants it signed (the bare clients sign it themselves, as a user would). */
+  signed: boolean;
+}
+
+/** Sends one request; resolves with the HTTP status for any answer, 0 when none came. Never rejects. */
+export type Send = (request: BenchRequest) => Promise<number>;
+
+export interface BenchCredentials {
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface BenchClient {
+  name: string;
+  /** The client without binance-errors: it signs signed requests with its own HMAC code. */
+  bare(baseUrl: string, credentials: BenchCredentials): Send;
+  /** The client with binance-errors installed. */
+  plugin(baseUrl: string, options: BinanceErrorsOptions): Send;
+}
+
+export const BENCH_KEY: BenchCredentials = {
+  apiKey: 'bench-api-key-0123456789abcdef0123456789abcdef',
+  apiSecret: 'bench-api-secret-0123456789abcdef0123456789abcdef',
+};
+
+/** The query string a bare client sends: the parameters, stamped and signed when the endpoint is SIGNED. */
+function queryOf(request: BenchRequest, credentials: BenchCredentials): string {
+  const query = new URLSearchParams(request.params);
+  if (!request.signed) return query.toString();
+  query.set('timestamp', String(Date.now()));
+  const payload = query.toString();
+  return `${payload}&signature=${createHmac('sha256', credentials.apiSecret).update(payload).digest('hex')}`;
+}
+
+/** The HTTP status of an error a client throws for a non-2xx answer, a BinanceError's status, or 0. */
+function statusOf(error: unknown): number {
+  const e = error as { status?: unknown; response?: { status?: unknown; statusCode?: unknown } } | null;
+  const status = e?.response?.status ?? e?.response?.statusCode ?? e?.status;
+  return typeof status === 'number' ? status : 0;
+}
+
+function settle(send: (request: BenchRequest) => Promise<number>): Send {
+  return (request) => send(request).catch(statusOf);
+}
+
+const bare: Record<string, BenchClient['bare']> = {
+  axios: (baseUrl, credentials) => {
+    const instance = axios.create({ baseURL: baseUrl });
+    return settle(async (request) => {
+      const res = await instance.request({
+        method: request.method,
+        url: `${request.path}?${queryOf(request, credentials)}`,
+        headers: request.signed ? { 'X-MBX-APIKEY': credentials.apiKey } : {},
+      });
+      return res.status;
+    });
+  },
+  ky: (baseUrl, credentials) =>
+    settle(async (request) => {
+      const res = await ky(`${baseUrl}${request.path}?${queryOf(request, credentials)}`, {
+        method: request.method,
+        headers: request.signed ? { 'X-MBX-APIKEY': credentials.apiKey } : {},
+      });
+      await res.json();
+      return res.status;
+    }),
+  got: (baseUrl, credentials) =>
+    settle(async (request) => {
+      const res = await got(`${baseUrl}${request.path}?${queryOf(request, credentials)}`, {
+        method: request.method,
+        headers: request.signed ? { 'X-MBX-APIKEY': credentials.apiKey } : {},
+        responseType: 'json',
+      });
+      return res.statusCode;
+    }),
+};
+
+const fetchClient: BenchClient = {
+  name: 'fetch',
+  bare: (baseUrl, credentials) =>
+    settle(async (request) => {
+      const res = await fetch(`${baseUrl}${request.path}?${queryOf(request, credentials)}`, {
+        method: request.method,
+        headers: request.signed ? { 'X-MBX-APIKEY': credentials.apiKey } : {},
+      });
+      await res.json();
+      return res.status;
+    }),
+  plugin: (baseUrl, options) => {
+    const plugin = createPlugin(options);
+    return settle(async (request) => {
+      const url = `${baseUrl}${request.path}?${new URLSearchParams(request.params)}`;
+      const res = await plugin.guardFor(url).run({ method: request.method, url }, fetchTransport, plugin.callOptions());
+      await res.json();
+      return res.status;
+    });
+  },
+};
+
+/**
+ * fetch + BinanceGuard first, then every client that has a conformance driver (axios now; ky and got as their
+ * adapters land), each paired with its bare twin.
+ */
+export function benchClients(): BenchClient[] {
+  const list: BenchClient[] = [fetchClient];
+  for (const driver of drivers) {
+    const makeBare = bare[driver.name];
+    if (!makeBare) continue;
+    list.push({
+      name: driver.name,
+      bare: makeBare,
+      plugin: (baseUrl, options) => {
+        const call = driver.create(baseUrl, options);
+        return settle(async (request) => {
+          const res = await call({ method: request.method, path: request.path, params: request.params });
+          return res.status;
+        });
+      },
+    });
+  }
+  return list;
+}
+
+/** Only the clients with a plugin of their own (the shared-guard benchmarks use these). */
+export function pluginClients(): BenchClient[] {
+  return benchClients().filter((c) => c.name !== 'fetch');
+}

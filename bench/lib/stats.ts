@@ -1,0 +1,52 @@
+/** The spread of one figure over several runs. */
+export interface Summary {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+/** Median and min–max of `values` (the lower middle for an even count, so it is always a measured value). */
+export function summarize(values: readonly number[]): Summary {
+  if (values.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, runs: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    median: sorted[Math.floor((sorted.length - 1) / 2)]!,
+    min: sorted[0]!,
+    max: sorted.at(-1)!,
+    runs: sorted.length,
+  };
+}
+
+/** The `p` quantile (0..1) of already sorted values, nearest rank. */
+export function quantile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))]!;
+}
+
+/** `median (min–max)` with `digits` decimals and an optional unit. */
+export function fmt(s: Summary, digits = 2, unit = ''): string {
+  if (s.runs === 0) return 'n/a';
+  const n = (x: number) => num(x, digits);
+  return s.runs === 1 || s.min === s.max ? `${n(s.median)}${unit}` : `${n(s.median)}${unit} (${n(s.min)}–${n(s.max)})`;
+}
+
+/** A number with thousands separators and `digits` decimals. */
+export function num(x: number, digits = 0): string {
+  if (!Number.isFinite(x)) return String(x);
+  return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** A small seeded PRNG (mulberry32), so every run offers the same workload. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
