@@ -9,7 +9,11 @@ import {
   type BinanceRequestOptions,
   isBinanceError,
 } from '@binance-errors/core';
+import { binanceErrors as gotPlugin } from '@binance-errors/got';
+import { binanceErrors as kyPlugin } from '@binance-errors/ky';
 import axios from 'axios';
+import got from 'got';
+import ky from 'ky';
 
 /** One request in client-neutral terms. */
 export interface DemoCall {
@@ -34,6 +38,9 @@ export interface Credentials {
 export function demoClients(baseUrl: string, credentials: Credentials, guard: BinanceGuard): DemoClient[] {
   const instance = axios.create({ baseURL: baseUrl, timeout: 10_000 });
   instance.interceptors.request.use(axiosPlugin({ ...credentials, guard }));
+  const kyApi = ky.create({ prefix: baseUrl, timeout: 10_000 }).extend(kyPlugin({ ...credentials, guard }));
+  const gotApi = got.extend({ prefixUrl: baseUrl, timeout: { request: 10_000 } }, gotPlugin({ ...credentials, guard }));
+  const relative = (path: string) => path.replace(/^\//, '');
   return [
     {
       name: 'axios',
@@ -46,6 +53,24 @@ export function demoClients(baseUrl: string, credentials: Credentials, guard: Bi
             ...(spec.binance && { binance: spec.binance }),
           })
         ).data,
+    },
+    {
+      name: 'ky',
+      call: (spec) =>
+        kyApi(relative(spec.path), {
+          method: spec.method ?? 'GET',
+          ...(spec.params && { searchParams: spec.params }),
+          ...(spec.binance && { context: { binance: spec.binance } }),
+        }).json(),
+    },
+    {
+      name: 'got',
+      call: (spec) =>
+        gotApi(relative(spec.path), {
+          method: spec.method ?? 'GET',
+          ...(spec.params && { searchParams: spec.params }),
+          ...(spec.binance && { context: { binance: spec.binance } }),
+        }).json(),
     },
   ];
 }

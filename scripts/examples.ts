@@ -11,9 +11,13 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Each example: the workspaces it installs as tarballs, the registry packages it needs, and its entry file. */
-export const EXAMPLES: Record<string, { packages: string[]; registry: string[]; entry: string }> = {
+export const EXAMPLES: Record<string, { packages: string[]; registry: string[]; entry: string; source?: string }> = {
   'axios-esm': { packages: ['core', 'testing', 'axios'], registry: ['axios@^1'], entry: 'index.mjs' },
   'axios-cjs': { packages: ['core', 'testing', 'axios'], registry: ['axios@^1'], entry: 'index.cjs' },
+  'ky-esm': { packages: ['core', 'testing', 'ky'], registry: ['ky@^2'], entry: 'index.mjs' },
+  'got-esm': { packages: ['core', 'testing', 'got'], registry: ['got@^16'], entry: 'index.mjs' },
+  // The got example again, on the oldest got the adapter supports.
+  'got14-esm': { packages: ['core', 'testing', 'got'], registry: ['got@^14'], entry: 'index.mjs', source: 'got-esm' },
 };
 
 export interface ExampleResult {
@@ -44,7 +48,7 @@ export function runExamples(names = Object.keys(EXAMPLES), log: (line: string) =
       const spec = EXAMPLES[name];
       if (!spec) throw new Error(`no example named ${name}; known: ${Object.keys(EXAMPLES).join(', ')}`);
       const dir = join(work, name);
-      cpSync(join(root, 'examples', name), dir, { recursive: true });
+      cpSync(join(root, 'examples', spec.source ?? name), dir, { recursive: true });
       log(
         `installing ${name}: ${spec.packages.map((p) => `@binance-errors/${p}`).join(', ')} (tarballs), ${spec.registry.join(', ')}`,
       );

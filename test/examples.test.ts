@@ -10,5 +10,16 @@ describe('examples', () => {
     expect(byName['axios-esm']).toMatch(/typed error: BinanceOrderRejectedError order-rejected INSUFFICIENT_BALANCE/);
     expect(byName['axios-cjs']).toMatch(/signed call from CommonJS: 200/);
     expect(byName['axios-cjs']).toMatch(/typed error: BinanceRequestError -1121 Invalid symbol\./);
+    expect(byName['ky-esm']).toMatch(/signed ky call with a -4 s clock skew: 1 balances \(-1021 answers: 0\)/);
+    expect(byName['ky-esm']).toMatch(/typed error: BinanceFilterError filter NOTIONAL \| executed: no/);
+    for (const [name, major] of [
+      ['got-esm', 16],
+      ['got14-esm', 14],
+    ] as const) {
+      expect(byName[name]).toMatch(`got ${major}: signed call with a +7 s clock skew: 1 balances (-1021 answers: 0)`);
+      expect(byName[name]).toMatch(/stream API still works: BTCUSDT/);
+      expect(byName[name]).toMatch(/typed error: BinanceOrderNotFoundError not-found UNKNOWN_ORDER/);
+    }
+    expect(byName['got14-esm']).toMatch(/cancel\(\): BinanceAbortError aborted/);
   });
 });

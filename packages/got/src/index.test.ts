@@ -65,7 +65,11 @@ describe('binanceErrors (got)', () => {
   it('throws typed errors that carry the response and no secrets; POST orders are sent once', async () => {
     const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ apiKey, apiSecret, guard }));
     const form = { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.0001', price: '1' };
-    const err = await api.post('api/v3/order', { form }).catch((e: unknown) => e);
+    // Through the .json() shortcut: it rejects with the typed error, and nothing is left unhandled.
+    const err = await api
+      .post('api/v3/order', { form })
+      .json()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BinanceFilterError);
     if (!isBinanceError(err, 'filter')) throw err;
     expect(err.response?.status).toBe(400);

@@ -5,13 +5,7 @@ import {
   createPlugin,
   type GuardTransport,
 } from '@binance-errors/core';
-import got, {
-  type HandlerFunction,
-  Options,
-  type OptionsInit,
-  type RequestPromise,
-  type Response,
-} from 'got';
+import got, { type HandlerFunction, Options, type OptionsInit, type RequestPromise, type Response } from 'got';
 
 /** `context` of a got request with per-request settings of binance-errors: `{ binance: { signed: false } }`. */
 export interface BinanceContext {
@@ -84,8 +78,10 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     const response = Promise.resolve().then(() =>
       plugin.guardFor(url).run({ method: call.method, url, body }, transport, plugin.callOptions(settings, signal)),
     );
-    const text = () => response.then((res) => Buffer.from(res.rawBody).toString(base.encoding ?? 'utf8'));
     const result = response.then((res) => (resolveBodyOnly ? res.body : res));
+    // The shortcuts chain on `result`, so a failed call rejects them without an unhandled `result`.
+    const raw = () => result.then(() => response).then((res) => res.rawBody);
+    const text = () => raw().then((bytes) => Buffer.from(bytes).toString(base.encoding ?? 'utf8'));
     return Object.defineProperties(result, {
       json: {
         value: () => {
@@ -94,7 +90,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
         },
       },
       text: { value: text },
-      buffer: { value: () => response.then((res) => res.rawBody) },
+      buffer: { value: raw },
       ...Object.fromEntries(
         (['on', 'once', 'off'] as const).map((method) => [
           method,
