@@ -1,0 +1,110 @@
+import { expect, it } from 'vitest';
+import type { RateStore, SettledCharge, WindowCharge } from './RateStore.ts';
+
+// The behaviour every RateStore must have, as tests: MemoryRateStore.test.ts runs them, and so does every other
+// store (@binance-errors/redis). Not part of the package's API: it imports vitest.
+
+const charge = (start: number, amount: number, capacity = 10, limitKey = 'REQUEST_WEIGHT:1MINUTE'): WindowCharge => ({
+  limitKey,
+  start,
+  end: start + 1000,
+  amount,
+  capacity,
+});
+
+const settled = (c: WindowCharge, extra: Partial<SettledCharge> = {}): SettledCharge => ({
+  ...c,
+  counted: c.amount,
+  certain: true,
+  serverCount: undefined,
+  confirmedAtReserve: 0,
+  ...extra,
+});
+
+async function used(store: RateStore, start: number, key = 'REQUEST_WEIGHT:1MINUTE') {
+  const state = await store.getState(start);
+  return state.windows.find((w) => w.limitKey === key && w.start === start)?.used ?? 0;
+}
+
+/** Declares the RateStore contract's tests inside the caller's `describe`; `create` makes an empty store. */
+export function rateStoreContract(create: () => RateStore | Promise<RateStore>): void {
+  it('reserves all charges or none, and reports the window that frees up last', async () => {
+    const store = await create();
+    expect(await store.reserve(0, [charge(0, 6), charge(1000, 6)])).toEqual({ ok: true, confirmed: [0, 0] });
+    const refused = await store.reserve(0, [charge(0, 5), charge(1000, 5), charge(0, 1, 10, 'ORDERS:10SECOND')]);
+    expect(refused).toEqual({ ok: false, reason: 'limit', until: 2000, index: 1, used: 6 });
+    // Nothing of the refused request was kept, not even in the window that had room.
+    expect(await used(store, 0, 'ORDERS:10SECOND')).toBe(0);
+    expect(await store.reserve(0, [charge(0, 4)])).toMatchObject({ ok: true });
+    expect(await used(store, 0)).toBe(10);
+  });
+
+  it('moves in-flight to settled, refunds what the server did not count, and releases unsent requests', async () => {
+    const store = await create();
+    const a = charge(0, 3);
+    const b = charge(0, 4);
+    await store.reserve(0, [a]);
+    await store.reserve(0, [b]);
+    await store.settle([settled(a, { counted: 0 })]);
+    expect(await used(store, 0)).toBe(4);
+    await store.release([b]);
+    expect(await used(store, 0)).toBe(0);
+  });
+
+  it('learns others’ usage from the newest server count and ignores older, lower ones', async () => {
+    const store = await create();
+    const a = charge(0, 1);
+    const b = charge(0, 1);
+    await store.reserve(0, [a]);
+    await store.reserve(0, [b]);
+    // b's response says 8: 8 − its own 1 − 0 confirmed before it = 7 belong to someone else (or to a).
+    await store.settle([settled(b, { serverCount: 8 })]);
+    expect(await used(store, 0)).toBe(1 + 1 + 7);
+    // a's response arrives later with an older count: nothing changes.
+    await store.settle([settled(a, { serverCount: 3 })]);
+    expect(await used(store, 0)).toBe(2 + 7);
+    expect(await store.reserve(0, [charge(0, 1)])).toMatchObject({ ok: true });
+    expect(await store.reserve(0, [charge(0, 1)])).toEqual({
+      ok: false,
+      reason: 'limit',
+      until: 1000,
+      index: 0,
+      used: 10,
+    });
+  });
+
+  it('replaces the estimate with a newer count that shows less foreign usage', async () => {
+    const store = await create();
+    const a = charge(0, 1, 100);
+    await store.reserve(0, [a]);
+    await store.settle([settled(a, { serverCount: 50 })]);
+    expect(await used(store, 0)).toBe(50);
+    const b = charge(0, 1, 100);
+    const r = await store.reserve(0, [b]);
+    expect(r).toEqual({ ok: true, confirmed: [1] });
+    // The newer count 52 = 1 (a) + 1 (b) + 50 foreign... since a was confirmed before b, foreign = 52 − 1 − 1 = 50.
+    await store.settle([settled(b, { serverCount: 52, confirmedAtReserve: 1 })]);
+    expect(await used(store, 0)).toBe(52);
+  });
+
+  it('refuses during a pause and a ban, judged by the earliest arrival time', async () => {
+    const store = await create();
+    await store.setPause(500);
+    expect(await store.reserve(499, [charge(0, 1)])).toEqual({ ok: false, reason: 'pause', until: 500 });
+    expect(await store.reserve(500, [charge(0, 1)])).toMatchObject({ ok: true });
+    await store.setBan(2000);
+    await store.setBan(1500);
+    expect(await store.reserve(1999, [charge(1000, 1)])).toEqual({ ok: false, reason: 'ban', until: 2000 });
+    expect(await store.getState(0)).toMatchObject({ pausedUntil: 500, bannedUntil: 2000 });
+  });
+
+  it('forgets windows long past and ignores settles for them', async () => {
+    const store = await create();
+    const old = charge(0, 5);
+    await store.reserve(0, [old]);
+    await store.reserve(200_000, [charge(200_000, 1)]);
+    expect((await store.getState(0)).windows.map((w) => w.start)).toEqual([200_000]);
+    await store.settle([settled(old)]);
+    expect((await store.getState(0)).windows).toHaveLength(1);
+  });
+}
