@@ -1,0 +1,232 @@
+import { inspect } from 'node:util';
+import { isBinanceError, type SettledCharge, type WindowCharge } from '@binance-errors/core';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rateStoreContract } from '../../core/src/throttle/RateStore.contract.ts';
+import { type RedisServer, startRedis } from '../test/support/redisServer.ts';
+import { type RedisFallbackEvent, RedisRateStore, type RedisRateStoreOptions } from './RedisRateStore.ts';
+
+let server: RedisServer;
+let admin: Redis;
+let stores: RedisRateStore[] = [];
+let prefixes = 0;
+
+beforeAll(async () => {
+  server = await startRedis();
+  admin = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+  admin.on('error', () => undefined);
+  await admin.connect();
+});
+afterEach(async () => {
+  await Promise.all(stores.map((s) => s.close()));
+  stores = [];
+});
+afterAll(async () => {
+  admin.disconnect();
+  await server.stop();
+});
+
+function store(options: Partial<RedisRateStoreOptions> = {}): RedisRateStore {
+  const s = new RedisRateStore({ redis: server.url, prefix: `test-${process.pid}-${++prefixes}`, ...options });
+  stores.push(s);
+  return s;
+}
+
+const charge = (start: number, amount: number, capacity = 10, limitKey = 'REQUEST_WEIGHT:1MINUTE'): WindowCharge => ({
+  limitKey,
+  start,
+  end: start + 1000,
+  amount,
+  capacity,
+});
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!check()) throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('RedisRateStore', () => {
+  describe('the RateStore contract', () => {
+    rateStoreContract(() => store());
+  });
+
+  it('is atomic across clients: concurrent reservations from two stores never exceed the capacity', async () => {
+    const a = store();
+    const b = new RedisRateStore({ redis: server.url, prefix: a.namespace.slice(1, -1) });
+    stores.push(b);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).reserve(0, [charge(0, 1, 50), charge(0, 1, 80, 'RAW')])),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(50);
+    const state = await b.getState(0);
+    expect(state.windows.map((w) => [w.limitKey, w.inFlight])).toEqual([
+      ['RAW', 50],
+      ['REQUEST_WEIGHT:1MINUTE', 50],
+    ]);
+  });
+
+  it('shares a 429 pause and a 418 ban between processes', async () => {
+    const a = store();
+    const b = new RedisRateStore({ redis: server.url, prefix: a.namespace.slice(1, -1) });
+    stores.push(b);
+    await a.setPause(5000);
+    expect(await b.reserve(4000, [charge(4000, 1)])).toEqual({ ok: false, reason: 'pause', until: 5000 });
+    await b.setBan(9000.5);
+    expect(await a.reserve(6000, [charge(6000, 1)])).toEqual({ ok: false, reason: 'ban', until: 9000.5 });
+    expect(await a.reserve(9001, [charge(9000, 1)])).toMatchObject({ ok: true });
+  });
+
+  it('reconciles one server header for every process sharing the store', async () => {
+    const a = store();
+    const b = new RedisRateStore({ redis: server.url, prefix: a.namespace.slice(1, -1) });
+    stores.push(b);
+    const c = charge(0, 1, 100);
+    expect(await a.reserve(0, [c])).toEqual({ ok: true, confirmed: [0] });
+    await a.settle([{ ...c, counted: 1, certain: true, serverCount: 40, confirmedAtReserve: 0 }]);
+    // b never saw that response, but its next reservation is judged against 1 + 39 others.
+    expect((await b.getState(0)).windows[0]).toMatchObject({ used: 40, settled: 1, foreign: 39 });
+    expect(await b.reserve(0, [charge(0, 61, 100)])).toMatchObject({ ok: false, reason: 'limit', used: 40 });
+  });
+
+  it('keeps its keys under one namespace, each expiring on its own', async () => {
+    const s = store({ prefix: 'layout', keepMs: 5000 });
+    const now = Date.now();
+    await s.reserve(now, [charge(now, 2)]);
+    await s.setBan(now + 2000);
+    await s.setPause(now + 1000);
+    const keys = (await admin.keys('{layout}:*')).sort();
+    expect(keys).toEqual([
+      '{layout}:ban',
+      '{layout}:pause',
+      `{layout}:w:REQUEST_WEIGHT:1MINUTE:${now}`,
+      '{layout}:windows',
+    ]);
+    for (const key of keys) {
+      const ttl = await admin.pttl(key);
+      expect(ttl, key).toBeGreaterThan(0);
+      expect(ttl, key).toBeLessThanOrEqual(7000);
+    }
+    expect(await admin.hgetall(`{layout}:w:REQUEST_WEIGHT:1MINUTE:${now}`)).toMatchObject({
+      inFlight: '2',
+      limitKey: 'REQUEST_WEIGHT:1MINUTE',
+      start: String(now),
+      end: String(now + 1000),
+    });
+    await admin.del(...keys);
+  });
+
+  it('validates its options and keeps the connection out of inspect and JSON', () => {
+    expect(() => new RedisRateStore({ redis: server.url, prefix: '{x}' })).toThrow(/prefix must be/);
+    expect(() => new RedisRateStore({ redis: server.url, whenUnavailable: 'open' as never })).toThrow(
+      /whenUnavailable must be 'memory' or 'fail-closed', got "open"/,
+    );
+    expect(() => new RedisRateStore({ redis: server.url, fallbackShare: 0 })).toThrow(RangeError);
+    expect(() => new RedisRateStore({ redis: server.url, commandTimeoutMs: -1 })).toThrow(/commandTimeoutMs/);
+    expect(() => new RedisRateStore({ redis: 42 as never })).toThrow(TypeError);
+    const s = store({ redis: `redis://:hunter2-secret@127.0.0.1:${server.port}` });
+    expect(inspect(s, { depth: Infinity })).not.toContain('hunter2');
+    expect(JSON.stringify(s)).not.toContain('hunter2');
+  });
+
+  it('uses a client you pass and leaves it open', async () => {
+    const mine = new Redis(server.url);
+    const s = new RedisRateStore({ redis: mine, prefix: `mine-${++prefixes}` });
+    expect(await s.reserve(0, [charge(0, 1)])).toMatchObject({ ok: true });
+    await s.close();
+    expect(await mine.ping()).toBe('PONG');
+    mine.disconnect();
+  });
+});
+
+describe('RedisRateStore when Redis goes away', () => {
+  it("falls back to memory with an event, recovers by itself and merges what it counted meanwhile ('memory')", async () => {
+    const s = store({ retryIntervalMs: 50 });
+    const fallbacks: RedisFallbackEvent[] = [];
+    const recoveries: number[] = [];
+    s.onFallback((e) => fallbacks.push(e));
+    s.onRecover((e) => recoveries.push(e.downMs));
+    const t = Date.now();
+    const before = charge(t, 2, 10);
+    expect(await s.reserve(t, [before])).toMatchObject({ ok: true });
+    await s.setBan(1); // an old ban, long over: replayed into Redis harmlessly
+    await server.kill();
+    // In-memory budget: the reservation made in Redis is gone with it.
+    // The same object through reserve and settle, as WeightLimiter passes them: that is how the store knows
+    // where a charge was reserved.
+    const during: SettledCharge = {
+      ...charge(t, 3, 10),
+      counted: 3,
+      certain: true,
+      serverCount: undefined,
+      confirmedAtReserve: 0,
+    };
+    expect(await s.reserve(t, [during])).toMatchObject({ ok: true });
+    expect(s.status).toBe('memory');
+    expect(fallbacks).toHaveLength(1);
+    expect(fallbacks[0]).toMatchObject({ policy: 'memory' });
+    expect(await s.reserve(t, [charge(t, 8, 10)])).toMatchObject({ ok: false, reason: 'limit', used: 3 });
+    // Settling a Redis reservation while Redis is down neither throws nor touches the fallback.
+    await s.settle([{ ...before, counted: 2, certain: true, serverCount: undefined, confirmedAtReserve: 0 }]);
+    expect((await s.getState(t)).windows[0]).toMatchObject({ inFlight: 3, used: 3 });
+    await server.restart();
+    await until(() => s.status === 'redis', 'recovery');
+    expect(recoveries).toHaveLength(1);
+    expect(fallbacks).toHaveLength(1);
+    // Redis restarted empty; the 3 counted in memory were carried over.
+    expect((await s.getState(t)).windows[0]).toMatchObject({ used: 3 });
+    // The memory reservation settles in memory, not twice in Redis.
+    await s.settle([during]);
+    expect((await s.getState(t)).windows[0]).toMatchObject({ used: 3, inFlight: 0, settled: 3 });
+  });
+
+  it('stays within the share of the limit it is given while in memory', async () => {
+    const s = store({ fallbackShare: 0.5 });
+    await s.reserve(0, [charge(0, 1)]);
+    await server.kill();
+    try {
+      expect(await s.reserve(0, [charge(0, 5)])).toMatchObject({ ok: true });
+      expect(await s.reserve(0, [charge(0, 1)])).toMatchObject({ ok: false, reason: 'limit', used: 5 });
+    } finally {
+      await server.restart();
+    }
+  });
+
+  it("refuses with a typed error and sends nothing while Redis is down ('fail-closed'), then recovers", async () => {
+    const s = store({ whenUnavailable: 'fail-closed', retryIntervalMs: 50 });
+    const fallbacks: RedisFallbackEvent[] = [];
+    s.onFallback((e) => fallbacks.push(e));
+    const c = charge(0, 1);
+    await s.reserve(0, [c]);
+    await server.kill();
+    const err = await s.reserve(0, [charge(0, 1)]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isBinanceError(err, 'throttled')).toBe(true);
+    expect(err).toMatchObject({ executed: 'no', retryable: true, retryAfterMs: 50 });
+    expect((err as Error).message).toMatch(/unavailable .* fails closed: the request was not sent/);
+    expect(fallbacks).toEqual([expect.objectContaining({ policy: 'fail-closed' })]);
+    expect(s.status).toBe('fail-closed');
+    // Bookkeeping of requests already sent never throws.
+    await s.settle([{ ...c, counted: 1, certain: true, serverCount: 3, confirmedAtReserve: 0 }]);
+    await s.release([c]);
+    await s.setBan(1);
+    await server.restart();
+    await until(() => s.status === 'redis', 'recovery');
+    expect(await s.reserve(10, [charge(0, 1)])).toMatchObject({ ok: true });
+  });
+
+  it('treats a Redis that stops answering like one that is gone', async () => {
+    const s = store({ commandTimeoutMs: 100, retryIntervalMs: 50 });
+    await s.reserve(0, [charge(0, 1)]);
+    const paused = new Redis(server.url);
+    // CLIENT PAUSE holds every other client's commands without closing their connections.
+    await paused.call('CLIENT', 'PAUSE', '400', 'ALL');
+    const started = Date.now();
+    expect(await s.reserve(0, [charge(0, 1)])).toMatchObject({ ok: true });
+    expect(Date.now() - started).toBeLessThan(350);
+    expect(s.status).toBe('memory');
+    await until(() => s.status === 'redis', 'recovery after the pause');
+    paused.disconnect();
+  });
+});

@@ -1,0 +1,527 @@
+import {
+  BinanceThrottleError,
+  MemoryRateStore,
+  type RateStore,
+  type RateStoreState,
+  type ReserveResult,
+  redactText,
+  type SettledCharge,
+  type WindowCharge,
+  type WindowState,
+} from '@binance-errors/core';
+import { type Cluster, Redis, type RedisOptions } from 'ioredis';
+import { EXTEND, type LuaScript, MERGE, RELEASE, RESERVE, SETTLE, STATE } from './scripts.ts';
+
+/** What the store does while Redis cannot be reached. */
+export type UnavailablePolicy = 'memory' | 'fail-closed';
+
+/** Options of {@link RedisRateStore}. Bad values throw a TypeError/RangeError naming the option. */
+export interface RedisRateStoreOptions {
+  /**
+   * Your ioredis client (a `Redis` or a `Cluster`; the store leaves it open on `close()`), or a `redis://` URL or
+   * `RedisOptions` for a client the store creates, owns and closes. An owned client fails commands at once while
+   * disconnected (no offline queue) and reconnects every ≤ 1 s.
+   */
+  redis: Redis | Cluster | string | RedisOptions;
+  /**
+   * Namespace of every key. Give processes that share one IP the same prefix, and other IPs other prefixes.
+   * Keys look like `{binance-errors}:w:REQUEST_WEIGHT:1MINUTE:1767225600000`; the braces keep every key of one
+   * store in one Redis Cluster slot. @default 'binance-errors'
+   */
+  prefix?: string | undefined;
+  /**
+   * While Redis is unreachable: `'memory'` keeps sending on an in-memory budget of this process (and emits
+   * `onFallback`); `'fail-closed'` refuses every request with `BinanceThrottleError` (nothing sent) until Redis
+   * answers again. Either way the store goes back to Redis by itself when it does. @default 'memory'
+   */
+  whenUnavailable?: UnavailablePolicy | undefined;
+  /**
+   * Fraction of each limit this process may use from the in-memory budget while Redis is away, in (0, 1]. With N
+   * processes behind the IP, `1 / N` keeps them under the limit together; the servers' usage headers still
+   * correct each process's estimate. @default 1
+   */
+  fallbackShare?: number | undefined;
+  /** A Redis call that takes longer than this, in ms, counts as Redis being unreachable. @default 1000 */
+  commandTimeoutMs?: number | undefined;
+  /**
+   * While falling back with a connection that still looks up (a hung server), how often to try Redis again, in
+   * ms. A reconnect is noticed at once. @default 1000
+   */
+  retryIntervalMs?: number | undefined;
+  /** How long keys outlive the window, pause or ban they hold, in ms (late settles, clock steps). @default 60_000 */
+  keepMs?: number | undefined;
+  /** This machine's clock, in ms; used for key TTLs and retry timing only. @default Date.now */
+  now?: (() => number) | undefined;
+}
+
+/** Emitted when Redis stops answering (`onFallback`). */
+export interface RedisFallbackEvent {
+  policy: UnavailablePolicy;
+  /** What failed, e.g. `connect ECONNREFUSED 127.0.0.1:6379` or `Redis did not answer within 1000 ms`. */
+  reason: string;
+}
+
+/** Emitted when the store is back on Redis (`onRecover`). */
+export interface RedisRecoverEvent {
+  /** How long the store ran without Redis, in ms. */
+  downMs: number;
+}
+
+/** `'redis'` while Redis answers; `'memory'` or `'fail-closed'` (the policy in force) while it does not. */
+export type RedisRateStoreStatus = 'redis' | UnavailablePolicy;
+
+type Client = Redis | Cluster;
+
+const DEFAULT_PREFIX = 'binance-errors';
+
+/**
+ * A {@link RateStore} in Redis, so that many processes behind one IP share one weight budget, one 429 pause and
+ * one 418 ban. Each method is one Lua script, so reservations are atomic across processes; windows are the
+ * limiter's server-clock windows, and every key expires on its own.
+ *
+ * @example
+ * ```ts
+ * import { BinanceGuard } from '@binance-errors/core';
+ * import { RedisRateStore } from '@binance-errors/redis';
+ *
+ * const store = new RedisRateStore({ redis: 'redis://127.0.0.1:6379' });
+ * store.onFallback((e) => console.warn('rate budget in memory until Redis returns:', e.reason));
+ * const guard = new BinanceGuard('https://api.binance.com', { throttle: { store } });
+ * axios.interceptors.request.use(binanceErrors({ apiKey, apiSecret, guard }));
+ * ```
+ */
+export class RedisRateStore implements RateStore {
+  /** The key prefix in braces, e.g. `{binance-errors}`. */
+  readonly namespace: string;
+  readonly whenUnavailable: UnavailablePolicy;
+  private readonly client: Client;
+  private readonly owned: boolean;
+  private readonly share: number;
+  private readonly timeoutMs: number;
+  private readonly retryMs: number;
+  private readonly keepMs: number;
+  private readonly now: () => number;
+  private readonly keys: { ban: string; pause: string; index: string };
+
+  private up = true;
+  private everReady: boolean;
+  private downSince = 0;
+  private nextTryAt = 0;
+  private recovering: Promise<void> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+  // The in-memory budget while Redis is away; a fresh one for each outage.
+  private memory: MemoryRateStore | undefined;
+  // Which memory store a charge was reserved in: its settle or release must go back there, even after recovery.
+  private readonly reservedIn = new WeakMap<object, MemoryRateStore>();
+  // Pause and ban as this process last knew them, replayed into the fallback and back into Redis.
+  private pausedUntil = 0;
+  private bannedUntil = 0;
+  // The latest server time a caller asked about: which fallback windows are still live at recovery.
+  private lastAt = Number.NEGATIVE_INFINITY;
+
+  private readonly fallbackListeners = new Set<(event: RedisFallbackEvent) => void>();
+  private readonly recoverListeners = new Set<(event: RedisRecoverEvent) => void>();
+  private readonly onReady = () => {
+    this.everReady = true;
+    if (!this.up) void this.recover();
+  };
+  private readonly onError = () => {
+    // An owned client's connection errors surface as fallbacks; without a listener ioredis would print them.
+  };
+
+  constructor(options: RedisRateStoreOptions) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError(`RedisRateStore options must be an object, got ${show(options)}`);
+    }
+    const prefix = options.prefix ?? DEFAULT_PREFIX;
+    if (typeof prefix !== 'string' || prefix === '' || /[{}]/.test(prefix)) {
+      throw new TypeError(`prefix must be a non-empty string without braces, got ${show(prefix)}`);
+    }
+    this.namespace = `{${prefix}}`;
+    this.keys = { ban: `${this.namespace}:ban`, pause: `${this.namespace}:pause`, index: `${this.namespace}:windows` };
+    const policy = options.whenUnavailable ?? 'memory';
+    if (policy !== 'memory' && policy !== 'fail-closed') {
+      throw new TypeError(`whenUnavailable must be 'memory' or 'fail-closed', got ${show(policy)}`);
+    }
+    this.whenUnavailable = policy;
+    this.share = options.fallbackShare ?? 1;
+    if (typeof this.share !== 'number' || !(this.share > 0 && this.share <= 1)) {
+      throw new RangeError(`fallbackShare must be a number in (0, 1], got ${show(options.fallbackShare)}`);
+    }
+    this.timeoutMs = positive(options.commandTimeoutMs, 'commandTimeoutMs', 1000);
+    this.retryMs = positive(options.retryIntervalMs, 'retryIntervalMs', 1000);
+    this.keepMs = positive(options.keepMs, 'keepMs', 60_000);
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new TypeError(`now must be a function returning ms, got ${show(options.now)}`);
+    }
+    this.now = options.now ?? Date.now;
+    const redis = options.redis;
+    if (isClient(redis)) {
+      this.client = redis;
+      this.owned = false;
+    } else if (typeof redis === 'string' || (redis !== null && typeof redis === 'object')) {
+      const own: RedisOptions = {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        autoResendUnfulfilledCommands: false,
+        retryStrategy: (times) => Math.min(times * 100, 1000),
+      };
+      // ioredis 6 types `replyMapping` without `| undefined`; the store never sets it.
+      const merged = (typeof redis === 'string' ? own : { ...own, ...redis }) as Omit<RedisOptions, 'replyMapping'>;
+      this.client = typeof redis === 'string' ? new Redis(redis, merged) : new Redis(merged);
+      this.owned = true;
+      this.client.on('error', this.onError);
+    } else {
+      throw new TypeError(`redis must be an ioredis client, a redis:// URL or RedisOptions, got ${show(redis)}`);
+    }
+    this.everReady = this.client.status === 'ready';
+    this.client.on('ready', this.onReady);
+  }
+
+  /** Where the budget lives now: `'redis'`, or the policy in force while Redis is away. */
+  get status(): RedisRateStoreStatus {
+    return this.up ? 'redis' : this.whenUnavailable;
+  }
+
+  async reserve(at: number, charges: readonly WindowCharge[]): Promise<ReserveResult> {
+    if (at > this.lastAt) this.lastAt = at;
+    const keys = [this.keys.ban, this.keys.pause, this.keys.index];
+    const args: Array<string | number> = [at, this.keepMs];
+    for (const c of charges) {
+      keys.push(this.windowKey(c));
+      args.push(c.limitKey, c.start, c.end, c.amount, c.capacity);
+    }
+    const reply = await this.call(RESERVE, keys, args);
+    if (reply.ok) {
+      const r = reply.value as string[];
+      if (r[0] === 'ok') return { ok: true, confirmed: r.slice(1).map(Number) };
+      if (r[0] === 'limit') {
+        return { ok: false, reason: 'limit', until: Number(r[1]), index: Number(r[2]), used: Number(r[3]) };
+      }
+      const until = Number(r[1]);
+      if (r[0] === 'ban') this.bannedUntil = Math.max(this.bannedUntil, until);
+      else this.pausedUntil = Math.max(this.pausedUntil, until);
+      return { ok: false, reason: r[0] === 'ban' ? 'ban' : 'pause', until };
+    }
+    if (this.whenUnavailable === 'fail-closed') throw this.unavailableError(reply.reason);
+    const memory = this.fallback();
+    const scaled =
+      this.share === 1 ? charges : charges.map((c) => ({ ...c, capacity: Math.floor(c.capacity * this.share) }));
+    const result = await memory.reserve(at, scaled);
+    if (result.ok) for (const c of charges) this.reservedIn.set(c, memory);
+    return result;
+  }
+
+  async settle(charges: readonly SettledCharge[]): Promise<void> {
+    const shared = await this.settleLocal(charges, (m, cs) => m.settle(cs));
+    if (shared.length === 0) return;
+    const args: Array<string | number> = [];
+    for (const c of shared) {
+      args.push(c.amount, c.counted, c.certain ? '1' : '0', c.serverCount ?? '', c.confirmedAtReserve);
+    }
+    // A reservation made in Redis that cannot be settled there stays in flight until its window expires:
+    // the shared budget errs on the safe side, and the request's own outcome is not affected.
+    await this.call(
+      SETTLE,
+      shared.map((c) => this.windowKey(c)),
+      args,
+    );
+  }
+
+  async release(charges: readonly WindowCharge[]): Promise<void> {
+    const shared = await this.settleLocal(charges, (m, cs) => m.release(cs));
+    if (shared.length === 0) return;
+    await this.call(
+      RELEASE,
+      shared.map((c) => this.windowKey(c)),
+      shared.map((c) => c.amount),
+    );
+  }
+
+  async setPause(until: number): Promise<void> {
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+    await this.memory?.setPause(until);
+    await this.call(EXTEND, [this.keys.pause], [until, this.ttl(until)]);
+  }
+
+  async setBan(until: number): Promise<void> {
+    this.bannedUntil = Math.max(this.bannedUntil, until);
+    await this.memory?.setBan(until);
+    await this.call(EXTEND, [this.keys.ban], [until, this.ttl(until)]);
+  }
+
+  async getState(at: number): Promise<RateStoreState> {
+    const reply = await this.call(STATE, [this.keys.ban, this.keys.pause, this.keys.index], [at]);
+    if (!reply.ok) {
+      if (this.whenUnavailable === 'fail-closed') throw this.unavailableError(reply.reason);
+      return this.fallback().getState(at);
+    }
+    const r = reply.value as string[];
+    const windows: WindowState[] = [];
+    for (let i = 2; i + 5 < r.length; i += 6) {
+      const inFlight = Number(r[i + 3]);
+      const settled = Number(r[i + 4]);
+      const foreign = Number(r[i + 5]);
+      windows.push({
+        limitKey: r[i]!,
+        start: Number(r[i + 1]),
+        end: Number(r[i + 2]),
+        used: inFlight + settled + foreign,
+        inFlight,
+        settled,
+        foreign,
+      });
+    }
+    windows.sort((a, b) => (a.limitKey < b.limitKey ? -1 : a.limitKey > b.limitKey ? 1 : a.start - b.start));
+    const bannedUntil = Number(r[0]);
+    const pausedUntil = Number(r[1]);
+    return { pausedUntil, bannedUntil, windows };
+  }
+
+  /** Calls `listener` when Redis stops answering. Returns the unsubscribe function. */
+  onFallback(listener: (event: RedisFallbackEvent) => void): () => void {
+    return subscribe(this.fallbackListeners, listener);
+  }
+
+  /** Calls `listener` when the store is back on Redis. Returns the unsubscribe function. */
+  onRecover(listener: (event: RedisRecoverEvent) => void): () => void {
+    return subscribe(this.recoverListeners, listener);
+  }
+
+  /** Stops listening to the client, and closes it if the store created it. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.client.off('ready', this.onReady);
+    if (!this.owned) return;
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+    this.client.off('error', this.onError);
+  }
+
+  /** Only the public shape: the client may hold a password. */
+  toJSON(): { namespace: string; whenUnavailable: UnavailablePolicy; status: RedisRateStoreStatus } {
+    return { namespace: this.namespace, whenUnavailable: this.whenUnavailable, status: this.status };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): ReturnType<RedisRateStore['toJSON']> {
+    return this.toJSON();
+  }
+
+  // --- internals -------------------------------------------------------------------------------------------
+
+  private windowKey(c: { limitKey: string; start: number }): string {
+    return `${this.namespace}:w:${c.limitKey}:${c.start}`;
+  }
+
+  private ttl(until: number): number {
+    return Math.ceil(Math.max(0, until - this.now()) + this.keepMs);
+  }
+
+  /** Settles or releases the charges reserved in a fallback store there; returns those that belong to Redis. */
+  private async settleLocal<C extends WindowCharge>(
+    charges: readonly C[],
+    apply: (memory: MemoryRateStore, charges: C[]) => Promise<void>,
+  ): Promise<C[]> {
+    const shared: C[] = [];
+    const local = new Map<MemoryRateStore, C[]>();
+    for (const c of charges) {
+      const memory = this.reservedIn.get(c);
+      if (memory === undefined) shared.push(c);
+      else {
+        const list = local.get(memory);
+        if (list === undefined) local.set(memory, [c]);
+        else list.push(c);
+      }
+    }
+    for (const [memory, list] of local) await apply(memory, list);
+    return shared;
+  }
+
+  /** Runs a script on Redis, or says why it could not; never throws. */
+  private async call(
+    s: LuaScript,
+    keys: string[],
+    args: Array<string | number>,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
+    if (this.closed) return { ok: false, reason: 'the store is closed' };
+    if (!this.up) {
+      // Recovery replays what the outage changed before Redis takes over again.
+      if (this.client.status === 'ready' && this.now() >= this.nextTryAt) void this.recover();
+      return { ok: false, reason: `Redis is ${this.client.status === 'ready' ? 'not answering' : this.client.status}` };
+    }
+    if (this.client.status !== 'ready') {
+      // At start-up, wait for the first connection rather than fall back before it had a chance.
+      if (this.everReady || !(await this.firstReady())) return this.down(`Redis connection is ${this.client.status}`);
+    }
+    try {
+      return { ok: true, value: await this.eval(s, keys, args) };
+    } catch (error) {
+      return this.down(reasonOf(error));
+    }
+  }
+
+  private async eval(s: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer.unref?.();
+    });
+    try {
+      const run = async () => {
+        try {
+          return await this.client.evalsha(s.sha, keys.length, ...keys, ...args);
+        } catch (error) {
+          // After a restart Redis has forgotten the script; EVAL loads it again.
+          if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+          return await this.client.eval(s.lua, keys.length, ...keys, ...args);
+        }
+      };
+      return await Promise.race([run(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private firstReady(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.client.off('ready', onReady);
+        resolve(ok);
+      };
+      const onReady = () => done(true);
+      const timer = setTimeout(() => done(false), this.timeoutMs);
+      this.client.on('ready', onReady);
+    });
+  }
+
+  private down(reason: string): { ok: false; reason: string } {
+    this.nextTryAt = this.now() + this.retryMs;
+    if (this.up) {
+      this.up = false;
+      this.downSince = this.now();
+      this.scheduleRetry();
+      emit(this.fallbackListeners, { policy: this.whenUnavailable, reason });
+    }
+    return { ok: false, reason };
+  }
+
+  /** Tries Redis again every `retryIntervalMs` while down, traffic or not; a reconnect (`ready`) is faster. */
+  private scheduleRetry(): void {
+    if (this.retryTimer !== undefined || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.up || this.closed) return;
+      if (this.client.status === 'ready') void this.recover();
+      else this.scheduleRetry();
+    }, this.retryMs);
+    this.retryTimer.unref?.();
+  }
+
+  private fallback(): MemoryRateStore {
+    if (this.memory === undefined) {
+      this.memory = new MemoryRateStore();
+      // Synchronous in MemoryRateStore: the fallback starts with every pause and ban this process knows.
+      void this.memory.setPause(this.pausedUntil);
+      void this.memory.setBan(this.bannedUntil);
+    }
+    return this.memory;
+  }
+
+  /** Back to Redis: add what the fallback counted to the shared windows, replay pause and ban, then switch. */
+  private recover(): Promise<void> {
+    this.recovering ??= (async () => {
+      this.nextTryAt = this.now() + this.retryMs;
+      try {
+        const memory = this.memory;
+        if (memory !== undefined) {
+          const own = memory.peekState(this.lastAt).windows.filter((w) => w.inFlight + w.settled > 0);
+          if (own.length > 0) {
+            const args: Array<string | number> = [this.lastAt, this.keepMs];
+            for (const w of own) args.push(w.limitKey, w.start, w.end, w.inFlight + w.settled);
+            await this.eval(MERGE, [this.keys.index, ...own.map((w) => this.windowKey(w))], args);
+          }
+        }
+        if (this.pausedUntil > 0) {
+          await this.eval(EXTEND, [this.keys.pause], [this.pausedUntil, this.ttl(this.pausedUntil)]);
+        }
+        if (this.bannedUntil > 0) {
+          await this.eval(EXTEND, [this.keys.ban], [this.bannedUntil, this.ttl(this.bannedUntil)]);
+        }
+        this.memory = undefined;
+        this.up = true;
+        emit(this.recoverListeners, { downMs: this.now() - this.downSince });
+      } catch {
+        this.nextTryAt = this.now() + this.retryMs;
+        this.scheduleRetry();
+      } finally {
+        this.recovering = undefined;
+      }
+    })();
+    return this.recovering;
+  }
+
+  private unavailableError(reason: string): BinanceThrottleError {
+    return new BinanceThrottleError({
+      message: `The shared rate budget in Redis is unavailable (${redactText(reason)}) and the store fails closed: the request was not sent.`,
+      retryAfterMs: this.retryMs,
+      executed: 'no',
+      retryable: true,
+      hint: "Redis is unreachable and whenUnavailable is 'fail-closed'. Retry after retryAfterMs, or use whenUnavailable: 'memory' to keep trading on a per-process budget.",
+    });
+  }
+}
+
+function isClient(value: unknown): value is Client {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as Client).evalsha === 'function' &&
+    typeof (value as Client).on === 'function' &&
+    typeof (value as Client).status === 'string'
+  );
+}
+
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return redactText(message.length > 200 ? `${message.slice(0, 200)}…` : message);
+}
+
+function positive(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${name} must be a positive number of ms, got ${show(value)}`);
+  }
+  return value;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
+}
+
+function subscribe<T>(set: Set<(event: T) => void>, listener: (event: T) => void): () => void {
+  if (typeof listener !== 'function') throw new TypeError(`listener must be a function, got ${show(listener)}`);
+  set.add(listener);
+  return () => {
+    set.delete(listener);
+  };
+}
+
+function emit<T>(set: Set<(event: T) => void>, event: T): void {
+  for (const listener of set) {
+    try {
+      listener(event);
+    } catch {
+      // A listener's bug must not break the request that noticed the outage.
+    }
+  }
+}

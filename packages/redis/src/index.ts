@@ -1,0 +1,8 @@
+export {
+  type RedisFallbackEvent,
+  RedisRateStore,
+  type RedisRateStoreOptions,
+  type RedisRateStoreStatus,
+  type RedisRecoverEvent,
+  type UnavailablePolicy,
+} from './RedisRateStore.ts';
