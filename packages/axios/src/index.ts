@@ -43,7 +43,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
   const plugin = createPlugin(options);
 
   const guarded =
-    (inner: AxiosRequestConfigAdapter): AxiosAdapter =>
+    (inner: AxiosRequestConfigAdapter, signal: AbortSignal | undefined): AxiosAdapter =>
     async (config) => {
       const adapter = axios.getAdapter(inner ?? axios.defaults.adapter, config);
       const url = axios.getUri({ ...config, baseURL: config.baseURL ?? '' });
@@ -60,6 +60,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
             url: attempt.url,
             data: body === undefined ? config.data : attempt.body,
             headers,
+            ...(attempt.signal && { signal: attempt.signal }),
             // The guard judges the status; the inner adapter must hand every response back.
             validateStatus: () => true,
           };
@@ -77,13 +78,16 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       return guard.run(
         { method: config.method ?? 'GET', url, body },
         transport,
-        plugin.callOptions(config.binance, signalOf(config)),
+        plugin.callOptions(config.binance, signal),
       );
     };
 
   const interceptor = ((config: InternalAxiosRequestConfig) => {
     if (config.binance?.enabled === false) return config;
-    config.adapter = guarded(config.adapter);
+    config.adapter = guarded(config.adapter, signalOf(config));
+    // The guard owns the signal: axios would otherwise replace the guard's BinanceAbortError with its own
+    // CanceledError when the signal fires. Each attempt still gets it (see `send`).
+    delete config.signal;
     return config;
   }) as BinanceErrorsInterceptor;
   interceptor.install = (instance) => {

@@ -103,8 +103,9 @@ describe('binanceErrors (ky)', () => {
 
   it("passes the user's signal: an abort while waiting for budget rejects at once, with nothing sent", async () => {
     guard.close();
-    const limits = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 1 } as const];
-    guard = new BinanceGuard(ex.url, { throttle: { limits, safety: 1 } });
+    // A day-long window that may be waited out: the second ping waits, and cannot slip into a new window.
+    const limits = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'DAY', intervalNum: 1, limit: 1 } as const];
+    guard = new BinanceGuard(ex.url, { throttle: { limits, safety: 1, maxWaitMs: 2 * 86_400_000 } });
     const api = ky.create({ prefix: ex.url }).extend(binanceErrors({ guard }));
     await api.get('api/v3/ping');
     const controller = new AbortController();
