@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // and the cross-package suites in test/.
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'test/vitest.config.ts'],
+    projects: ['packages/*/vitest.config.ts', 'test/vitest.config.ts', 'docs/vitest.config.ts'],
   },
 });

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @module @binance-errors/axios
+ */
+export * from '@binance-errors/axios';

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @module @binance-errors/core
+ */
+export * from '@binance-errors/core';

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @module @binance-errors/got
+ */
+export * from '@binance-errors/got';

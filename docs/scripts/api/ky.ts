@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @module @binance-errors/ky
+ */
+export * from '@binance-errors/ky';

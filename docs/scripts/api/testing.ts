@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @module @binance-errors/testing
+ */
+export * from '@binance-errors/testing';

@@ -1,0 +1,190 @@
+// What each category means and what the plugin does about it, in our words, for the generated error pages.
+// The numbers quoted here are the defaults in @binance-errors/core (BinanceGuard, WeightLimiter, OpossumBreaker).
+import type { BinanceErrorCategory } from '@binance-errors/core';
+
+export interface CategoryDoc {
+  /** One sentence: what happened. */
+  summary: string;
+  /** Where errors of this category come from. */
+  source: string;
+  /** What the plugin already did before the error reached your code, one bullet each. */
+  automatic: string[];
+  /** The advice above the snippet. */
+  handle: string;
+}
+
+const NOTHING_SENT_AGAIN =
+  'Nothing is sent again: the same request would fail the same way. The breaker does not count it, because an answer proves the exchange is working.';
+
+const READ_RETRY =
+  'A read (GET) is retried up to 2 times with backoff (200 ms, then up to 2 s). Anything that may have placed, changed or cancelled an order is never sent again.';
+
+export const CATEGORIES: Record<BinanceErrorCategory, CategoryDoc> = {
+  network: {
+    summary: 'The connection failed: reset, refused, DNS. The request may or may not have reached Binance.',
+    source: 'ECONNRESET, ECONNREFUSED, ENOTFOUND and other socket errors from the client',
+    automatic: [
+      READ_RETRY,
+      'With `reconcile: true`, a signed order placement that ends here is looked up by its client order id, and the call resolves with the order if it exists.',
+    ],
+    handle:
+      'For an order, `executed` is `unknown` when the request may have been sent: look the order up by the client order id you sent before placing it again.',
+  },
+  timeout: {
+    summary: 'Your client stopped waiting. The exchange may still have executed the request.',
+    source: "the client's own timeout (axios `timeout`, ky `timeout`, got `timeout.request`)",
+    automatic: [
+      READ_RETRY,
+      'With `reconcile: true`, a signed order placement that timed out is looked up by its client order id.',
+    ],
+    handle: 'Treat a timed-out order as maybe placed. Look it up before you send it again.',
+  },
+  aborted: {
+    summary: 'Your own AbortSignal cancelled the request.',
+    source: 'the `signal` you passed to the client',
+    automatic: ['Nothing is retried. A wait for rate-limit budget also ends at once when the signal aborts.'],
+    handle: 'Usually nothing to do. If the request had already been sent, `executed` is `unknown`.',
+  },
+  'rate-limit': {
+    summary: 'Binance refused the request for request weight or order count (429): it was not executed.',
+    source: 'HTTP 429 with -1003 (weight) or -1015 (orders)',
+    automatic: [
+      "The throttle counts request weight and orders per window on the server's clock, so a 429 should be rare: requests wait for budget instead.",
+      'On a 429 every request on the same guard pauses until `Retry-After`, so the IP does not collect more 429s (which lead to a 418 ban).',
+      'The request is then sent again, at most 3 times, when `Retry-After` fits within `maxWaitMs` (default 30 s). A 429 never executed, so this is safe even for orders.',
+    ],
+    handle:
+      'You see this only when the wait was longer than `maxWaitMs` or the retries ran out. Wait `retryAfterMs`, and look at what else shares this IP.',
+  },
+  'ip-ban': {
+    summary: 'The IP is banned (418) for ignoring 429s. Nothing is executed until the ban ends.',
+    source: 'HTTP 418 with -1003 "Way too much request weight used; IP banned until …"',
+    automatic: [
+      'The guard records the ban end (from the message, to the millisecond, or from `Retry-After`).',
+      'Until then every request on the guard fails fast locally with this error and is not sent: requests during a ban only lengthen the trouble.',
+    ],
+    handle:
+      'Stop sending from this IP until `bannedUntil`, and find out what ignored the 429s (another process on the same IP?).',
+  },
+  waf: {
+    summary: "Binance's web application firewall blocked the request (403). It did not reach the API.",
+    source: 'HTTP 403, usually an HTML page from the CDN',
+    automatic: ['Nothing is retried: the same request would be blocked again.'],
+    handle:
+      'Look for SQL-like words or odd characters in the parameters, and for request bursts. Do not repeat the request unchanged.',
+  },
+  'server-busy': {
+    summary: 'Binance is overloaded (-1008) and did not process the request.',
+    source: '-1008 SERVER_BUSY',
+    automatic: [
+      'The circuit breaker counts it. When at least 5 attempts in 10 s were made and half of them were -1008, the breaker opens.',
+      'While open, requests fail fast with `BinanceCircuitOpenError` without being sent, except cancels, so you can always reduce exposure. After 30 s one probe goes through; an answer closes the breaker.',
+      'The request itself is not repeated automatically: repeating it is what keeps an overload going.',
+    ],
+    handle: 'The request was not executed. Back off and try later; if you must act now, cancels still pass.',
+  },
+  'unknown-outcome': {
+    summary: 'Binance does not know whether the request executed: the matching engine did not answer in time.',
+    source: '-1006, -1007, and 5xx responses without a Binance code',
+    automatic: [
+      READ_RETRY,
+      "With `reconcile: true`, a signed order placement is looked up by its client order id (the plugin adds a `newClientOrderId` when you send none). Found: the call resolves with the order. Not found: you get this error with `executed: 'no'`.",
+    ],
+    handle: 'Never place the same order again blindly. Query it by client order id, or enable `reconcile`.',
+  },
+  server: {
+    summary: 'An internal error on Binance. The outcome of a write is unknown.',
+    source: '-1000, -1001, -1016',
+    automatic: [READ_RETRY],
+    handle: 'Reads were already retried. For an order, query it before sending it again.',
+  },
+  auth: {
+    summary: 'The API key was refused, or may not do this.',
+    source: 'HTTP 401, -1002, -2014, -2015',
+    automatic: [NOTHING_SENT_AGAIN],
+    handle:
+      'Check the key, its permissions (spot trading), its IP whitelist, and that it is the key for this host (testnet keys do not work on the live API).',
+  },
+  signature: {
+    summary: 'The signature did not verify (-1022).',
+    source: '-1022 INVALID_SIGNATURE',
+    automatic: [
+      'The plugin signs the exact bytes it sends: the percent-encoded query string followed by the body. A request that arrives already signed is re-signed from its unsigned parameters.',
+      NOTHING_SENT_AGAIN,
+    ],
+    handle: 'Check that the secret belongs to the key, and that no proxy rewrites the query or body after signing.',
+  },
+  timestamp: {
+    summary: "The request's timestamp was outside recvWindow on the server's clock (-1021).",
+    source: '-1021 INVALID_TIMESTAMP',
+    automatic: [
+      "Signed requests are stamped on the server's clock: the guard measures the offset from `GET /api/v3/time` round trips before the first signed request and every 10 minutes.",
+      'On a -1021 it resyncs (once for all waiting requests), stamps and signs the request afresh and sends it again, exactly once. A -1021 was never executed, so this is safe for orders.',
+      'You see this error only when the second attempt fails too.',
+    ],
+    handle:
+      'A -1021 that survives a resync means the host clock jumps or the latency is close to `recvWindow`. Fix NTP, or raise `recvWindow` (at most 60000).',
+  },
+  request: {
+    summary: 'The request is malformed: a parameter is missing, unknown, repeated or out of range.',
+    source: '-11xx codes, -1100 to -1199, and other parameter errors',
+    automatic: [NOTHING_SENT_AGAIN],
+    handle: '`msg` names the parameter. Fix the request in your code; sending it again fails the same way.',
+  },
+  filter: {
+    summary: "The order broke one of the symbol's filters (-1013 `Filter failure: X`).",
+    source: '-1013 with a `Filter failure: <FILTER>` message',
+    automatic: [NOTHING_SENT_AGAIN],
+    handle:
+      "`filter` names the rule. Read the symbol's filters from `GET /api/v3/exchangeInfo` and round price and quantity to them.",
+  },
+  'order-rejected': {
+    summary: 'The matching engine rejected the order or cancel; `reason` says why.',
+    source: '-1010, -2010, -2011, -2038 and their reasons',
+    automatic: [NOTHING_SENT_AGAIN],
+    handle:
+      'Switch on `reason` (for example `INSUFFICIENT_BALANCE`, `MARKET_CLOSED`) and change the order; the same order is rejected again.',
+  },
+  'not-found': {
+    summary: 'The order does not exist, or is no longer open.',
+    source: '-2013, -2026, and "Unknown order sent." with -2011',
+    automatic: [NOTHING_SENT_AGAIN],
+    handle:
+      'For a cancel this usually means the order already filled, expired or was cancelled: nothing is left to do.',
+  },
+  partial: {
+    summary: 'A cancel-replace did not fully succeed: one half (-2021) or both halves (-2022) failed.',
+    source: 'HTTP 409 with -2021, HTTP 400 with -2022',
+    automatic: [
+      'Nothing is retried. A 409 partial success is an answer, so the breaker does not count it.',
+      "`data` keeps Binance's `cancelResult`, `newOrderResult` and both responses.",
+    ],
+    handle:
+      "Read `data.cancelResult` and `data.newOrderResult` to see which half went through before doing anything else. `executed` is `'partial'` for -2021.",
+  },
+  'circuit-open': {
+    summary: 'The circuit breaker is open after -1008 overloads; the request was not sent.',
+    source: 'the plugin itself: nothing reached Binance',
+    automatic: [
+      'Produced locally while the breaker is open. Cancels are let through so you can reduce exposure.',
+      'After `resetTimeoutMs` (default 30 s) one probe goes through; an answer closes the breaker.',
+    ],
+    handle: 'Nothing was sent. Retry after `retryAfterMs`.',
+  },
+  throttled: {
+    summary: 'Waiting for rate-limit budget would take longer than `maxWaitMs`; the request was not sent.',
+    source: 'the plugin itself: nothing reached Binance',
+    automatic: [
+      'Requests normally wait for budget. When the wait would exceed `maxWaitMs` (default 30 s, or the per-request `binance.maxWaitMs`), the request fails fast with this error instead of hanging.',
+    ],
+    handle:
+      'Nothing was sent. Retry after `retryAfterMs`, raise `maxWaitMs`, or spend less weight (WebSocket streams for market data).',
+  },
+  unknown: {
+    summary: 'A failure the classifier did not recognise.',
+    source: 'an unknown code, or a response it could not read',
+    automatic: ['Nothing is retried.'],
+    handle:
+      '`executed` is `unknown`: query the order before sending it again. `toJSON()` has everything known, with secrets removed.',
+  },
+};

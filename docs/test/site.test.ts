@@ -1,0 +1,198 @@
+// Builds the site once, serves it on 127.0.0.1 under /binance-errors/ with clean URLs, and checks it: every docsUrl
+// the classifier can produce resolves to a page, and the site works in Debian's chromium (playwright-core).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  type BinanceErrorCategory,
+  catalog,
+  classify,
+  DEFAULT_DOCS_BASE_URL,
+  errorClassFor,
+  filters,
+  lookupCode,
+  reasons,
+} from '@binance-errors/core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RETRYABILITY } from '../../packages/core/src/catalog/policy.ts';
+import { BASE, DIST, resolveFile, serve } from '../scripts/serve.ts';
+
+const docs = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(docs, '..');
+const SCREENSHOTS = join(docs, 'test-results', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function run(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => {
+      output += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d;
+    });
+    child.on('error', reject);
+    child.on('close', (status) =>
+      status === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited with ${status}:\n${output}`)),
+    );
+  });
+}
+
+/** What `npm run docs:build` does, without npm in between. DOCS_REUSE_BUILD=1 keeps an existing build. */
+async function buildSite(): Promise<void> {
+  if (process.env.DOCS_REUSE_BUILD === '1' && existsSync(join(DIST, 'index.html'))) return;
+  await run(['--conditions=@binance-errors/source', 'docs/scripts/generate.ts']);
+  await run(['node_modules/typedoc/bin/typedoc', '--options', 'docs/typedoc.json']);
+  await run(['node_modules/vitepress/bin/vitepress.js', 'build', 'docs']);
+}
+
+const categories = Object.keys(RETRYABILITY) as BinanceErrorCategory[];
+
+/** Every docsUrl the classifier (and the error classes' defaults) can produce. */
+function allDocsUrls(): Set<string> {
+  const urls = new Set<string>();
+  const add = (url: string) => urls.add(url);
+  for (const e of catalog) {
+    add(classify({ status: e.http ?? 400, body: { code: e.code, msg: e.messages[0] ?? '' } }).docsUrl);
+    for (const m of [...e.messages, ...e.exampleMessages]) add(classify({ status: 400, body: { msg: m } }).docsUrl);
+  }
+  for (const f of filters) add(classify({ status: 400, body: { code: -1013, msg: f.message } }).docsUrl);
+  for (const r of reasons) {
+    for (const code of r.codes) add(classify({ status: 400, body: { code, msg: r.message } }).docsUrl);
+  }
+  for (const c of categories) add(new (errorClassFor(c))({ message: 'x' }).docsUrl);
+  for (const status of [401, 403, 404, 409, 418, 429, 500, 502, 503, 504]) {
+    add(classify({ status, body: '<html><body>error</body></html>' }).docsUrl);
+    add(classify({ status, body: '' }).docsUrl);
+  }
+  for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ABORT_ERR', 'EWHATEVER']) {
+    add(classify({ error: Object.assign(new Error(code), { code }) }).docsUrl);
+  }
+  add(classify({ error: new DOMException('aborted', 'AbortError') }).docsUrl);
+  add(classify({ error: new DOMException('timed out', 'TimeoutError') }).docsUrl);
+  add(classify({ status: 400, body: { code: -99999, msg: 'Something new.' } }).docsUrl);
+  add(classify({}).docsUrl);
+  return urls;
+}
+
+beforeAll(buildSite);
+
+describe('the built site', () => {
+  it('has a page for every one of the catalog codes', () => {
+    expect(catalog).toHaveLength(106);
+    const pages = readdirSync(join(DIST, 'errors')).filter((f) => f.endsWith('.html'));
+    for (const e of catalog) expect(pages).toContain(`${e.slug}.html`);
+  });
+
+  it('resolves every docsUrl the classifier produces to a built page', () => {
+    const urls = allDocsUrls();
+    const paths = [...urls].map((u) => u.slice(DEFAULT_DOCS_BASE_URL.length));
+    // Each kind of page is reached: codes, filters, reasons and every category.
+    expect(paths.filter((p) => p.startsWith('errors/filters/')).length).toBe(filters.length);
+    expect(paths.filter((p) => p.startsWith('errors/reasons/')).length).toBe(reasons.length);
+    expect(paths.filter((p) => p.startsWith('errors/categories/')).length).toBe(categories.length);
+    const missing = [...urls].filter(
+      (u) =>
+        !u.startsWith(DEFAULT_DOCS_BASE_URL) || !resolveFile(DIST, `${BASE}${u.slice(DEFAULT_DOCS_BASE_URL.length)}`),
+    );
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('the site in chromium', () => {
+  let server: Server;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    ({ server, url } = await serve());
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) consoleErrors.push(`${page.url()}: ${r.status()} for ${r.url()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('renders the home page', async () => {
+    await page.goto(url);
+    await expect.poll(() => page.locator('.VPHero .name').textContent()).toContain('binance-errors');
+    expect(await page.title()).toContain('binance-errors');
+    await page.screenshot({ path: join(SCREENSHOTS, 'home.png') });
+  });
+
+  it('shows the messages and the hint of -1021', async () => {
+    const entry = lookupCode(-1021)!;
+    await page.goto(`${url}errors/1021-invalid-timestamp`);
+    expect(await page.locator('h1').first().textContent()).toContain('-1021 INVALID_TIMESTAMP');
+    const text = (await page.locator('.vp-doc').textContent()) ?? '';
+    expect(entry.messages.length).toBeGreaterThan(0);
+    for (const m of entry.messages) expect(text).toContain(m);
+    expect(await page.locator('.error-hint').textContent()).toBe(entry.hint);
+    await page.screenshot({ path: join(SCREENSHOTS, 'error-1021.png'), fullPage: true });
+  });
+
+  async function search(query: string): Promise<string[]> {
+    await page.goto(url);
+    await page.locator('.VPNavBarSearch button').click();
+    const input = page.locator('.VPLocalSearchBox input');
+    await input.fill(query);
+    const results = page.locator('.VPLocalSearchBox .results a');
+    await results.first().waitFor();
+    // Results settle after the debounce; read them once the first result matches the query's page.
+    await page.waitForTimeout(300);
+    return results.evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname));
+  }
+
+  it('finds the -1021 page when searching for "1021"', async () => {
+    const found = await search('1021');
+    expect(found.slice(0, 3)).toContain(`${BASE}errors/1021-invalid-timestamp`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'search-1021.png') });
+    await page.keyboard.press('Escape');
+  });
+
+  it('finds the LOT_SIZE filter page when searching for "LOT_SIZE"', async () => {
+    const found = await search('LOT_SIZE');
+    expect(found.slice(0, 3)).toContain(`${BASE}errors/filters/lot-size`);
+    await page.keyboard.press('Escape');
+  });
+
+  it('filters the index of codes by category', async () => {
+    await page.goto(`${url}errors/`);
+    const rows = page.locator('.error-index tbody tr');
+    await expect.poll(() => rows.count()).toBe(catalog.length);
+    const wanted = catalog.filter((e) => e.category === 'rate-limit');
+    await page.locator('.error-index button[data-category="rate-limit"]').click();
+    await expect.poll(() => rows.count()).toBe(wanted.length);
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-category')));
+    expect(new Set(shown)).toEqual(new Set(['rate-limit']));
+    expect(page.url()).toContain('category=rate-limit');
+    // The filter survives a reload (it lives in the URL).
+    await page.reload();
+    await expect.poll(() => rows.count()).toBe(wanted.length);
+    await page.locator('.error-index button[data-category="all"]').click();
+    await expect.poll(() => rows.count()).toBe(catalog.length);
+  });
+
+  it('logged no console errors on any page', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
