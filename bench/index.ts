@@ -10,6 +10,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { b1Overhead } from './b1Overhead.ts';
+import { b2Utilisation } from './b2Utilisation.ts';
+import { b3Clock } from './b3Clock.ts';
+import { b4Breaker } from './b4Breaker.ts';
+import { b5Classify } from './b5Classify.ts';
 import type { BenchResult } from './lib/BenchResult.ts';
 import { describeMachine, machineInfo } from './lib/machine.ts';
 import { mdTable, resultsMarkdown, targetsTable } from './lib/markdown.ts';
@@ -22,10 +26,36 @@ const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim().toUpperCase(
 const outDir = resolve(process.env.BENCH_OUT ?? here);
 const wanted = (id: string) => !only || only.includes(id);
 
-/** Runs per figure and sizes: the full set fits the 10-minute budget on the 2-core machine. */
+/**
+ * Runs per figure and sizes. The full set fits the 10-minute budget on the 2-core machine: B1 ≈ 1 min,
+ * B2 5 × 34 s, B3 ≈ 10 s, B4 5 × ≈ 23 s, B5 ≈ 20 s, B6 what the redis package asks for.
+ */
 const config = quick
-  ? { runs: 1, b1: { requests: 300, warmup: 100, concurrency: 32 } }
-  : { runs: 5, b1: { requests: 4000, warmup: 1000, concurrency: 32 } };
+  ? {
+      runs: 1,
+      b1: { requests: 300, warmup: 100, concurrency: 32 },
+      b2: { durationMs: 4500, warmupMs: 500, workers: 12, cycleMs: 40 },
+      b3: { skewsMs: [-3_600_000, 3_600_000], paths: [[40, 5]] as const, calls: 4 },
+      b4: { rate: 500, leadInMs: 1000, stormMs: 1000, resetTimeoutMs: 500 },
+      b5: { durationMs: 50, guardRequests: 500 },
+      b6: { durationMs: 500 },
+    }
+  : {
+      runs: 5,
+      b1: { requests: 4000, warmup: 1000, concurrency: 32 },
+      b2: { durationMs: 30_000, warmupMs: 4000, workers: 12, cycleMs: 40 },
+      b3: {
+        skewsMs: [-3_600_000, -600_000, -5000, 0, 5000, 600_000, 3_600_000],
+        paths: [
+          [40, 5],
+          [5, 40],
+        ] as const,
+        calls: 10,
+      },
+      b4: { rate: 500, leadInMs: 10_000, stormMs: 10_000, resetTimeoutMs: 2000 },
+      b5: { durationMs: 500, guardRequests: 5000 },
+      b6: { durationMs: 5000 },
+    };
 
 const progress = new Progress();
 const machine = machineInfo();
@@ -38,7 +68,48 @@ const results: BenchResult[] = [];
 const skipped: string[] = [];
 const started = performance.now();
 
-if (wanted('B1')) results.push(await b1Overhead({ runs: config.runs, ...config.b1, progress }));
+const { runs } = config;
+if (wanted('B1')) results.push(await b1Overhead({ runs, ...config.b1, progress }));
+if (wanted('B2')) results.push(await b2Utilisation({ runs, ...config.b2, progress }));
+if (wanted('B3')) results.push(await b3Clock({ runs, ...config.b3, progress }));
+if (wanted('B4')) {
+  const { resetTimeoutMs, ...b4 } = config.b4;
+  results.push(
+    await b4Breaker({
+      runs,
+      ...b4,
+      breakers: {
+        // Only the reset timeout differs from the defaults (30 s), so recovery fits the run.
+        'breaker, defaults': { resetTimeoutMs },
+        // The same with a 1 s rolling window: what a user can tune today.
+        'breaker, 1 s window': { resetTimeoutMs, rollingCountTimeoutMs: 1000 },
+      },
+      progress,
+    }),
+  );
+}
+if (wanted('B5')) results.push(await b5Classify({ runs, ...config.b5, progress }));
+if (wanted('B6')) {
+  const b6 = await loadB6();
+  if (!b6) skipped.push('B6 (shared budget through redis) skipped: packages/redis/bench/b6.ts is not there yet.');
+  else {
+    try {
+      results.push(
+        fromB6(
+          await b6({
+            runs,
+            durationMs: config.b6.durationMs,
+            onProgress: (text: string) => progress.line(`B6 ${text}`),
+          }),
+        ),
+      );
+    } catch (error) {
+      skipped.push(
+        `B6 (shared budget through redis) failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+}
 
 const durationS = (performance.now() - started) / 1000;
 progress.line(`done in ${durationS.toFixed(0)} s`);
@@ -84,4 +155,40 @@ async function updateReadme(path: string): Promise<void> {
   await writeFile(path, `${text.slice(0, i + start.length)}${body}${text.slice(j)}`);
 }
 
-export { pathToFileURL };
+interface B6Result {
+  title: string;
+  rows: unknown;
+  raw: unknown;
+  head?: string[];
+  targets?: BenchResult['targets'];
+  description?: string;
+}
+type B6 = (options: { runs: number; durationMs: number; onProgress: (text: string) => void }) => Promise<B6Result>;
+
+/** The redis package's B6, when it exists (a dynamic import, so the bench runs without it). */
+async function loadB6(): Promise<B6 | undefined> {
+  const file = join(here, '..', 'packages', 'redis', 'bench', 'b6.ts');
+  if (!existsSync(file)) return undefined;
+  const mod = (await import(pathToFileURL(file).href)) as { b6?: B6 };
+  return mod.b6;
+}
+
+/** B6's rows as a table: a list of records (keys become the head) or a list of cell lists. */
+function fromB6(r: B6Result): BenchResult {
+  const list = Array.isArray(r.rows) ? (r.rows as unknown[]) : [];
+  const isRecord = (x: unknown): x is Record<string, unknown> =>
+    typeof x === 'object' && x !== null && !Array.isArray(x);
+  const head = r.head ?? (isRecord(list[0]) ? Object.keys(list[0]) : []);
+  const rows = list.map((row) =>
+    isRecord(row) ? head.map((h) => String(row[h] ?? '')) : Array.isArray(row) ? row.map(String) : [String(row)],
+  );
+  return {
+    id: 'B6',
+    title: r.title,
+    description: r.description ?? 'From packages/redis/bench/b6.ts.',
+    table: { head: head.length ? head : (rows[0]?.map((_, i) => `column ${i + 1}`) ?? []), rows },
+    targets: r.targets ?? [],
+    chart: [],
+    raw: r.raw,
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * B5 — the classifier beside JSON.parse of the same bodies, and the guard's own bookkeeping per request with an
+ * in-memory transport: core's micro-benchmarks (packages/core/bench), run here with the same runs and reporting.
+ */
+import { classifyBench, corpusSize } from '../packages/core/bench/classifyBench.ts';
+import { GUARD_CASES, guardBench } from '../packages/core/bench/guardBench.ts';
+import type { BenchResult } from './lib/BenchResult.ts';
+import type { Progress } from './lib/progress.ts';
+import { fmt, summarize } from './lib/stats.ts';
+
+export interface B5Options {
+  runs: number;
+  /** Length of each classify / JSON.parse measurement, ms. */
+  durationMs: number;
+  /** Requests per variant per round of the guard micro-benchmark. */
+  guardRequests: number;
+  progress: Progress;
+}
+
+export async function b5Classify(options: B5Options): Promise<BenchResult> {
+  const { runs, progress } = options;
+  const rounds = classifyBench({
+    rounds: runs,
+    durationMs: options.durationMs,
+    onRound: (r) =>
+      progress.line(
+        `B5 run ${r.round}/${runs} classify ${fmt(summarize([r.classify]), 0)}/s, JSON.parse ${fmt(summarize([r.parse]), 0)}/s (${(r.parse / r.classify).toFixed(1)}×)`,
+      ),
+  });
+  const guard = await guardBench({
+    rounds: runs,
+    requests: options.guardRequests,
+    onRound: (s) => progress.update(`B5 guard ${s.case} ${s.round}/${runs}`),
+  });
+  const ratio = summarize(rounds.map((r) => r.parse / r.classify));
+  const logic = summarize(rounds.map((r) => r.parse / r.classifyNoStack));
+  const usPer = (opsPerS: number) => 1e6 / opsPerS;
+  const rows: string[][] = [
+    [
+      'JSON.parse of the body',
+      fmt(summarize(rounds.map((r) => r.parse)), 0),
+      fmt(summarize(rounds.map((r) => usPer(r.parse))), 2),
+      '1',
+    ],
+    [
+      'classify()',
+      fmt(summarize(rounds.map((r) => r.classify)), 0),
+      fmt(summarize(rounds.map((r) => usPer(r.classify))), 2),
+      fmt(ratio, 1),
+    ],
+    [
+      'classify(), V8 stack capture off',
+      fmt(summarize(rounds.map((r) => r.classifyNoStack)), 0),
+      fmt(summarize(rounds.map((r) => usPer(r.classifyNoStack))), 2),
+      fmt(logic, 1),
+    ],
+    ...GUARD_CASES.map((c) => [
+      `guard bookkeeping: ${c.name}`,
+      '',
+      fmt(summarize(guard.filter((g) => g.case === c.name).map((g) => g.overheadUs)), 1),
+      '',
+    ]),
+  ];
+  return {
+    id: 'B5',
+    title: 'B5 — classifier vs JSON.parse, and the guard’s own cost',
+    description: `${runs} rounds × ${options.durationMs} ms per function over a corpus of ${corpusSize()} real error bodies (every code's documented message, filters, WebSocket frames, 409s, CDN HTML pages), alternating order each round; then the guard's per-request bookkeeping (throttle, stamp, HMAC, breaker, header reconciliation) against an in-memory transport, ${options.guardRequests.toLocaleString('en-US')} requests per variant per round. From packages/core/bench.`,
+    table: { head: ['operation', 'ops/s', 'µs per op', '÷ JSON.parse'], rows },
+    targets: [
+      {
+        id: 'B5',
+        name: 'classify cost ÷ JSON.parse of the same bodies',
+        target: '≤ 2×',
+        measured: `${fmt(ratio, 1)}×; without stack capture ${fmt(logic, 1)}×`,
+        met: ratio.median <= 2,
+      },
+    ],
+    chart: [{ group: 'B5 classify cost ÷ JSON.parse', label: 'classify', value: ratio, target: 2, better: 'lower' }],
+    raw: { classify: rounds, guard },
+  };
+}

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+// The repo's own Node 24 (it runs the TypeScript directly), whatever Node runs vitest.
+const repoNode = join(root, 'node_modules', '.bin', 'node');
+const node = existsSync(repoNode) ? repoNode : process.execPath;
+
+describe('npm run bench', () => {
+  it('runs every benchmark in quick mode on loopback and writes results.json, results.md and results.svg', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'bench-'));
+    try {
+      const { stdout } = await promisify(execFile)(
+        node,
+        ['--expose-gc', '--conditions=@binance-errors/source', 'bench/index.ts'],
+        { cwd: root, env: { ...process.env, BENCH_QUICK: '1', BENCH_OUT: out }, timeout: 60_000 },
+      );
+      expect(stdout).toContain('## Targets');
+
+      const json = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+      expect(json.quick).toBe(true);
+      expect(json.machine).toMatchObject({
+        cores: expect.any(Number),
+        node: process.versions.node ? expect.any(String) : '',
+      });
+      expect(json.results.map((r: { id: string }) => r.id)).toEqual(
+        expect.arrayContaining(['B1', 'B2', 'B3', 'B4', 'B5']),
+      );
+      for (const r of json.results) {
+        expect(r.table.rows.length, r.id).toBeGreaterThan(0);
+        for (const row of r.table.rows) expect(row, r.id).toHaveLength(r.table.head.length);
+        expect(r.raw, r.id).toBeDefined();
+        for (const t of r.targets) expect(typeof t.met, `${r.id} ${t.name}`).toBe('boolean');
+      }
+      const b1 = json.results.find((r: { id: string }) => r.id === 'B1');
+      expect(b1.table.rows.map((row: string[]) => row[0])).toEqual(expect.arrayContaining(['axios']));
+      // Nothing may fail on the way: every B1 answer was a 200.
+      expect(b1.raw.every((s: { non200: number }) => s.non200 === 0)).toBe(true);
+
+      const md = await readFile(join(out, 'results.md'), 'utf8');
+      expect(md).toMatch(/^# Benchmark results\n\nMeasured \d{4}-\d\d-\d\d/);
+      for (const r of json.results) expect(md).toContain(`## ${r.title}`);
+
+      const svg = await readFile(join(out, 'results.svg'), 'utf8');
+      expect(svg).toMatch(/^<svg [^>]*viewBox="0 0 \d+ \d+"/);
+      expect(svg.match(/<rect /g)?.length).toBeGreaterThan(5);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
