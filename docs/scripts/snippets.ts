@@ -94,7 +94,7 @@ const HANDLING: Record<BinanceErrorCategory, Handling> = {
     request: 'place',
     body: (
       send,
-    ) => `// Binance does not know whether the order executed (or \`reconcile: true\` would have looked it up for you).
+    ) => `// Binance does not know whether the order executed. Look it up (\`reconcile: true\` does this for you).
   ${lookup(send)}`,
   },
   server: {

@@ -185,6 +185,7 @@ describe('the site in chromium', () => {
     const shown = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-category')));
     expect(new Set(shown)).toEqual(new Set(['rate-limit']));
     expect(page.url()).toContain('category=rate-limit');
+    await page.screenshot({ path: join(SCREENSHOTS, 'errors-index-rate-limit.png') });
     // The filter survives a reload (it lives in the URL).
     await page.reload();
     await expect.poll(() => rows.count()).toBe(wanted.length);
