@@ -216,6 +216,15 @@ describe('RedisRateStore when Redis goes away', () => {
     expect(await s.reserve(10, [charge(0, 1)])).toMatchObject({ ok: true });
   });
 
+  it('falls back after commandTimeoutMs when Redis is not there at start-up', async () => {
+    const memory = store({ redis: 'redis://127.0.0.1:1', commandTimeoutMs: 100 });
+    const closed = store({ redis: 'redis://127.0.0.1:1', commandTimeoutMs: 100, whenUnavailable: 'fail-closed' });
+    const results = await Promise.all(Array.from({ length: 20 }, () => memory.reserve(0, [charge(0, 1, 100)])));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(memory.status).toBe('memory');
+    await expect(closed.reserve(0, [charge(0, 1)])).rejects.toThrow(/fails closed/);
+  });
+
   it('treats a Redis that stops answering like one that is gone', async () => {
     const s = store({ commandTimeoutMs: 100, retryIntervalMs: 50 });
     await s.reserve(0, [charge(0, 1)]);

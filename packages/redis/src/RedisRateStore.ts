@@ -108,6 +108,7 @@ export class RedisRateStore implements RateStore {
   private downSince = 0;
   private nextTryAt = 0;
   private recovering: Promise<void> | undefined;
+  private connecting: Promise<boolean> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   // The in-memory budget while Redis is away; a fresh one for each outage.
@@ -388,17 +389,20 @@ export class RedisRateStore implements RateStore {
     }
   }
 
+  /** Resolves true once the first connection is up, false after `commandTimeoutMs`; one wait shared by all calls. */
   private firstReady(): Promise<boolean> {
-    return new Promise((resolve) => {
+    this.connecting ??= new Promise<boolean>((resolve) => {
       const done = (ok: boolean) => {
         clearTimeout(timer);
         this.client.off('ready', onReady);
+        this.connecting = undefined;
         resolve(ok);
       };
       const onReady = () => done(true);
       const timer = setTimeout(() => done(false), this.timeoutMs);
       this.client.on('ready', onReady);
     });
+    return this.connecting;
   }
 
   private down(reason: string): { ok: false; reason: string } {
