@@ -179,6 +179,21 @@ describe('RedisRateStore when Redis goes away', () => {
     expect((await s.getState(t)).windows[0]).toMatchObject({ used: 3, inFlight: 0, settled: 3 });
   });
 
+  it('recovers from one outage after another', async () => {
+    const s = store({ whenUnavailable: 'fail-closed', retryIntervalMs: 50 });
+    const events: string[] = [];
+    s.onFallback(() => events.push('fallback'));
+    s.onRecover(() => events.push('recover'));
+    for (let i = 0; i < 3; i++) {
+      expect(await s.reserve(10, [charge(0, 1, 100)])).toMatchObject({ ok: true });
+      await server.kill();
+      await expect(s.reserve(10, [charge(0, 1, 100)])).rejects.toThrow(/fails closed/);
+      await server.restart();
+      await until(() => s.status === 'redis', `recovery ${i + 1}`);
+    }
+    expect(events).toEqual(['fallback', 'recover', 'fallback', 'recover', 'fallback', 'recover']);
+  });
+
   it('stays within the share of the limit it is given while in memory', async () => {
     const s = store({ fallbackShare: 0.5 });
     await s.reserve(0, [charge(0, 1)]);

@@ -253,6 +253,7 @@ export class RedisRateStore implements RateStore {
   }
 
   async getState(at: number): Promise<RateStoreState> {
+    if (at > this.lastAt) this.lastAt = at;
     const reply = await this.call(STATE, [this.keys.ban, this.keys.pause, this.keys.index], [at]);
     if (!reply.ok) {
       if (this.whenUnavailable === 'fail-closed') throw this.unavailableError(reply.reason);
@@ -352,9 +353,17 @@ export class RedisRateStore implements RateStore {
   ): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
     if (this.closed) return { ok: false, reason: 'the store is closed' };
     if (!this.up) {
-      // Recovery replays what the outage changed before Redis takes over again.
-      if (this.client.status === 'ready' && this.now() >= this.nextTryAt) void this.recover();
-      return { ok: false, reason: `Redis is ${this.client.status === 'ready' ? 'not answering' : this.client.status}` };
+      if (this.recovering === undefined && this.client.status === 'ready' && this.now() >= this.nextTryAt) {
+        void this.recover();
+      }
+      // Nothing is counted in memory while a recovery copies the in-memory windows into Redis: it would be lost.
+      if (this.recovering !== undefined) await this.recovering;
+      if (!this.up) {
+        return {
+          ok: false,
+          reason: `Redis is ${this.client.status === 'ready' ? 'not answering' : this.client.status}`,
+        };
+      }
     }
     if (this.client.status !== 'ready') {
       // At start-up, wait for the first connection rather than fall back before it had a chance.
@@ -367,14 +376,9 @@ export class RedisRateStore implements RateStore {
     }
   }
 
-  private async eval(s: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-      timer.unref?.();
-    });
-    try {
-      const run = async () => {
+  private eval(s: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+    return this.timed(
+      (async () => {
         try {
           return await this.client.evalsha(s.sha, keys.length, ...keys, ...args);
         } catch (error) {
@@ -382,8 +386,19 @@ export class RedisRateStore implements RateStore {
           if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
           return await this.client.eval(s.lua, keys.length, ...keys, ...args);
         }
-      };
-      return await Promise.race([run(), timeout]);
+      })(),
+    );
+  }
+
+  /** `work`, or a rejection once it has taken `commandTimeoutMs`. */
+  private async timed<T>(work: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer.unref?.();
+    });
+    try {
+      return await Promise.race([work, timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -440,35 +455,40 @@ export class RedisRateStore implements RateStore {
 
   /** Back to Redis: add what the fallback counted to the shared windows, replay pause and ban, then switch. */
   private recover(): Promise<void> {
-    this.recovering ??= (async () => {
-      this.nextTryAt = this.now() + this.retryMs;
-      try {
-        const memory = this.memory;
-        if (memory !== undefined) {
-          const own = memory.peekState(this.lastAt).windows.filter((w) => w.inFlight + w.settled > 0);
-          if (own.length > 0) {
-            const args: Array<string | number> = [this.lastAt, this.keepMs];
-            for (const w of own) args.push(w.limitKey, w.start, w.end, w.inFlight + w.settled);
-            await this.eval(MERGE, [this.keys.index, ...own.map((w) => this.windowKey(w))], args);
-          }
-        }
-        if (this.pausedUntil > 0) {
-          await this.eval(EXTEND, [this.keys.pause], [this.pausedUntil, this.ttl(this.pausedUntil)]);
-        }
-        if (this.bannedUntil > 0) {
-          await this.eval(EXTEND, [this.keys.ban], [this.bannedUntil, this.ttl(this.bannedUntil)]);
-        }
-        this.memory = undefined;
-        this.up = true;
-        emit(this.recoverListeners, { downMs: this.now() - this.downSince });
-      } catch {
-        this.nextTryAt = this.now() + this.retryMs;
-        this.scheduleRetry();
-      } finally {
-        this.recovering = undefined;
-      }
-    })();
+    if (this.recovering !== undefined) return this.recovering;
+    this.recovering = this.tryRecover().finally(() => {
+      this.recovering = undefined;
+    });
     return this.recovering;
+  }
+
+  private async tryRecover(): Promise<void> {
+    this.nextTryAt = this.now() + this.retryMs;
+    try {
+      // A connection can look ready while the server does not answer: ask it something first.
+      await this.timed(this.client.ping());
+      const memory = this.memory;
+      if (memory !== undefined) {
+        const own = memory.peekState(this.lastAt).windows.filter((w) => w.inFlight + w.settled > 0);
+        if (own.length > 0) {
+          const args: Array<string | number> = [this.lastAt, this.keepMs];
+          for (const w of own) args.push(w.limitKey, w.start, w.end, w.inFlight + w.settled);
+          await this.eval(MERGE, [this.keys.index, ...own.map((w) => this.windowKey(w))], args);
+        }
+      }
+      if (this.pausedUntil > 0) {
+        await this.eval(EXTEND, [this.keys.pause], [this.pausedUntil, this.ttl(this.pausedUntil)]);
+      }
+      if (this.bannedUntil > 0) {
+        await this.eval(EXTEND, [this.keys.ban], [this.bannedUntil, this.ttl(this.bannedUntil)]);
+      }
+      this.memory = undefined;
+      this.up = true;
+      emit(this.recoverListeners, { downMs: this.now() - this.downSince });
+    } catch {
+      this.nextTryAt = this.now() + this.retryMs;
+      this.scheduleRetry();
+    }
   }
 
   private unavailableError(reason: string): BinanceThrottleError {
