@@ -39,6 +39,8 @@ export interface B1Sample {
 }
 
 const huge = 1e12;
+/** Chunks per run: bare and plugin take turns this many times. */
+const CHUNKS = 8;
 const GUARD_OPTIONS: BinanceGuardOptions = {
   throttle: {
     limits: [
@@ -59,7 +61,16 @@ function workload(n: number): BenchRequest[] {
   );
 }
 
-async function measure(send: Send, requests: readonly BenchRequest[], concurrency: number) {
+/** What one chunk of requests through one variant cost. */
+interface Chunk {
+  latencies: Float64Array;
+  elapsedMs: number;
+  cpuUs: number;
+  heapGrowth: number;
+  non200: number;
+}
+
+async function measureChunk(send: Send, requests: readonly BenchRequest[], concurrency: number): Promise<Chunk> {
   forceGc();
   const heapBefore = process.memoryUsage().heapUsed;
   const cpuBefore = process.threadCpuUsage();
@@ -80,16 +91,34 @@ async function measure(send: Send, requests: readonly BenchRequest[], concurrenc
   const elapsedMs = performance.now() - started;
   const cpu = process.threadCpuUsage(cpuBefore);
   forceGc();
-  const heapGrowth = process.memoryUsage().heapUsed - heapBefore;
-  latencies.sort();
   return {
-    requests: requests.length,
+    latencies,
+    elapsedMs,
+    cpuUs: cpu.user + cpu.system,
+    heapGrowth: process.memoryUsage().heapUsed - heapBefore,
     non200,
-    reqPerS: (requests.length / elapsedMs) * 1000,
-    p50Ms: quantile(latencies as unknown as number[], 0.5),
-    p99Ms: quantile(latencies as unknown as number[], 0.99),
-    cpuUsPerRequest: (cpu.user + cpu.system) / requests.length,
-    heapGrowthKiB: heapGrowth / 1024,
+  };
+}
+
+function combine(chunks: readonly Chunk[]) {
+  const n = chunks.reduce((a, c) => a + c.latencies.length, 0);
+  const latencies = new Float64Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    latencies.set(c.latencies, at);
+    at += c.latencies.length;
+  }
+  latencies.sort();
+  const sorted = latencies as unknown as number[];
+  const sum = (f: (c: Chunk) => number) => chunks.reduce((a, c) => a + f(c), 0);
+  return {
+    requests: n,
+    non200: sum((c) => c.non200),
+    reqPerS: (n / sum((c) => c.elapsedMs)) * 1000,
+    p50Ms: quantile(sorted, 0.5),
+    p99Ms: quantile(sorted, 0.99),
+    cpuUsPerRequest: sum((c) => c.cpuUs) / n,
+    heapGrowthKiB: sum((c) => c.heapGrowth) / 1024,
   };
 }
 
@@ -114,22 +143,30 @@ export async function b1Overhead(options: B1Options): Promise<BenchResult> {
   try {
     for (const { client, variants } of list) {
       progress.update(`B1 warm-up ${client.name}`);
-      await measure(variants.bare, reqs.slice(0, warmup), concurrency);
-      await measure(variants.plugin, reqs.slice(0, warmup), concurrency);
+      await measureChunk(variants.bare, reqs.slice(0, warmup), concurrency);
+      await measureChunk(variants.plugin, reqs.slice(0, warmup), concurrency);
     }
     for (let run = 1; run <= runs; run++) {
       for (const { client, variants } of list) {
-        // Alternate which variant goes first, so drift on a shared machine hits both alike.
-        const order = run % 2 ? (['bare', 'plugin'] as const) : (['plugin', 'bare'] as const);
-        const got: Partial<Record<'bare' | 'plugin', B1Sample>> = {};
-        for (const variant of order) {
-          progress.update(`B1 run ${run}/${runs}: ${client.name} ${variant}, ${requests} requests`);
-          const m = await measure(variants[variant], reqs, concurrency);
-          got[variant] = { client: client.name, variant, run, ...m };
-          samples.push(got[variant]);
+        // Interleave the variants in chunks, alternating which goes first, so a burst of load from elsewhere on a
+        // shared machine hits both alike.
+        const chunks: Record<'bare' | 'plugin', Chunk[]> = { bare: [], plugin: [] };
+        const size = Math.ceil(requests / CHUNKS);
+        for (let c = 0; c < CHUNKS; c++) {
+          const slice = reqs.slice(c * size, (c + 1) * size);
+          const order = (run + c) % 2 ? (['bare', 'plugin'] as const) : (['plugin', 'bare'] as const);
+          for (const variant of order) {
+            progress.update(`B1 run ${run}/${runs}: ${client.name} ${variant}, chunk ${c + 1}/${CHUNKS}`);
+            chunks[variant].push(await measureChunk(variants[variant], slice, concurrency));
+          }
         }
+        const got = {
+          bare: { client: client.name, variant: 'bare' as const, run, ...combine(chunks.bare) },
+          plugin: { client: client.name, variant: 'plugin' as const, run, ...combine(chunks.plugin) },
+        };
+        samples.push(got.bare, got.plugin);
         progress.line(
-          `B1 run ${run}/${runs} ${client.name.padEnd(5)} bare ${num(got.bare!.reqPerS)} req/s, plugin ${num(got.plugin!.reqPerS)} req/s (×${(got.plugin!.reqPerS / got.bare!.reqPerS).toFixed(3)}), p99 ${got.bare!.p99Ms.toFixed(2)} → ${got.plugin!.p99Ms.toFixed(2)} ms`,
+          `B1 run ${run}/${runs} ${client.name.padEnd(5)} bare ${num(got.bare.reqPerS)} req/s, plugin ${num(got.plugin.reqPerS)} req/s (×${(got.plugin.reqPerS / got.bare.reqPerS).toFixed(3)}), p99 ${got.bare.p99Ms.toFixed(2)} → ${got.plugin.p99Ms.toFixed(2)} ms`,
         );
       }
     }
@@ -186,6 +223,11 @@ function report(samples: B1Sample[], options: B1Options): BenchResult {
           target: '≥ 0.95',
           measured: fmt(ratio, 3),
           met: ratio.median >= 0.95,
+          ...(ratio.median < 0.95
+            ? {
+                note: `on loopback the client thread is the bottleneck, so throughput follows CPU per request: bare ${num(bareCpu.median)} µs, plus ${num(addedCpu.median)} µs with the plugin (median). The guard's own bookkeeping is 9–15 µs (B5); the rest is the client's hook path around it and reading real response headers. Against Binance, where a round trip takes 10–200 ms, the same ${num(addedCpu.median)} µs is under 1 % of a request's time.`,
+              }
+            : {}),
         },
         {
           id: 'B1',
@@ -193,6 +235,11 @@ function report(samples: B1Sample[], options: B1Options): BenchResult {
           target: '≤ 0.5 ms',
           measured: fmt(addedP99, 2, ' ms'),
           met: addedP99.median <= 0.5,
+          ...(addedP99.median > 0.5
+            ? {
+                note: "at concurrency 32 on a CPU-bound loopback, latency is mostly queueing for the client thread (p50 is 32 ÷ throughput), so added latency follows the throughput loss above rather than the plugin's work on one request.",
+              }
+            : {}),
         },
       );
     }
@@ -202,7 +249,7 @@ function report(samples: B1Sample[], options: B1Options): BenchResult {
   return {
     id: 'B1',
     title: 'B1 — overhead per client (bare vs with binance-errors)',
-    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin alternating within each run. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Fake exchange in a worker thread; CPU is the main thread's (process.threadCpuUsage); heap is heapUsed after a full GC, after minus before the run. Plugin: throttle, clock, breaker and signing on, limits far above the load.`,
+    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in 8 chunks per run, alternating which goes first. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Fake exchange in a worker thread; CPU is the main thread's (process.threadCpuUsage); heap is heapUsed after a full GC, after minus before the run. Plugin: throttle, clock, breaker and signing on, limits far above the load.`,
     table: {
       head: [
         'client',

@@ -224,6 +224,11 @@ function report(samples: B4Sample[], options: B4Options): BenchResult {
           target: '≤ 2 % of offered',
           measured: fmt(pct(reached), 1, ' %'),
           met: reached.median <= 0.02,
+          ...(reached.median > 0.02
+            ? {
+                note: `it opened ${num(summarize(s.map((x) => x.openedAfterMs)).median)} ms into the storm (median). opossum opens when failures exceed errorThresholdPercentage (50 %) of the calls in its rolling window, so the successes still in the window have to be outnumbered first: with a ${num(options.breakers[name]?.rollingCountTimeoutMs ?? 10_000)} ms window behind steady traffic that takes half the window. At ${options.rate} req/s, ≤ 2 % means opening within ${num(0.02 * options.stormMs)} ms of a ${options.stormMs / 1000} s storm; core's breaker needs a trigger on a few consecutive -1008s (or a much shorter window) for that.`,
+              }
+            : {}),
         },
         {
           id: 'B4',

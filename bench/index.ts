@@ -34,9 +34,9 @@ const config = quick
   ? {
       runs: 1,
       b1: { requests: 300, warmup: 100, concurrency: 32 },
-      b2: { durationMs: 4500, warmupMs: 500, workers: 12, cycleMs: 40 },
+      b2: { durationMs: 4000, warmupMs: 300, workers: 12, cycleMs: 40 },
       b3: { skewsMs: [-3_600_000, 3_600_000], paths: [[40, 5]] as const, calls: 4 },
-      b4: { rate: 500, leadInMs: 1000, stormMs: 1000, resetTimeoutMs: 500 },
+      b4: { rate: 500, leadInMs: 500, stormMs: 500, resetTimeoutMs: 300 },
       b5: { durationMs: 50, guardRequests: 500 },
       b6: { durationMs: 500 },
     }
