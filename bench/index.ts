@@ -5,6 +5,7 @@
  * Environment: BENCH_QUICK=1 for a smoke run of a few seconds (too few runs to quote); BENCH_OUT=<dir> to write the
  * files elsewhere; BENCH_ONLY=B1,B3 to run some of them (the README is then left alone).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -153,6 +154,8 @@ async function updateReadme(path: string): Promise<void> {
   if (i < 0 || j < i) return;
   const body = `\nMeasured ${machine.date.slice(0, 10)} on ${describeMachine(machine)}; medians with min–max over ${config.runs} runs. Details: [bench/results.md](bench/results.md).\n\n${targetsTable(results)}\n`;
   await writeFile(path, `${text.slice(0, i + start.length)}${body}${text.slice(j)}`);
+  // The README is linted: lay the new table out as the formatter would.
+  execFileSync(join(here, '..', 'node_modules', '.bin', 'biome'), ['format', '--write', path], { stdio: 'ignore' });
 }
 
 interface B6Result {
