@@ -347,7 +347,8 @@ function bench(): void {
   const chart = join(root, 'bench', 'results.svg');
   let md: string;
   if (existsSync(results)) {
-    md = readFileSync(results, 'utf8');
+    // results.md shows its chart by a path relative to bench/; the page shows the copy below instead.
+    md = readFileSync(results, 'utf8').replace(/^!\[[^\]]*\]\(\.\/results\.svg\)\n+/m, '');
     if (existsSync(chart)) {
       mkdirSync(GENERATED.benchImage, { recursive: true });
       copyFileSync(chart, join(GENERATED.benchImage, 'results.svg'));
