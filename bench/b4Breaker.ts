@@ -201,7 +201,7 @@ function report(samples: B4Sample[], options: B4Options): BenchResult {
       fmt(summarize(s.map((x) => x.offeredInStorm)), 0),
       fmt(summarize(s.map((x) => x.reachedInStorm)), 0),
       fmt(pct(reached), 1, ' %'),
-      fmt(summarize(s.map((x) => x.openedAfterMs)), 0),
+      fmt(summarize(s.map((x) => x.openedAfterMs).filter(Number.isFinite)), 0),
       fmt(recovery, 0),
       fmt(summarize(s.map((x) => x.probeMs)), 1),
     ]);
@@ -226,7 +226,7 @@ function report(samples: B4Sample[], options: B4Options): BenchResult {
           met: reached.median <= 0.02,
           ...(reached.median > 0.02
             ? {
-                note: `it opened ${num(summarize(s.map((x) => x.openedAfterMs)).median)} ms into the storm (median). opossum opens when failures exceed errorThresholdPercentage (50 %) of the calls in its rolling window, so the successes still in the window have to be outnumbered first: with a ${num(options.breakers[name]?.rollingCountTimeoutMs ?? 10_000)} ms window behind steady traffic that takes half the window. At ${options.rate} req/s, ≤ 2 % means opening within ${num(0.02 * options.stormMs)} ms of a ${options.stormMs / 1000} s storm; core's breaker needs a trigger on a few consecutive -1008s (or a much shorter window) for that.`,
+                note: `it opened ${num(summarize(s.map((x) => x.openedAfterMs)).median)} ms into the storm (median). opossum opens when failures exceed errorThresholdPercentage (50 %) of the calls in its rolling window, so the successes still in the window have to be outnumbered first: with a ${num(options.breakers[name]?.rollingCountTimeoutMs ?? 10_000)} ms window behind steady traffic that takes half the window. At ${options.rate} req/s, ≤ 2 % means opening within ${num(0.02 * options.stormMs)} ms of a ${options.stormMs / 1000} s storm, which is what the run-of-overloads rule (\`consecutiveFailures\`, on by default) does.`,
               }
             : {}),
         },

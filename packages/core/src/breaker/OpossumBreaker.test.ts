@@ -45,6 +45,34 @@ describe('OpossumBreaker', () => {
     expect(states).toEqual(['open']);
   });
 
+  it('opens at once after a run of consecutive overloads, before the percentage rule would', async () => {
+    breaker.shutdown();
+    breaker = new OpossumBreaker({ resetTimeoutMs: 1000, volumeThreshold: 4, consecutiveFailures: 3 });
+    for (let i = 0; i < 20; i++) await breaker.run(async () => 'ok');
+    await fail(busy);
+    await fail(busy);
+    expect(breaker.state).toBe('closed');
+    await fail(busy);
+    expect(breaker.state).toBe('open');
+    // The manual open arms the reset timer like any other: one probe after resetTimeoutMs.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(breaker.state).toBe('half-open');
+    await breaker.run(async () => 'probe');
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('restarts the run of overloads on any other outcome', async () => {
+    breaker.shutdown();
+    breaker = new OpossumBreaker({ resetTimeoutMs: 1000, volumeThreshold: 4, consecutiveFailures: 3 });
+    for (let i = 0; i < 20; i++) await breaker.run(async () => 'ok');
+    for (const between of [() => breaker.run(async () => 'ok'), ...business.map((make) => () => fail(make))]) {
+      await fail(busy);
+      await fail(busy);
+      await between();
+    }
+    expect(breaker.state).toBe('closed');
+  });
+
   it('never opens on business errors, 409 partial successes or -1021', async () => {
     for (let i = 0; i < 20; i++) for (const make of business) await fail(make);
     expect(breaker.state).toBe('closed');
@@ -84,5 +112,6 @@ describe('OpossumBreaker', () => {
     for (let i = 0; i < 4; i++) await fail(busy);
     expect(seen).toEqual([]);
     expect(() => new OpossumBreaker({ resetTimeoutMs: -1 })).toThrow(/breaker.resetTimeoutMs/);
+    expect(() => new OpossumBreaker({ consecutiveFailures: 1.5 })).toThrow(/breaker.consecutiveFailures/);
   });
 });

@@ -15,6 +15,13 @@ export interface OpossumBreakerOptions {
   /** Length of the rolling window the percentage is computed over, in ms. @default 10_000 */
   rollingCountTimeoutMs?: number | undefined;
   /**
+   * Opens at once after this many overload failures in a row, with no other outcome between them. The percentage
+   * rule needs the window's earlier successes outnumbered first — seconds into a storm under steady traffic — while
+   * a run of -1008s means the exchange is overloaded now. A lone -1008 or two does not open it. `0` turns the rule
+   * off. @default 5
+   */
+  consecutiveFailures?: number | undefined;
+  /**
    * Which errors mean "the exchange is overloaded". Only these count as failures; every other outcome —
    * a success, a 4xx business error, a 409 partial success, a -1021 — is an answer, which proves the exchange
    * is processing requests. @default -1008 (`BinanceServerBusyError`)
@@ -37,10 +44,14 @@ const OPEN_CODE = 'EOPENBREAKER';
 export class OpossumBreaker implements Breaker {
   readonly #breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
   readonly #resetTimeoutMs: number;
+  readonly #tripsOn: (error: unknown) => boolean;
+  readonly #consecutiveFailures: number;
   readonly #now: () => number;
   readonly #changes = new Listeners<{ state: BreakerState; previous: BreakerState }>();
   #state: BreakerState = 'closed';
   #openedAt = 0;
+  /** Overload failures in a row since the last other outcome. */
+  #run = 0;
 
   constructor(options: OpossumBreakerOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -54,10 +65,17 @@ export class OpossumBreaker implements Breaker {
       throw new RangeError(`breaker.volumeThreshold must be a non-negative integer, got ${String(volume)}`);
     }
     const rolling = positive(options.rollingCountTimeoutMs, 'breaker.rollingCountTimeoutMs', 10_000);
+    this.#consecutiveFailures = options.consecutiveFailures ?? 5;
+    if (!Number.isInteger(this.#consecutiveFailures) || this.#consecutiveFailures < 0) {
+      throw new RangeError(
+        `breaker.consecutiveFailures must be a non-negative integer, got ${String(options.consecutiveFailures)}`,
+      );
+    }
     if (options.tripsOn !== undefined && typeof options.tripsOn !== 'function') {
       throw new TypeError(`breaker.tripsOn must be a function, got ${typeof options.tripsOn}`);
     }
     const tripsOn = options.tripsOn ?? ((error: unknown) => isBinanceError(error, 'server-busy'));
+    this.#tripsOn = tripsOn;
     this.#now = options.now ?? (() => Date.now());
     this.#breaker = new CircuitBreaker((thunk: () => Promise<unknown>) => thunk(), {
       timeout: false,
@@ -80,16 +98,19 @@ export class OpossumBreaker implements Breaker {
   async run<T>(fn: () => Promise<T>, options?: { bypass?: boolean | undefined }): Promise<T> {
     if (options?.bypass) return fn();
     try {
-      return (await this.#breaker.fire(fn)) as T;
+      const result = (await this.#breaker.fire(fn)) as T;
+      this.#run = 0;
+      return result;
     } catch (error) {
-      if ((error as { code?: unknown })?.code === OPEN_CODE) {
-        const retryAfterMs = this.retryAfterMs();
-        throw new BinanceCircuitOpenError({
-          message: `Binance circuit breaker is ${this.#state} after -1008 overloads; the request was not sent [retry after ${retryAfterMs} ms]`,
-          retryAfterMs,
-        });
+      if ((error as { code?: unknown })?.code !== OPEN_CODE) {
+        this.#count(error);
+        throw error;
       }
-      throw error;
+      const retryAfterMs = this.retryAfterMs();
+      throw new BinanceCircuitOpenError({
+        message: `Binance circuit breaker is ${this.#state} after -1008 overloads; the request was not sent [retry after ${retryAfterMs} ms]`,
+        retryAfterMs,
+      });
     }
   }
 
@@ -112,10 +133,22 @@ export class OpossumBreaker implements Breaker {
     this.#breaker.shutdown();
   }
 
+  #count(error: unknown): void {
+    if (!this.#tripsOn(error)) {
+      this.#run = 0;
+      return;
+    }
+    this.#run++;
+    if (this.#consecutiveFailures > 0 && this.#run >= this.#consecutiveFailures && this.#state === 'closed') {
+      this.#breaker.open();
+    }
+  }
+
   #transition(state: BreakerState): void {
     const previous = this.#state;
     if (state === previous) return;
     if (state === 'open') this.#openedAt = this.#now();
+    this.#run = 0;
     this.#state = state;
     this.#changes.emit({ state, previous });
   }
