@@ -67,6 +67,25 @@ describe('binanceErrors (axios)', () => {
     expect(ex.findRequests({ path: '/api/v3/openOrders' })[0]?.params.symbol).toBe('BTCUSDT');
   });
 
+  it("builds the URL with the instance's paramsSerializer", async () => {
+    // Binance wants lists as JSON (symbols=["BTCUSDT","ETHUSDT"]), which axios' default serializer does not write.
+    const api = axios.create({
+      baseURL: ex.url,
+      paramsSerializer: {
+        serialize: (params) =>
+          new URLSearchParams(
+            Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? JSON.stringify(v) : String(v)]),
+          ).toString(),
+      },
+    });
+    binanceErrors({ guard }).install(api);
+    const res = await api.get<unknown[]>('/api/v3/ticker/price', { params: { symbols: ['BTCUSDT', 'ETHUSDT'] } });
+    expect(res.data).toHaveLength(2);
+    expect(ex.findRequests({ path: '/api/v3/ticker/price' })[0]?.params.symbols).toBe('["BTCUSDT","ETHUSDT"]');
+    // The guard sends the URL it built (and weighed), so this is what it saw too.
+    expect(res.headers['x-mbx-used-weight-1m']).toBe('4');
+  });
+
   it('throws typed errors that keep the axios response view and no secrets', async () => {
     const api = axios.create({ baseURL: ex.url });
     api.interceptors.request.use(binanceErrors({ apiKey, apiSecret, guard }));

@@ -41,12 +41,22 @@ export interface BinanceErrorsInterceptor {
  */
 export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrorsInterceptor {
   const plugin = createPlugin(options);
+  // The config an adapter gets is already merged with its instance's defaults, so its URL is built by an instance
+  // without defaults: axios.getUri would merge it with the global ones again (11.5 µs per request here, vs 1.6 µs).
+  const urlBuilder = new axios.Axios({});
 
   const guarded =
     (inner: AxiosRequestConfigAdapter, signal: AbortSignal | undefined): AxiosAdapter =>
     async (config) => {
       const adapter = axios.getAdapter(inner ?? axios.defaults.adapter, config);
-      const url = axios.getUri({ ...config, baseURL: config.baseURL ?? '' });
+      const { baseURL = '', url: path = '', params, paramsSerializer, allowAbsoluteUrls } = config;
+      const url = urlBuilder.getUri({
+        baseURL,
+        url: path,
+        params,
+        ...(paramsSerializer && { paramsSerializer }),
+        ...(allowAbsoluteUrls !== undefined && { allowAbsoluteUrls }),
+      });
       const body = typeof config.data === 'string' ? config.data : undefined;
       const transport: GuardTransport<AxiosResponse> = {
         send: async (attempt) => {
@@ -61,12 +71,13 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
             data: body === undefined ? config.data : attempt.body,
             headers,
             ...(attempt.signal && { signal: attempt.signal }),
+            // The attempt's URL is absolute and already carries the (signed) query string. (Set to undefined rather
+            // than deleted: a deleted key turns the object into a slow dictionary for everything axios does next.)
+            baseURL: '',
+            params: undefined,
             // The guard judges the status; the inner adapter must hand every response back.
             validateStatus: () => true,
           };
-          // The attempt's URL is absolute and already carries the (signed) query string.
-          delete attemptConfig.baseURL;
-          delete attemptConfig.params;
           const response = await adapter(attemptConfig);
           // The user sees the config they sent, not our signed copy.
           response.config = config;
