@@ -62,6 +62,28 @@ describe('binanceErrors (got)', () => {
     expect(ex.findRequests({ path: '/api/v3/openOrders' })[0]?.params.symbol).toBe('BTCUSDT');
   });
 
+  it("re-signs a -1021 on a new request built on the call's options, without the key on the clock's requests", async () => {
+    const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ apiKey, apiSecret, guard }));
+    await api.get('api/v3/account').json();
+    ex.setSkew(6000);
+    // The first attempt goes out as got's own request for the call; the retry after the resync is a new one.
+    const statuses: number[] = [];
+    const orders = await api
+      .get('api/v3/openOrders', { searchParams: { symbol: 'BTCUSDT' } })
+      .on('response', (res: Response) => statuses.push(res.statusCode))
+      .json<unknown[]>();
+    expect(orders).toEqual([]);
+    expect(statuses).toEqual([400, 200]); // got's promise events come from every attempt
+    const calls = ex.findRequests({ path: '/api/v3/openOrders' });
+    expect(calls.map((r) => [r.code, r.signatureValid, r.params.symbol, r.apiKey])).toEqual([
+      [-1021, true, 'BTCUSDT', apiKey],
+      [undefined, true, 'BTCUSDT', apiKey],
+    ]);
+    const times = ex.findRequests({ path: '/api/v3/time' });
+    expect(times.length).toBeGreaterThan(3); // the first sync and the resync
+    expect(times.map((r) => r.apiKey)).toEqual(times.map(() => undefined));
+  });
+
   it('throws typed errors that carry the response and no secrets; POST orders are sent once', async () => {
     const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ apiKey, apiSecret, guard }));
     const form = { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.0001', price: '1' };

@@ -46,30 +46,48 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
         ? call.body
         : undefined;
     const resolveBodyOnly = call.resolveBodyOnly;
-    // The defaults of every attempt: this call's options without its payload, URL or retries.
-    const base = new Options(undefined, { prefixUrl: '', retry: { limit: 0 } }, call);
-    base.form = undefined;
-    base.json = undefined;
-    base.body = undefined;
-    base.searchParams = undefined;
-    base.resolveBodyOnly = false;
-    base.throwHttpErrors = false;
+    // The defaults of the requests after the first: this call's options. Built on demand (most calls are one
+    // attempt), possibly after the first attempt has set `call` up.
+    let base: Options | undefined;
+    const baseOptions = () => (base ??= asAttempt(new Options(undefined, undefined, call)));
+    let ownRequestSent = false;
 
+    // The request of the latest attempt, and got's promise events the caller listens to (none, for most calls),
+    // forwarded from every attempt.
+    let current: RequestPromise<Response> | undefined;
     const events = new EventEmitter();
+    const forwarded = new Set<(typeof EVENTS)[number]>();
+    const forward = (request: RequestPromise<Response>, event: (typeof EVENTS)[number]) =>
+      (request.on as unknown as EventEmitter['on'])(event, (...args: unknown[]) => events.emit(event, ...args));
     const cancel = new AbortController();
     const signal = call.signal ? AbortSignal.any([call.signal as AbortSignal, cancel.signal]) : cancel.signal;
     const transport: GuardTransport<Response> = {
       send: (attempt) => {
-        const headers: Record<string, string | undefined> = { ...attempt.headers };
+        // The key is stated on every attempt: the guard leaves it off requests that need none (the clock's).
+        const headers: Record<string, string | undefined> = { 'x-mbx-apikey': undefined };
+        for (const [name, value] of Object.entries(attempt.headers)) headers[name.toLowerCase()] = value;
         if (attempt.body !== undefined && call.form) headers['content-type'] = 'application/x-www-form-urlencoded';
         if (attempt.body === undefined && body !== undefined) headers['content-type'] = undefined;
-        const request = (got as unknown as GotWithDefaults)(
-          attempt.url,
-          { method: attempt.method as 'GET', headers, body: attempt.body, signal: attempt.signal ?? signal },
-          base,
-        );
-        const on = request.on.bind(request) as unknown as EventEmitter['on'];
-        for (const event of EVENTS) on(event, (...args: unknown[]) => events.emit(event, ...args));
+        const init = { method: attempt.method as 'GET', headers, body: attempt.body, signal: attempt.signal ?? signal };
+        let request: RequestPromise<Response>;
+        if (attempt.purpose === 'call' && !ownRequestSent) {
+          // The first attempt goes out as the request got already built for this call, rather than building a
+          // second one per call; later attempts and the guard's own requests are new ones.
+          ownRequestSent = true;
+          asAttempt(call).url = attempt.url;
+          call.method = init.method;
+          call.merge({ headers });
+          call.body = init.body;
+          call.signal = init.signal;
+          request = next(call) as RequestPromise<Response>;
+        } else {
+          request = (got as unknown as GotWithDefaults)(attempt.url, init, baseOptions());
+        }
+        if (attempt.purpose !== 'time') {
+          // The clock's samples are the guard's business; the caller hears of its own call's requests.
+          current = request;
+          for (const event of forwarded) forward(request, event);
+        }
         return request;
       },
       read: (response) => ({ status: response.statusCode, headers: response.headers, body: response.body }),
@@ -81,12 +99,12 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     const result = response.then((res) => (resolveBodyOnly ? res.body : res));
     // The shortcuts chain on `result`, so a failed call rejects them without an unhandled `result`.
     const raw = () => result.then(() => response).then((res) => res.rawBody);
-    const text = () => raw().then((bytes) => Buffer.from(bytes).toString(base.encoding ?? 'utf8'));
+    const text = () => raw().then((bytes) => Buffer.from(bytes).toString(call.encoding ?? 'utf8'));
     return Object.defineProperties(result, {
       json: {
         value: () => {
-          base.headers.accept ??= 'application/json';
-          return text().then((raw) => base.parseJson(raw));
+          call.headers.accept ??= 'application/json';
+          return text().then((raw) => call.parseJson(raw));
         },
       },
       text: { value: text },
@@ -96,6 +114,11 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
           method,
           {
             value: (event: string, listener: () => void) => {
+              const known = EVENTS.find((e) => e === event);
+              if (method !== 'off' && known && !forwarded.has(known)) {
+                forwarded.add(known);
+                if (current) forward(current, known);
+              }
               events[method](event, listener);
               return result;
             },
@@ -108,6 +131,22 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
   };
 
   return { handlers: [handler] };
+}
+
+/**
+ * Readies got options to send exactly what an attempt says: no URL prefix, query or payload of their own (the
+ * attempt's URL and body carry them), no retries of got's (the guard owns them), and every status handed back.
+ */
+function asAttempt(options: Options): Options {
+  options.prefixUrl = '';
+  options.searchParams = undefined;
+  options.form = undefined;
+  options.json = undefined;
+  options.body = undefined;
+  options.retry.limit = 0;
+  options.resolveBodyOnly = false;
+  options.throwHttpErrors = false;
+  return options;
 }
 
 export * from '@binance-errors/core';
