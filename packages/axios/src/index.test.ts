@@ -86,6 +86,22 @@ describe('binanceErrors (axios)', () => {
     expect(res.headers['x-mbx-used-weight-1m']).toBe('4');
   });
 
+  it('signs a Buffer body as it is sent, and refuses one it cannot sign with nothing sent', async () => {
+    const api = axios.create({ baseURL: ex.url, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    binanceErrors({ apiKey, apiSecret, guard }).install(api);
+    const order = 'symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=20000';
+    const res = await api.post('/api/v3/order', Buffer.from(order));
+    expect(res.status).toBe(200);
+    const placed = ex.findRequests({ method: 'POST', path: '/api/v3/order' });
+    expect(placed.map((r) => [r.signatureValid, r.params.quantity])).toEqual([[true, '0.01']]);
+    const form = new FormData();
+    form.set('symbol', 'BTCUSDT');
+    const err = await api.post('/api/v3/order', form).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toMatch(/binance-errors \(axios\) cannot sign a request body of type FormData/);
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+  });
+
   it('throws typed errors that keep the axios response view and no secrets', async () => {
     const api = axios.create({ baseURL: ex.url });
     api.interceptors.request.use(binanceErrors({ apiKey, apiSecret, guard }));

@@ -2,6 +2,7 @@ import {
   type BinanceErrorsOptions,
   type BinanceRequestOptions,
   createPlugin,
+  formBody,
   type GuardTransport,
 } from '@binance-errors/core';
 import axios, {
@@ -57,7 +58,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         ...(paramsSerializer && { paramsSerializer }),
         ...(allowAbsoluteUrls !== undefined && { allowAbsoluteUrls }),
       });
-      const body = typeof config.data === 'string' ? config.data : undefined;
+      const body = formBody(config.data, 'axios');
       const transport: GuardTransport<AxiosResponse> = {
         send: async (attempt) => {
           // A copy per attempt: the inner adapter writes Content-Length into the headers it is given.
@@ -68,7 +69,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
             ...config,
             method: attempt.method,
             url: attempt.url,
-            data: body === undefined ? config.data : attempt.body,
+            data: attempt.body,
             headers,
             ...(attempt.signal && { signal: attempt.signal }),
             // The attempt's URL is absolute and already carries the (signed) query string. (Set to undefined rather

@@ -3,6 +3,7 @@ import {
   type BinanceErrorsOptions,
   type BinanceRequestOptions,
   createPlugin,
+  formBody,
   type GuardTransport,
 } from '@binance-errors/core';
 import got, { type HandlerFunction, Options, type OptionsInit, type RequestPromise, type Response } from 'got';
@@ -40,11 +41,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     const settings = (call?.context as BinanceContext | undefined)?.binance;
     if (!call?.url || call.isStream || settings?.enabled === false) return next(call);
     const url = call.url.toString();
-    const body = call.form
-      ? new URLSearchParams(call.form).toString()
-      : typeof call.body === 'string'
-        ? call.body
-        : undefined;
+    let body: string | undefined;
     const resolveBodyOnly = call.resolveBodyOnly;
     // The defaults of the requests after the first: this call's options. Built on demand (most calls are one
     // attempt), possibly after the first attempt has set `call` up.
@@ -93,9 +90,13 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
       read: (response) => ({ status: response.statusCode, headers: response.headers, body: response.body }),
     };
     // Deferred one tick, like got itself, so `.json()` can still set the Accept header.
-    const response = Promise.resolve().then(() =>
-      plugin.guardFor(url).run({ method: call.method, url, body }, transport, plugin.callOptions(settings, signal)),
-    );
+    const response = Promise.resolve().then(() => {
+      // Read here, so that a body the guard cannot sign rejects the call like any other error of got's.
+      body = call.form ? new URLSearchParams(call.form).toString() : formBody(call.json ?? call.body, 'got');
+      return plugin
+        .guardFor(url)
+        .run({ method: call.method, url, body }, transport, plugin.callOptions(settings, signal));
+    });
     const result = response.then((res) => (resolveBodyOnly ? res.body : res));
     // The shortcuts chain on `result`, so a failed call rejects them without an unhandled `result`.
     const raw = () => result.then(() => response).then((res) => res.rawBody);

@@ -1,0 +1,27 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { formBody } from './formBody.ts';
+
+describe('formBody', () => {
+  it('reads strings, bytes and URLSearchParams as the text that will be signed', () => {
+    const text = 'symbol=BTCUSDT&side=BUY&quantity=0.01';
+    expect(formBody(undefined, 'got')).toBeUndefined();
+    expect(formBody(null, 'got')).toBeUndefined();
+    expect(formBody(text, 'got')).toBe(text);
+    expect(formBody(Buffer.from(text), 'got')).toBe(text);
+    // A view into a larger buffer reads only its own bytes.
+    const big = Buffer.from(`xx${text}yy`);
+    expect(formBody(big.subarray(2, 2 + text.length), 'axios')).toBe(text);
+    expect(formBody(new TextEncoder().encode(text).buffer, 'axios')).toBe(text);
+    expect(formBody(new URLSearchParams(text), 'axios')).toBe(text);
+  });
+
+  it('refuses bodies it could not sign as sent, naming the client and the kind', () => {
+    expect(() => formBody(Readable.from(['a=1']), 'got')).toThrow(
+      /binance-errors \(got\) cannot sign a request body of type Readable/,
+    );
+    expect(() => formBody(new FormData(), 'axios')).toThrow(/cannot sign a request body of type FormData/);
+    expect(() => formBody({ symbol: 'BTCUSDT' }, 'got')).toThrow(/cannot sign a request body of type Object/);
+    expect(() => formBody(Object.create(null), 'got')).toThrow(/cannot sign a request body of type object/);
+  });
+});
