@@ -68,6 +68,28 @@ describe('binanceErrors (ky)', () => {
     expect(ex.findRequests({ path: '/api/v3/openOrders' })[0]?.params.symbol).toBe('BTCUSDT');
   });
 
+  it('hands a public request to fetch as ky built it, on every attempt', async () => {
+    const sent: unknown[] = [];
+    let built: Request | undefined;
+    const api = ky
+      .create({
+        prefix: ex.url,
+        fetch: (input, init) => {
+          sent.push(input);
+          return fetch(input, init);
+        },
+        hooks: { beforeRequest: [({ request }) => void (built = request)] },
+      })
+      .extend(binanceErrors({ guard }));
+    ex.fault({ kind: 'html', status: 502, times: 1 });
+    // A 502 page, then the guard's read retry: both attempts are the very request ky's hooks saw.
+    const price = await api.get('api/v3/ticker/price', { searchParams: { symbol: 'BTCUSDT' } }).json();
+    expect(price).toHaveProperty('symbol', 'BTCUSDT');
+    expect(ex.findRequests({ path: '/api/v3/ticker/price' }).map((r) => r.status)).toEqual([502, 200]);
+    expect(sent).toHaveLength(2);
+    expect(sent.every((input) => input === built)).toBe(true);
+  });
+
   it('throws typed errors that carry the response and no secrets', async () => {
     const api = ky.create({ prefix: ex.url }).extend(binanceErrors({ apiKey, apiSecret, guard }));
     const body = new URLSearchParams({

@@ -43,6 +43,15 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       const body = request.body ? await request.text() : undefined;
       const transport: GuardTransport<Response> = {
         send: (attempt) => {
+          if (
+            request.body === null &&
+            attempt.url === request.url &&
+            attempt.method === request.method &&
+            Object.keys(attempt.headers).length === 0
+          ) {
+            // Nothing to sign or add (a public request): ky's own request goes out as it is, without a copy.
+            return inner(request, input instanceof Request ? init : undefined);
+          }
           const headers = new Headers(request.headers);
           if (attempt.body === undefined && body !== undefined) headers.delete('content-type');
           for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
