@@ -103,6 +103,46 @@ describe('binanceErrors (got)', () => {
     expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
   });
 
+  it('re-signs a -1021 on a form POST that was the first signed call (the clock synced just before it)', async () => {
+    let skewed = false;
+    const contentTypes: unknown[] = [];
+    const api = got.extend(
+      {
+        prefixUrl: ex.url,
+        hooks: {
+          beforeRequest: [
+            (options) => {
+              if (!String(options.url).includes('/api/v3/order')) return;
+              contentTypes.push(options.headers['content-type']);
+              // The server's clock jumps after the sync, as the order leaves.
+              if (!skewed) {
+                skewed = true;
+                ex.setSkew(6000);
+              }
+            },
+          ],
+        },
+      },
+      binanceErrors({ apiKey, apiSecret, guard }),
+    );
+    const form = {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      quantity: '0.01',
+      price: '20000',
+    };
+    const placed = await api.post('api/v3/order', { form }).json<{ orderId: number }>();
+    expect(typeof placed.orderId).toBe('number');
+    const sent = ex.findRequests({ method: 'POST', path: '/api/v3/order' });
+    expect(sent.map((r) => [r.code, r.signatureValid, r.params.quantity])).toEqual([
+      [-1021, true, '0.01'],
+      [undefined, true, '0.01'],
+    ]);
+    expect(contentTypes).toEqual(['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded']);
+  });
+
   it('throws typed errors that carry the response and no secrets; POST orders are sent once', async () => {
     const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ apiKey, apiSecret, guard }));
     const form = { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.0001', price: '1' };

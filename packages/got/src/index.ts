@@ -42,6 +42,8 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     if (!call?.url || call.isStream || settings?.enabled === false) return next(call);
     const url = call.url.toString();
     let body: string | undefined;
+    // Read now: the first attempt clears `call`'s payload, and later attempts still need to know.
+    const isForm = call.form !== undefined;
     const resolveBodyOnly = call.resolveBodyOnly;
     // The defaults of the requests after the first: this call's options. Built on demand (most calls are one
     // attempt), possibly after the first attempt has set `call` up.
@@ -63,7 +65,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
         // The key is stated on every attempt: the guard leaves it off requests that need none (the clock's).
         const headers: Record<string, string | undefined> = { 'x-mbx-apikey': undefined };
         for (const [name, value] of Object.entries(attempt.headers)) headers[name.toLowerCase()] = value;
-        if (attempt.body !== undefined && call.form) headers['content-type'] = 'application/x-www-form-urlencoded';
+        if (attempt.body !== undefined && isForm) headers['content-type'] = 'application/x-www-form-urlencoded';
         if (attempt.body === undefined && body !== undefined) headers['content-type'] = undefined;
         const init = { method: attempt.method as 'GET', headers, body: attempt.body, signal: attempt.signal ?? signal };
         let request: RequestPromise<Response>;
