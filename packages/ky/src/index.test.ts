@@ -78,7 +78,13 @@ describe('binanceErrors (ky)', () => {
           sent.push(input);
           return fetch(input, init);
         },
-        hooks: { beforeRequest: [({ request }) => void (built = request)] },
+        hooks: {
+          beforeRequest: [
+            ({ request }) => {
+              built = request;
+            },
+          ],
+        },
       })
       .extend(binanceErrors({ guard }));
     ex.fault({ kind: 'html', status: 502, times: 1 });
