@@ -32,6 +32,8 @@ import type { Route, RouteContext, Security } from './routes/Route.ts';
 import type { EndpointCost } from './weights/WeightTable.ts';
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
+/** The only body type whose parameters Binance reads. */
+const FORM_TYPE = /^\s*application\/x-www-form-urlencoded\s*(;|$)/i;
 const HTML_TYPE = 'text/html';
 const SIGNED_EXTRA = ['timestamp', 'recvWindow', 'signature'];
 const EMPTY_PARAMS: Params = Object.freeze(emptyParams());
@@ -394,9 +396,12 @@ export class FakeExchange {
       this.guarded(req, res, t, '');
       return;
     }
+    // Like the real API, a body carries parameters only as application/x-www-form-urlencoded; any other body is
+    // read and ignored, so a client that loses the content type hears about it (-1102, -1022) rather than passing.
+    const form = FORM_TYPE.test(h['content-type'] ?? '');
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => this.guarded(req, res, t, Buffer.concat(chunks).toString('latin1')));
+    req.on('end', () => this.guarded(req, res, t, form ? Buffer.concat(chunks).toString('latin1') : ''));
     req.on('error', () => res.destroy());
   }
 

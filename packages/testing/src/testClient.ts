@@ -130,7 +130,8 @@ export class TestClient {
     const init: RequestInit = { method, headers: { ...headers } };
     if (body !== undefined) {
       init.body = body;
-      (init.headers as Record<string, string>)['content-type'] = 'application/x-www-form-urlencoded';
+      // A form body unless the caller names another type.
+      init.headers = { 'content-type': 'application/x-www-form-urlencoded', ...headers };
     }
     return read(await fetch(`${this.ex.url}${path}${query ? `?${query}` : ''}`, init));
   }

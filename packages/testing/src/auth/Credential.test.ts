@@ -58,6 +58,16 @@ describe('verifySignature (through POST /api/v3/order/test)', () => {
     expect(r.status).toBe(200);
   });
 
+  it('reads body parameters only from a form body, as the real API does', async () => {
+    const body = `${DOC_QUERY}&signature=${DOC_SIGNATURE}`;
+    const r = await client.raw('POST', '/api/v3/order/test', '', body, { ...headers, 'content-type': 'text/plain' });
+    expect(r.status).toBe(400);
+    expect(r.code).toBe(-1102);
+    expect(ex.requests.at(-1)?.params).toEqual({});
+    const typed = { ...headers, 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' };
+    expect((await client.raw('POST', '/api/v3/order/test', '', body, typed)).status).toBe(200);
+  });
+
   it('signs the query string followed directly by the body (docs example 3)', async () => {
     const r = await client.raw(
       'POST',
