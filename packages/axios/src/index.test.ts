@@ -87,7 +87,7 @@ describe('binanceErrors (axios)', () => {
   });
 
   it('signs a Buffer body as it is sent, and refuses one it cannot sign with nothing sent', async () => {
-    const api = axios.create({ baseURL: ex.url, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const api = axios.create({ baseURL: ex.url });
     binanceErrors({ apiKey, apiSecret, guard }).install(api);
     const order = 'symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=20000';
     const res = await api.post('/api/v3/order', Buffer.from(order));

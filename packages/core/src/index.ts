@@ -72,7 +72,7 @@ export {
   type BinanceRequestOptions,
   createPlugin,
 } from './plugin/createPlugin.ts';
-export { formBody } from './plugin/formBody.ts';
+export { formBody, formContentType } from './plugin/formBody.ts';
 export { createSigner, type SignatureAlgorithm, type Signer } from './sign/createSigner.ts';
 export { encodeComponent, encodeParams, type ParamsInput } from './sign/encodeParams.ts';
 export { type SignedRequest, type SignRequestInput, signRequest, stripSignature } from './sign/signRequest.ts';

@@ -84,23 +84,25 @@ describe('binanceErrors (got)', () => {
     expect(times.map((r) => r.apiKey)).toEqual(times.map(() => undefined));
   });
 
-  it('signs a Buffer body as it is sent, and refuses a JSON body with nothing sent', async () => {
-    const api = got.extend(
-      { prefixUrl: ex.url, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
-      binanceErrors({ apiKey, apiSecret, guard }),
-    );
+  it('signs string and Buffer bodies as the form they are, and refuses a JSON body with nothing sent', async () => {
+    // No content type given: got would send none, and Binance reads parameters from form bodies only.
+    const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ apiKey, apiSecret, guard }));
     const order = 'symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=20000';
+    await api.post('api/v3/order', { body: order }).json();
     const placed = await api.post('api/v3/order', { body: Buffer.from(order) }).json<{ orderId: number }>();
     expect(typeof placed.orderId).toBe('number');
     const sent = ex.findRequests({ method: 'POST', path: '/api/v3/order' });
-    expect(sent.map((r) => [r.signatureValid, r.params.quantity])).toEqual([[true, '0.01']]);
+    expect(sent.map((r) => [r.signatureValid, r.params.quantity])).toEqual([
+      [true, '0.01'],
+      [true, '0.01'],
+    ]);
     const err = await api
       .post('api/v3/order', { json: { symbol: 'BTCUSDT' } })
       .json()
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TypeError);
     expect((err as Error).message).toMatch(/binance-errors \(got\) cannot sign a request body of type Object/);
-    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(2);
   });
 
   it('re-signs a -1021 on a form POST that was the first signed call (the clock synced just before it)', async () => {

@@ -4,6 +4,7 @@ import {
   type BinanceRequestOptions,
   createPlugin,
   formBody,
+  formContentType,
   type GuardTransport,
 } from '@binance-errors/core';
 import got, { type HandlerFunction, Options, type OptionsInit, type RequestPromise, type Response } from 'got';
@@ -42,8 +43,12 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     if (!call?.url || call.isStream || settings?.enabled === false) return next(call);
     const url = call.url.toString();
     let body: string | undefined;
-    // Read now: the first attempt clears `call`'s payload, and later attempts still need to know.
-    const isForm = call.form !== undefined;
+    // Read now: the first attempt clears `call`'s payload. A `form` call is form-encoded by got; a body the
+    // caller sent without a type is sent as the form parameters the guard signed.
+    const contentType =
+      call.form !== undefined
+        ? 'application/x-www-form-urlencoded'
+        : formContentType(call.headers['content-type']?.toString());
     const resolveBodyOnly = call.resolveBodyOnly;
     // The defaults of the requests after the first: this call's options. Built on demand (most calls are one
     // attempt), possibly after the first attempt has set `call` up.
@@ -65,7 +70,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
         // The key is stated on every attempt: the guard leaves it off requests that need none (the clock's).
         const headers: Record<string, string | undefined> = { 'x-mbx-apikey': undefined };
         for (const [name, value] of Object.entries(attempt.headers)) headers[name.toLowerCase()] = value;
-        if (attempt.body !== undefined && isForm) headers['content-type'] = 'application/x-www-form-urlencoded';
+        if (attempt.body !== undefined && contentType) headers['content-type'] = contentType;
         if (attempt.body === undefined && body !== undefined) headers['content-type'] = undefined;
         const init = { method: attempt.method as 'GET', headers, body: attempt.body, signal: attempt.signal ?? signal };
         let request: RequestPromise<Response>;

@@ -96,6 +96,15 @@ describe('binanceErrors (ky)', () => {
     expect(sent.every((input) => input === built)).toBe(true);
   });
 
+  it('sends a signed string body as form parameters, where fetch would label it text/plain', async () => {
+    const api = ky.create({ prefix: ex.url }).extend(binanceErrors({ apiKey, apiSecret, guard }));
+    const order = 'symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=20000';
+    const placed = await api.post('api/v3/order', { body: order }).json<{ orderId: number }>();
+    expect(typeof placed.orderId).toBe('number');
+    const sent = ex.findRequests({ method: 'POST', path: '/api/v3/order' });
+    expect(sent.map((r) => [r.signatureValid, r.params.quantity])).toEqual([[true, '0.01']]);
+  });
+
   it('throws typed errors that carry the response and no secrets', async () => {
     const api = ky.create({ prefix: ex.url }).extend(binanceErrors({ apiKey, apiSecret, guard }));
     const body = new URLSearchParams({

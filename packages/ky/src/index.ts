@@ -2,6 +2,7 @@ import {
   type BinanceErrorsOptions,
   type BinanceRequestOptions,
   createPlugin,
+  formContentType,
   type GuardTransport,
 } from '@binance-errors/core';
 import type { Options } from 'ky';
@@ -54,6 +55,8 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           }
           const headers = new Headers(request.headers);
           if (attempt.body === undefined && body !== undefined) headers.delete('content-type');
+          const contentType = attempt.body === undefined ? undefined : formContentType(headers.get('content-type'));
+          if (contentType) headers.set('content-type', contentType);
           for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
           const attemptRequest = new Request(attempt.url, {
             method: attempt.method,

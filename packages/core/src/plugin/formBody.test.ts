@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { formBody } from './formBody.ts';
+import { formBody, formContentType } from './formBody.ts';
 
 describe('formBody', () => {
   it('reads strings, bytes and URLSearchParams as the text that will be signed', () => {
@@ -23,5 +23,16 @@ describe('formBody', () => {
     expect(() => formBody(new FormData(), 'axios')).toThrow(/cannot sign a request body of type FormData/);
     expect(() => formBody({ symbol: 'BTCUSDT' }, 'got')).toThrow(/cannot sign a request body of type Object/);
     expect(() => formBody(Object.create(null), 'got')).toThrow(/cannot sign a request body of type object/);
+  });
+
+  it('sends signed bodies as form parameters unless the caller chose another type', () => {
+    const form = 'application/x-www-form-urlencoded';
+    expect(formContentType(undefined)).toBe(form);
+    expect(formContentType(null)).toBe(form);
+    expect(formContentType('')).toBe(form);
+    expect(formContentType('text/plain;charset=UTF-8')).toBe(form);
+    expect(formContentType(form)).toBeUndefined();
+    expect(formContentType(`${form}; charset=utf-8`)).toBeUndefined();
+    expect(formContentType('application/json')).toBeUndefined();
   });
 });

@@ -18,3 +18,14 @@ export function formBody(body: unknown, client: string): string | undefined {
       'Send a string, Buffer or URLSearchParams body (or query parameters) instead.',
   );
 }
+
+/**
+ * The content type to send with a body the guard signed as form parameters, or `undefined` to keep `current`.
+ * No type, or `text/plain` (what fetch gives a string body), becomes `application/x-www-form-urlencoded`, because
+ * Binance reads parameters from form bodies only; a type the caller chose otherwise is theirs to keep.
+ */
+export function formContentType(current: string | null | undefined): string | undefined {
+  return current == null || current === '' || /^\s*text\/plain\b/i.test(current)
+    ? 'application/x-www-form-urlencoded'
+    : undefined;
+}
