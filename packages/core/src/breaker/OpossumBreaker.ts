@@ -60,17 +60,9 @@ export class OpossumBreaker implements Breaker {
     this.#resetTimeoutMs = positive(options.resetTimeoutMs, 'breaker.resetTimeoutMs', 30_000);
     const threshold = positive(options.errorThresholdPercentage, 'breaker.errorThresholdPercentage', 50);
     if (threshold > 100) throw new RangeError(`breaker.errorThresholdPercentage must be at most 100, got ${threshold}`);
-    const volume = options.volumeThreshold ?? 5;
-    if (!Number.isInteger(volume) || volume < 0) {
-      throw new RangeError(`breaker.volumeThreshold must be a non-negative integer, got ${String(volume)}`);
-    }
+    const volume = count(options.volumeThreshold, 'breaker.volumeThreshold', 5);
     const rolling = positive(options.rollingCountTimeoutMs, 'breaker.rollingCountTimeoutMs', 10_000);
-    this.#consecutiveFailures = options.consecutiveFailures ?? 5;
-    if (!Number.isInteger(this.#consecutiveFailures) || this.#consecutiveFailures < 0) {
-      throw new RangeError(
-        `breaker.consecutiveFailures must be a non-negative integer, got ${String(options.consecutiveFailures)}`,
-      );
-    }
+    this.#consecutiveFailures = count(options.consecutiveFailures, 'breaker.consecutiveFailures', 5);
     if (options.tripsOn !== undefined && typeof options.tripsOn !== 'function') {
       throw new TypeError(`breaker.tripsOn must be a function, got ${typeof options.tripsOn}`);
     }
@@ -152,6 +144,14 @@ export class OpossumBreaker implements Breaker {
     this.#state = state;
     this.#changes.emit({ state, previous });
   }
+}
+
+function count(value: unknown, name: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new RangeError(`${name} must be a non-negative integer, got ${String(value)}`);
+  }
+  return value;
 }
 
 function positive(value: unknown, name: string, fallback: number): number {
