@@ -8,6 +8,8 @@ const apiKey = 'got-test-api-key-0123456789';
 const apiSecret = 'got-test-api-secret-0123456789';
 let ex: FakeExchange;
 let guard: BinanceGuard;
+/** A limit order the fake exchange accepts, as form parameters. */
+const ORDER = { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.01', price: '20000' };
 
 beforeEach(async () => {
   ex = await createFakeExchange({ accounts: [{ apiKey, secret: apiSecret, balances: { USDT: '100000' } }] });
@@ -87,7 +89,7 @@ describe('binanceErrors (got)', () => {
   it('signs string and Buffer bodies as the form they are, and refuses a JSON body with nothing sent', async () => {
     // No content type given: got would send none, and Binance reads parameters from form bodies only.
     const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ apiKey, apiSecret, guard }));
-    const order = 'symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.01&price=20000';
+    const order = new URLSearchParams(ORDER).toString();
     await api.post('api/v3/order', { body: order }).json();
     const placed = await api.post('api/v3/order', { body: Buffer.from(order) }).json<{ orderId: number }>();
     expect(typeof placed.orderId).toBe('number');
@@ -127,15 +129,7 @@ describe('binanceErrors (got)', () => {
       },
       binanceErrors({ apiKey, apiSecret, guard }),
     );
-    const form = {
-      symbol: 'BTCUSDT',
-      side: 'BUY',
-      type: 'LIMIT',
-      timeInForce: 'GTC',
-      quantity: '0.01',
-      price: '20000',
-    };
-    const placed = await api.post('api/v3/order', { form }).json<{ orderId: number }>();
+    const placed = await api.post('api/v3/order', { form: ORDER }).json<{ orderId: number }>();
     expect(typeof placed.orderId).toBe('number');
     const sent = ex.findRequests({ method: 'POST', path: '/api/v3/order' });
     expect(sent.map((r) => [r.code, r.signatureValid, r.params.quantity])).toEqual([
