@@ -24,6 +24,8 @@ export interface CatalogEntry {
   executed: Executed;
   /** The HTTP status Binance documents for this code, where it does. */
   http?: number;
+  /** The symbol filter this code reports without naming it in its message (USDⓈ-M Futures, e.g. `'LOT_SIZE'`). */
+  filter?: string;
   /** What to do about it, in one line. */
   hint: string;
   /** The path segment of its documentation page under `errors/`. */
@@ -47,4 +49,17 @@ export interface FilterEntry {
   codes: readonly number[];
   hint: string;
   slug: string;
+}
+
+/**
+ * A message whose meaning depends on the HTTP status it comes with rather than on a code: USDⓈ-M Futures answers
+ * 503 with three texts that say different things about whether the request ran.
+ */
+export interface StatusMessageEntry {
+  status: number;
+  message: string;
+  category: BinanceErrorCategory;
+  retryable: Retryability;
+  executed: Executed;
+  hint: string;
 }

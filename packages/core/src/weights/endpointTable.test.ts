@@ -63,3 +63,22 @@ describe('createEndpointTable', () => {
     );
   });
 });
+
+describe('createEndpointTable with futures fields', () => {
+  it('rejects malformed order counts and own limits with an error naming them', () => {
+    const order = { method: 'POST', path: '/fapi/v1/order', weight: 0, security: 'SIGNED' };
+    expect(() => createEndpointTable([{ ...order, orderRateLimit: { '10S': -1 } }])).toThrow(
+      /orderRateLimit\["10S"\] .* got -1/,
+    );
+    expect(() => createEndpointTable([{ ...order, orderRateLimit: { tenSeconds: 1 } }])).toThrow(/"tenSeconds"/);
+    expect(() =>
+      createEndpointTable([
+        { ...order, ownLimit: { group: 'x', limit: 10, interval: 'WEEK' as never, intervalNum: 1 } },
+      ]),
+    ).toThrow(/ownLimit\.interval .* got "WEEK"/);
+    expect(
+      createEndpointTable([{ ...order, orderRateLimit: { '10S': 5, '1M': 1 } }]).get('POST /fapi/v1/order')
+        ?.orderRateLimit,
+    ).toEqual({ '10S': 5, '1M': 1 });
+  });
+});

@@ -1,6 +1,6 @@
 import table from '../../data/endpoints.json' with { type: 'json' };
 import { normalizePath } from './normalizePath.ts';
-import type { EndpointSpec, EndpointTable, WeightRange, WeightRule } from './types.ts';
+import type { EndpointLimit, EndpointSpec, EndpointTable, WeightRange, WeightRule } from './types.ts';
 
 /**
  * Changes to an endpoint table. Either full entries (added, or replacing the entry with the same method and path),
@@ -80,6 +80,8 @@ function validateSpec(value: unknown, where: string): EndpointSpec {
     throw new TypeError(`${where}.security must be a string, got ${show(spec.security)}`);
   if (spec.unfilledOrderCount !== undefined) weightNumber(spec.unfilledOrderCount, `${where}.unfilledOrderCount`);
   if (spec.weightOnSuccess !== undefined) weightNumber(spec.weightOnSuccess, `${where}.weightOnSuccess`);
+  if (spec.orderRateLimit !== undefined) validateOrderCounts(spec.orderRateLimit, `${where}.orderRateLimit`);
+  if (spec.ownLimit !== undefined) validateOwnLimit(spec.ownLimit, `${where}.ownLimit`);
   if (spec.rule !== undefined) validateRule(spec.rule, `${where}.rule`);
   const out: EndpointSpec = {
     ...(spec as EndpointSpec),
@@ -134,6 +136,34 @@ function validateRule(rule: WeightRule, where: string): void {
       for (const [i, c] of rule.cases.entries()) weightNumber(c.weight, `${where}.cases[${i}].weight`);
       return;
   }
+}
+
+const ORDER_INTERVAL = /^\d+[SMHD]$/;
+const INTERVALS = new Set(['SECOND', 'MINUTE', 'HOUR', 'DAY']);
+
+function validateOrderCounts(counts: unknown, where: string): void {
+  if (counts === null || typeof counts !== 'object' || Array.isArray(counts)) {
+    throw new TypeError(`${where} must be a record like { "10S": 1, "1M": 1 }, got ${show(counts)}`);
+  }
+  for (const [interval, count] of Object.entries(counts)) {
+    if (!ORDER_INTERVAL.test(interval)) {
+      throw new TypeError(`${where}: keys are intervals like "10S" or "1M", got ${JSON.stringify(interval)}`);
+    }
+    weightNumber(count, `${where}[${JSON.stringify(interval)}]`);
+  }
+}
+
+function validateOwnLimit(limit: EndpointLimit, where: string): void {
+  if (limit === null || typeof limit !== 'object')
+    throw new TypeError(`${where} must be an object, got ${show(limit)}`);
+  if (typeof limit.group !== 'string' || limit.group === '') {
+    throw new TypeError(`${where}.group must name the count, got ${show(limit.group)}`);
+  }
+  if (!INTERVALS.has(limit.interval)) {
+    throw new TypeError(`${where}.interval must be SECOND, MINUTE, HOUR or DAY, got ${show(limit.interval)}`);
+  }
+  weightNumber(limit.limit, `${where}.limit`);
+  weightNumber(limit.intervalNum, `${where}.intervalNum`);
 }
 
 function validateRanges(ranges: readonly WeightRange[] | undefined, where: string): void {

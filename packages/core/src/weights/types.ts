@@ -13,12 +13,31 @@ export interface EndpointSpec {
   security: string;
   /** How many orders the call adds to the unfilled order count (ORDERS limiters). @default 0 */
   unfilledOrderCount?: number | undefined;
+  /**
+   * Orders the call adds per ORDERS limiter, keyed by interval as in the `X-MBX-ORDER-COUNT-*` header names
+   * (`{ '10S': 5, '1M': 1 }` for a futures batch). Where present it replaces `unfilledOrderCount`.
+   */
+  orderRateLimit?: Readonly<Record<string, number>> | undefined;
+  /** A separate per-IP limit the endpoint draws on besides REQUEST_WEIGHT (futures statistics, funding rate). */
+  ownLimit?: EndpointLimit | undefined;
   /** Weight charged when the call succeeds, where it differs from `weight` (0 for order placement since 2026-04-02). */
   weightOnSuccess?: number | undefined;
   /** How the weight depends on parameters. Absent: `weight` always. */
   rule?: WeightRule | undefined;
   deprecated?: boolean | undefined;
   note?: string | undefined;
+}
+
+/**
+ * A per-IP request limit of its own, e.g. 1,000 requests per 5 minutes for each `/futures/data/` endpoint.
+ * Endpoints with the same `group` share one count.
+ */
+export interface EndpointLimit {
+  /** The count's name: the endpoint's key, or every sharing endpoint's key joined by ` + `. */
+  group: string;
+  limit: number;
+  interval: 'SECOND' | 'MINUTE' | 'HOUR' | 'DAY';
+  intervalNum: number;
 }
 
 /** A parameter-dependent weight. Each `type` is documented on its interface. */
@@ -42,6 +61,8 @@ export interface RangesRule {
   param: string;
   default?: number | undefined;
   max?: number | undefined;
+  /** The only values the server accepts, where it accepts a list (futures depth); the ranges still price them. */
+  valid?: readonly number[] | undefined;
   ranges: readonly WeightRange[];
 }
 

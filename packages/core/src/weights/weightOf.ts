@@ -1,13 +1,20 @@
 import { endpointTable } from './endpointTable.ts';
-import { normalizePath, queryOf } from './normalizePath.ts';
+import { normalizePath } from './normalizePath.ts';
+import type { RequestParams } from './ParamReader.ts';
+import { ParamReader } from './ParamReader.ts';
 import type { EndpointSpec, EndpointTable, WeightRange, WeightRule } from './types.ts';
 
 /** What a request costs against the rate limits, as {@link weightOf} computes it. */
 export interface EndpointWeight {
   /** REQUEST_WEIGHT the request is charged (before any refund on success). */
   weight: number;
-  /** Orders it adds to the unfilled order count (ORDERS limiters). */
+  /**
+   * Orders it adds to the ORDERS limiters. Where the count differs per limiter (`ordersByInterval`), the largest,
+   * so that a limiter charging one count everywhere stays on the safe side.
+   */
   orders: number;
+  /** Orders added per ORDERS limiter, keyed by interval (`'10S'`, `'1M'`), where the table gives them apart. */
+  ordersByInterval: Readonly<Record<string, number>> | undefined;
   /** Whether the endpoint is in the table; `false` means `weight` is the caller's default. */
   known: boolean;
   /** Weight the server charges when the call succeeds, where that differs (0 for order placement). */
@@ -17,9 +24,6 @@ export interface EndpointWeight {
   /** The normalised `/api/v3/...` pathname the table was searched for. */
   path: string;
 }
-
-/** Request parameters in any of the shapes clients hold them: a query string (with or without `?`), a record, URLSearchParams. */
-export type RequestParams = URLSearchParams | Readonly<Record<string, unknown>> | string | undefined;
 
 /** Options of {@link weightOf}. */
 export interface WeightOfOptions {
@@ -65,12 +69,21 @@ export function weightOf(
   const spec = table.get(`${method.toUpperCase()} ${normalised}`);
   if (spec === undefined) {
     const fallback = opts?.defaultWeight ?? DEFAULT_UNKNOWN_WEIGHT;
-    return { weight: fallback, orders: 0, known: false, weightOnSuccess: undefined, signed: false, path: normalised };
+    return {
+      weight: fallback,
+      orders: 0,
+      ordersByInterval: undefined,
+      known: false,
+      weightOnSuccess: undefined,
+      signed: false,
+      path: normalised,
+    };
   }
-  const weight = spec.rule === undefined ? spec.weight : ruleWeight(spec, spec.rule, new Params(params, path));
+  const weight = spec.rule === undefined ? spec.weight : ruleWeight(spec, spec.rule, new ParamReader(params, path));
   return {
     weight,
-    orders: spec.unfilledOrderCount ?? 0,
+    orders: spec.orderRateLimit ? Math.max(0, ...Object.values(spec.orderRateLimit)) : (spec.unfilledOrderCount ?? 0),
+    ordersByInterval: spec.orderRateLimit,
     known: true,
     weightOnSuccess: spec.weightOnSuccess,
     signed: SIGNED_SECURITY.has(spec.security),
@@ -78,7 +91,7 @@ export function weightOf(
   };
 }
 
-function ruleWeight(spec: EndpointSpec, rule: WeightRule, params: Params): number {
+function ruleWeight(spec: EndpointSpec, rule: WeightRule, params: ParamReader): number {
   switch (rule.type) {
     case 'ranges': {
       const raw = params.number(rule.param);
@@ -133,79 +146,4 @@ function inRanges(ranges: readonly WeightRange[], n: number, clampLow: boolean):
 
 function max(a: number | undefined, b: number): number {
   return a === undefined || b > a ? b : a;
-}
-
-/** Reads parameters lazily: a query string is parsed only when a rule asks for a parameter. */
-class Params {
-  private readonly source: RequestParams;
-  private readonly url: string | URL;
-  private parsed: URLSearchParams | undefined;
-  private fromPath: URLSearchParams | undefined | null = null;
-
-  constructor(source: RequestParams, url: string | URL) {
-    this.source = source;
-    this.url = url;
-  }
-
-  /** The raw value, or `undefined` when absent. */
-  get(name: string): unknown {
-    const own = this.own(name);
-    if (own !== undefined) return own;
-    if (this.fromPath === null) {
-      const query = queryOf(this.url);
-      this.fromPath = query === undefined ? undefined : new URLSearchParams(query);
-    }
-    return this.fromPath?.get(name) ?? undefined;
-  }
-
-  /**
-   * Present means sent with a value. An empty value, and `false` — how a boolean flag such as
-   * `computeCommissionRates` is switched off — count as absent.
-   */
-  has(name: string): boolean {
-    const value = this.get(name);
-    return value !== undefined && value !== null && value !== '' && value !== false && value !== 'false';
-  }
-
-  number(name: string): number | undefined {
-    const value = this.get(name);
-    if (typeof value === 'number') return value;
-    if (typeof value === 'string' && value.trim() !== '') return Number(value);
-    return undefined;
-  }
-
-  /** Items in a list parameter: an array, a JSON array string `["A","B"]`, or comma-separated text. At least 1. */
-  count(name: string): number {
-    const value = this.get(name);
-    let n = 1;
-    if (Array.isArray(value)) n = value.length;
-    else if (typeof value === 'string') n = countItems(value);
-    return Math.max(1, n);
-  }
-
-  private own(name: string): unknown {
-    const source = this.source;
-    if (source === undefined || source === null) return undefined;
-    if (typeof source === 'string') {
-      this.parsed ??= new URLSearchParams(source.startsWith('?') ? source.slice(1) : source);
-      return this.parsed.get(name) ?? undefined;
-    }
-    if (source instanceof URLSearchParams) return source.get(name) ?? undefined;
-    return Object.hasOwn(source, name) ? (source as Record<string, unknown>)[name] : undefined;
-  }
-}
-
-function countItems(text: string): number {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('[')) {
-    try {
-      const parsed: unknown = JSON.parse(trimmed);
-      if (Array.isArray(parsed)) return parsed.length;
-    } catch {
-      // Not valid JSON (e.g. unquoted names): fall back to counting the comma-separated items.
-    }
-  }
-  let n = 0;
-  for (const item of trimmed.replace(/^\[|\]$/g, '').split(',')) if (item.replace(/["'\s]/g, '') !== '') n++;
-  return n;
 }
