@@ -1,8 +1,19 @@
 export type { Breaker, BreakerState } from './breaker/Breaker.ts';
 export { OpossumBreaker, type OpossumBreakerOptions } from './breaker/OpossumBreaker.ts';
-export { catalog, filters, lookupCode, lookupFilter, lookupMessage, lookupReason, reasons } from './catalog/catalog.ts';
+export {
+  catalog,
+  filters,
+  lookupCode,
+  lookupFilter,
+  lookupMessage,
+  lookupReason,
+  reasons,
+  spotCatalog,
+} from './catalog/catalog.ts';
+export { type CatalogData, ErrorCatalog } from './catalog/ErrorCatalog.ts';
 export { isIdempotentMethod } from './catalog/policy.ts';
-export type { CatalogEntry, FilterEntry, ReasonEntry, Retryability } from './catalog/types.ts';
+export type { CatalogEntry, FilterEntry, ReasonEntry, Retryability, StatusMessageEntry } from './catalog/types.ts';
+export { usdmCatalog } from './catalog/usdmCatalog.ts';
 export { type ClassifyInput, classify } from './classify/classify.ts';
 export { parseRetryAfter } from './classify/retryAfter.ts';
 export {
@@ -73,6 +84,18 @@ export {
   createPlugin,
 } from './plugin/createPlugin.ts';
 export { formBody, formContentType } from './plugin/formBody.ts';
+export {
+  type ApiOrigins,
+  type ApiProduct,
+  type ApiProfile,
+  type ApiProfileSpec,
+  defineProfile,
+  type SpecialEndpoints,
+  type WeightBudget,
+} from './profiles/ApiProfile.ts';
+export { profileForOrigin, profiles } from './profiles/profileForOrigin.ts';
+export { spot } from './profiles/spot.ts';
+export { USDM_DEFAULT_LIMITS, usdm } from './profiles/usdm.ts';
 export { createSigner, type SignatureAlgorithm, type Signer } from './sign/createSigner.ts';
 export { encodeComponent, encodeParams, type ParamsInput } from './sign/encodeParams.ts';
 export { type SignedRequest, type SignRequestInput, signRequest, stripSignature } from './sign/signRequest.ts';
@@ -104,8 +127,10 @@ export {
 export { headerName, INTERVAL_MS, intervalMs, limitKey, windowStart } from './throttle/windows.ts';
 export { createEndpointTable, type EndpointOverrides, endpointKey, endpointTable } from './weights/endpointTable.ts';
 export { normalizePath } from './weights/normalizePath.ts';
+export { ParamReader, type RequestParams } from './weights/ParamReader.ts';
 export type {
   CasesRule,
+  EndpointLimit,
   EndpointSpec,
   EndpointTable,
   ParamRule,
@@ -116,10 +141,10 @@ export type {
   WeightRange,
   WeightRule,
 } from './weights/types.ts';
+export { usdmEndpointTable } from './weights/usdmEndpointTable.ts';
 export {
   DEFAULT_UNKNOWN_WEIGHT,
   type EndpointWeight,
-  type RequestParams,
   type WeightOfOptions,
   weightOf,
 } from './weights/weightOf.ts';

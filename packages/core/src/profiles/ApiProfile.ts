@@ -1,0 +1,113 @@
+import type { ErrorCatalog } from '../catalog/ErrorCatalog.ts';
+import type { RateLimit } from '../errors/types.ts';
+import { endpointKey } from '../weights/endpointTable.ts';
+import type { RequestParams } from '../weights/ParamReader.ts';
+import type { EndpointTable } from '../weights/types.ts';
+
+/** The Binance REST APIs the core knows. */
+export type ApiProduct = 'spot' | 'usdm';
+
+/**
+ * Paths with a weight budget of their own and the response headers that report its use. Spot has two: `/api/`
+ * and `/sapi/`, which Binance counts apart.
+ */
+export interface WeightBudget {
+  /** Short name, e.g. `'api'`, `'sapi'`, `'fapi'`. */
+  readonly name: string;
+  /** Path prefixes charged to this budget, e.g. `['/sapi/']`. */
+  readonly pathPrefixes: readonly string[];
+  /**
+   * Header names before the interval suffix that report the used weight, e.g. `'X-MBX-USED-WEIGHT-'` (then `1M`).
+   * Several for SAPI, which reports an IP and a UID count.
+   */
+  readonly usedWeightHeaders: readonly string[];
+  /** Limits before any `exchangeInfo` is seen. Empty: learnt from the headers only. */
+  readonly limits: readonly RateLimit[];
+}
+
+/** Requests a profile treats specially, each as `"METHOD /path"`. */
+export interface SpecialEndpoints {
+  /** Server time, for the clock: `{ serverTime }`. */
+  readonly time: string;
+  /** Exchange information, whose `rateLimits` the limiter learns from. */
+  readonly exchangeInfo: string;
+  /** Looks one order up by `origClientOrderId`, to settle an unknown outcome. */
+  readonly orderLookup: string;
+  /** Place a single order that takes `newClientOrderId`, so its outcome can be looked up. */
+  readonly placements: ReadonlySet<string>;
+  /** Cancel orders: they pass an open breaker and queue ahead, so a user can always reduce exposure. */
+  readonly cancels: ReadonlySet<string>;
+}
+
+/** Where an API is served. Hostnames, lower case. */
+export interface ApiOrigins {
+  readonly production: readonly string[];
+  readonly testnet: readonly string[];
+}
+
+/**
+ * Everything the core needs to know about one Binance REST API: its error catalog, endpoint table, default
+ * limits, header names, special endpoints and per-code semantics. Adding an API is one profile like this plus its
+ * data files.
+ */
+export interface ApiProfile {
+  readonly product: ApiProduct;
+  /** For messages and docs, e.g. `'Binance USDⓈ-M Futures'`. */
+  readonly title: string;
+  /** Codes, messages, categories and hints. */
+  readonly catalog: ErrorCatalog;
+  /** Where a code's page lives under the docs site, e.g. `'errors/usdm/'` + the entry's slug. */
+  readonly docsPath: string;
+  /** Weights and parameter rules, keyed `"METHOD /path"`. */
+  readonly endpoints: EndpointTable;
+  /**
+   * Weight budgets; the first is the main one, also charged for paths no other budget claims. Its limits include
+   * the ORDERS limiters, reported by {@link ApiProfile.orderCountHeader}.
+   */
+  readonly budgets: readonly [WeightBudget, ...WeightBudget[]];
+  /** Header name before the interval suffix that reports order counts: `'X-MBX-ORDER-COUNT-'`. */
+  readonly orderCountHeader: string;
+  readonly special: SpecialEndpoints;
+  /** Codes that mean "the timestamp was off": resync the clock, re-sign, send once more (it did not execute). */
+  readonly resyncCodes: readonly number[];
+  readonly origins: ApiOrigins;
+  /**
+   * Whether Binance lets this request through while it sheds load (-1008) — orders that only reduce exposure.
+   * Cancels are a separate question: {@link ApiProfile.isCancel}.
+   */
+  isOverloadExempt(method: string, path: string, params?: RequestParams): boolean;
+  /** Whether the request cancels orders. */
+  isCancel(method: string, path: string): boolean;
+  /** Whether the request places a single order that can be looked up by its client order id. */
+  isPlacement(method: string, path: string): boolean;
+  /** Whether the response carries `rateLimits` the limiter can learn from. */
+  isExchangeInfo(method: string, path: string): boolean;
+  /** The budget a path is charged to. */
+  budgetFor(path: string): WeightBudget;
+  /** Whether `hostname` serves this API (production or testnet). */
+  servesHost(hostname: string): boolean;
+}
+
+/** What a profile file declares; {@link defineProfile} adds the lookups. */
+export type ApiProfileSpec = Omit<
+  ApiProfile,
+  'isCancel' | 'isPlacement' | 'isExchangeInfo' | 'budgetFor' | 'servesHost' | 'isOverloadExempt'
+> & {
+  isOverloadExempt?: ApiProfile['isOverloadExempt'];
+};
+
+/** Builds a profile from its declaration. Method and path are matched as the endpoint table keys them. */
+export function defineProfile(spec: ApiProfileSpec): ApiProfile {
+  const hosts = new Set([...spec.origins.production, ...spec.origins.testnet]);
+  const [main] = spec.budgets;
+  return Object.freeze({
+    ...spec,
+    isOverloadExempt: spec.isOverloadExempt ?? (() => false),
+    isCancel: (method: string, path: string) => spec.special.cancels.has(endpointKey(method, path)),
+    isPlacement: (method: string, path: string) => spec.special.placements.has(endpointKey(method, path)),
+    isExchangeInfo: (method: string, path: string) => endpointKey(method, path) === spec.special.exchangeInfo,
+    budgetFor: (path: string) =>
+      spec.budgets.find((b) => b !== main && b.pathPrefixes.some((prefix) => path.startsWith(prefix))) ?? main,
+    servesHost: (hostname: string) => hosts.has(hostname.toLowerCase()),
+  });
+}

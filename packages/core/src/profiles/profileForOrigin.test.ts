@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { profileForOrigin, profiles } from './profileForOrigin.ts';
+import { spot } from './spot.ts';
+import { usdm } from './usdm.ts';
+
+describe('profileForOrigin', () => {
+  it('picks usdm for the futures production host and both testnets', () => {
+    expect(profileForOrigin('https://fapi.binance.com')).toBe(usdm);
+    expect(profileForOrigin('https://demo-fapi.binance.com')).toBe(usdm);
+    expect(profileForOrigin(new URL('https://testnet.binancefuture.com/fapi/v1/order?x=1'))).toBe(usdm);
+  });
+
+  it('picks spot for Spot hosts, other hosts and values that are not URLs', () => {
+    expect(profileForOrigin('https://api.binance.com')).toBe(spot);
+    expect(profileForOrigin('https://testnet.binance.vision')).toBe(spot);
+    expect(profileForOrigin('http://127.0.0.1:4000')).toBe(spot);
+    expect(profileForOrigin('https://fapi.binance.com.evil.example')).toBe(spot);
+    expect(profileForOrigin('/fapi/v1/order')).toBe(spot);
+    expect(profileForOrigin('')).toBe(spot);
+  });
+
+  it('lists every profile by its product', () => {
+    for (const [product, profile] of Object.entries(profiles)) expect(profile.product).toBe(product);
+  });
+});

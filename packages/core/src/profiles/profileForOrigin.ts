@@ -1,0 +1,27 @@
+import type { ApiProduct, ApiProfile } from './ApiProfile.ts';
+import { spot } from './spot.ts';
+import { usdm } from './usdm.ts';
+
+/** Every profile the core ships, by product. */
+export const profiles: Readonly<Record<ApiProduct, ApiProfile>> = Object.freeze({ spot, usdm });
+
+/**
+ * The profile of the API served at `origin` (an origin or any absolute URL): `usdm` for `fapi.binance.com` and the
+ * two futures testnets, `spot` for everything else, including a value that is not a URL. Never throws.
+ *
+ * @example
+ * ```ts
+ * profileForOrigin('https://fapi.binance.com').product;           // 'usdm'
+ * profileForOrigin('https://testnet.binancefuture.com/fapi/v1/order').product; // 'usdm'
+ * profileForOrigin('http://127.0.0.1:8080').product;              // 'spot'
+ * ```
+ */
+export function profileForOrigin(origin: string | URL): ApiProfile {
+  let hostname: string;
+  try {
+    hostname = (origin instanceof URL ? origin : new URL(String(origin))).hostname;
+  } catch {
+    return spot;
+  }
+  return Object.values(profiles).find((profile) => profile.servesHost(hostname)) ?? spot;
+}
