@@ -4,10 +4,13 @@ import { verifySignature } from './auth/Credential.ts';
 import { checkTimestamp } from './auth/checkTimestamp.ts';
 import type { FakeAccount } from './auth/FakeAccount.ts';
 import { signedPayload } from './auth/signedPayload.ts';
-import type { FaultHandle, FaultMatch, FaultSpec } from './faults/Fault.ts';
+import type { FaultHandle, FaultMatch, FaultRequest, FaultSpec } from './faults/Fault.ts';
 import { FaultRegistry } from './faults/FaultRegistry.ts';
 import { mulberry32 } from './faults/mulberry32.ts';
 import { gatewayHtml, NOT_FOUND_HTML, wafHtml } from './faults/pages.ts';
+import { FuturesEngine } from './futures/FuturesEngine.ts';
+import { futuresOrderJson } from './futures/futuresJson.ts';
+import { sparedByOverload } from './futures/reducesExposure.ts';
 import { ApiError } from './http/ApiError.ts';
 import { messageFor } from './http/errorMessages.ts';
 import { MSG, mandatoryParam } from './http/messages.ts';
@@ -29,6 +32,7 @@ import { accountRoutes } from './routes/accountRoutes.ts';
 import { marketRoutes } from './routes/marketRoutes.ts';
 import { orderRoutes } from './routes/orderRoutes.ts';
 import type { Route, RouteContext, Security } from './routes/Route.ts';
+import { usdmRoutes } from './routes/usdmRoutes.ts';
 import type { EndpointCost } from './weights/WeightTable.ts';
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
@@ -108,8 +112,14 @@ function answersFirst(f: FaultSpec): boolean {
   }
 }
 
+/** On USDⓈ-M Futures a -1008 storm spares cancels and orders that only reduce exposure, as Binance does. */
+function sparedOnUsdm(spec: FaultSpec, req: FaultRequest): boolean {
+  return spec.kind === 'server-busy' && sparedByOverload(req.method, req.path, req.params);
+}
+
 /**
- * A fake Binance Spot REST exchange listening on loopback. Create it with {@link createFakeExchange}.
+ * A fake Binance Spot (or, with `product: 'usdm'`, USDⓈ-M Futures) REST exchange listening on loopback. Create it
+ * with {@link createFakeExchange}.
  *
  * Request pipeline, in order (FACTS §1-8):
  * 1. an active ban → 418 -1003; 2. a fault that answers before processing (see {@link FaultSpec});
@@ -129,6 +139,8 @@ export class FakeExchange {
   private readonly limiter: RateLimiter;
   private readonly market: Market;
   private readonly engine: MatchingEngine;
+  /** USDⓈ-M Futures positions and orders; undefined on Spot. */
+  private readonly futures: FuturesEngine | undefined;
   private readonly books = new Map<string, AccountBook>();
   private readonly faultRegistry: FaultRegistry;
   private readonly log: RequestLog;
@@ -153,13 +165,16 @@ export class FakeExchange {
     this.skew = opts.skewMs;
     this.random = mulberry32(opts.seed);
     this.rateLimits = opts.limits.map((l) => ({ ...l.public, intervalMs: l.intervalMs }));
-    this.limiter = new RateLimiter(opts.limits, opts.ban);
+    this.limiter = new RateLimiter(opts.limits, opts.ban, opts.texts);
     this.market = new Market(opts.symbols);
     this.engine = new MatchingEngine(this.market, () => this.random());
+    this.futures =
+      opts.product === 'usdm' ? new FuturesEngine(this.market, () => this.engine.clientOrderId()) : undefined;
     this.faultRegistry = new FaultRegistry(opts.now, () => this.random());
     this.log = new RequestLog(opts.maxLogEntries);
     for (const [i, a] of opts.accounts.entries()) this.addBook(a, `accounts[${i}]`);
-    for (const route of [...marketRoutes, ...accountRoutes, ...orderRoutes]) {
+    const routes = this.futures ? usdmRoutes(this.futures) : [...marketRoutes, ...accountRoutes, ...orderRoutes];
+    for (const route of routes) {
       const extra = route.security === 'SIGNED' ? SIGNED_EXTRA : [];
       this.routes.set(`${route.method} ${route.path}`, {
         route,
@@ -269,6 +284,28 @@ export class FakeExchange {
     return [...this.book(apiKey).orders.values()].map(orderJson);
   }
 
+  /** Every futures order of an account (open and closed), oldest first, as `GET /fapi/v1/order` shows them. */
+  futuresOrders(apiKey: string): Record<string, unknown>[] {
+    return [...this.usdm('futuresOrders').account(this.book(apiKey)).orders.values()].map(futuresOrderJson);
+  }
+
+  /**
+   * An account's futures positions, keyed `SYMBOL:POSITIONSIDE` (`BTCUSDT:BOTH` in one-way mode), as signed
+   * decimal strings, e.g. `{ 'BTCUSDT:BOTH': '-0.01000000' }`. Flat positions are left out.
+   */
+  positions(apiKey: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [key, p] of this.usdm('positions').account(this.book(apiKey)).positions) {
+      if (p.amt !== 0n) out[key] = formatUnits(p.amt);
+    }
+    return out;
+  }
+
+  private usdm(method: string): FuturesEngine {
+    if (!this.futures) throw new TypeError(`${method}: the exchange plays Spot; create it with product: 'usdm'`);
+    return this.futures;
+  }
+
   /** Fills of an account, oldest first. */
   trades(apiKey: string): FakeTrade[] {
     return this.book(apiKey).trades.map(tradeJson);
@@ -288,6 +325,7 @@ export class FakeExchange {
   setPrice(symbol: string, price: string): void {
     this.market.setPrice(symbol, price);
     const t = this.now();
+    this.futures?.onPriceChange(symbol, t);
     this.engine.onPriceChange(this.books.values(), symbol, t, (book) => {
       if (this.opts.decrementOrderCountOnFill) this.limiter.releaseOrders(book.apiKey, t, 1);
     });
@@ -365,6 +403,7 @@ export class FakeExchange {
     this.market.resetPrices();
     for (const b of this.books.values()) b.reset();
     this.engine.reset();
+    this.futures?.reset();
     this.limiter.reset();
     this.faultRegistry.clear();
     this.log.clear();
@@ -413,7 +452,7 @@ export class FakeExchange {
       this.warn(req, e);
       if (res.headersSent) res.destroy();
       else {
-        const body = JSON.stringify({ code: -1000, msg: MSG.unknown });
+        const body = JSON.stringify({ code: -1000, msg: messageFor(-1000, this.opts.product) });
         res.writeHead(500, ['Content-Type', JSON_TYPE, 'Content-Length', String(Buffer.byteLength(body))]).end(body);
       }
     }
@@ -458,7 +497,10 @@ export class FakeExchange {
 
     const fault = this.faultRegistry.isEmpty
       ? undefined
-      : this.faultRegistry.take({ method, path, params, headers: req.headers, apiKey, ip });
+      : this.faultRegistry.take(
+          { method, path, params, headers: req.headers, apiKey, ip },
+          this.futures ? sparedOnUsdm : undefined,
+        );
     if (fault) entry.fault = fault.kind;
     if (fault && answersFirst(fault)) {
       const outcome = fault.kind === 'reset' ? emptyOutcome(0) : this.faultOutcome(fault);
@@ -503,7 +545,7 @@ export class FakeExchange {
         market: this.market,
         engine: this.engine,
         limits: this.opts.limits,
-        chargeOrders: (n) => this.limiter.chargeOrders(book!.apiKey, t, n),
+        chargeOrders: (n) => this.limiter.chargeOrders(book!.apiKey, t, cost?.orderCounts ?? n),
         filled: (n) => {
           filled += n;
         },
@@ -561,14 +603,14 @@ export class FakeExchange {
   private faultOutcome(f: FaultSpec): Outcome {
     switch (f.kind) {
       case 'server-busy':
-        return errorOutcome(new ApiError(f.status ?? 503, -1008, MSG.serverBusy));
+        return errorOutcome(new ApiError(f.status ?? 503, -1008, this.opts.texts.serverBusy));
       case 'timeout':
         return errorOutcome(new ApiError(f.status ?? 503, -1007, MSG.timeout));
       case 'server-error': {
         const status = f.status ?? 500;
         if (f.body === 'empty') return emptyOutcome(status);
         const code = f.code ?? -1000;
-        return errorOutcome(new ApiError(status, code, messageFor(code)));
+        return errorOutcome(new ApiError(status, code, f.msg ?? messageFor(code, this.opts.product)));
       }
       case 'html': {
         const status = f.status ?? 502;

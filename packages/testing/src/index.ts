@@ -11,6 +11,7 @@ export type {
   FaultSpec,
   PlacedOption,
 } from './faults/Fault.ts';
+export type { PositionSide } from './futures/FuturesOrder.ts';
 export { type BanPolicy, DEFAULT_BAN_POLICY } from './limits/BanPolicy.ts';
 export {
   DEFAULT_RATE_LIMITS,
@@ -19,10 +20,11 @@ export {
   type RateLimitInterval,
   type RateLimitType,
   type RateLimitUsage,
+  USDM_RATE_LIMITS,
 } from './limits/RateLimit.ts';
 export type { ClientStanding } from './limits/RateLimiter.ts';
 export type { RequestFilter, RequestLogEntry } from './log/RequestLogEntry.ts';
-export { DEFAULT_SYMBOLS, type FakeSymbol } from './market/FakeSymbol.ts';
+export { DEFAULT_SYMBOLS, type FakeSymbol, USDM_SYMBOLS } from './market/FakeSymbol.ts';
 export type { FakeExchangeOptions } from './options/FakeExchangeOptions.ts';
 export type {
   FakeBalance,

@@ -48,9 +48,11 @@ export interface PlacedOption {
 
 /**
  * A scripted failure. Kinds:
- * - `server-busy`: HTTP 503 (default) `{"code":-1008,...}`, the request is not processed.
+ * - `server-busy`: HTTP 503 (default) `{"code":-1008,...}`, the request is not processed. On `usdm` it spares what
+ *   Binance spares: cancels and orders that only reduce exposure (closePosition, reduceOnly, LONG+SELL, SHORT+BUY).
  * - `timeout`: HTTP 503 (default) `{"code":-1007,...}`; with `placed: true` the request executed.
- * - `server-error`: HTTP 500 (default) `{"code":-1000,...}` (or another `code`, or `body: 'empty'`).
+ * - `server-error`: HTTP 500 (default) `{"code":-1000,...}` (or another `code` and `msg`, or `body: 'empty'`), e.g.
+ *   futures' 503 `msg: 'Service Unavailable.'`.
  * - `html`: a 5xx HTML page (default 502) as a proxy or load balancer sends it.
  * - `waf`: 403 with a CloudFront "request blocked" HTML page; nothing reaches the exchange.
  * - `reset`: the socket is destroyed (TCP RST) without a response.
@@ -62,7 +64,8 @@ export interface PlacedOption {
 export type FaultSpec =
   | (FaultOptions & { kind: 'server-busy'; status?: number })
   | (FaultOptions & PlacedOption & { kind: 'timeout'; status?: number })
-  | (FaultOptions & PlacedOption & { kind: 'server-error'; status?: number; code?: number; body?: 'json' | 'empty' })
+  | (FaultOptions &
+      PlacedOption & { kind: 'server-error'; status?: number; code?: number; msg?: string; body?: 'json' | 'empty' })
   | (FaultOptions & PlacedOption & { kind: 'html'; status?: number })
   | (FaultOptions & { kind: 'waf' })
   | (FaultOptions & PlacedOption & { kind: 'reset' })

@@ -95,15 +95,18 @@ export class FaultRegistry {
     return this.faults.length === 0;
   }
 
-  /** The fault that hits `req`, counting the hit, or undefined. */
-  take(req: FaultRequest): FaultSpec | undefined {
+  /**
+   * The fault that hits `req`, counting the hit, or undefined. `spares` says which faults the request is immune to
+   * (futures cancels under a -1008 storm); those neither hit it nor count it.
+   */
+  take(req: FaultRequest, spares?: (spec: FaultSpec, req: FaultRequest) => boolean): FaultSpec | undefined {
     const now = this.now();
     for (const f of [...this.faults]) {
       if (now >= f.expiresAt) {
         this.remove(f);
         continue;
       }
-      if (!matches(f.spec, req)) continue;
+      if (!matches(f.spec, req) || spares?.(f.spec, req)) continue;
       const p = f.spec.probability;
       if (p !== undefined && p < 1 && this.random() >= p) continue;
       f.hits++;

@@ -54,3 +54,10 @@ export const INTERVAL_LETTER: Readonly<Record<RateLimitInterval, string>> = {
   HOUR: 'H',
   DAY: 'D',
 };
+
+/** USDⓈ-M Futures' default limits: 2400 weight a minute per IP, 300 orders per 10 s and 1200 a minute per account. */
+export const USDM_RATE_LIMITS: readonly RateLimit[] = Object.freeze([
+  { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 2400 },
+  { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 300 },
+  { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
+]);

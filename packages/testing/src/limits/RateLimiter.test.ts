@@ -314,3 +314,32 @@ describe('rate limit options', () => {
     await expect(createFakeExchange({ timeScale: 0 })).rejects.toThrow(/timeScale must be > 0, got 0/);
   });
 });
+
+describe('RateLimiter.chargeOrders with counts per interval', () => {
+  it('charges each ORDERS limit its own count, and nothing when one would be exceeded', async () => {
+    const { RateLimiter } = await import('./RateLimiter.ts');
+    const { resolveLimit } = await import('./ResolvedLimit.ts');
+    const { USDM_TEXTS } = await import('../http/usdmMessages.ts');
+    const limits = [
+      { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 2400 },
+      { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 10 },
+      { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
+    ] as const;
+    const limiter = new RateLimiter(
+      limits.map((l, i) => resolveLimit({ ...l }, i, 1)),
+      false,
+      USDM_TEXTS,
+    );
+    const batch = { '10S': 5, '1M': 1 };
+    limiter.chargeOrders('acct', W, batch);
+    limiter.chargeOrders('acct', W, batch);
+    expect(limiter.orderUsage('acct', W).map((u) => u.count)).toEqual([10, 2]);
+    expect(() => limiter.chargeOrders('acct', W, batch)).toThrow(
+      'Too many new orders; current limit is 10 orders per 10 SECOND.',
+    );
+    expect(limiter.orderUsage('acct', W).map((u) => u.count)).toEqual([10, 2]);
+    // An interval the record does not name is charged the largest count, on the safe side.
+    limiter.chargeOrders('other', W, { '10S': 3 });
+    expect(limiter.orderUsage('other', W).map((u) => u.count)).toEqual([3, 3]);
+  });
+});

@@ -1,5 +1,5 @@
 import { ApiError } from '../http/ApiError.ts';
-import { ipBanned, tooManyOrders, tooMuchWeight } from '../http/messages.ts';
+import { type LimitTexts, SPOT_TEXTS } from '../http/LimitTexts.ts';
 import type { BanPolicy } from './BanPolicy.ts';
 import type { RateLimitUsage } from './RateLimit.ts';
 import type { ResolvedLimit } from './ResolvedLimit.ts';
@@ -25,6 +25,10 @@ export interface ClientStanding {
   bans: number;
 }
 
+function maxOf(counts: Readonly<Record<string, number>>): number {
+  return Math.max(0, ...Object.values(counts));
+}
+
 function retryAfterSec(untilMs: number, t: number): number {
   return Math.max(1, Math.ceil((untilMs - t) / 1000));
 }
@@ -42,12 +46,14 @@ export class RateLimiter {
   private readonly weightLimits: number[] = [];
   private readonly orderLimits: number[] = [];
   private readonly ban: Required<BanPolicy> | false;
+  private readonly texts: LimitTexts;
   private readonly clients = new Map<string, ClientState>();
   private readonly accounts = new Map<string, WindowCounters>();
 
-  constructor(limits: readonly ResolvedLimit[], ban: Required<BanPolicy> | false) {
+  constructor(limits: readonly ResolvedLimit[], ban: Required<BanPolicy> | false, texts: LimitTexts = SPOT_TEXTS) {
     this.limits = limits;
     this.ban = ban;
+    this.texts = texts;
     limits.forEach((l, i) => {
       if (l.type === 'ORDERS') this.orderLimits.push(i);
       else this.ipLimits.push(i);
@@ -84,7 +90,7 @@ export class RateLimiter {
   checkBan(ip: string, t: number): ApiError | undefined {
     const c = this.clients.get(ip);
     if (c === undefined || t >= c.bannedUntil) return undefined;
-    return new ApiError(418, -1003, ipBanned(c.bannedUntil), undefined, retryAfterSec(c.bannedUntil, t));
+    return new ApiError(418, -1003, this.texts.ipBanned(c.bannedUntil), undefined, retryAfterSec(c.bannedUntil, t));
   }
 
   /**
@@ -117,13 +123,13 @@ export class RateLimiter {
       c.bans++;
       c.strikes = 0;
       c.strikeLimit = -1;
-      return new ApiError(418, -1003, ipBanned(c.bannedUntil), undefined, retryAfterSec(c.bannedUntil, t));
+      return new ApiError(418, -1003, this.texts.ipBanned(c.bannedUntil), undefined, retryAfterSec(c.bannedUntil, t));
     }
     c.strikes = strikes + 1;
     c.strikeLimit = worst;
     c.strikeWindow = window;
     const l = this.limits[worst]!;
-    return new ApiError(429, -1003, tooMuchWeight(l.limit, l.per), undefined, retryAfterSec(worstEnd, t));
+    return new ApiError(429, -1003, this.texts.tooMuchWeight(l.limit, l.per), undefined, retryAfterSec(worstEnd, t));
   }
 
   /** Gives back weight charged at `t` (successful order requests cost 0, FACTS §3). */
@@ -134,16 +140,19 @@ export class RateLimiter {
   }
 
   /**
-   * Adds `n` to every ORDERS limit of `account`, or throws 429 -1015 (adding nothing) when one would be exceeded.
+   * Adds `n` to every ORDERS limit of `account` — or, given counts per interval (`{ '10S': 5, '1M': 1 }`, as
+   * futures batches cost), each limit its own count, the largest for an interval the record does not name.
+   * Throws 429 -1015 (adding nothing) when one would be exceeded.
    */
-  chargeOrders(account: string, t: number, n: number): void {
-    if (n === 0) return;
+  chargeOrders(account: string, t: number, n: number | Readonly<Record<string, number>>): void {
+    const amounts = this.orderLimits.map((i) => (typeof n === 'number' ? n : (n[this.limits[i]!.suffix] ?? maxOf(n))));
+    if (amounts.every((a) => a === 0)) return;
     const c = this.account(account);
     let worst = -1;
     let worstEnd = 0;
-    for (const i of this.orderLimits) {
+    for (const [k, i] of this.orderLimits.entries()) {
       const l = this.limits[i]!;
-      if (c.get(i, t) + n > l.limit) {
+      if (c.get(i, t) + amounts[k]! > l.limit) {
         const end = c.windowStart(i, t) + l.intervalMs;
         if (worst < 0 || end > worstEnd) {
           worst = i;
@@ -153,9 +162,9 @@ export class RateLimiter {
     }
     if (worst >= 0) {
       const l = this.limits[worst]!;
-      throw new ApiError(429, -1015, tooManyOrders(l.limit, l.per), undefined, retryAfterSec(worstEnd, t));
+      throw new ApiError(429, -1015, this.texts.tooManyOrders(l.limit, l.per), undefined, retryAfterSec(worstEnd, t));
     }
-    for (const i of this.orderLimits) c.add(i, t, n);
+    for (const [k, i] of this.orderLimits.entries()) c.add(i, t, amounts[k]!);
   }
 
   /** Takes `n` off every ORDERS window of `account`: the unfilled order count drops when an order fills. */

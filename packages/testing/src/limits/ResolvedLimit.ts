@@ -6,6 +6,8 @@ export interface ResolvedLimit {
   readonly public: RateLimit;
   readonly limit: number;
   readonly intervalMs: number;
+  /** `1M` or `10S`: the interval as header names and futures order costs write it. */
+  readonly suffix: string;
   /** `1 MINUTE`, as messages say it. */
   readonly per: string;
   /** `X-MBX-USED-WEIGHT-1M` or `X-MBX-ORDER-COUNT-10S`; undefined for RAW_REQUESTS, which has no header. */
@@ -57,6 +59,7 @@ export function resolveLimit(
     },
     limit: input.limit,
     intervalMs,
+    suffix,
     per: `${input.intervalNum} ${input.interval}`,
     header,
   };

@@ -80,3 +80,35 @@ export const DEFAULT_SYMBOLS: readonly FakeSymbol[] = Object.freeze([
     maxNotional: '9000000.00',
   },
 ]);
+
+/** BTCUSDT and ETHUSDT perpetuals, with futures-like filters (minimum notional 100 and 20 USDT). */
+export const USDM_SYMBOLS: readonly FakeSymbol[] = Object.freeze([
+  {
+    symbol: 'BTCUSDT',
+    baseAsset: 'BTC',
+    quoteAsset: 'USDT',
+    price: '60000.00',
+    minPrice: '0.10',
+    maxPrice: '4529764.00',
+    tickSize: '0.10',
+    minQty: '0.001',
+    maxQty: '1000.00',
+    stepSize: '0.001',
+    minNotional: '100.00',
+    maxNotional: '9000000000.00',
+  },
+  {
+    symbol: 'ETHUSDT',
+    baseAsset: 'ETH',
+    quoteAsset: 'USDT',
+    price: '3000.00',
+    minPrice: '0.01',
+    maxPrice: '306177.00',
+    tickSize: '0.01',
+    minQty: '0.001',
+    maxQty: '10000.00',
+    stepSize: '0.001',
+    minNotional: '20.00',
+    maxNotional: '9000000000.00',
+  },
+]);

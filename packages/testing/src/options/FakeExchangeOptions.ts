@@ -7,6 +7,13 @@ import type { EndpointSpec } from '../weights/EndpointSpec.ts';
 
 /** Options of {@link createFakeExchange}. All optional. */
 export interface FakeExchangeOptions {
+  /**
+   * Which Binance API to play: `'spot'` (`/api/v3/...`) or `'usdm'`, USDⓈ-M Futures (`/fapi/...`): its endpoints,
+   * weights, limits, headers, error codes and wording, USDT-margined positions, and -1008 storms that spare cancels
+   * and reduce-only orders. It changes the defaults of `rateLimits`, `symbols`, `endpoints` and
+   * `decrementOrderCountOnFill`. @default 'spot'
+   */
+  product?: 'spot' | 'usdm';
   /** TCP port; 0 picks a free one. @default 0 */
   port?: number;
   /** Address to bind. @default '127.0.0.1' */
@@ -23,7 +30,8 @@ export interface FakeExchangeOptions {
   /**
    * Limits in `exchangeInfo`'s shape, each optionally with a shortened `intervalMs` for tests.
    * @default DEFAULT_RATE_LIMITS: 6000 REQUEST_WEIGHT / 1 MINUTE, 50 ORDERS / 10 SECOND, 160000 ORDERS / 1 DAY,
-   * 300000 RAW_REQUESTS / 5 MINUTE
+   * 300000 RAW_REQUESTS / 5 MINUTE; for `usdm` USDM_RATE_LIMITS: 2400 REQUEST_WEIGHT / 1 MINUTE, 300 ORDERS / 10 SECOND,
+   * 1200 ORDERS / 1 MINUTE
    */
   rateLimits?: readonly FakeRateLimit[];
   /**
@@ -40,13 +48,14 @@ export interface FakeExchangeOptions {
   clientIpHeader?: string;
   /** Seed of the PRNG behind fault `probability` and generated client order ids. @default 1 */
   seed?: number;
-  /** Tradable symbols. @default DEFAULT_SYMBOLS (BTCUSDT, ETHUSDT, ETHBTC, LTCBTC) */
+  /** Tradable symbols. @default DEFAULT_SYMBOLS (BTCUSDT, ETHUSDT, ETHBTC, LTCBTC); for `usdm` USDM_SYMBOLS */
   symbols?: readonly FakeSymbol[];
   /** Starting last prices per symbol, overriding `symbols[].price`, e.g. `{ BTCUSDT: '65000' }`. */
   prices?: Readonly<Record<string, string>>;
   /**
    * Drop an order from the unfilled order count (ORDERS limits) when it fills, as the exchange does.
-   * The order's own response still shows the count with it. @default true
+   * The order's own response still shows the count with it. @default true (false for `usdm`, which counts orders
+   * placed per window rather than unfilled orders)
    */
   decrementOrderCountOnFill?: boolean;
   /** Request log size; the oldest tenth is dropped when full, 0 disables logging. @default 100000 */
@@ -60,6 +69,9 @@ export interface FakeExchangeOptions {
    * @default { requestMs: 0, responseMs: 0 }
    */
   latency?: { requestMs?: number; responseMs?: number };
-  /** Endpoint weight table (endpoints.json's shape). @default the table shipped in @binance-errors/core/data */
+  /**
+   * Endpoint weight table (endpoints.json's shape). @default the table shipped in @binance-errors/core/data (for
+   * `usdm`, data/usdm/endpoints.json)
+   */
   endpoints?: readonly EndpointSpec[];
 }

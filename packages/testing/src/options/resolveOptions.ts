@@ -1,15 +1,21 @@
 import type { FakeAccount } from '../auth/FakeAccount.ts';
+import { type LimitTexts, SPOT_TEXTS } from '../http/LimitTexts.ts';
+import { USDM_TEXTS } from '../http/usdmMessages.ts';
 import { type BanPolicy, DEFAULT_BAN_POLICY } from '../limits/BanPolicy.ts';
-import { DEFAULT_RATE_LIMITS } from '../limits/RateLimit.ts';
+import { DEFAULT_RATE_LIMITS, USDM_RATE_LIMITS } from '../limits/RateLimit.ts';
 import { type ResolvedLimit, resolveLimit } from '../limits/ResolvedLimit.ts';
 import type { RequestLogEntry } from '../log/RequestLogEntry.ts';
-import { DEFAULT_SYMBOLS, type FakeSymbol } from '../market/FakeSymbol.ts';
+import { DEFAULT_SYMBOLS, type FakeSymbol, USDM_SYMBOLS } from '../market/FakeSymbol.ts';
 import { defaultWeightTable } from '../weights/defaultWeightTable.ts';
+import { usdmWeightTable } from '../weights/usdmWeightTable.ts';
 import { WeightTable } from '../weights/WeightTable.ts';
 import type { FakeExchangeOptions } from './FakeExchangeOptions.ts';
 
 /** {@link FakeExchangeOptions} validated, with defaults filled in. */
 export interface ResolvedOptions {
+  product: 'spot' | 'usdm';
+  /** How this product words limit breaches and overloads. */
+  texts: LimitTexts;
   port: number;
   host: string;
   now: () => number;
@@ -48,6 +54,12 @@ function resolveBan(ban: BanPolicy | false | undefined): Required<BanPolicy> | f
 
 /** Validates options (TypeError/RangeError naming the option and the bad value) and fills in defaults. */
 export function resolveOptions(options: FakeExchangeOptions = {}): ResolvedOptions {
+  const product = options.product ?? 'spot';
+  check(
+    product === 'spot' || product === 'usdm',
+    () => new TypeError(`product must be 'spot' or 'usdm', got ${JSON.stringify(product)}`),
+  );
+  const usdm = product === 'usdm';
   const port = options.port ?? 0;
   check(
     Number.isInteger(port) && port >= 0 && port <= 65535,
@@ -59,7 +71,9 @@ export function resolveOptions(options: FakeExchangeOptions = {}): ResolvedOptio
   check(Number.isFinite(skewMs), () => new RangeError(`skewMs must be a finite number of ms, got ${skewMs}`));
   const timeScale = options.timeScale ?? 1;
   check(Number.isFinite(timeScale) && timeScale > 0, () => new RangeError(`timeScale must be > 0, got ${timeScale}`));
-  const limits = (options.rateLimits ?? DEFAULT_RATE_LIMITS).map((l, i) => resolveLimit(l, i, timeScale));
+  const limits = (options.rateLimits ?? (usdm ? USDM_RATE_LIMITS : DEFAULT_RATE_LIMITS)).map((l, i) =>
+    resolveLimit(l, i, timeScale),
+  );
   const seed = options.seed ?? 1;
   check(Number.isInteger(seed), () => new RangeError(`seed must be an integer, got ${seed}`));
   const maxLogEntries = options.maxLogEntries ?? 100_000;
@@ -67,7 +81,7 @@ export function resolveOptions(options: FakeExchangeOptions = {}): ResolvedOptio
     Number.isInteger(maxLogEntries) && maxLogEntries >= 0,
     () => new RangeError(`maxLogEntries must be an integer >= 0, got ${maxLogEntries}`),
   );
-  let symbols = options.symbols ?? DEFAULT_SYMBOLS;
+  let symbols = options.symbols ?? (usdm ? USDM_SYMBOLS : DEFAULT_SYMBOLS);
   if (options.prices) {
     const known = new Set(symbols.map((s) => s.symbol));
     for (const name of Object.keys(options.prices)) {
@@ -88,6 +102,8 @@ export function resolveOptions(options: FakeExchangeOptions = {}): ResolvedOptio
     );
   }
   return {
+    product,
+    texts: usdm ? USDM_TEXTS : SPOT_TEXTS,
     port,
     host: options.host ?? '127.0.0.1',
     now,
@@ -98,10 +114,10 @@ export function resolveOptions(options: FakeExchangeOptions = {}): ResolvedOptio
     clientIpHeader: header?.toLowerCase(),
     seed,
     symbols,
-    decrementOrderCountOnFill: options.decrementOrderCountOnFill ?? true,
+    decrementOrderCountOnFill: options.decrementOrderCountOnFill ?? !usdm,
     maxLogEntries,
     onRequest: options.onRequest,
-    table: options.endpoints ? new WeightTable(options.endpoints) : defaultWeightTable(),
+    table: options.endpoints ? new WeightTable(options.endpoints) : usdm ? usdmWeightTable() : defaultWeightTable(),
     latency,
   };
 }

@@ -36,11 +36,12 @@ function klineOpen(interval: string, t: number, step: number): number {
   return Math.floor((t - offset) / ms) * ms + offset + step * ms;
 }
 
-function klines(ctx: RouteContext): unknown[] {
+/** Klines of the last price (flat candles), answered for `GET .../klines`; `maxLimit` is the API's cap on `limit`. */
+export function klines(ctx: RouteContext, maxLimit = 1000): unknown[] {
   const s = ctx.market.require(ctx.params.symbol!);
   const interval = ctx.params.interval!;
   if (!(interval in KLINE_MS)) throw ApiError.bad(-1120, MSG.invalidInterval);
-  const limit = readInt(ctx.params, 'limit', 1, 1000) ?? 500;
+  const limit = readInt(ctx.params, 'limit', 1, maxLimit) ?? 500;
   const start = readInt(ctx.params, 'startTime', 0, Number.MAX_SAFE_INTEGER);
   const end = Math.min(readInt(ctx.params, 'endTime', 0, Number.MAX_SAFE_INTEGER) ?? ctx.t, ctx.t);
   const opens: number[] = [];
@@ -62,7 +63,11 @@ function klines(ctx: RouteContext): unknown[] {
 function depth(ctx: RouteContext): unknown {
   const s = ctx.market.require(ctx.params.symbol!);
   const limit = Math.min(readInt(ctx.params, 'limit', 1, Number.MAX_SAFE_INTEGER) ?? 100, 5000);
-  // A synthetic book around the last price; levels capped at 100 to keep answers small.
+  return bookAround(ctx, s, limit);
+}
+
+/** A synthetic order book around the last price, `limit` levels a side (capped at 100 to keep answers small). */
+export function bookAround(ctx: RouteContext, s: SymbolState, limit: number): Record<string, unknown> {
   const levels = Math.min(limit, 100);
   const qty = formatUnits(100_000_000n);
   const bids: [string, string][] = [];

@@ -21,7 +21,9 @@ export type WeightRule =
       maxItems?: number;
     }
   | { type: 'param'; param: string; present: number; absent: number }
-  | { type: 'cases'; cases: { when: string; weight: number }[] };
+  | { type: 'cases'; cases: { when: string; weight: number }[] }
+  /** A separate per-IP limit (futures): the weight is the entry's own. */
+  | { type: 'sharedLimit' | 'ownLimit'; limit: number; intervalNum: number; interval: string; sharedWith?: string[] };
 
 /** One row of endpoints.json (the data file shared with core). */
 export interface EndpointSpec {
@@ -33,6 +35,8 @@ export interface EndpointSpec {
   rule?: WeightRule;
   /** Unfilled order count the endpoint adds (ORDERS limits). */
   unfilledOrderCount?: number;
+  /** Orders added per ORDERS limit, keyed by interval (`{ '10S': 5, '1M': 1 }`), as the futures file writes them. */
+  orderRateLimit?: Record<string, number>;
   /** Weight charged when the request succeeds (0 for order requests since 2026-04-02). */
   weightOnSuccess?: number;
   deprecated?: boolean;

@@ -7,7 +7,10 @@ export interface EndpointCost {
   /** Constant weight, or undefined when {@link weightOf} must look at the parameters. */
   readonly fixed: number | undefined;
   readonly weightOf: (params: Params) => number;
+  /** Orders it adds to every ORDERS limit (the largest per-interval count where those differ). */
   readonly unfilledOrderCount: number;
+  /** Orders per ORDERS limit, keyed by interval, where the table gives them apart (futures). */
+  readonly orderCounts: Readonly<Record<string, number>> | undefined;
   readonly weightOnSuccess: number | undefined;
   readonly signed: boolean;
   readonly needsApiKey: boolean;
@@ -81,7 +84,9 @@ export class WeightTable {
         spec,
         fixed,
         weightOf,
-        unfilledOrderCount: spec.unfilledOrderCount ?? 0,
+        unfilledOrderCount:
+          spec.unfilledOrderCount ?? (spec.orderRateLimit ? Math.max(0, ...Object.values(spec.orderRateLimit)) : 0),
+        orderCounts: spec.orderRateLimit,
         weightOnSuccess: spec.weightOnSuccess,
         signed: spec.security === 'SIGNED',
         needsApiKey: spec.security !== 'NONE',

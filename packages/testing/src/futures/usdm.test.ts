@@ -1,0 +1,253 @@
+import usdmErrors from '@binance-errors/core/data/usdm/errors.json' with { type: 'json' };
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createFakeExchange } from '../createFakeExchange.ts';
+import type { FakeExchange } from '../FakeExchange.ts';
+import { TestClient } from '../testClient.ts';
+
+// createFakeExchange({ product: 'usdm' }) against the futures docs: weights, limits, headers, codes, faults.
+
+const T = 1_700_000_010_000;
+const KEY = { apiKey: 'k', secret: 's' };
+const documented = new Set(usdmErrors.errors.map((e) => e.code));
+
+describe("createFakeExchange({ product: 'usdm' })", () => {
+  let ex: FakeExchange;
+  let client: TestClient;
+  let now = T;
+
+  beforeAll(async () => {
+    ex = await createFakeExchange({
+      product: 'usdm',
+      now: () => now,
+      accounts: [{ ...KEY, balances: { USDT: '1000' } }],
+    });
+    client = new TestClient(ex, KEY);
+  });
+  beforeEach(() => {
+    now = T;
+    ex.reset();
+  });
+  afterAll(() => ex.close());
+
+  const used = (r: { headers: Headers }) => Number(r.headers.get('x-mbx-used-weight-1m'));
+  const market = (side: 'BUY' | 'SELL', quantity: string, extra: Record<string, string> = {}) =>
+    client.signed('POST', '/fapi/v1/order', { symbol: 'BTCUSDT', side, type: 'MARKET', quantity, ...extra });
+
+  it('serves the futures market data with futures weights', async () => {
+    expect((await client.get('/fapi/v1/ping')).data).toEqual({});
+    expect(used(await client.get('/fapi/v1/ping'))).toBe(2);
+    const time = await client.get('/fapi/v1/time');
+    expect(time.data).toEqual({ serverTime: T });
+    const info = await client.get('/fapi/v1/exchangeInfo');
+    expect(used(info)).toBe(4); // exchangeInfo costs 1 on futures, 20 on Spot
+    expect((info.data as { rateLimits: unknown }).rateLimits).toEqual([
+      { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 2400 },
+      { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 300 },
+      { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
+    ]);
+    const depth = async (limit?: string) => {
+      const before = used(await client.get('/fapi/v1/ping'));
+      return used(await client.get('/fapi/v1/depth', { symbol: 'BTCUSDT', ...(limit ? { limit } : {}) })) - before;
+    };
+    expect([await depth('5'), await depth('100'), await depth(), await depth('1000')]).toEqual([2, 5, 10, 20]);
+    const bad = await client.get('/fapi/v1/depth', { symbol: 'BTCUSDT', limit: '7' });
+    expect([bad.status, bad.code, bad.msg]).toEqual([400, -4021, "'7' is not valid depth limit."]);
+    const klines = await client.get('/fapi/v1/klines', { symbol: 'BTCUSDT', interval: '1m', limit: 1500 });
+    expect(klines.data).toHaveLength(1500);
+    expect((await client.get('/fapi/v2/ticker/price', { symbol: 'BTCUSDT' })).data).toMatchObject({
+      symbol: 'BTCUSDT',
+      price: '60000.00000000',
+    });
+    expect((await client.get('/api/v3/ping')).status).toBe(404);
+  });
+
+  it('places, queries and cancels orders with futures order-count headers and 0 weight', async () => {
+    const before = used(await client.get('/fapi/v1/ping'));
+    const placed = await client.signed('POST', '/fapi/v1/order', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      quantity: '0.002',
+      price: '59000',
+      newClientOrderId: 'mine-1',
+    });
+    expect(placed.status).toBe(200);
+    expect(placed.data).toMatchObject({
+      status: 'NEW',
+      clientOrderId: 'mine-1',
+      positionSide: 'BOTH',
+      cumQty: '0.00000000',
+    });
+    expect(used(placed)).toBe(before);
+    expect(placed.headers.get('x-mbx-order-count-10s')).toBe('1');
+    expect(placed.headers.get('x-mbx-order-count-1m')).toBe('1');
+    const found = await client.signed('GET', '/fapi/v1/order', { symbol: 'BTCUSDT', origClientOrderId: 'mine-1' });
+    expect(found.data).toMatchObject({ status: 'NEW', orderId: (placed.data as { orderId: number }).orderId });
+    expect((await client.signed('GET', '/fapi/v1/openOrders', { symbol: 'BTCUSDT' })).data).toHaveLength(1);
+    const dup = await client.signed('POST', '/fapi/v1/order', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      quantity: '0.002',
+      price: '59000',
+      newClientOrderId: 'mine-1',
+    });
+    expect([dup.code, dup.msg]).toEqual([-4116, 'clientOrderId is duplicated']);
+    const cancelled = await client.signed('DELETE', '/fapi/v1/order', {
+      symbol: 'BTCUSDT',
+      origClientOrderId: 'mine-1',
+    });
+    expect(cancelled.data).toMatchObject({ status: 'CANCELED' });
+    const again = await client.signed('DELETE', '/fapi/v1/order', { symbol: 'BTCUSDT', origClientOrderId: 'mine-1' });
+    expect([again.code, again.msg]).toEqual([-2011, 'Unknown order sent.']);
+    const missing = await client.signed('GET', '/fapi/v1/order', { symbol: 'BTCUSDT', orderId: 999 });
+    expect(missing.code).toBe(-2013);
+  });
+
+  it('opens and closes positions, and answers -2019 when margin runs out', async () => {
+    // 1000 USDT at 20x leverage: 0.3 BTC at 60000 needs 900 USDT of margin; another 0.1 would need 300 more.
+    expect((await market('BUY', '0.3')).data).toMatchObject({ status: 'FILLED', executedQty: '0.30000000' });
+    expect(ex.positions('k')).toEqual({ 'BTCUSDT:BOTH': '0.30000000' });
+    const refused = await market('BUY', '0.1');
+    expect([refused.status, refused.code, refused.msg]).toEqual([400, -2019, 'Margin is insufficient.']);
+    const account = (await client.signed('GET', '/fapi/v2/account')).data as Record<string, string>;
+    expect(account.totalPositionInitialMargin).toBe('900.00000000');
+    expect(account.availableBalance).toBe('100.00000000');
+    // Closing needs no margin; the price moved up 1000, so the wallet gains 300.
+    ex.setPrice('BTCUSDT', '61000');
+    expect((await market('SELL', '0.3', { reduceOnly: 'true' })).data).toMatchObject({ status: 'FILLED' });
+    expect(ex.positions('k')).toEqual({});
+    expect(((await client.signed('GET', '/fapi/v3/account')).data as Record<string, string>).totalWalletBalance).toBe(
+      '1300.00000000',
+    );
+  });
+
+  it('rejects a reduce-only order with nothing to reduce (-2022) and validates futures filters', async () => {
+    const reduce = await market('SELL', '0.01', { reduceOnly: 'true' });
+    expect([reduce.code, reduce.msg]).toEqual([-2022, 'ReduceOnly Order is rejected.']);
+    const small = await market('BUY', '0.001');
+    expect([small.code, small.msg]).toEqual([
+      -4164,
+      "Order's notional must be no smaller than 100 (unless you choose reduce only)",
+    ]);
+    expect((await market('BUY', '0.0015')).code).toBe(-4023);
+    const stop = await market('BUY', '0.01', { type: 'STOP_MARKET' });
+    expect(stop.code).toBe(-4120);
+    const hedge = await market('BUY', '0.01', { positionSide: 'LONG' });
+    expect(hedge.code).toBe(-4061);
+    for (const r of [reduce, small, stop, hedge]) expect(documented.has(r.code!), String(r.code)).toBe(true);
+  });
+
+  it('keeps LONG and SHORT apart in hedge mode', async () => {
+    const mode = await client.signed('POST', '/fapi/v1/positionSide/dual', { dualSidePosition: 'true' });
+    expect(mode.status).toBe(200);
+    expect((await market('BUY', '0.01', { positionSide: 'LONG' })).status).toBe(200);
+    expect((await market('SELL', '0.01', { positionSide: 'SHORT' })).status).toBe(200);
+    expect(ex.positions('k')).toEqual({ 'BTCUSDT:LONG': '0.01000000', 'BTCUSDT:SHORT': '-0.01000000' });
+    const risk = (await client.signed('GET', '/fapi/v3/positionRisk')).data as { positionSide: string }[];
+    expect(risk.map((p) => p.positionSide).sort()).toEqual(['LONG', 'SHORT']);
+    expect((await market('SELL', '0.01', { positionSide: 'LONG' })).status).toBe(200);
+    expect(ex.positions('k')).toEqual({ 'BTCUSDT:SHORT': '-0.01000000' });
+  });
+
+  it('fills a resting limit order when the price reaches it', async () => {
+    await client.signed('POST', '/fapi/v1/order', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      quantity: '0.002',
+      price: '59000',
+    });
+    ex.setPrice('BTCUSDT', '58000');
+    expect(ex.futuresOrders('k')[0]).toMatchObject({ status: 'FILLED', avgPrice: '59000.00000000' });
+    expect(ex.positions('k')).toEqual({ 'BTCUSDT:BOTH': '0.00200000' });
+  });
+
+  it('authenticates and charges the listed endpoints it does not trade (a batch: 5 weight), then answers -1020', async () => {
+    const r = await client.signed('POST', '/fapi/v1/batchOrders', { batchOrders: '[]' });
+    // Not traded by the fake (-1020), but authenticated and charged its 5 weight.
+    expect(r.code).toBe(-1020);
+    expect(used(r)).toBe(5);
+  });
+
+  it('answers 429 -1015 past 300 orders in 10 s, with the futures wording', async () => {
+    const small = await createFakeExchange({
+      product: 'usdm',
+      now: () => T,
+      accounts: [{ ...KEY, balances: { USDT: '1000000' } }],
+      rateLimits: [
+        { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 3 },
+        { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 2 },
+        { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
+      ],
+    });
+    try {
+      const c = new TestClient(small, KEY);
+      const order = { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' };
+      expect((await c.signed('POST', '/fapi/v1/order', order)).status).toBe(200);
+      expect((await c.signed('POST', '/fapi/v1/order', order)).status).toBe(200);
+      const third = await c.signed('POST', '/fapi/v1/order', order);
+      expect([third.status, third.code, third.msg]).toEqual([
+        429,
+        -1015,
+        'Too many new orders; current limit is 2 orders per 10 SECOND.',
+      ]);
+      expect(small.orderUsage('k').map((u) => u.count)).toEqual([2, 2]);
+      for (let i = 0; i < 3; i++) await c.get('/fapi/v1/ping');
+      const limited = await c.get('/fapi/v1/ping');
+      expect([limited.status, limited.code]).toEqual([429, -1003]);
+      expect(limited.msg).toBe(
+        'Too many requests; current limit is 3 requests per minute. Please use the websocket for live updates to avoid polling the API.',
+      );
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('answers a -1008 storm with the futures text, but lets cancels and exposure-reducing orders through', async () => {
+    expect((await market('BUY', '0.01')).status).toBe(200);
+    ex.storm({ durationMs: 60_000 });
+    const busy = await market('BUY', '0.01');
+    expect([busy.status, busy.code, busy.msg]).toEqual([
+      503,
+      -1008,
+      'Request throttled by system-level protection. Reduce-only/close-position orders are exempt. Please try again.',
+    ]);
+    const reduce = await market('SELL', '0.01', { reduceOnly: 'true' });
+    expect(reduce.status).toBe(200);
+    expect(ex.positions('k')).toEqual({});
+    const cancel = await client.signed('DELETE', '/fapi/v1/allOpenOrders', { symbol: 'BTCUSDT' });
+    expect(cancel.data).toEqual({ code: 200, msg: 'The operation of cancel all open order is done.' });
+    expect(ex.faults[0]?.hits).toBe(1);
+  });
+
+  it('scripts the three futures 503 messages and a placed timeout like Spot', async () => {
+    ex.fault({ kind: 'server-error', status: 503, code: -1000, msg: 'Service Unavailable.', times: 1 });
+    const unavailable = await market('BUY', '0.01');
+    expect([unavailable.status, unavailable.msg]).toEqual([503, 'Service Unavailable.']);
+    expect(ex.positions('k')).toEqual({});
+    ex.fault({ kind: 'timeout', placed: true, times: 1 });
+    const lost = await market('BUY', '0.01', { newClientOrderId: 'lost-1' });
+    expect([lost.status, lost.code]).toEqual([503, -1007]);
+    expect(ex.positions('k')).toEqual({ 'BTCUSDT:BOTH': '0.01000000' });
+    const found = await client.signed('GET', '/fapi/v1/order', { symbol: 'BTCUSDT', origClientOrderId: 'lost-1' });
+    expect(found.data).toMatchObject({ status: 'FILLED' });
+    ex.fault({ kind: 'server-error', times: 1 });
+    expect((await client.get('/fapi/v1/ping')).msg).toBe('An unknown error occured while processing the request.');
+  });
+
+  it('refuses Spot-only helpers and a bad product', async () => {
+    const spot = await createFakeExchange();
+    try {
+      expect(() => spot.positions('k')).toThrow(/product: 'usdm'/);
+    } finally {
+      await spot.close();
+    }
+    await expect(createFakeExchange({ product: 'coinm' as never })).rejects.toThrow(
+      /product must be 'spot' or 'usdm', got "coinm"/,
+    );
+  });
+});

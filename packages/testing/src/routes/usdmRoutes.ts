@@ -1,0 +1,283 @@
+import type { FuturesEngine } from '../futures/FuturesEngine.ts';
+import { futuresAccountJson, futuresOrderAnswer, futuresOrderJson, positionJson } from '../futures/futuresJson.ts';
+import { FUTURES_ORDER_PARAMS, parseFuturesOrder } from '../futures/parseFuturesOrder.ts';
+import { ApiError } from '../http/ApiError.ts';
+import { eitherParam, invalidParamData, MSG } from '../http/messages.ts';
+import { invalidDepthLimit } from '../http/usdmMessages.ts';
+import type { SymbolState } from '../market/Market.ts';
+import type { OrderRef } from '../orders/MatchingEngine.ts';
+import { formatUnits } from '../params/Decimal.ts';
+import type { Params } from '../params/Params.ts';
+import { readInt } from '../params/readParams.ts';
+import { bookAround, klines } from './marketRoutes.ts';
+import type { Route, RouteContext } from './Route.ts';
+
+const DEPTH_LIMITS = new Set(['5', '10', '20', '50', '100', '500', '1000']);
+const KLINE_PARAMS = ['symbol', 'interval', 'startTime', 'endTime', 'limit'];
+
+function ref(params: Params): OrderRef {
+  const orderId = readInt(params, 'orderId', 0, Number.MAX_SAFE_INTEGER);
+  const origClientOrderId = params.origClientOrderId || undefined;
+  if (orderId === undefined && origClientOrderId === undefined) {
+    throw ApiError.bad(-1102, eitherParam('orderId', 'origClientOrderId'));
+  }
+  return { orderId, origClientOrderId };
+}
+
+/** `symbol=` answers one object, no symbol answers every symbol (futures tickers take no `symbols` list). */
+function each<T>(ctx: RouteContext, render: (s: SymbolState) => T): T | T[] {
+  const symbol = ctx.params.symbol;
+  return symbol !== undefined ? render(ctx.market.require(symbol)) : [...ctx.market.all()].map(render);
+}
+
+function describeSymbol(s: SymbolState): Record<string, unknown> {
+  const i = s.info;
+  return {
+    symbol: i.symbol,
+    pair: i.symbol,
+    contractType: 'PERPETUAL',
+    status: 'TRADING',
+    baseAsset: i.baseAsset,
+    quoteAsset: i.quoteAsset,
+    marginAsset: i.quoteAsset,
+    pricePrecision: 8,
+    quantityPrecision: 8,
+    orderTypes: ['LIMIT', 'MARKET'],
+    timeInForce: ['GTC', 'IOC', 'FOK', 'GTX'],
+    filters: [
+      {
+        filterType: 'PRICE_FILTER',
+        minPrice: formatUnits(s.minPrice),
+        maxPrice: formatUnits(s.maxPrice),
+        tickSize: formatUnits(s.tickSize),
+      },
+      {
+        filterType: 'LOT_SIZE',
+        minQty: formatUnits(s.minQty),
+        maxQty: formatUnits(s.maxQty),
+        stepSize: formatUnits(s.stepSize),
+      },
+      { filterType: 'MIN_NOTIONAL', notional: formatUnits(s.minNotional) },
+    ],
+  };
+}
+
+/**
+ * The USDⓈ-M Futures endpoints the fake implements, trading through `futures`: ping, time, exchangeInfo, depth,
+ * klines, ticker price (v1 and v2), order POST/GET/DELETE, order test, openOrders, allOpenOrders, account (v2, v3),
+ * positionRisk (v2, v3), leverage, position mode and the order rate limit.
+ */
+export function usdmRoutes(futures: FuturesEngine): readonly Route[] {
+  const positions = (ctx: RouteContext, all: boolean) => {
+    const a = futures.account(ctx.book!);
+    const sides = futures.sides(ctx.book!);
+    const symbols = ctx.params.symbol ? [ctx.market.require(ctx.params.symbol)] : [...ctx.market.all()];
+    return symbols.flatMap((s) =>
+      sides
+        .filter((side) => all || a.position(s.info.symbol, side).amt !== 0n)
+        .map((side) => positionJson(a, s.info.symbol, side, s.price)),
+    );
+  };
+  const account = (ctx: RouteContext) =>
+    futuresAccountJson(futures.account(ctx.book!), futures.markOf, positions(ctx, false), ctx.t);
+  const price = (ctx: RouteContext) =>
+    each(ctx, (s) => ({ symbol: s.info.symbol, price: formatUnits(s.price), time: ctx.t }));
+
+  return [
+    { method: 'GET', path: '/fapi/v1/ping', security: 'NONE', params: [], mandatory: [], handle: () => ({}) },
+    {
+      method: 'GET',
+      path: '/fapi/v1/time',
+      security: 'NONE',
+      params: [],
+      mandatory: [],
+      handle: (ctx) => ({ serverTime: ctx.t }),
+    },
+    {
+      method: 'GET',
+      path: '/fapi/v1/exchangeInfo',
+      security: 'NONE',
+      params: [],
+      mandatory: [],
+      handle: (ctx) => ({
+        timezone: 'UTC',
+        serverTime: ctx.t,
+        futuresType: 'U_MARGINED',
+        rateLimits: ctx.limits.map((l) => l.public),
+        exchangeFilters: [],
+        assets: [{ asset: 'USDT', marginAvailable: true, autoAssetExchange: '0' }],
+        symbols: [...ctx.market.all()].map(describeSymbol),
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/fapi/v1/depth',
+      security: 'NONE',
+      params: ['symbol', 'limit'],
+      mandatory: ['symbol'],
+      handle: (ctx) => {
+        const s = ctx.market.require(ctx.params.symbol!);
+        const limit = ctx.params.limit ?? '500';
+        if (!DEPTH_LIMITS.has(limit)) throw ApiError.bad(-4021, invalidDepthLimit(limit));
+        return { ...bookAround(ctx, s, Number(limit)), E: ctx.t, T: ctx.t };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/fapi/v1/klines',
+      security: 'NONE',
+      params: KLINE_PARAMS,
+      mandatory: ['symbol', 'interval'],
+      handle: (ctx) => klines(ctx, 1500),
+    },
+    {
+      method: 'GET',
+      path: '/fapi/v1/ticker/price',
+      security: 'NONE',
+      params: ['symbol'],
+      mandatory: [],
+      handle: price,
+    },
+    {
+      method: 'GET',
+      path: '/fapi/v2/ticker/price',
+      security: 'NONE',
+      params: ['symbol'],
+      mandatory: [],
+      handle: price,
+    },
+    {
+      method: 'POST',
+      path: '/fapi/v1/order',
+      security: 'SIGNED',
+      params: FUTURES_ORDER_PARAMS,
+      mandatory: ['symbol', 'side', 'type'],
+      handle: (ctx) => {
+        const req = parseFuturesOrder(ctx.params, ctx.market);
+        // Counted once the order reaches the matching engine: parameter and filter rejections add nothing.
+        ctx.chargeOrders(1);
+        return futuresOrderAnswer(futures.place(ctx.book!, req, ctx.t));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/fapi/v1/order/test',
+      security: 'SIGNED',
+      params: FUTURES_ORDER_PARAMS,
+      mandatory: ['symbol', 'side', 'type'],
+      handle: (ctx) => {
+        parseFuturesOrder(ctx.params, ctx.market);
+        return {};
+      },
+    },
+    {
+      method: 'GET',
+      path: '/fapi/v1/order',
+      security: 'SIGNED',
+      params: ['symbol', 'orderId', 'origClientOrderId'],
+      mandatory: ['symbol'],
+      handle: (ctx) => {
+        const s = ctx.market.require(ctx.params.symbol!);
+        const o = futures.find(ctx.book!, s.info.symbol, ref(ctx.params));
+        if (!o) throw ApiError.bad(-2013, MSG.noSuchOrder);
+        return futuresOrderJson(o);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/fapi/v1/order',
+      security: 'SIGNED',
+      params: ['symbol', 'orderId', 'origClientOrderId'],
+      mandatory: ['symbol'],
+      handle: (ctx) => {
+        const s = ctx.market.require(ctx.params.symbol!);
+        return futuresOrderAnswer(futures.cancel(ctx.book!, s.info.symbol, ref(ctx.params), ctx.t));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/fapi/v1/allOpenOrders',
+      security: 'SIGNED',
+      params: ['symbol'],
+      mandatory: ['symbol'],
+      handle: (ctx) => {
+        const symbol = ctx.market.require(ctx.params.symbol!).info.symbol;
+        for (const o of futures.account(ctx.book!).openOrders(symbol)) {
+          futures.cancel(ctx.book!, symbol, { orderId: o.orderId, origClientOrderId: undefined }, ctx.t);
+        }
+        return { code: 200, msg: 'The operation of cancel all open order is done.' };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/fapi/v1/openOrders',
+      security: 'SIGNED',
+      params: ['symbol'],
+      mandatory: [],
+      handle: (ctx) => {
+        const symbol = ctx.params.symbol ? ctx.market.require(ctx.params.symbol).info.symbol : undefined;
+        return futures.account(ctx.book!).openOrders(symbol).map(futuresOrderJson);
+      },
+    },
+    { method: 'GET', path: '/fapi/v2/account', security: 'SIGNED', params: [], mandatory: [], handle: account },
+    { method: 'GET', path: '/fapi/v3/account', security: 'SIGNED', params: [], mandatory: [], handle: account },
+    {
+      method: 'GET',
+      path: '/fapi/v2/positionRisk',
+      security: 'SIGNED',
+      params: ['symbol'],
+      mandatory: [],
+      handle: (ctx) => positions(ctx, true),
+    },
+    {
+      method: 'GET',
+      path: '/fapi/v3/positionRisk',
+      security: 'SIGNED',
+      params: ['symbol'],
+      mandatory: [],
+      handle: (ctx) => positions(ctx, false).map(({ leverage: _l, marginType: _m, ...p }) => p),
+    },
+    {
+      method: 'POST',
+      path: '/fapi/v1/leverage',
+      security: 'SIGNED',
+      params: ['symbol', 'leverage'],
+      mandatory: ['symbol', 'leverage'],
+      handle: (ctx) => {
+        const symbol = ctx.market.require(ctx.params.symbol!).info.symbol;
+        const leverage = readInt(ctx.params, 'leverage', 0, Number.MAX_SAFE_INTEGER)!;
+        futures.setLeverage(ctx.book!, symbol, leverage);
+        return { leverage, maxNotionalValue: '1000000000', symbol };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/fapi/v1/positionSide/dual',
+      security: 'SIGNED',
+      params: ['dualSidePosition'],
+      mandatory: ['dualSidePosition'],
+      handle: (ctx) => {
+        const v = ctx.params.dualSidePosition!.toLowerCase();
+        if (v !== 'true' && v !== 'false') throw ApiError.bad(-1130, invalidParamData('dualSidePosition'));
+        futures.setDualSide(ctx.book!, v === 'true');
+        return { code: 200, msg: 'success' };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/fapi/v1/positionSide/dual',
+      security: 'SIGNED',
+      params: [],
+      mandatory: [],
+      handle: (ctx) => ({ dualSidePosition: futures.account(ctx.book!).dualSide }),
+    },
+    {
+      method: 'GET',
+      path: '/fapi/v1/rateLimit/order',
+      security: 'SIGNED',
+      params: [],
+      mandatory: [],
+      handle: (ctx) => ctx.orderUsage().map(({ count: _c, ...limit }) => limit),
+    },
+  ];
+}
