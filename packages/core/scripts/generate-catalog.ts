@@ -243,14 +243,13 @@ function endpointModule(product: Product, spec: NonNullable<Product['endpoints']
       };
       rule = undefined;
     }
-    const orders = e.orderRateLimit ?? {};
     return {
       method: e.method,
       path: e.path,
       weight: weight ?? 0,
       security: e.security,
       ...(rule ? { rule } : {}),
-      ...(e.orderRateLimit ? { orderRateLimit: orders } : {}),
+      ...(e.orderRateLimit ? { orderRateLimit: e.orderRateLimit } : {}),
       ...(ownLimit ? { ownLimit } : {}),
       ...(e.deprecated ? { deprecated: true } : {}),
       ...(e.weight === undefined && fills[key] ? { note: `weight ours: ${fills[key].why}` } : {}),

@@ -127,7 +127,7 @@ export {
 export { headerName, INTERVAL_MS, intervalMs, limitKey, windowStart } from './throttle/windows.ts';
 export { createEndpointTable, type EndpointOverrides, endpointKey, endpointTable } from './weights/endpointTable.ts';
 export { normalizePath } from './weights/normalizePath.ts';
-export { ParamReader, type RequestParams } from './weights/ParamReader.ts';
+export type { RequestParams } from './weights/ParamReader.ts';
 export type {
   CasesRule,
   EndpointLimit,

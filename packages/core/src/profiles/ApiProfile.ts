@@ -82,7 +82,7 @@ export interface ApiProfile {
   isPlacement(method: string, path: string): boolean;
   /** Whether the response carries `rateLimits` the limiter can learn from. */
   isExchangeInfo(method: string, path: string): boolean;
-  /** The budget a path is charged to. */
+  /** The budget a path (as the endpoint table keys it, e.g. `/sapi/v1/...`) is charged to. */
   budgetFor(path: string): WeightBudget;
   /** Whether `hostname` serves this API (production or testnet). */
   servesHost(hostname: string): boolean;

@@ -30,6 +30,17 @@ describe("createFakeExchange({ product: 'usdm' })", () => {
   afterAll(() => ex.close());
 
   const used = (r: { headers: Headers }) => Number(r.headers.get('x-mbx-used-weight-1m'));
+  /** A resting buy: 0.002 BTC at 59000, below the last price of 60000. */
+  const limit = (extra: Record<string, string> = {}) =>
+    client.signed('POST', '/fapi/v1/order', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      quantity: '0.002',
+      price: '59000',
+      ...extra,
+    });
   const market = (side: 'BUY' | 'SELL', quantity: string, extra: Record<string, string> = {}) =>
     client.signed('POST', '/fapi/v1/order', { symbol: 'BTCUSDT', side, type: 'MARKET', quantity, ...extra });
 
@@ -63,15 +74,7 @@ describe("createFakeExchange({ product: 'usdm' })", () => {
 
   it('places, queries and cancels orders with futures order-count headers and 0 weight', async () => {
     const before = used(await client.get('/fapi/v1/ping'));
-    const placed = await client.signed('POST', '/fapi/v1/order', {
-      symbol: 'BTCUSDT',
-      side: 'BUY',
-      type: 'LIMIT',
-      timeInForce: 'GTC',
-      quantity: '0.002',
-      price: '59000',
-      newClientOrderId: 'mine-1',
-    });
+    const placed = await limit({ newClientOrderId: 'mine-1' });
     expect(placed.status).toBe(200);
     expect(placed.data).toMatchObject({
       status: 'NEW',
@@ -85,15 +88,7 @@ describe("createFakeExchange({ product: 'usdm' })", () => {
     const found = await client.signed('GET', '/fapi/v1/order', { symbol: 'BTCUSDT', origClientOrderId: 'mine-1' });
     expect(found.data).toMatchObject({ status: 'NEW', orderId: (placed.data as { orderId: number }).orderId });
     expect((await client.signed('GET', '/fapi/v1/openOrders', { symbol: 'BTCUSDT' })).data).toHaveLength(1);
-    const dup = await client.signed('POST', '/fapi/v1/order', {
-      symbol: 'BTCUSDT',
-      side: 'BUY',
-      type: 'LIMIT',
-      timeInForce: 'GTC',
-      quantity: '0.002',
-      price: '59000',
-      newClientOrderId: 'mine-1',
-    });
+    const dup = await limit({ newClientOrderId: 'mine-1' });
     expect([dup.code, dup.msg]).toEqual([-4116, 'clientOrderId is duplicated']);
     const cancelled = await client.signed('DELETE', '/fapi/v1/order', {
       symbol: 'BTCUSDT',
@@ -153,14 +148,7 @@ describe("createFakeExchange({ product: 'usdm' })", () => {
   });
 
   it('fills a resting limit order when the price reaches it', async () => {
-    await client.signed('POST', '/fapi/v1/order', {
-      symbol: 'BTCUSDT',
-      side: 'BUY',
-      type: 'LIMIT',
-      timeInForce: 'GTC',
-      quantity: '0.002',
-      price: '59000',
-    });
+    await limit();
     ex.setPrice('BTCUSDT', '58000');
     expect(ex.futuresOrders('k')[0]).toMatchObject({ status: 'FILLED', avgPrice: '59000.00000000' });
     expect(ex.positions('k')).toEqual({ 'BTCUSDT:BOTH': '0.00200000' });

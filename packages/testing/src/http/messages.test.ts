@@ -1,6 +1,7 @@
 import errors from '@binance-errors/core/data/errors.json' with { type: 'json' };
 import messages from '@binance-errors/core/data/messages.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
+import { isDocumentedMessage } from './documentedMessage.ts';
 import * as m from './messages.ts';
 
 const documented = [
@@ -11,14 +12,7 @@ const documented = [
   ...(messages as { message: string }[]).map((x) => x.message),
 ];
 
-/** Whether `text` is a documented message, with `%s`/`%d` templates matching any filling. */
-function isDocumented(text: string): boolean {
-  return documented.some((doc) => {
-    if (doc === text) return true;
-    const pattern = doc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%[sd]/g, '.+');
-    return new RegExp(`^${pattern}$`).test(text);
-  });
-}
+const isDocumented = (text: string) => isDocumentedMessage(documented, text);
 
 describe('MSG', () => {
   it('uses only messages the Spot API docs list', () => {

@@ -1,17 +1,11 @@
 import usdmErrors from '@binance-errors/core/data/usdm/errors.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
+import { isDocumentedMessage } from './documentedMessage.ts';
 import { invalidDepthLimit, minNotional, USDM_MSG, USDM_TEXTS } from './usdmMessages.ts';
 
 const documented = usdmErrors.errors.flatMap((e) => [...e.messages, ...(e.exampleMessages ?? [])]);
 
-/** Whether `text` is a documented futures message, with `%s` templates matching any filling. */
-function isDocumented(text: string): boolean {
-  return documented.some((doc) => {
-    if (doc === text) return true;
-    const pattern = doc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%[sdb]/g, '.+');
-    return new RegExp(`^${pattern}$`).test(text);
-  });
-}
+const isDocumented = (text: string) => isDocumentedMessage(documented, text);
 
 describe('USDM_MSG', () => {
   it('uses only messages the futures docs list', () => {

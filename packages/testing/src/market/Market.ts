@@ -124,6 +124,24 @@ export class Market {
     if (notional < s.minNotional || notional > s.maxNotional) throw ApiError.bad(-1013, filterFailure('NOTIONAL'));
   }
 
+  /** The symbol's PRICE_FILTER and LOT_SIZE as `exchangeInfo` writes them (the same on Spot and futures). */
+  static priceAndLotFilters(s: SymbolState): Record<string, unknown>[] {
+    return [
+      {
+        filterType: 'PRICE_FILTER',
+        minPrice: formatUnits(s.minPrice),
+        maxPrice: formatUnits(s.maxPrice),
+        tickSize: formatUnits(s.tickSize),
+      },
+      {
+        filterType: 'LOT_SIZE',
+        minQty: formatUnits(s.minQty),
+        maxQty: formatUnits(s.maxQty),
+        stepSize: formatUnits(s.stepSize),
+      },
+    ];
+  }
+
   /** The symbol as `exchangeInfo.symbols[]` describes it. */
   static describe(s: SymbolState): Record<string, unknown> {
     const i = s.info;
@@ -150,18 +168,7 @@ export class Market {
       isSpotTradingAllowed: true,
       isMarginTradingAllowed: false,
       filters: [
-        {
-          filterType: 'PRICE_FILTER',
-          minPrice: formatUnits(s.minPrice),
-          maxPrice: formatUnits(s.maxPrice),
-          tickSize: formatUnits(s.tickSize),
-        },
-        {
-          filterType: 'LOT_SIZE',
-          minQty: formatUnits(s.minQty),
-          maxQty: formatUnits(s.maxQty),
-          stepSize: formatUnits(s.stepSize),
-        },
+        ...Market.priceAndLotFilters(s),
         {
           filterType: 'NOTIONAL',
           minNotional: formatUnits(s.minNotional),

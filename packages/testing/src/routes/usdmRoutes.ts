@@ -4,7 +4,7 @@ import { FUTURES_ORDER_PARAMS, parseFuturesOrder } from '../futures/parseFutures
 import { ApiError } from '../http/ApiError.ts';
 import { eitherParam, invalidParamData, MSG } from '../http/messages.ts';
 import { invalidDepthLimit } from '../http/usdmMessages.ts';
-import type { SymbolState } from '../market/Market.ts';
+import { Market, type SymbolState } from '../market/Market.ts';
 import type { OrderRef } from '../orders/MatchingEngine.ts';
 import { formatUnits } from '../params/Decimal.ts';
 import type { Params } from '../params/Params.ts';
@@ -44,21 +44,7 @@ function describeSymbol(s: SymbolState): Record<string, unknown> {
     quantityPrecision: 8,
     orderTypes: ['LIMIT', 'MARKET'],
     timeInForce: ['GTC', 'IOC', 'FOK', 'GTX'],
-    filters: [
-      {
-        filterType: 'PRICE_FILTER',
-        minPrice: formatUnits(s.minPrice),
-        maxPrice: formatUnits(s.maxPrice),
-        tickSize: formatUnits(s.tickSize),
-      },
-      {
-        filterType: 'LOT_SIZE',
-        minQty: formatUnits(s.minQty),
-        maxQty: formatUnits(s.maxQty),
-        stepSize: formatUnits(s.stepSize),
-      },
-      { filterType: 'MIN_NOTIONAL', notional: formatUnits(s.minNotional) },
-    ],
+    filters: [...Market.priceAndLotFilters(s), { filterType: 'MIN_NOTIONAL', notional: formatUnits(s.minNotional) }],
   };
 }
 
