@@ -68,6 +68,18 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('plays USDⓈ-M Futures with --product usdm, keeping its limits where no flag replaces them', () => {
+    const { options } = parseCliArgs(['--product', 'usdm', '--weight', '1200/1m']);
+    expect(options.product).toBe('usdm');
+    expect(options.rateLimits).toEqual([
+      { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
+      { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 300 },
+      { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
+    ]);
+    expect(parseCliArgs([]).options.product).toBeUndefined();
+    expect(() => parseCliArgs(['--product', 'coinm'])).toThrow(/--product: expected spot or usdm, got coinm/);
+  });
+
   it('rejects bad flags naming them', () => {
     expect(() => parseCliArgs(['--weight', '1200 per minute'])).toThrow(/--weight/);
     expect(() => parseCliArgs(['--storm', 'soon'])).toThrow(/--storm/);

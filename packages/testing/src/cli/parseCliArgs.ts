@@ -5,6 +5,7 @@ import {
   type FakeRateLimit,
   type RateLimitInterval,
   type RateLimitType,
+  USDM_RATE_LIMITS,
 } from '../limits/RateLimit.ts';
 import type { FakeExchangeOptions } from '../options/FakeExchangeOptions.ts';
 
@@ -29,8 +30,9 @@ export interface CliConfig {
 /** The `--help` text. */
 export const USAGE = `Usage: binance-fake-exchange [options]
 
-A fake Binance Spot REST exchange on loopback, for testing trading code.
+A fake Binance Spot (or USDⓈ-M Futures) REST exchange on loopback, for testing trading code.
 
+  --product <spot|usdm>    which API to play: spot (/api/v3) or usdm, USDⓈ-M Futures (/fapi) (default spot)
   --port <n>               TCP port (default 0: any free port)
   --host <addr>            address to bind (default 127.0.0.1)
   --skew <ms>              server clock skew in ms (server = local clock + skew)
@@ -89,6 +91,7 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
     args: [...argv],
     strict: true,
     options: {
+      product: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
       skew: { type: 'string' },
@@ -110,6 +113,10 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
     },
   });
   const options: FakeExchangeOptions = {};
+  const product = values.product ?? 'spot';
+  if (product !== 'spot' && product !== 'usdm')
+    throw new RangeError(`--product: expected spot or usdm, got ${product}`);
+  if (values.product !== undefined) options.product = product;
   const port = number(values.port, '--port');
   if (port !== undefined) options.port = port;
   if (values.host !== undefined) options.host = values.host;
@@ -122,7 +129,8 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
   if (values['client-ip-header'] !== undefined) options.clientIpHeader = values['client-ip-header'];
 
   if (values.weight !== undefined || values.orders !== undefined || values.raw !== undefined) {
-    const keep = (type: RateLimitType) => DEFAULT_RATE_LIMITS.filter((l) => l.rateLimitType === type);
+    const defaults = product === 'usdm' ? USDM_RATE_LIMITS : DEFAULT_RATE_LIMITS;
+    const keep = (type: RateLimitType) => defaults.filter((l) => l.rateLimitType === type);
     options.rateLimits = [
       ...(values.weight !== undefined
         ? [parseLimitSpec(values.weight, 'REQUEST_WEIGHT', '--weight')]

@@ -154,11 +154,41 @@ describe("createFakeExchange({ product: 'usdm' })", () => {
     expect(ex.positions('k')).toEqual({ 'BTCUSDT:BOTH': '0.00200000' });
   });
 
-  it('authenticates and charges the listed endpoints it does not trade (a batch: 5 weight), then answers -1020', async () => {
-    const r = await client.signed('POST', '/fapi/v1/batchOrders', { batchOrders: '[]' });
-    // Not traded by the fake (-1020), but authenticated and charged its 5 weight.
+  it('places a batch item by item, counting it 5 on the 10 s limit and 1 on the minute limit', async () => {
+    const before = used(await client.get('/fapi/v1/ping'));
+    const batch = [
+      { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01', newClientOrderId: 'b-1' },
+      { symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: '0.02', reduceOnly: 'true' },
+      { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.002', price: '59000' },
+    ];
+    const r = await client.signed('POST', '/fapi/v1/batchOrders', { batchOrders: JSON.stringify(batch) });
+    expect(r.status).toBe(200);
+    const items = r.data as { status?: string; code?: number; clientOrderId?: string }[];
+    expect(items[0]).toMatchObject({ status: 'FILLED', clientOrderId: 'b-1' });
+    expect(items[1]).toEqual({ code: -2022, msg: 'ReduceOnly Order is rejected.' });
+    expect(items[2]).toMatchObject({ status: 'NEW' });
+    expect(used(r) - before).toBe(5);
+    expect(r.headers.get('x-mbx-order-count-10s')).toBe('5');
+    expect(r.headers.get('x-mbx-order-count-1m')).toBe('1');
+    const tooMany = await client.signed('POST', '/fapi/v1/batchOrders', {
+      batchOrders: JSON.stringify([...batch, ...batch]),
+    });
+    expect([tooMany.code, tooMany.msg]).toEqual([-4082, 'Invalid number of batch place orders: 6']);
+    const open = (items[2] as unknown as { orderId: number }).orderId;
+    const cancelled = await client.signed('DELETE', '/fapi/v1/batchOrders', {
+      symbol: 'BTCUSDT',
+      orderIdList: JSON.stringify([open, 999]),
+    });
+    expect(cancelled.data).toEqual([
+      expect.objectContaining({ status: 'CANCELED', orderId: open }),
+      { code: -2011, msg: 'Unknown order sent.' },
+    ]);
+  });
+
+  it('authenticates and charges the listed endpoints it does not trade, then answers -1020', async () => {
+    const r = await client.signed('GET', '/fapi/v1/income');
     expect(r.code).toBe(-1020);
-    expect(used(r)).toBe(5);
+    expect(used(r)).toBe(30);
   });
 
   it('answers 429 -1015 past 300 orders in 10 s, with the futures wording', async () => {
@@ -207,9 +237,14 @@ describe("createFakeExchange({ product: 'usdm' })", () => {
     const reduce = await market('SELL', '0.01', { reduceOnly: 'true' });
     expect(reduce.status).toBe(200);
     expect(ex.positions('k')).toEqual({});
+    const batch = (orders: Record<string, string>[]) =>
+      client.signed('POST', '/fapi/v1/batchOrders', { batchOrders: JSON.stringify(orders) });
+    const closing = { symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: '0.01', reduceOnly: 'true' };
+    expect((await batch([closing])).status).toBe(200);
+    expect((await batch([closing, { ...closing, side: 'BUY', reduceOnly: 'false' }])).code).toBe(-1008);
     const cancel = await client.signed('DELETE', '/fapi/v1/allOpenOrders', { symbol: 'BTCUSDT' });
     expect(cancel.data).toEqual({ code: 200, msg: 'The operation of cancel all open order is done.' });
-    expect(ex.faults[0]?.hits).toBe(1);
+    expect(ex.faults[0]?.hits).toBe(2);
   });
 
   it('scripts the three futures 503 messages and a placed timeout like Spot', async () => {

@@ -33,6 +33,11 @@ export function minNotional(min: string): string {
   return `Order's notional must be no smaller than ${min} (unless you choose reduce only)`;
 }
 
+/** -4082 for a batch of no orders or more than 5. */
+export function invalidBatchSize(size: number): string {
+  return `Invalid number of batch place orders: ${size}`;
+}
+
 /** -4021 for a depth `limit` outside 5, 10, 20, 50, 100, 500, 1000. */
 export function invalidDepthLimit(limit: string): string {
   return `'${limit}' is not valid depth limit.`;

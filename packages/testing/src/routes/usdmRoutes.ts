@@ -2,12 +2,12 @@ import type { FuturesEngine } from '../futures/FuturesEngine.ts';
 import { futuresAccountJson, futuresOrderAnswer, futuresOrderJson, positionJson } from '../futures/futuresJson.ts';
 import { FUTURES_ORDER_PARAMS, parseFuturesOrder } from '../futures/parseFuturesOrder.ts';
 import { ApiError } from '../http/ApiError.ts';
-import { eitherParam, invalidParamData, MSG } from '../http/messages.ts';
-import { invalidDepthLimit } from '../http/usdmMessages.ts';
+import { eitherParam, invalidParamData, MSG, mandatoryParam } from '../http/messages.ts';
+import { invalidBatchSize, invalidDepthLimit } from '../http/usdmMessages.ts';
 import { Market, type SymbolState } from '../market/Market.ts';
 import type { OrderRef } from '../orders/MatchingEngine.ts';
 import { formatUnits } from '../params/Decimal.ts';
-import type { Params } from '../params/Params.ts';
+import { emptyParams, type Params } from '../params/Params.ts';
 import { readInt } from '../params/readParams.ts';
 import { bookAround, klines } from './marketRoutes.ts';
 import type { Route, RouteContext } from './Route.ts';
@@ -22,6 +22,36 @@ function ref(params: Params): OrderRef {
     throw ApiError.bad(-1102, eitherParam('orderId', 'origClientOrderId'));
   }
   return { orderId, origClientOrderId };
+}
+
+/** A JSON array parameter (`batchOrders`, `orderIdList`, …), or -1130 naming it. */
+function jsonList(params: Params, name: string): unknown[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(params[name] ?? '');
+  } catch {
+    value = undefined;
+  }
+  if (!Array.isArray(value)) throw ApiError.bad(-1130, invalidParamData(name));
+  return value;
+}
+
+/** One order of a batch as the parameters a single order would send. */
+function itemParams(item: unknown): Params {
+  const params = emptyParams();
+  if (item === null || typeof item !== 'object') return params;
+  for (const [key, value] of Object.entries(item)) params[key] = String(value);
+  return params;
+}
+
+/** The answer for one item of a batch: its own result, or the `{code,msg}` that rejected it. */
+function perItem<T>(run: () => T): T | { code: number; msg: string } {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof ApiError) return { code: e.code, msg: e.msg };
+    throw e;
+  }
 }
 
 /** `symbol=` answers one object, no symbol answers every symbol (futures tickers take no `symbols` list). */
@@ -50,7 +80,8 @@ function describeSymbol(s: SymbolState): Record<string, unknown> {
 
 /**
  * The USDⓈ-M Futures endpoints the fake implements, trading through `futures`: ping, time, exchangeInfo, depth,
- * klines, ticker price (v1 and v2), order POST/GET/DELETE, order test, openOrders, allOpenOrders, account (v2, v3),
+ * klines, ticker price (v1 and v2), order POST/GET/DELETE, batchOrders POST/DELETE, order test, openOrders,
+ * allOpenOrders, account (v2, v3),
  * positionRisk (v2, v3), leverage, position mode and the order rate limit.
  */
 export function usdmRoutes(futures: FuturesEngine): readonly Route[] {
@@ -143,6 +174,53 @@ export function usdmRoutes(futures: FuturesEngine): readonly Route[] {
         // Counted once the order reaches the matching engine: parameter and filter rejections add nothing.
         ctx.chargeOrders(1);
         return futuresOrderAnswer(futures.place(ctx.book!, req, ctx.t));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/fapi/v1/batchOrders',
+      security: 'SIGNED',
+      params: ['batchOrders'],
+      mandatory: ['batchOrders'],
+      handle: (ctx) => {
+        const items = jsonList(ctx.params, 'batchOrders');
+        if (items.length === 0 || items.length > 5) throw ApiError.bad(-4082, invalidBatchSize(items.length));
+        // The batch costs its documented order count once (5 per 10 s, 1 per minute), however many items it holds.
+        ctx.chargeOrders(1);
+        return items.map((item) =>
+          perItem(() => {
+            const params = itemParams(item);
+            for (const name of ['symbol', 'side', 'type']) {
+              if (!params[name]) throw ApiError.bad(-1102, mandatoryParam(name));
+            }
+            return futuresOrderAnswer(futures.place(ctx.book!, parseFuturesOrder(params, ctx.market), ctx.t));
+          }),
+        );
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/fapi/v1/batchOrders',
+      security: 'SIGNED',
+      params: ['symbol', 'orderIdList', 'origClientOrderIdList'],
+      mandatory: ['symbol'],
+      handle: (ctx) => {
+        const symbol = ctx.market.require(ctx.params.symbol!).info.symbol;
+        const byId = ctx.params.orderIdList !== undefined;
+        if (!byId && ctx.params.origClientOrderIdList === undefined) {
+          throw ApiError.bad(-1102, eitherParam('orderIdList', 'origClientOrderIdList'));
+        }
+        const refs = jsonList(ctx.params, byId ? 'orderIdList' : 'origClientOrderIdList');
+        if (refs.length > 10)
+          throw ApiError.bad(-1130, invalidParamData(byId ? 'orderIdList' : 'origClientOrderIdList'));
+        return refs.map((r) =>
+          perItem(() => {
+            const ref: OrderRef = byId
+              ? { orderId: Number(r), origClientOrderId: undefined }
+              : { orderId: undefined, origClientOrderId: String(r) };
+            return futuresOrderAnswer(futures.cancel(ctx.book!, symbol, ref, ctx.t));
+          }),
+        );
       },
     },
     {
