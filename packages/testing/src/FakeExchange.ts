@@ -644,7 +644,9 @@ export class FakeExchange {
       this.limiter.weightHeaders(entry.ip, t, headers);
       if (orderAccount !== undefined) this.limiter.orderHeaders(orderAccount, t, headers);
     }
-    if (outcome.retryAfterSec !== undefined) headers.push('Retry-After', String(outcome.retryAfterSec));
+    if (outcome.retryAfterSec !== undefined && this.opts.retryAfterHeader) {
+      headers.push('Retry-After', String(outcome.retryAfterSec));
+    }
     if (outcome.extraHeaders) headers.push(...outcome.extraHeaders);
     // The unfilled order count drops once the order's own response has reported it.
     if (filled > 0 && orderAccount !== undefined && this.opts.decrementOrderCountOnFill) {

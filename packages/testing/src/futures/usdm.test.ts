@@ -217,6 +217,8 @@ describe("createFakeExchange({ product: 'usdm' })", () => {
       for (let i = 0; i < 3; i++) await c.get('/fapi/v1/ping');
       const limited = await c.get('/fapi/v1/ping');
       expect([limited.status, limited.code]).toEqual([429, -1003]);
+      // The futures docs never mention Retry-After, so the fake leaves it out unless asked.
+      expect(limited.headers.get('retry-after')).toBeNull();
       expect(limited.msg).toBe(
         'Too many requests; current limit is 3 requests per minute. Please use the websocket for live updates to avoid polling the API.',
       );

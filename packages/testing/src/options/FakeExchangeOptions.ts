@@ -39,6 +39,11 @@ export interface FakeExchangeOptions {
    * still name the nominal interval. @default 1
    */
   timeScale?: number;
+  /**
+   * Whether 429 and 418 answers carry `Retry-After` (seconds). Spot documents it; the USDⓈ-M Futures docs never
+   * mention it, so a futures client must cope without it. @default true (false for `usdm`)
+   */
+  retryAfterHeader?: boolean;
   /** When and for how long a client that ignores 429s is banned; `false` never bans. @default DEFAULT_BAN_POLICY */
   ban?: BanPolicy | false;
   /**

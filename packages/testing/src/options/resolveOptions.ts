@@ -23,6 +23,7 @@ export interface ResolvedOptions {
   accounts: readonly FakeAccount[];
   limits: readonly ResolvedLimit[];
   ban: Required<BanPolicy> | false;
+  retryAfterHeader: boolean;
   clientIpHeader: string | undefined;
   seed: number;
   symbols: readonly FakeSymbol[];
@@ -94,6 +95,10 @@ export function resolveOptions(options: FakeExchangeOptions = {}): ResolvedOptio
     header === undefined || (typeof header === 'string' && header !== ''),
     () => new TypeError(`clientIpHeader must be a header name, got ${String(header)}`),
   );
+  check(
+    options.retryAfterHeader === undefined || typeof options.retryAfterHeader === 'boolean',
+    () => new TypeError(`retryAfterHeader must be a boolean, got ${String(options.retryAfterHeader)}`),
+  );
   const latency = { requestMs: options.latency?.requestMs ?? 0, responseMs: options.latency?.responseMs ?? 0 };
   for (const [name, ms] of Object.entries(latency)) {
     check(
@@ -111,6 +116,7 @@ export function resolveOptions(options: FakeExchangeOptions = {}): ResolvedOptio
     accounts: options.accounts ?? [],
     limits,
     ban: resolveBan(options.ban),
+    retryAfterHeader: options.retryAfterHeader ?? !usdm,
     clientIpHeader: header?.toLowerCase(),
     seed,
     symbols,
