@@ -96,8 +96,21 @@ export type ApiProfileSpec = Omit<
   isOverloadExempt?: ApiProfile['isOverloadExempt'];
 };
 
-/** Builds a profile from its declaration. Method and path are matched as the endpoint table keys them. */
+/**
+ * Builds a profile from its declaration. Method and path are matched as the endpoint table keys them. Every special
+ * endpoint must be in the profile's own table, so a typo in a new profile fails here rather than in production.
+ *
+ * @throws TypeError naming the profile and the special endpoint its table lacks
+ */
 export function defineProfile(spec: ApiProfileSpec): ApiProfile {
+  const { time, exchangeInfo, orderLookup, placements, cancels } = spec.special;
+  for (const key of [time, exchangeInfo, orderLookup, ...placements, ...cancels]) {
+    if (!spec.endpoints.has(endpointKeyOf(key))) {
+      throw new TypeError(
+        `profile ${spec.product}: special endpoint ${JSON.stringify(key)} is not in its endpoint table`,
+      );
+    }
+  }
   const hosts = new Set([...spec.origins.production, ...spec.origins.testnet]);
   const [main] = spec.budgets;
   return Object.freeze({
@@ -110,4 +123,10 @@ export function defineProfile(spec: ApiProfileSpec): ApiProfile {
       spec.budgets.find((b) => b !== main && b.pathPrefixes.some((prefix) => path.startsWith(prefix))) ?? main,
     servesHost: (hostname: string) => hosts.has(hostname.toLowerCase()),
   });
+}
+
+/** `"GET /fapi/v1/time"` → the table key, with the method and path normalized as the table stores them. */
+function endpointKeyOf(key: string): string {
+  const space = key.indexOf(' ');
+  return space <= 0 ? key : endpointKey(key.slice(0, space), key.slice(space + 1));
 }

@@ -105,3 +105,12 @@ describe('usdm.isOverloadExempt', () => {
     expect(usdm.isOverloadExempt('POST', '/fapi/v1/order')).toBe(false);
   });
 });
+
+describe('defineProfile', () => {
+  it('refuses a profile whose special endpoint its own table lacks', async () => {
+    const { defineProfile } = await import('./ApiProfile.ts');
+    expect(() => defineProfile({ ...usdm, special: { ...usdm.special, time: 'GET /fapi/v1/tme' } })).toThrow(
+      /profile usdm: special endpoint "GET \/fapi\/v1\/tme" is not in its endpoint table/,
+    );
+  });
+});
