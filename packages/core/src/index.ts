@@ -31,6 +31,7 @@ export {
   BinanceOrderRejectedError,
   BinanceRateLimitError,
   BinanceRequestError,
+  BinanceRestrictedLocationError,
   BinanceServerBusyError,
   BinanceServerError,
   BinanceSignatureError,

@@ -82,6 +82,22 @@ export class BinanceWafError extends BinanceError {
   };
 }
 
+/**
+ * 451, or a CDN's country block: the service refuses requests from where this one came from (an IP in a
+ * restricted country or region). Nothing reached the exchange.
+ */
+export class BinanceRestrictedLocationError extends BinanceError {
+  static override readonly categories: readonly BinanceErrorCategory[] = ['restricted-location'];
+  override name: 'BinanceRestrictedLocationError' = 'BinanceRestrictedLocationError';
+  declare readonly category: 'restricted-location';
+  static override readonly defaults: ErrorDefaults = {
+    category: 'restricted-location',
+    retryable: false,
+    executed: 'no',
+    hint: "The service is not available from this request's location (an IP in a restricted country or region, per Binance's terms of use). Retrying, or raising limits, cannot help: run from an eligible location and account.",
+  };
+}
+
 /** -1008: the exchange is overloaded and did not process the request. */
 export class BinanceServerBusyError extends BinanceError {
   static override readonly categories: readonly BinanceErrorCategory[] = ['server-busy'];

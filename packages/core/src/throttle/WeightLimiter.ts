@@ -1,6 +1,7 @@
 import { BinanceAbortError, BinanceIpBanError, BinanceThrottleError } from '../errors/classes.ts';
 import { redactText } from '../errors/redact.ts';
 import type { RateLimit, RateLimitInterval, RateLimitType } from '../errors/types.ts';
+import { clampServerWait, MAX_SERVER_WAIT_MS, MAX_TIMER_MS } from '../time/limits.ts';
 import { headerCount } from './headerCount.ts';
 import { MemoryRateStore } from './MemoryRateStore.ts';
 import type { RateStore, RateStoreState, ReserveResult, SettledCharge } from './RateStore.ts';
@@ -831,7 +832,8 @@ export class WeightLimiter {
         this.wake = undefined;
         void this.pump();
       },
-      Math.max(0, Math.ceil(resumeAt - t)),
+      // A longer delay would fire at once (timers hold at most 2^31-1 ms); the pump sleeps again when it wakes early.
+      Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(resumeAt - t))),
     );
   }
 
@@ -879,28 +881,28 @@ export class WeightLimiter {
     }
   }
 
+  /**
+   * The end of a pause or ban, cut to `MAX_SERVER_WAIT_MS` from now: a hostile `Retry-After` still pauses (for
+   * the longest ban Binance gives), it never throws and leaves requests flowing into the ban.
+   */
   private untilOf(
     options: { retryAfterMs?: number | undefined; untilServerMs?: number | undefined },
     method: string,
     t: number,
   ): number | undefined {
     if (options.untilServerMs !== undefined) {
-      if (typeof options.untilServerMs !== 'number' || !Number.isFinite(options.untilServerMs)) {
+      if (typeof options.untilServerMs !== 'number' || Number.isNaN(options.untilServerMs)) {
         throw new RangeError(`${method}: untilServerMs must be server-clock ms, got ${show(options.untilServerMs)}`);
       }
-      return options.untilServerMs;
+      return Math.min(options.untilServerMs, t + MAX_SERVER_WAIT_MS);
     }
     if (options.retryAfterMs !== undefined) {
-      if (
-        typeof options.retryAfterMs !== 'number' ||
-        !(options.retryAfterMs >= 0) ||
-        !Number.isFinite(options.retryAfterMs)
-      ) {
+      if (typeof options.retryAfterMs !== 'number' || !(options.retryAfterMs >= 0)) {
         throw new RangeError(
           `${method}: retryAfterMs must be a non-negative number of ms, got ${show(options.retryAfterMs)}`,
         );
       }
-      return t + options.retryAfterMs;
+      return t + clampServerWait(options.retryAfterMs);
     }
     return undefined;
   }
