@@ -9,6 +9,8 @@ import { BinanceAbortError, BinanceCircuitOpenError, BinanceUnknownOutcomeError 
 import { isBinanceError } from '../errors/isBinanceError.ts';
 import { redactUrl } from '../errors/redact.ts';
 import type { RateLimit } from '../errors/types.ts';
+import { sharedConflict } from '../options/sharedConflict.ts';
+import { validateGuardOptions } from '../options/validateOptions.ts';
 import { signRequest } from '../sign/signRequest.ts';
 import type { RateStore } from '../throttle/RateStore.ts';
 import {
@@ -216,12 +218,15 @@ export class BinanceGuard {
   readonly #docsBaseUrl: string | undefined;
   readonly #retry = new Listeners<RetryEvent>();
   readonly #unknownEndpoint = new Listeners<UnknownEndpointEvent>();
+  /** The options it was built with, to refuse a later `shared()` caller that asks for different ones. */
+  readonly #options: BinanceGuardOptions;
   /** The transport of the most recent call: the clock syncs through the client the user already configured. */
   #timeTransport: GuardTransport<unknown> | undefined;
 
   constructor(origin: string, options: BinanceGuardOptions = {}) {
     this.origin = normaliseOrigin(origin);
-    validate(options);
+    validateGuardOptions(options);
+    this.#options = options;
     const throttle = options.throttle === false ? undefined : (options.throttle ?? {});
     const clockOptions = options.clock === false ? undefined : (options.clock ?? {});
     this.#endpoints = throttle?.endpoints;
@@ -252,8 +257,10 @@ export class BinanceGuard {
   }
 
   /**
-   * The guard shared by everything in this process that talks to `origin`. The options apply when the first
-   * caller creates it; later callers share it as it is.
+   * The guard shared by everything in this process that talks to `origin`; the first caller's options build it.
+   * A later caller that sets an option to a different value gets a `TypeError` naming it: Binance counts weight
+   * per IP, so a second guard for the same origin would spend the same budget twice, and silently ignoring the
+   * option would leave the caller believing it applies. Pass `guard: new BinanceGuard(…)` for separate state.
    */
   static shared(origin: string, options?: BinanceGuardOptions): BinanceGuard {
     const key = normaliseOrigin(origin);
@@ -261,6 +268,14 @@ export class BinanceGuard {
     if (!guard) {
       guard = new BinanceGuard(key, options);
       shared.set(key, guard);
+    } else if (options !== undefined) {
+      validateGuardOptions(options);
+      const conflict = sharedConflict(guard.#options, options);
+      if (conflict) {
+        throw new TypeError(
+          `${conflict.path} is ${conflict.given} here, but the guard already shared for ${key} was built with ${conflict.existing}; pass the same options, or pass \`guard: new BinanceGuard(…)\` for separate state (which then shares no weight budget)`,
+        );
+      }
     }
     return guard;
   }
@@ -636,18 +651,5 @@ function safeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
-  }
-}
-
-function validate(options: BinanceGuardOptions): void {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`guard options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
-  const retry = options.retry;
-  for (const key of ['reads', 'baseDelayMs', 'maxDelayMs'] as const) {
-    const value = retry?.[key];
-    if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
-      throw new RangeError(`retry.${key} must be a non-negative number, got ${String(value)}`);
-    }
   }
 }
