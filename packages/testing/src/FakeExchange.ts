@@ -7,7 +7,7 @@ import { signedPayload } from './auth/signedPayload.ts';
 import type { FaultHandle, FaultMatch, FaultSpec } from './faults/Fault.ts';
 import { FaultRegistry } from './faults/FaultRegistry.ts';
 import { mulberry32 } from './faults/mulberry32.ts';
-import { gatewayHtml, NOT_FOUND_HTML, wafHtml } from './faults/pages.ts';
+import { countryBlockHtml, gatewayHtml, NOT_FOUND_HTML, wafHtml } from './faults/pages.ts';
 import { ApiError } from './http/ApiError.ts';
 import { messageFor } from './http/errorMessages.ts';
 import { MSG, mandatoryParam } from './http/messages.ts';
@@ -97,6 +97,7 @@ function answersFirst(f: FaultSpec): boolean {
   switch (f.kind) {
     case 'server-busy':
     case 'waf':
+    case 'restricted-location':
       return true;
     case 'timeout':
     case 'server-error':
@@ -581,6 +582,16 @@ export class FakeExchange {
           'X-Cache',
           'Error from cloudfront',
         ]);
+      case 'restricted-location':
+        if (f.via === 'cdn') {
+          return htmlOutcome(403, countryBlockHtml(this.engine.clientOrderId()), false, [
+            'Server',
+            'CloudFront',
+            'X-Cache',
+            'Error from cloudfront',
+          ]);
+        }
+        return errorOutcome(new ApiError(451, 0, MSG.restrictedLocation));
       default:
         throw new Error(`fault ${f.kind} has no answer of its own`);
     }

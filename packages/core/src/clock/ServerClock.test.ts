@@ -70,6 +70,27 @@ describe('ServerClock', () => {
     expect(calls).toBe(6);
   });
 
+  it('resyncs after a -1021 only when no sync completed since the request was stamped', async () => {
+    let fetches = 0;
+    const clock = new ServerClock({
+      fetchServerTime: async () => {
+        fetches++;
+        return 1_700_000_000_000;
+      },
+      samples: 1,
+      resyncIntervalMs: 0,
+    });
+    await clock.ensureSynced();
+    const stampedAt = clock.syncs;
+    // The first -1021 answer resyncs; answers that arrive after that sync ended find the clock fresh already.
+    await clock.resyncSince(stampedAt);
+    await clock.resyncSince(stampedAt);
+    await Promise.all([clock.resyncSince(stampedAt), clock.resyncSince(stampedAt)]);
+    expect(fetches).toBe(2);
+    await clock.resyncSince(clock.syncs);
+    expect(fetches).toBe(3);
+  });
+
   it('keeps time monotonic when the local wall clock jumps', async () => {
     const t = timeline(-3000);
     const clock = new ServerClock({

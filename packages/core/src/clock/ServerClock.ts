@@ -71,6 +71,7 @@ export class ServerClock {
   #lastSyncAt: number | undefined;
   #lastSamples: ClockSample[] = [];
   #inFlight: Promise<void> | undefined;
+  #syncs = 0;
   #interval: unknown;
 
   constructor(options: ServerClockOptions) {
@@ -126,6 +127,20 @@ export class ServerClock {
     return this.#synced ? Promise.resolve() : this.resync(signal);
   }
 
+  /** How many syncs have completed; read it before stamping a request, and pass it to {@link resyncSince}. */
+  get syncs(): number {
+    return this.#syncs;
+  }
+
+  /**
+   * Resyncs after a -1021 — unless a sync has completed since `syncs` was read (before the rejected request was
+   * stamped), in which case the clock is already fresh. So any number of concurrent -1021 answers cause one sync,
+   * not one per answer that arrives after the previous sync ended.
+   */
+  resyncSince(syncs: number, signal?: AbortSignal): Promise<void> {
+    return this.#syncs !== syncs ? Promise.resolve() : this.resync(signal);
+  }
+
   /** Syncs now (e.g. after a -1021). Concurrent callers share one sync. */
   resync(signal?: AbortSignal): Promise<void> {
     this.#inFlight ??= this.#doSync(signal).finally(() => {
@@ -177,6 +192,7 @@ export class ServerClock {
     // serverTime is whole ms (floor), hence the extra 1.
     this.#uncertainty = best.rtt / 2 + 1;
     this.#synced = true;
+    this.#syncs++;
     this.#lastSyncAt = this.#wallNow();
     this.#lastSamples = samples;
     this.#startResync();

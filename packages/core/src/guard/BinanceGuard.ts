@@ -174,6 +174,8 @@ interface Described {
   apiKeyOnly: boolean;
   cancel: boolean;
   label: string;
+  /** Server-clock ms after which the last signed attempt can no longer execute: its timestamp + recvWindow. */
+  expiresAt?: number;
 }
 
 const defaultSleep = (ms: number, signal: AbortSignal | undefined) =>
@@ -298,13 +300,14 @@ export class BinanceGuard {
     let rateLimitRetries = 0;
     let readRetries = 0;
     for (let number = 1; ; number++) {
+      const syncs = this.#clock?.syncs ?? 0;
       try {
         return await this.#attempt(req, transport, call, number, 'call');
       } catch (error) {
         const err = this.#toBinanceError(error, req, call);
         if (err.category === 'timestamp' && req.signed && !timeRetried && this.#clock) {
           timeRetried = true;
-          await this.#clock.resync(call.signal).catch(() => {
+          await this.#clock.resyncSince(syncs, call.signal).catch(() => {
             throw err;
           });
           this.#retry.emit({
@@ -499,6 +502,7 @@ export class BinanceGuard {
     const recvWindow = call.recvWindow ?? recvWindowOf(req.query) ?? 5000;
     const timestamp = this.#clock ? this.#clock.stamp() : Date.now();
     const signed = signRequest({ query: req.query, body: req.body, timestamp, recvWindow, signer });
+    req.expiresAt = timestamp + recvWindow;
     return {
       method: req.method,
       url: `${req.origin}${req.path}?${signed.query}`,
@@ -599,31 +603,49 @@ export class BinanceGuard {
     return serverTime;
   }
 
+  /**
+   * Looks up an order placement whose outcome is unknown by its client order id. Found → resolves with the order.
+   * Not found proves nothing while the request may still arrive late and execute: Binance accepts it until its
+   * `timestamp + recvWindow` on the server clock. So "not placed" is concluded only from a lookup made after that
+   * moment, waiting for it within `maxWaitMs`; past `maxWaitMs` the original unknown-outcome error stands.
+   */
   async #reconcile<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, original: BinanceError) {
-    const clientOrderId =
-      req.query.get('newClientOrderId') ?? new URLSearchParams(req.body ?? '').get('newClientOrderId');
-    const symbol = req.query.get('symbol') ?? new URLSearchParams(req.body ?? '').get('symbol');
-    if (!clientOrderId || !symbol) throw original;
+    const body = new URLSearchParams(req.body ?? '');
+    const clientOrderId = req.query.get('newClientOrderId') ?? body.get('newClientOrderId');
+    const symbol = req.query.get('symbol') ?? body.get('symbol');
+    if (!clientOrderId || !symbol || req.expiresAt === undefined) throw original;
     const query = new URLSearchParams({ symbol, origClientOrderId: clientOrderId });
     const lookup = this.#describe({ method: 'GET', url: `${req.origin}/api/v3/order?${query}` }, { signed: true });
-    try {
-      return await this.#attempt(lookup, transport, call, 1, 'reconcile');
-    } catch (error) {
-      const err = this.#toBinanceError(error, lookup, call);
-      if (err.category !== 'not-found') throw original;
-      throw new BinanceUnknownOutcomeError({
-        message: `Binance ${req.label} ended in "${original.message}"; reconciled: no order with clientOrderId ${clientOrderId} exists on ${symbol}, so it was not placed.`,
-        code: original.code,
-        msg: original.msg,
-        status: original.status,
-        executed: 'no',
-        retryable: false,
-        hint: 'The order was not placed: it is safe to send it again with a new client order id.',
-        data: { reconciliation: { clientOrderId, symbol, found: false } },
-        request: original.request,
-        cause: original,
+    const serverNow = () => (this.#clock ? this.#clock.now() : Date.now());
+    // The clock may be off by its uncertainty either way; the extra ms covers the server's whole-ms rounding.
+    const expiresAt = req.expiresAt + (this.#clock?.uncertaintyMs ?? 0) + 1;
+    const giveUpAt = serverNow() + (call.maxWaitMs ?? this.#limiter?.maxWaitMs ?? 30_000);
+    for (;;) {
+      const lookedUpAt = serverNow();
+      try {
+        return await this.#attempt(lookup, transport, call, 1, 'reconcile');
+      } catch (error) {
+        const err = this.#toBinanceError(error, lookup, call);
+        if (err.category !== 'not-found') throw original;
+      }
+      if (lookedUpAt >= expiresAt) break;
+      if (expiresAt > giveUpAt) throw original;
+      await defaultSleep(Math.max(1, Math.ceil(expiresAt - serverNow())), call.signal).catch(() => {
+        throw original;
       });
     }
+    throw new BinanceUnknownOutcomeError({
+      message: `Binance ${req.label} ended in "${original.message}"; reconciled: no order with clientOrderId ${clientOrderId} exists on ${symbol} after its recvWindow ended, so it was not placed.`,
+      code: original.code,
+      msg: original.msg,
+      status: original.status,
+      executed: 'no',
+      retryable: false,
+      hint: 'The order was not placed, and can no longer be (its timestamp + recvWindow has passed on the server clock): it is safe to send it again with a new client order id.',
+      data: { reconciliation: { clientOrderId, symbol, found: false } },
+      request: original.request,
+      cause: original,
+    });
   }
 }
 
