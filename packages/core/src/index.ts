@@ -103,6 +103,7 @@ export {
   type WeightLimiterOptions,
 } from './throttle/WeightLimiter.ts';
 export { headerName, INTERVAL_MS, intervalMs, limitKey, windowStart } from './throttle/windows.ts';
+export { MAX_BAN_MS, MAX_SERVER_WAIT_MS, MAX_TIMER_MS } from './time/limits.ts';
 export { createEndpointTable, type EndpointOverrides, endpointKey, endpointTable } from './weights/endpointTable.ts';
 export { normalizePath } from './weights/normalizePath.ts';
 export type {

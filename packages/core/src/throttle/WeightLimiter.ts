@@ -748,13 +748,15 @@ export class WeightLimiter {
           this.grant(w, t, charges, result.confirmed);
           continue;
         }
+        // A custom or shared store may hold garbage: never wait forever, never past the longest ban.
+        const until = storeUntil(result.until, t);
         if (result.reason === 'ban') {
-          if (result.until > this.bannedUntil) this.bannedUntil = result.until;
+          if (until > this.bannedUntil) this.bannedUntil = until;
           this.failAllBanned(t);
           return;
         }
         if (result.reason === 'pause') {
-          if (result.until > this.pausedUntil) this.pausedUntil = result.until;
+          if (until > this.pausedUntil) this.pausedUntil = until;
           if (w.state === PENDING) this.hold(w, t, this.pausedUntil + this.earlyMs, undefined);
           continue;
         }
@@ -764,7 +766,7 @@ export class WeightLimiter {
         }
         const charge = charges[result.index]!;
         const s = slots.indexOf(charge.slot);
-        const resumeAt = result.until + this.earlyMs;
+        const resumeAt = until + this.earlyMs;
         if (w.state !== PENDING) continue;
         this.hold(w, t, resumeAt, this.usage(charge.slot, result.used));
         // Everyone behind this request that needs the same limit waits for it: no overtaking on a full limit.
@@ -1033,6 +1035,12 @@ function limitProblem(input: ThrottleLimit, where: string): Error | undefined {
     return new RangeError(`${where}.intervalMs must be a number of ms >= 1, got ${show(input.intervalMs)}`);
   }
   return undefined;
+}
+
+/** A store's "until" as a usable time: `NaN` retries in a second, anything else is cut to the longest ban. */
+function storeUntil(until: number, t: number): number {
+  if (typeof until !== 'number' || Number.isNaN(until)) return t + 1000;
+  return Math.min(until, t + MAX_SERVER_WAIT_MS);
 }
 
 function nonNegative(value: unknown, name: string, fallback: number, allowInfinity: boolean): number {
