@@ -131,6 +131,11 @@ describe('ServerClock', () => {
   it('rejects bad options with a message naming them', () => {
     expect(() => new ServerClock({ fetchServerTime: async () => 0, samples: 0 })).toThrow(/clock.samples/);
     expect(() => new ServerClock({} as never)).toThrow(/fetchServerTime/);
+    for (const resyncIntervalMs of [Number.POSITIVE_INFINITY, 2 ** 31, 30 * 86_400_000]) {
+      expect(() => new ServerClock({ fetchServerTime: async () => 0, resyncIntervalMs })).toThrow(
+        /clock.resyncIntervalMs .*2\^31-1/,
+      );
+    }
   });
 
   it('stamps every request inside the server rules after the first sync, for any skew and latencies (property)', async () => {

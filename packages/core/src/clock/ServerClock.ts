@@ -1,4 +1,5 @@
 import { Listeners } from '../guard/events.ts';
+import { MAX_TIMER_MS } from '../time/limits.ts';
 
 /** Timer functions the clock uses for periodic resync; inject fakes in tests. */
 export interface ClockTimers {
@@ -84,9 +85,12 @@ export class ServerClock {
       throw new RangeError(`clock.samples must be an integer from 1 to 20, got ${String(options.samples)}`);
     }
     this.#resyncIntervalMs = options.resyncIntervalMs ?? 600_000;
-    if (typeof this.#resyncIntervalMs !== 'number' || !(this.#resyncIntervalMs >= 0)) {
+    if (
+      typeof this.#resyncIntervalMs !== 'number' ||
+      !(this.#resyncIntervalMs >= 0 && this.#resyncIntervalMs <= MAX_TIMER_MS)
+    ) {
       throw new RangeError(
-        `clock.resyncIntervalMs must be a non-negative number of ms, got ${String(options.resyncIntervalMs)}`,
+        `clock.resyncIntervalMs must be a number of ms from 0 to ${MAX_TIMER_MS} (2^31-1, the longest timer), got ${String(options.resyncIntervalMs)}`,
       );
     }
     this.#wallNow = options.wallNow ?? (() => Date.now());
