@@ -1,8 +1,17 @@
 export type { Breaker, BreakerState } from './breaker/Breaker.ts';
 export { OpossumBreaker, type OpossumBreakerOptions } from './breaker/OpossumBreaker.ts';
-export { catalog, filters, lookupCode, lookupFilter, lookupMessage, lookupReason, reasons } from './catalog/catalog.ts';
+export {
+  catalog,
+  catalogSource,
+  filters,
+  lookupCode,
+  lookupFilter,
+  lookupMessage,
+  lookupReason,
+  reasons,
+} from './catalog/catalog.ts';
 export { isIdempotentMethod } from './catalog/policy.ts';
-export type { CatalogEntry, FilterEntry, ReasonEntry, Retryability } from './catalog/types.ts';
+export type { CatalogEntry, CatalogSource, FilterEntry, ReasonEntry, Retryability } from './catalog/types.ts';
 export { type ClassifyInput, classify } from './classify/classify.ts';
 export { parseRetryAfter } from './classify/retryAfter.ts';
 export {

@@ -1,5 +1,5 @@
-import { CODES, FILTERS, REASONS } from './catalog.generated.ts';
-import type { CatalogEntry, FilterEntry, ReasonEntry } from './types.ts';
+import { CODES, FILTERS, REASONS, SOURCE } from './catalog.generated.ts';
+import type { CatalogEntry, CatalogSource, FilterEntry, ReasonEntry } from './types.ts';
 
 // Messages vary slightly between docs and servers (a trailing period, case), so lookups also try a folded form.
 const fold = (text: string) => text.trim().replace(/\.$/, '').toLowerCase();
@@ -16,6 +16,8 @@ const FILTER_FAILURE = /^Filter failure: ([A-Z_]+)/;
 export const catalog: readonly CatalogEntry[] = CODES;
 /** Every matching-engine rejection reason. */
 export const reasons: readonly ReasonEntry[] = REASONS;
+/** The Binance docs commit the catalog was built from (`binance/binance-spot-api-docs`), with hashes of its data. */
+export const catalogSource: CatalogSource = SOURCE;
 /** Every symbol filter whose failure Binance reports as -1013. */
 export const filters: readonly FilterEntry[] = FILTERS;
 
