@@ -195,6 +195,19 @@ describe.each(drivers)('semantics: $name', (driver) => {
     expect(ex.count({ path: '/api/v3/ping' })).toBe(1);
   });
 
+  it.each([
+    [{ clock: { resyncIntervalMs: Number.POSITIVE_INFINITY } }, /clock.resyncIntervalMs .*got Infinity/],
+    [{ breaker: { resetTimeoutMs: 2 ** 31 } }, /breaker.resetTimeoutMs .*got 2147483648/],
+    [{ throttle: { maxWaitMs: 2 ** 31 } }, /throttle.maxWaitMs .*got 2147483648/],
+    [{ throttle: { maxwait: 10 } }, /unknown option "throttle.maxwait"; did you mean "throttle.maxWaitMs"/],
+    [{ retry: { read: 1 } }, /unknown option "retry.read"; did you mean "retry.reads"/],
+    [{ apiKey: 'key\r\nX-Evil: 1', apiSecret: API_SECRET }, /apiKey contains a control character/],
+  ])('refuses %j when binanceErrors() is called, naming the option', async (options, message) => {
+    const ex = await exchange();
+    expect(() => driver.create(ex.url, options as never)).toThrow(message);
+    expect(ex.count()).toBe(0);
+  });
+
   it('twenty concurrent -1021 answers share one resync', async () => {
     const ex = await exchange();
     const call = client(ex.url, guardFor(ex.url, { clock: { samples: 1 } }));

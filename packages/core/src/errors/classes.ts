@@ -98,7 +98,10 @@ export class BinanceRestrictedLocationError extends BinanceError {
   };
 }
 
-/** -1008: the exchange is overloaded and did not process the request. */
+/**
+ * -1008: the exchange is overloaded. It comes with an HTTP 5xx, so a write's outcome is unknown (`executed:
+ * 'unknown'`); reads may be sent again after the breaker allows it.
+ */
 export class BinanceServerBusyError extends BinanceError {
   static override readonly categories: readonly BinanceErrorCategory[] = ['server-busy'];
   override name: 'BinanceServerBusyError' = 'BinanceServerBusyError';
@@ -107,7 +110,7 @@ export class BinanceServerBusyError extends BinanceError {
     category: 'server-busy',
     retryable: true,
     executed: 'no',
-    hint: 'Binance is overloaded (-1008). Back off; the circuit breaker sheds load until a probe succeeds.',
+    hint: 'Binance is overloaded (-1008). Back off; the circuit breaker sheds load until a probe succeeds. With an HTTP 5xx an order placement may still have executed: look it up before sending it again.',
   };
 }
 
