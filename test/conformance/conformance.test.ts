@@ -9,6 +9,7 @@ import {
 } from '@binance-errors/core';
 import { createFakeExchange, type FakeExchange, type FakeExchangeOptions } from '@binance-errors/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fail } from '../support/fail.ts';
 import { type Call, drivers } from './drivers.ts';
 
 const API_KEY = 'conformance-api-key-0123456789abcdef';
@@ -39,14 +40,6 @@ function guardFor(ex: FakeExchange, options: BinanceGuardOptions = {}): BinanceG
   guards.push(guard);
   return guard;
 }
-
-const fail = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
 
 const order = (overrides: Record<string, string> = {}) => ({
   symbol: 'BTCUSDT',

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { BinanceGuard, type BinanceGuardOptions, isBinanceError } from '@binance-errors/core';
 import { createFakeExchange, type FakeExchange, type FakeExchangeOptions } from '@binance-errors/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fail } from '../support/fail.ts';
 import { type HostileProxy, hostileProxy, type ProxyAnswer } from '../support/hostileProxy.ts';
 import { type Call, drivers } from './drivers.ts';
 
@@ -43,14 +44,6 @@ function guardFor(url: string, options: BinanceGuardOptions = {}): BinanceGuard 
   guards.push(guard);
   return guard;
 }
-
-const fail = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e as Record<string, unknown>,
-  );
 
 const order = { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.01', price: '20000' };
 

@@ -93,6 +93,9 @@ function emptyOutcome(status: number): Outcome {
 }
 
 /** Kinds answered instead of processing, unless `placed: true`. */
+/** The headers CloudFront puts on the error pages it answers itself. */
+const CLOUDFRONT_HEADERS = ['Server', 'CloudFront', 'X-Cache', 'Error from cloudfront'];
+
 function answersFirst(f: FaultSpec): boolean {
   switch (f.kind) {
     case 'server-busy':
@@ -576,20 +579,10 @@ export class FakeExchange {
         return htmlOutcome(status, gatewayHtml(status), false);
       }
       case 'waf':
-        return htmlOutcome(403, wafHtml(this.engine.clientOrderId()), false, [
-          'Server',
-          'CloudFront',
-          'X-Cache',
-          'Error from cloudfront',
-        ]);
+        return htmlOutcome(403, wafHtml(this.engine.clientOrderId()), false, CLOUDFRONT_HEADERS);
       case 'restricted-location':
         if (f.via === 'cdn') {
-          return htmlOutcome(403, countryBlockHtml(this.engine.clientOrderId()), false, [
-            'Server',
-            'CloudFront',
-            'X-Cache',
-            'Error from cloudfront',
-          ]);
+          return htmlOutcome(403, countryBlockHtml(this.engine.clientOrderId()), false, CLOUDFRONT_HEADERS);
         }
         return errorOutcome(new ApiError(451, 0, MSG.restrictedLocation));
       default:

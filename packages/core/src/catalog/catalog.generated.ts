@@ -122,7 +122,7 @@ export const CODES: readonly CatalogEntry[] = [
     "category": "server-busy",
     "retryable": "yes",
     "executed": "no",
-    "hint": "Binance is overloaded and did not process the request. Back off for a while; the circuit breaker stops sending until a probe succeeds.",
+    "hint": "Binance is overloaded. It answers -1008 with an HTTP 5xx, and for a 5xx Binance says the execution status is unknown: an order placement may still have executed (`executed: 'unknown'`), so look the order up before sending it again (`reconcile: true` does this). Back off; the circuit breaker stops sending until a probe succeeds.",
     "slug": "1008-server-busy"
   },
   {
