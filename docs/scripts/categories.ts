@@ -75,12 +75,12 @@ export const CATEGORIES: Record<BinanceErrorCategory, CategoryDoc> = {
   },
   'server-busy': {
     summary:
-      "Binance is overloaded (-1008). It answers with an HTTP 5xx, for which Binance says the execution status is unknown: an order placement may still have executed.",
+      'Binance is overloaded (-1008). It answers with an HTTP 5xx, for which Binance says the execution status is unknown: an order placement may still have executed.',
     source: '-1008 SERVER_BUSY, with HTTP 503',
     automatic: [
       'The circuit breaker counts it. When at least 5 attempts in 10 s were made and half of them were -1008, or 5 came in a row, the breaker opens.',
       'While open, requests fail fast with `BinanceCircuitOpenError` without being sent, except cancels, so you can always reduce exposure. After 30 s one probe goes through; an answer closes the breaker.',
-      "The request itself is not repeated automatically: repeating it is what keeps an overload going. With `reconcile: true`, a signed order placement is looked up by its client order id, as for any unknown outcome.",
+      'The request itself is not repeated automatically: repeating it is what keeps an overload going. With `reconcile: true`, a signed order placement is looked up by its client order id, as for any unknown outcome.',
     ],
     handle:
       "Back off and try later; if you must act now, cancels still pass. For an order (`executed: 'unknown'`), look it up by client order id before sending it again.",
@@ -143,7 +143,7 @@ export const CATEGORIES: Record<BinanceErrorCategory, CategoryDoc> = {
     source: '-11xx codes, -1100 to -1199, and other parameter errors',
     automatic: [NOTHING_SENT_AGAIN],
     handle:
-      "`msg` usually names the parameter (-1102, -1111); some codes only say what is wrong (-1121 `Invalid symbol.`). Fix the request in your code; sending it again fails the same way.",
+      '`msg` usually names the parameter (-1102, -1111); some codes only say what is wrong (-1121 `Invalid symbol.`). Fix the request in your code; sending it again fails the same way.',
   },
   filter: {
     summary: "The order broke one of the symbol's filters (-1013 `Filter failure: X`).",
