@@ -7,7 +7,7 @@ import { signedPayload } from './auth/signedPayload.ts';
 import type { FaultHandle, FaultMatch, FaultSpec } from './faults/Fault.ts';
 import { FaultRegistry } from './faults/FaultRegistry.ts';
 import { mulberry32 } from './faults/mulberry32.ts';
-import { countryBlockHtml, gatewayHtml, NOT_FOUND_HTML, wafHtml } from './faults/pages.ts';
+import { countryBlockHtml, gatewayHtml, NOT_FOUND_HTML, RESTRICTED_LOCATION, wafHtml } from './faults/pages.ts';
 import { ApiError } from './http/ApiError.ts';
 import { messageFor } from './http/errorMessages.ts';
 import { MSG, mandatoryParam } from './http/messages.ts';
@@ -584,7 +584,7 @@ export class FakeExchange {
         if (f.via === 'cdn') {
           return htmlOutcome(403, countryBlockHtml(this.engine.clientOrderId()), false, CLOUDFRONT_HEADERS);
         }
-        return errorOutcome(new ApiError(451, 0, MSG.restrictedLocation));
+        return jsonOutcome(451, RESTRICTED_LOCATION);
       default:
         throw new Error(`fault ${f.kind} has no answer of its own`);
     }

@@ -90,8 +90,18 @@ describe('classify (fuzz)', () => {
     fc.assert(
       fc.property(input, (value) => {
         runs++;
-        const problem = wellFormed(classify(value as never));
+        const err = classify(value as never);
+        const problem = wellFormed(err);
         if (problem !== undefined) throw new Error(problem);
+        // Whatever the body says, a 418 is a ban and a 429 a rate limit, so the guard records them.
+        if (value.status === 418 && err.category !== 'ip-ban') throw new Error(`418 read as ${err.category}`);
+        if (
+          value.status === 429 &&
+          err.category !== 'rate-limit' &&
+          err.category !== 'ip-ban' &&
+          err.category !== 'partial'
+        )
+          throw new Error(`429 read as ${err.category}`);
       }),
       { numRuns: 100_000 },
     );

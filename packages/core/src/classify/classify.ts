@@ -127,7 +127,11 @@ function classifyUnsafe(input: ClassifyInput): BinanceError {
     const limit = readLimit(r.msg);
     if (limit) options.rateLimit = limit;
   }
-  if (category === 'rate-limit' && (r.status === 418 || options.bannedUntil)) category = 'ip-ban';
+  // 418 and 429 mean a ban and a rate limit whatever code or text comes with them (a proxy may send anything), so
+  // the ban or pause is always recorded; only a cancel-replace keeps its partial outcome on a 429.
+  if (r.status === 418 || (options.bannedUntil && (category === 'rate-limit' || category === 'ip-ban'))) {
+    category = 'ip-ban';
+  } else if (r.status === 429 && category !== 'partial') category = 'rate-limit';
   if (category === 'ip-ban' || category === 'rate-limit') {
     retryability = 'yes';
     executed = 'no';

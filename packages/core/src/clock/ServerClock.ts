@@ -131,13 +131,13 @@ export class ServerClock {
     return this.#synced ? Promise.resolve() : this.resync(signal);
   }
 
-  /** How many syncs have completed; read it before stamping a request, and pass it to {@link resyncSince}. */
+  /** How many syncs have completed; read it when stamping a request, and pass it to {@link resyncSince}. */
   get syncs(): number {
     return this.#syncs;
   }
 
   /**
-   * Resyncs after a -1021 — unless a sync has completed since `syncs` was read (before the rejected request was
+   * Resyncs after a -1021 — unless a sync has completed since `syncs` was read (when the rejected request was
    * stamped), in which case the clock is already fresh. So any number of concurrent -1021 answers cause one sync,
    * not one per answer that arrives after the previous sync ended.
    */

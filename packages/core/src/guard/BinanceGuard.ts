@@ -176,6 +176,8 @@ interface Described {
   label: string;
   /** Server-clock ms after which the last signed attempt can no longer execute: its timestamp + recvWindow. */
   expiresAt?: number;
+  /** How many clock syncs had completed when the last attempt was stamped (see `ServerClock.resyncSince`). */
+  stampedSyncs?: number;
 }
 
 const defaultSleep = (ms: number, signal: AbortSignal | undefined) =>
@@ -300,14 +302,13 @@ export class BinanceGuard {
     let rateLimitRetries = 0;
     let readRetries = 0;
     for (let number = 1; ; number++) {
-      const syncs = this.#clock?.syncs ?? 0;
       try {
         return await this.#attempt(req, transport, call, number, 'call');
       } catch (error) {
         const err = this.#toBinanceError(error, req, call);
         if (err.category === 'timestamp' && req.signed && !timeRetried && this.#clock) {
           timeRetried = true;
-          await this.#clock.resyncSince(syncs, call.signal).catch(() => {
+          await this.#clock.resyncSince(req.stampedSyncs ?? this.#clock.syncs, call.signal).catch(() => {
             throw err;
           });
           this.#retry.emit({
@@ -503,6 +504,7 @@ export class BinanceGuard {
     const timestamp = this.#clock ? this.#clock.stamp() : Date.now();
     const signed = signRequest({ query: req.query, body: req.body, timestamp, recvWindow, signer });
     req.expiresAt = timestamp + recvWindow;
+    if (this.#clock) req.stampedSyncs = this.#clock.syncs;
     return {
       method: req.method,
       url: `${req.origin}${req.path}?${signed.query}`,

@@ -9,6 +9,15 @@ export function gatewayHtml(status: number): string {
   return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`;
 }
 
+/**
+ * Binance's answer (HTTP 451) to a request from a restricted location. It is not in the API's error list: code 0,
+ * from the service's eligibility check in front of the API.
+ */
+export const RESTRICTED_LOCATION = {
+  code: 0,
+  msg: "Service unavailable from a restricted location according to 'b. Eligibility' in https://www.binance.com/en/terms. Please contact customer service if you believe you received this message in error.",
+};
+
 /** A 403 page in the style of CloudFront's WAF block page. */
 export function wafHtml(requestId: string): string {
   return cloudFront403('Request blocked by the web application firewall of this fake exchange.', requestId);

@@ -5,8 +5,6 @@
 export const MSG = {
   unknown: 'An unknown error occurred while processing the request.',
   timeout: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.',
-  restrictedLocation:
-    "Service unavailable from a restricted location according to 'b. Eligibility' in https://www.binance.com/en/terms. Please contact customer service if you believe you received this message in error.",
   serverBusy: 'Server is currently overloaded with other requests. Please try again in a few minutes.',
   unsupportedOperation: 'This operation is not supported.',
   unsupportedOrderCombination: 'Unsupported order combination.',
