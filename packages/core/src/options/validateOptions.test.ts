@@ -54,6 +54,15 @@ describe('validatePluginOptions (through createPlugin)', () => {
     expect(() => createPlugin(options as never)).toThrow(message);
   });
 
+  it('refuses guard options beside an explicit guard, which would silently not apply', () => {
+    const guard = new BinanceGuard('https://explicit.example');
+    expect(() => createPlugin({ guard, throttle: { maxWaitMs: 5 } })).toThrow(
+      /"throttle" has no effect together with "guard"/,
+    );
+    expect(() => createPlugin({ guard, breaker: false })).toThrow(/"breaker" has no effect/);
+    expect(() => createPlugin({ guard, recvWindow: 3000, reconcile: true })).not.toThrow();
+  });
+
   it('never prints a secret in its error', () => {
     for (const options of [
       { apiKey: `${KEY}\n`, apiSecret: SECRET },

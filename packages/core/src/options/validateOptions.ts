@@ -73,6 +73,9 @@ const GUARD_SCHEMA: Schema = {
   product: { kind: 'oneOf', values: ['spot', 'usdm'] },
 };
 
+/** Options a guard is built with; beside an explicit `guard` they would not apply. */
+const GUARD_ONLY = ['throttle', 'clock', 'breaker', 'retry', 'docsBaseUrl'] as const;
+
 const PLUGIN_SCHEMA: Schema = {
   ...GUARD_SCHEMA,
   apiKey: { kind: 'header', secret: true },
@@ -91,6 +94,15 @@ const PLUGIN_SCHEMA: Schema = {
  */
 export function validatePluginOptions(options: unknown): void {
   check(options, PLUGIN_SCHEMA, 'binanceErrors() options', '');
+  const record = options as Record<string, unknown>;
+  if (record.guard === undefined) return;
+  // The guard was built with its own options: these would be silently ignored.
+  const ignored = GUARD_ONLY.find((key) => record[key] !== undefined);
+  if (ignored !== undefined) {
+    throw new TypeError(
+      `binanceErrors() options: "${ignored}" has no effect together with "guard"; pass it to new BinanceGuard(…) instead`,
+    );
+  }
 }
 
 /** The same checks for the options of `new BinanceGuard()` (no credentials, recvWindow or reconcile there). */
