@@ -86,6 +86,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Configuration', link: '/guide/configuration' },
       { text: 'Migrating', link: '/guide/migrating' },
       { text: 'Performance', link: '/guide/performance' },
+      { text: "Binance's rules and hostile input", link: '/guide/semantics' },
       { text: 'FAQ', link: '/guide/faq' },
     ],
   },

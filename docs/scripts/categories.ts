@@ -74,14 +74,27 @@ export const CATEGORIES: Record<BinanceErrorCategory, CategoryDoc> = {
       'Look for SQL-like words or odd characters in the parameters, and for request bursts. Do not repeat the request unchanged.',
   },
   'server-busy': {
-    summary: 'Binance is overloaded (-1008) and did not process the request.',
-    source: '-1008 SERVER_BUSY',
+    summary:
+      'Binance is overloaded (-1008). It answers with an HTTP 5xx, for which Binance says the execution status is unknown: an order placement may still have executed.',
+    source: '-1008 SERVER_BUSY, with HTTP 503',
     automatic: [
-      'The circuit breaker counts it. When at least 5 attempts in 10 s were made and half of them were -1008, the breaker opens.',
+      'The circuit breaker counts it. When at least 5 attempts in 10 s were made and half of them were -1008, or 5 came in a row, the breaker opens.',
       'While open, requests fail fast with `BinanceCircuitOpenError` without being sent, except cancels, so you can always reduce exposure. After 30 s one probe goes through; an answer closes the breaker.',
-      'The request itself is not repeated automatically: repeating it is what keeps an overload going.',
+      'The request itself is not repeated automatically: repeating it is what keeps an overload going. With `reconcile: true`, a signed order placement is looked up by its client order id, as for any unknown outcome.',
     ],
-    handle: 'The request was not executed. Back off and try later; if you must act now, cancels still pass.',
+    handle:
+      "Back off and try later; if you must act now, cancels still pass. For an order (`executed: 'unknown'`), look it up by client order id before sending it again.",
+  },
+  'restricted-location': {
+    summary:
+      "The service refuses requests from this location: the IP is in a country or region where Binance's terms of use do not allow the service. Nothing reached the exchange.",
+    source:
+      'HTTP 451 with `{"code":0,"msg":"Service unavailable from a restricted location…"}`, or a CDN country block (CloudFront\'s 403 page "configured to block access from your country")',
+    automatic: [
+      'Nothing is retried, and nothing counts against the breaker: the same request from the same place is refused again.',
+    ],
+    handle:
+      'Retrying, slowing down or a larger recvWindow cannot help. Run from a location, and with an account, that the service allows; treat it as a configuration error and stop.',
   },
   'unknown-outcome': {
     summary: 'Binance does not know whether the request executed: the matching engine did not answer in time.',
@@ -129,7 +142,8 @@ export const CATEGORIES: Record<BinanceErrorCategory, CategoryDoc> = {
     summary: 'The request is malformed: a parameter is missing, unknown, repeated or out of range.',
     source: '-11xx codes, -1100 to -1199, and other parameter errors',
     automatic: [NOTHING_SENT_AGAIN],
-    handle: '`msg` names the parameter. Fix the request in your code; sending it again fails the same way.',
+    handle:
+      '`msg` usually names the parameter (-1102, -1111); some codes only say what is wrong (-1121 `Invalid symbol.`). Fix the request in your code; sending it again fails the same way.',
   },
   filter: {
     summary: "The order broke one of the symbol's filters (-1013 `Filter failure: X`).",

@@ -121,6 +121,12 @@ const HANDLING: Record<BinanceErrorCategory, Handling> = {
     body: () => `// Every request from this IP now fails fast locally until the ban ends. Stop your workers until then.
   console.error(\`IP banned until \${e.bannedUntil?.toISOString()}: \${e.hint}\`);`,
   },
+  'restricted-location': {
+    request: 'place',
+    body: () => `// Refused for this location (451 or a CDN country block): retrying cannot help. Stop and fix the setup.
+  console.error(e.message, '\\n', e.hint);
+  process.exitCode = 1;`,
+  },
   waf: {
     request: 'place',
     body: () => `// A firewall blocked it. Do not repeat it unchanged: look at the parameters (e.request is redacted).
@@ -129,8 +135,10 @@ const HANDLING: Record<BinanceErrorCategory, Handling> = {
   'server-busy': {
     imports: SLEEP,
     request: 'place',
-    body: () => `// Not processed: nothing executed. The breaker counts these and opens during a storm.
-  await sleep(e.retryAfterMs ?? 30_000);`,
+    body: (send) => `// Overloaded, answered with a 5xx: an order may still have executed (e.executed === 'unknown').
+  // The breaker counts these and opens during a storm. Look the order up before sending it again.
+  await sleep(e.retryAfterMs ?? 30_000);
+  ${lookup(send)}`,
   },
   auth: {
     request: 'place',
@@ -146,8 +154,9 @@ const HANDLING: Record<BinanceErrorCategory, Handling> = {
   },
   timestamp: {
     request: 'place',
-    body: () => `// The plugin already resynced its clock and retried once; a second -1021 means the host clock jumps
-  // or the latency is close to recvWindow. Check NTP, or raise recvWindow: binanceErrors({ recvWindow: 10_000 }).
+    body: () => `// The plugin already resynced its clock and retried once. "1000ms ahead" means the host clock runs fast,
+  // which no recvWindow fixes; "outside of the recvWindow" means the host clock jumps or the latency is close to
+  // recvWindow. Check NTP first; Binance recommends a recvWindow of 5000 ms or less.
   console.error(e.msg, e.hint);`,
   },
   request: {

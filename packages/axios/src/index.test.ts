@@ -158,6 +158,6 @@ describe('binanceErrors (axios)', () => {
   it('rejects bad options naming them', () => {
     expect(() => binanceErrors({ recvWindow: 70_000 })).toThrow(/recvWindow/);
     expect(() => binanceErrors({ apiSecret })).toThrow(/apiKey is required/);
-    expect(() => binanceErrors({ nope: 1 } as never)).toThrow(/no option "nope"/);
+    expect(() => binanceErrors({ nope: 1 } as never)).toThrow(/unknown option "nope"/);
   });
 });

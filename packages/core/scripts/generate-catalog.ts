@@ -10,11 +10,13 @@
  *   node scripts/generate-catalog.ts           write the modules
  *   node scripts/generate-catalog.ts --check   fail if a module is stale or an annotation is missing
  */
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { EXECUTION, RETRYABILITY } from '../src/catalog/policy.ts';
 
 const root = new URL('../', import.meta.url);
-const read = (path: string): unknown => JSON.parse(readFileSync(new URL(path, root), 'utf8'));
+const text = (path: string): string => readFileSync(new URL(path, root), 'utf8');
+const read = (path: string): unknown => JSON.parse(text(path));
 
 type Category = keyof typeof RETRYABILITY;
 type Retryable = 'yes' | 'no' | 'idempotent';
@@ -61,6 +63,8 @@ interface StatusMessageNote {
   executed?: ExecutedValue;
 }
 interface Annotations {
+  /** Which Binance documentation the data was taken from. */
+  $source?: { repository: string; commit: string; date: string; files: string[]; note: string };
   codes: Record<string, Annotation>;
   reasons?: Record<string, { reason: string; hint: string }>;
   filters?: Record<string, string>;
@@ -173,14 +177,32 @@ function catalogModule(product: Product): string {
       };
     });
 
-  const filters = messages
-    .filter((m) => m.kind === 'filter-failure')
-    .map((m) => {
+  const listed = messages.filter((m) => m.kind === 'filter-failure');
+  const filters = [
+    ...listed.map((m) => {
       const filter = m.message.replace(/^Filter failure: /, '');
       const hint = notes.filters?.[filter];
       if (!hint) problems.push(`${where} has no hint for filter ${filter}`);
       return { filter, message: m.message, codes: m.codes, hint: hint ?? '', slug: kebab(filter) };
-    });
+    }),
+    // Filters filters.md defines whose failure errors.md does not list: the message follows its "Filter failure: X" form.
+    ...Object.entries(notes.filters ?? {})
+      .filter(([filter]) => !listed.some((m) => m.message === `Filter failure: ${filter}`))
+      .map(([filter, hint]) => ({
+        filter,
+        message: `Filter failure: ${filter}`,
+        codes: [-1013],
+        hint,
+        slug: kebab(filter),
+      })),
+  ];
+
+  const sha256 = (path: string) => createHash('sha256').update(text(path)).digest('hex');
+  const dataFiles = [product.errors, ...(product.messages ? [product.messages] : [])];
+  const catalogSource = notes.$source && {
+    ...notes.$source,
+    sha256: Object.fromEntries(dataFiles.map((path) => [path.replace(/^data\//, ''), sha256(path)])),
+  };
 
   const statusMessages = (notes.statusMessages ?? []).map((s) => ({
     status: s.status,
@@ -193,13 +215,21 @@ function catalogModule(product: Product): string {
 
   const types = [
     'CatalogEntry',
+    ...(catalogSource ? ['CatalogSource'] : []),
     'FilterEntry',
     'ReasonEntry',
     ...(statusMessages.length ? ['StatusMessageEntry'] : []),
   ];
   let source = `${HEADER}
 import type { ${types.join(', ')} } from './types.ts';
-
+${
+  catalogSource
+    ? `
+/** Which Binance documentation the catalog was built from, and hashes of the data files it was built from. */
+export const SOURCE: CatalogSource = ${JSON.stringify(catalogSource, null, 2)};
+`
+    : ''
+}
 /** Every ${product.title} error code, ${codes.length} in all. */
 export const CODES: readonly CatalogEntry[] = ${JSON.stringify(codes, null, 2)};
 

@@ -2,6 +2,7 @@ export type { Breaker, BreakerState } from './breaker/Breaker.ts';
 export { OpossumBreaker, type OpossumBreakerOptions } from './breaker/OpossumBreaker.ts';
 export {
   catalog,
+  catalogSource,
   filters,
   lookupCode,
   lookupFilter,
@@ -12,7 +13,14 @@ export {
 } from './catalog/catalog.ts';
 export { type CatalogData, ErrorCatalog } from './catalog/ErrorCatalog.ts';
 export { isIdempotentMethod } from './catalog/policy.ts';
-export type { CatalogEntry, FilterEntry, ReasonEntry, Retryability, StatusMessageEntry } from './catalog/types.ts';
+export type {
+  CatalogEntry,
+  CatalogSource,
+  FilterEntry,
+  ReasonEntry,
+  Retryability,
+  StatusMessageEntry,
+} from './catalog/types.ts';
 export { usdmCatalog } from './catalog/usdmCatalog.ts';
 export { type ClassifyInput, classify } from './classify/classify.ts';
 export { parseRetryAfter } from './classify/retryAfter.ts';
@@ -42,6 +50,7 @@ export {
   BinanceOrderRejectedError,
   BinanceRateLimitError,
   BinanceRequestError,
+  BinanceRestrictedLocationError,
   BinanceServerBusyError,
   BinanceServerError,
   BinanceSignatureError,
@@ -125,6 +134,7 @@ export {
   type WeightLimiterOptions,
 } from './throttle/WeightLimiter.ts';
 export { headerName, INTERVAL_MS, intervalMs, limitKey, windowStart } from './throttle/windows.ts';
+export { MAX_BAN_MS, MAX_SERVER_WAIT_MS, MAX_TIMER_MS } from './time/limits.ts';
 export { createEndpointTable, type EndpointOverrides, endpointKey, endpointTable } from './weights/endpointTable.ts';
 export { normalizePath } from './weights/normalizePath.ts';
 export type { RequestParams } from './weights/ParamReader.ts';

@@ -1,5 +1,7 @@
 import {
   BinanceThrottleError,
+  MAX_SERVER_WAIT_MS,
+  MAX_TIMER_MS,
   MemoryRateStore,
   type RateStore,
   type RateStoreState,
@@ -59,6 +61,17 @@ export interface RedisFallbackEvent {
   policy: UnavailablePolicy;
   /** What failed, e.g. `connect ECONNREFUSED 127.0.0.1:6379` or `Redis did not answer within 1000 ms`. */
   reason: string;
+}
+
+/**
+ * Emitted when a key held something the store cannot use (`onCorruptKey`): another type, a value that is not a
+ * finite number, a ban or pause past Binance's longest ban. The store has already repaired it — deleted it, or cut
+ * the time to the longest ban — and carries on with Redis; it does not fall back.
+ */
+export interface RedisCorruptKeyEvent {
+  key: string;
+  /** What was wrong and what was done, e.g. `held 1e999` or `was a hash, not a string`. */
+  problem: string;
 }
 
 /** Emitted when the store is back on Redis (`onRecover`). */
@@ -123,6 +136,7 @@ export class RedisRateStore implements RateStore {
 
   private readonly fallbackListeners = new Set<(event: RedisFallbackEvent) => void>();
   private readonly recoverListeners = new Set<(event: RedisRecoverEvent) => void>();
+  private readonly corruptListeners = new Set<(event: RedisCorruptKeyEvent) => void>();
   private readonly onReady = () => {
     this.everReady = true;
     if (!this.up) void this.recover();
@@ -150,8 +164,8 @@ export class RedisRateStore implements RateStore {
     if (typeof this.share !== 'number' || !(this.share > 0 && this.share <= 1)) {
       throw new RangeError(`fallbackShare must be a number in (0, 1], got ${show(options.fallbackShare)}`);
     }
-    this.timeoutMs = positive(options.commandTimeoutMs, 'commandTimeoutMs', 1000);
-    this.retryMs = positive(options.retryIntervalMs, 'retryIntervalMs', 1000);
+    this.timeoutMs = delay(options.commandTimeoutMs, 'commandTimeoutMs', 1000);
+    this.retryMs = delay(options.retryIntervalMs, 'retryIntervalMs', 1000);
     this.keepMs = positive(options.keepMs, 'keepMs', 60_000);
     if (options.now !== undefined && typeof options.now !== 'function') {
       throw new TypeError(`now must be a function returning ms, got ${show(options.now)}`);
@@ -188,7 +202,7 @@ export class RedisRateStore implements RateStore {
   async reserve(at: number, charges: readonly WindowCharge[]): Promise<ReserveResult> {
     if (at > this.lastAt) this.lastAt = at;
     const keys = [this.keys.ban, this.keys.pause, this.keys.index];
-    const args: Array<string | number> = [at, this.keepMs];
+    const args: Array<string | number> = [at, this.keepMs, MAX_SERVER_WAIT_MS];
     for (const c of charges) {
       keys.push(this.windowKey(c));
       args.push(c.limitKey, c.start, c.end, c.amount, c.capacity);
@@ -196,11 +210,11 @@ export class RedisRateStore implements RateStore {
     const reply = await this.call(RESERVE, keys, args);
     if (reply.ok) {
       const r = reply.value as string[];
-      if (r[0] === 'ok') return { ok: true, confirmed: r.slice(1).map(Number) };
+      if (r[0] === 'ok') return { ok: true, confirmed: r.slice(1).map(finite) };
       if (r[0] === 'limit') {
-        return { ok: false, reason: 'limit', until: Number(r[1]), index: Number(r[2]), used: Number(r[3]) };
+        return { ok: false, reason: 'limit', until: finite(r[1]), index: finite(r[2]), used: finite(r[3]) };
       }
-      const until = Number(r[1]);
+      const until = finite(r[1]);
       if (r[0] === 'ban') this.bannedUntil = Math.max(this.bannedUntil, until);
       else this.pausedUntil = Math.max(this.pausedUntil, until);
       return { ok: false, reason: r[0] === 'ban' ? 'ban' : 'pause', until };
@@ -254,7 +268,11 @@ export class RedisRateStore implements RateStore {
 
   async getState(at: number): Promise<RateStoreState> {
     if (at > this.lastAt) this.lastAt = at;
-    const reply = await this.call(STATE, [this.keys.ban, this.keys.pause, this.keys.index], [at]);
+    const reply = await this.call(
+      STATE,
+      [this.keys.ban, this.keys.pause, this.keys.index],
+      [at, this.keepMs, MAX_SERVER_WAIT_MS],
+    );
     if (!reply.ok) {
       if (this.whenUnavailable === 'fail-closed') throw this.unavailableError(reply.reason);
       return this.fallback().getState(at);
@@ -262,13 +280,13 @@ export class RedisRateStore implements RateStore {
     const r = reply.value as string[];
     const windows: WindowState[] = [];
     for (let i = 2; i + 5 < r.length; i += 6) {
-      const inFlight = Number(r[i + 3]);
-      const settled = Number(r[i + 4]);
-      const foreign = Number(r[i + 5]);
+      const inFlight = finite(r[i + 3]);
+      const settled = finite(r[i + 4]);
+      const foreign = finite(r[i + 5]);
       windows.push({
         limitKey: r[i]!,
-        start: Number(r[i + 1]),
-        end: Number(r[i + 2]),
+        start: finite(r[i + 1]),
+        end: finite(r[i + 2]),
         used: inFlight + settled + foreign,
         inFlight,
         settled,
@@ -276,14 +294,19 @@ export class RedisRateStore implements RateStore {
       });
     }
     windows.sort((a, b) => (a.limitKey < b.limitKey ? -1 : a.limitKey > b.limitKey ? 1 : a.start - b.start));
-    const bannedUntil = Number(r[0]);
-    const pausedUntil = Number(r[1]);
+    const bannedUntil = finite(r[0]);
+    const pausedUntil = finite(r[1]);
     return { pausedUntil, bannedUntil, windows };
   }
 
   /** Calls `listener` when Redis stops answering. Returns the unsubscribe function. */
   onFallback(listener: (event: RedisFallbackEvent) => void): () => void {
     return subscribe(this.fallbackListeners, listener);
+  }
+
+  /** Calls `listener` when a key held garbage, which the store has repaired. Returns the unsubscribe function. */
+  onCorruptKey(listener: (event: RedisCorruptKeyEvent) => void): () => void {
+    return subscribe(this.corruptListeners, listener);
   }
 
   /** Calls `listener` when the store is back on Redis. Returns the unsubscribe function. */
@@ -376,7 +399,20 @@ export class RedisRateStore implements RateStore {
     }
   }
 
-  private eval(s: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+  /** Runs a script; reports the keys it repaired and resolves with its result. */
+  private async eval(s: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown> {
+    const reply = await this.evalRaw(s, keys, args);
+    if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[0])) {
+      throw new Error(`Redis answered a script with an unexpected reply (${show(reply)})`);
+    }
+    const repaired = reply[0] as unknown[];
+    for (let i = 0; i + 1 < repaired.length; i += 2) {
+      emit(this.corruptListeners, { key: String(repaired[i]), problem: redactText(String(repaired[i + 1])) });
+    }
+    return reply[1];
+  }
+
+  private evalRaw(s: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown> {
     return this.timed(
       (async () => {
         try {
@@ -517,12 +553,25 @@ function reasonOf(error: unknown): string {
   return redactText(message.length > 200 ? `${message.slice(0, 200)}…` : message);
 }
 
+/** A number from a script's reply; the scripts never send a non-finite one, this keeps a stray one out anyway. */
+function finite(value: unknown): number {
+  const n = Number(value);
+  return Number.isFinite(n) ? n : 0;
+}
+
 function positive(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
     throw new RangeError(`${name} must be a positive number of ms, got ${show(value)}`);
   }
   return value;
+}
+
+/** A timer delay: positive, and at most 2^31-1 ms (a longer one fires at once). */
+function delay(value: unknown, name: string, fallback: number): number {
+  const ms = positive(value, name, fallback);
+  if (ms > MAX_TIMER_MS) throw new RangeError(`${name} must be at most ${MAX_TIMER_MS} ms (2^31-1), got ${ms}`);
+  return ms;
 }
 
 function show(value: unknown): string {

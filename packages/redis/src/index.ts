@@ -1,4 +1,5 @@
 export {
+  type RedisCorruptKeyEvent,
   type RedisFallbackEvent,
   RedisRateStore,
   type RedisRateStoreOptions,

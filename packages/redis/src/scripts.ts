@@ -15,6 +15,73 @@ function script(lua: string): LuaScript {
 // confirmed, foreign, observed (as in MemoryRateStore) plus limitKey, start and end for getState; a sorted set
 // indexes them by end. No script reads Redis's own clock: windows come from the caller's server-clock times and
 // TTLs are durations computed from them.
+//
+// Every value read back is treated as untrusted: another program, a manual SET or a bad restore may have put
+// anything in any key. Each script returns {repaired, result}: `repaired` lists the keys it found holding garbage
+// and deleted or cut (so the store can report them), and the result never carries a non-finite number. A garbage
+// key is repaired where it is read, once — never an error, which would send the store to its fallback and back.
+
+const SAFE = `
+local repaired = {}
+local function fix(key, problem)
+  repaired[#repaired + 1] = key
+  repaired[#repaired + 1] = problem
+end
+local function num(v)
+  local n = tonumber(v)
+  if n == nil or n ~= n or n == math.huge or n == -math.huge then return nil end
+  return n
+end
+local function shown(v)
+  return string.sub(tostring(v), 1, 40)
+end
+-- A key of another type than expected would make every command on it fail: delete it.
+local function ensureType(key, want)
+  local t = redis.call('TYPE', key)['ok']
+  if t ~= 'none' and t ~= want then
+    redis.call('DEL', key)
+    fix(key, 'was a ' .. t .. ', not a ' .. want)
+    return false
+  end
+  return t == want
+end
+-- A hash field holding a number (a count is at least 0 and at most 1e12). Garbage is dropped, so the field reads
+-- as absent; a number Redis itself would not parse (' 12 ', '0x10') is rewritten plainly.
+local function field(key, name, absent, isCount)
+  local v = redis.call('HGET', key, name)
+  if not v then return absent end
+  local n = num(v)
+  if n == nil or (isCount and (n < 0 or n > 1e12)) then
+    redis.call('HDEL', key, name)
+    fix(key, name .. ' held ' .. shown(v))
+    return absent
+  end
+  if not string.match(v, '^%-?%d+%.?%d*$') then
+    redis.call('HSET', key, name, tostring(n))
+    fix(key, name .. ' held ' .. shown(v) .. ', rewritten as ' .. tostring(n))
+  end
+  return n
+end
+-- A pause or ban end in server ms, as {number, exact string}. Garbage (not a finite number >= 0) is deleted; an end
+-- past at + maxWait (Binance's longest ban) is cut to it.
+local function readUntil(key, at, maxWait, keep)
+  if not ensureType(key, 'string') then return 0, '0' end
+  local v = redis.call('GET', key)
+  local n = num(v)
+  if n == nil or n < 0 then
+    redis.call('DEL', key)
+    fix(key, 'held ' .. shown(v))
+    return 0, '0'
+  end
+  if n > at + maxWait then
+    n = at + maxWait
+    v = string.format('%.0f', n)
+    redis.call('SET', key, v, 'PX', math.ceil(maxWait + keep))
+    fix(key, 'was cut to ' .. v)
+  end
+  return n, v
+end
+`;
 
 // Creates the window hash on first use: identity fields, a TTL of (end − at + keep), and an entry in the index,
 // which is the moment to drop index entries of windows that ended long ago.
@@ -34,25 +101,33 @@ end
 
 /**
  * KEYS: ban, pause, index, then one window hash per charge.
- * ARGV: at, keepMs, then per charge: limitKey, start, end, amount, capacity.
- * Returns {'ban', until} | {'pause', until} | {'limit', end, index, used} | {'ok', confirmed...}.
+ * ARGV: at, keepMs, maxWaitMs, then per charge: limitKey, start, end, amount, capacity.
+ * Result: {'ban', until} | {'pause', until} | {'limit', end, index, used} | {'ok', confirmed...}.
  */
-export const RESERVE = script(`${TOUCH}
+export const RESERVE = script(`${SAFE}${TOUCH}
 local at = tonumber(ARGV[1])
 local keep = tonumber(ARGV[2])
-local ban = redis.call('GET', KEYS[1])
-if ban and at < tonumber(ban) then return {'ban', ban} end
-local pause = redis.call('GET', KEYS[2])
-if pause and at < tonumber(pause) then return {'pause', pause} end
+local maxWait = tonumber(ARGV[3])
+ensureType(KEYS[3], 'zset')
+local ban, banText = readUntil(KEYS[1], at, maxWait, keep)
+if at < ban then return {repaired, {'ban', banText}} end
+local pause, pauseText = readUntil(KEYS[2], at, maxWait, keep)
+if at < pause then return {repaired, {'pause', pauseText}} end
 local n = #KEYS - 3
 local failed = 0
 local failedEnd = 0
 local failedUsed = 0
 for i = 1, n do
-  local a = 3 + (i - 1) * 5
+  local a = 4 + (i - 1) * 5
+  local key = KEYS[3 + i]
   local wend = tonumber(ARGV[a + 2])
-  local h = redis.call('HMGET', KEYS[3 + i], 'inFlight', 'settled', 'foreign')
-  local used = (tonumber(h[1]) or 0) + (tonumber(h[2]) or 0) + (tonumber(h[3]) or 0)
+  local used = 0
+  if ensureType(key, 'hash') then
+    used = field(key, 'inFlight', 0, true) + field(key, 'settled', 0, true) + field(key, 'foreign', 0, true)
+    field(key, 'confirmed', 0, true)
+    field(key, 'start', nil, false)
+    field(key, 'end', nil, false)
+  end
   -- When several windows are full, the one that ends last decides how long the request waits.
   if used + tonumber(ARGV[a + 3]) > tonumber(ARGV[a + 4]) and (failed == 0 or wend > failedEnd) then
     failed = i
@@ -61,31 +136,34 @@ for i = 1, n do
   end
 end
 if failed > 0 then
-  return {'limit', ARGV[3 + (failed - 1) * 5 + 2], tostring(failed - 1), tostring(failedUsed)}
+  return {repaired, {'limit', ARGV[4 + (failed - 1) * 5 + 2], tostring(failed - 1), tostring(failedUsed)}}
 end
 local out = {'ok'}
 for i = 1, n do
-  local a = 3 + (i - 1) * 5
+  local a = 4 + (i - 1) * 5
   local key = KEYS[3 + i]
   touch(KEYS[3], key, ARGV[a], ARGV[a + 1], ARGV[a + 2], at, keep)
   redis.call('HINCRBYFLOAT', key, 'inFlight', ARGV[a + 3])
   out[#out + 1] = redis.call('HGET', key, 'confirmed') or '0'
 end
-return out
+return {repaired, out}
 `);
 
 /**
  * KEYS: one window hash per charge.
  * ARGV per charge: amount, counted, certain ('1' | '0'), serverCount ('' when none), confirmedAtReserve.
  */
-export const SETTLE = script(`
+export const SETTLE = script(`${SAFE}
 for i = 1, #KEYS do
   local a = (i - 1) * 5
   local key = KEYS[i]
-  if redis.call('EXISTS', key) == 1 then
+  if ensureType(key, 'hash') then
     local counted = tonumber(ARGV[a + 2])
-    local h = redis.call('HMGET', key, 'inFlight', 'observed', 'foreign')
-    local inFlight = (tonumber(h[1]) or 0) - tonumber(ARGV[a + 1])
+    local inFlight = field(key, 'inFlight', 0, true) - tonumber(ARGV[a + 1])
+    local observed = field(key, 'observed', -1, true)
+    local previousForeign = field(key, 'foreign', 0, true)
+    field(key, 'settled', 0, true)
+    field(key, 'confirmed', 0, true)
     if inFlight < 0 then inFlight = 0 end
     redis.call('HSET', key, 'inFlight', tostring(inFlight))
     if counted ~= 0 then
@@ -94,68 +172,92 @@ for i = 1, #KEYS do
     end
     if ARGV[a + 4] ~= '' then
       local count = tonumber(ARGV[a + 4])
-      local observed = tonumber(h[2]) or -1
       -- Within a window the server's count only grows: the highest is the newest report.
       if count >= observed then
         local foreign = count - counted - tonumber(ARGV[a + 5])
         if foreign < 0 then foreign = 0 end
-        if count == observed then foreign = math.max(tonumber(h[3]) or 0, foreign) end
+        if count == observed then foreign = math.max(previousForeign, foreign) end
         redis.call('HSET', key, 'foreign', tostring(foreign), 'observed', ARGV[a + 4])
       end
     end
   end
 end
-return 0
+return {repaired, 0}
 `);
 
 /** KEYS: one window hash per charge. ARGV: the amount of each. */
-export const RELEASE = script(`
+export const RELEASE = script(`${SAFE}
 for i = 1, #KEYS do
   local key = KEYS[i]
-  if redis.call('EXISTS', key) == 1 then
-    local inFlight = (tonumber(redis.call('HGET', key, 'inFlight')) or 0) - tonumber(ARGV[i])
+  if ensureType(key, 'hash') then
+    local inFlight = field(key, 'inFlight', 0, true) - tonumber(ARGV[i])
     if inFlight < 0 then inFlight = 0 end
     redis.call('HSET', key, 'inFlight', tostring(inFlight))
   end
 end
-return 0
+return {repaired, 0}
 `);
 
-/** KEYS: the pause or ban key. ARGV: until (server ms), ttl (ms). Only ever extends. */
-export const EXTEND = script(`
-local current = redis.call('GET', KEYS[1])
-if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+/** KEYS: the pause or ban key. ARGV: until (server ms), ttl (ms). Only ever extends; garbage is overwritten. */
+export const EXTEND = script(`${SAFE}
+local current = nil
+if ensureType(KEYS[1], 'string') then
+  local v = redis.call('GET', KEYS[1])
+  current = num(v)
+  if current == nil then fix(KEYS[1], 'held ' .. shown(v)) end
+end
+if current and current >= tonumber(ARGV[1]) then return {repaired, 0} end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
+return {repaired, 1}
 `);
 
 /**
- * KEYS: ban, pause, index. ARGV: at.
- * Returns {ban, pause, then per live window: limitKey, start, end, inFlight, settled, foreign}.
+ * KEYS: ban, pause, index. ARGV: at, keepMs, maxWaitMs.
+ * Result: {ban, pause, then per live window: limitKey, start, end, inFlight, settled, foreign}.
  */
-export const STATE = script(`
-local out = {redis.call('GET', KEYS[1]) or '0', redis.call('GET', KEYS[2]) or '0'}
+export const STATE = script(`${SAFE}
+local at = tonumber(ARGV[1])
+local keep = tonumber(ARGV[2])
+local maxWait = tonumber(ARGV[3])
+local _, ban = readUntil(KEYS[1], at, maxWait, keep)
+local _, pause = readUntil(KEYS[2], at, maxWait, keep)
+local out = {ban, pause}
+if not ensureType(KEYS[3], 'zset') then return {repaired, out} end
 local keys = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. ARGV[1], '+inf')
 for _, key in ipairs(keys) do
-  local h = redis.call('HMGET', key, 'limitKey', 'start', 'end', 'inFlight', 'settled', 'foreign')
-  if h[1] then
-    for j = 1, 6 do out[#out + 1] = h[j] or '0' end
+  if ensureType(key, 'hash') then
+    local limitKey = redis.call('HGET', key, 'limitKey')
+    local start = field(key, 'start', nil, false)
+    local wend = field(key, 'end', nil, false)
+    if limitKey and start and wend then
+      out[#out + 1] = limitKey
+      out[#out + 1] = tostring(start)
+      out[#out + 1] = tostring(wend)
+      out[#out + 1] = tostring(field(key, 'inFlight', 0, true))
+      out[#out + 1] = tostring(field(key, 'settled', 0, true))
+      out[#out + 1] = tostring(field(key, 'foreign', 0, true))
+    end
+  else
+    redis.call('ZREM', KEYS[3], key)
   end
 end
-return out
+return {repaired, out}
 `);
 
 /**
  * Adds usage counted elsewhere (in the in-memory fallback while Redis was away) to the shared windows.
  * KEYS: index, then one window hash per entry. ARGV: at, keepMs, then per entry: limitKey, start, end, amount.
  */
-export const MERGE = script(`${TOUCH}
+export const MERGE = script(`${SAFE}${TOUCH}
 local at = tonumber(ARGV[1])
 local keep = tonumber(ARGV[2])
+ensureType(KEYS[1], 'zset')
 for i = 1, #KEYS - 1 do
   local a = 3 + (i - 1) * 4
-  touch(KEYS[1], KEYS[1 + i], ARGV[a], ARGV[a + 1], ARGV[a + 2], at, keep)
-  redis.call('HINCRBYFLOAT', KEYS[1 + i], 'settled', ARGV[a + 3])
+  local key = KEYS[1 + i]
+  if ensureType(key, 'hash') then field(key, 'settled', 0, true) end
+  touch(KEYS[1], key, ARGV[a], ARGV[a + 1], ARGV[a + 2], at, keep)
+  redis.call('HINCRBYFLOAT', key, 'settled', ARGV[a + 3])
 end
-return 0
+return {repaired, 0}
 `);

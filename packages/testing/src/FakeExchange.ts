@@ -7,7 +7,7 @@ import { signedPayload } from './auth/signedPayload.ts';
 import type { FaultHandle, FaultMatch, FaultRequest, FaultSpec } from './faults/Fault.ts';
 import { FaultRegistry } from './faults/FaultRegistry.ts';
 import { mulberry32 } from './faults/mulberry32.ts';
-import { gatewayHtml, NOT_FOUND_HTML, wafHtml } from './faults/pages.ts';
+import { countryBlockHtml, gatewayHtml, NOT_FOUND_HTML, RESTRICTED_LOCATION, wafHtml } from './faults/pages.ts';
 import { FuturesEngine } from './futures/FuturesEngine.ts';
 import { futuresOrderJson } from './futures/futuresJson.ts';
 import { sparedByOverload } from './futures/reducesExposure.ts';
@@ -97,10 +97,14 @@ function emptyOutcome(status: number): Outcome {
 }
 
 /** Kinds answered instead of processing, unless `placed: true`. */
+/** The headers CloudFront puts on the error pages it answers itself. */
+const CLOUDFRONT_HEADERS = ['Server', 'CloudFront', 'X-Cache', 'Error from cloudfront'];
+
 function answersFirst(f: FaultSpec): boolean {
   switch (f.kind) {
     case 'server-busy':
     case 'waf':
+    case 'restricted-location':
       return true;
     case 'timeout':
     case 'server-error':
@@ -617,12 +621,12 @@ export class FakeExchange {
         return htmlOutcome(status, gatewayHtml(status), false);
       }
       case 'waf':
-        return htmlOutcome(403, wafHtml(this.engine.clientOrderId()), false, [
-          'Server',
-          'CloudFront',
-          'X-Cache',
-          'Error from cloudfront',
-        ]);
+        return htmlOutcome(403, wafHtml(this.engine.clientOrderId()), false, CLOUDFRONT_HEADERS);
+      case 'restricted-location':
+        if (f.via === 'cdn') {
+          return htmlOutcome(403, countryBlockHtml(this.engine.clientOrderId()), false, CLOUDFRONT_HEADERS);
+        }
+        return jsonOutcome(451, RESTRICTED_LOCATION);
       default:
         throw new Error(`fault ${f.kind} has no answer of its own`);
     }

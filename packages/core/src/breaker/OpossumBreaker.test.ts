@@ -112,6 +112,8 @@ describe('OpossumBreaker', () => {
     for (let i = 0; i < 4; i++) await fail(busy);
     expect(seen).toEqual([]);
     expect(() => new OpossumBreaker({ resetTimeoutMs: -1 })).toThrow(/breaker.resetTimeoutMs/);
+    expect(() => new OpossumBreaker({ resetTimeoutMs: 30 * 86_400_000 })).toThrow(/breaker.resetTimeoutMs .*2\^31-1/);
+    expect(() => new OpossumBreaker({ rollingCountTimeoutMs: 2 ** 31 })).toThrow(/breaker.rollingCountTimeoutMs/);
     expect(() => new OpossumBreaker({ consecutiveFailures: 1.5 })).toThrow(/breaker.consecutiveFailures/);
   });
 });

@@ -2,6 +2,7 @@ import CircuitBreaker from 'opossum';
 import { BinanceCircuitOpenError } from '../errors/classes.ts';
 import { isBinanceError } from '../errors/isBinanceError.ts';
 import { Listeners } from '../guard/events.ts';
+import { MAX_TIMER_MS } from '../time/limits.ts';
 import type { Breaker, BreakerState } from './Breaker.ts';
 
 /** Options of {@link OpossumBreaker}. */
@@ -57,11 +58,11 @@ export class OpossumBreaker implements Breaker {
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`breaker options must be an object or false, got ${String(options)}`);
     }
-    this.#resetTimeoutMs = positive(options.resetTimeoutMs, 'breaker.resetTimeoutMs', 30_000);
+    this.#resetTimeoutMs = delay(options.resetTimeoutMs, 'breaker.resetTimeoutMs', 30_000);
     const threshold = positive(options.errorThresholdPercentage, 'breaker.errorThresholdPercentage', 50);
     if (threshold > 100) throw new RangeError(`breaker.errorThresholdPercentage must be at most 100, got ${threshold}`);
     const volume = count(options.volumeThreshold, 'breaker.volumeThreshold', 5);
-    const rolling = positive(options.rollingCountTimeoutMs, 'breaker.rollingCountTimeoutMs', 10_000);
+    const rolling = delay(options.rollingCountTimeoutMs, 'breaker.rollingCountTimeoutMs', 10_000);
     this.#consecutiveFailures = count(options.consecutiveFailures, 'breaker.consecutiveFailures', 5);
     if (options.tripsOn !== undefined && typeof options.tripsOn !== 'function') {
       throw new TypeError(`breaker.tripsOn must be a function, got ${typeof options.tripsOn}`);
@@ -152,6 +153,13 @@ function count(value: unknown, name: string, fallback: number): number {
     throw new RangeError(`${name} must be a non-negative integer, got ${String(value)}`);
   }
   return value;
+}
+
+/** A delay opossum arms a timer with: positive, and at most 2^31-1 ms (a longer one would fire at once, forever). */
+function delay(value: unknown, name: string, fallback: number): number {
+  const ms = positive(value, name, fallback);
+  if (ms > MAX_TIMER_MS) throw new RangeError(`${name} must be at most ${MAX_TIMER_MS} ms (2^31-1), got ${ms}`);
+  return ms;
 }
 
 function positive(value: unknown, name: string, fallback: number): number {

@@ -3,7 +3,7 @@ import errorsJson from '../../data/errors.json' with { type: 'json' };
 import messagesJson from '../../data/messages.json' with { type: 'json' };
 import { classify } from '../classify/classify.ts';
 import { errorClassFor } from '../errors/errorClassFor.ts';
-import { catalog, filters, lookupCode, lookupMessage, reasons } from './catalog.ts';
+import { catalog, catalogSource, filters, lookupCode, lookupMessage, reasons } from './catalog.ts';
 
 // Codes whose outcome Binance calls unknown (-1006, -1007), and the internal errors the contract
 // treats the same way (-1000, -1001). Everything else was certainly not executed.
@@ -22,8 +22,56 @@ describe('catalog', () => {
 
   it('has a reason for every matching-engine message and a hint for every filter', () => {
     expect(reasons).toHaveLength(messagesJson.filter((m) => m.kind === 'matching-engine').length);
-    expect(filters).toHaveLength(messagesJson.filter((m) => m.kind === 'filter-failure').length);
     expect(new Set(reasons.map((r) => r.reason)).size).toBe(reasons.length);
+    for (const m of messagesJson.filter((m) => m.kind === 'filter-failure')) {
+      expect(filters.map((f) => f.message)).toContain(m.message);
+    }
+    for (const f of filters) expect(f.hint, f.filter).not.toBe('');
+  });
+
+  it('knows every filter of filters.md, including those errors.md gives no message for', () => {
+    // filters.md: 15 symbol filters, 4 exchange filters and the MAX_ASSET asset filter.
+    expect(filters.map((f) => f.filter).sort()).toEqual(
+      [
+        'PRICE_FILTER',
+        'PERCENT_PRICE',
+        'PERCENT_PRICE_BY_SIDE',
+        'LOT_SIZE',
+        'MIN_NOTIONAL',
+        'NOTIONAL',
+        'ICEBERG_PARTS',
+        'MARKET_LOT_SIZE',
+        'MAX_NUM_ORDERS',
+        'MAX_NUM_ALGO_ORDERS',
+        'MAX_NUM_ICEBERG_ORDERS',
+        'MAX_POSITION',
+        'TRAILING_DELTA',
+        'MAX_NUM_ORDER_AMENDS',
+        'MAX_NUM_ORDER_LISTS',
+        'EXCHANGE_MAX_NUM_ORDERS',
+        'EXCHANGE_MAX_NUM_ALGO_ORDERS',
+        'EXCHANGE_MAX_NUM_ICEBERG_ORDERS',
+        'EXCHANGE_MAX_NUM_ORDER_LISTS',
+        'MAX_ASSET',
+      ].sort(),
+    );
+    const err = classify({ status: 400, body: { code: -1013, msg: 'Filter failure: PERCENT_PRICE_BY_SIDE' } });
+    expect(err.filter).toBe('PERCENT_PRICE_BY_SIDE');
+    expect(err.hint).toMatch(/bidMultiplierUp/);
+  });
+
+  it('records the docs commit it was built from and hashes of its data', () => {
+    expect(catalogSource).toMatchObject({ repository: 'binance/binance-spot-api-docs', commit: 'a5e0bc3' });
+    expect(catalogSource.sha256['errors.json']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('states both -1021 conditions and tells -1013 from -2010', () => {
+    const hint = lookupCode(-1021)!.hint;
+    expect(hint).toContain('timestamp < serverTime + 1000 ms');
+    expect(hint).toContain('serverTime - timestamp <= recvWindow');
+    expect(hint).toMatch(/ahead.*cannot fix/);
+    expect(hint).toMatch(/5000 ms or less/);
+    expect(lookupCode(-1013)!.hint).toMatch(/rejected before reaching the matching engine/);
   });
 
   it('finds codes by message, including messages with placeholders', () => {

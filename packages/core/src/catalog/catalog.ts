@@ -1,6 +1,6 @@
-import { CODES, FILTERS, REASONS } from './catalog.generated.ts';
+import { CODES, FILTERS, REASONS, SOURCE } from './catalog.generated.ts';
 import { ErrorCatalog } from './ErrorCatalog.ts';
-import type { CatalogEntry, FilterEntry, ReasonEntry } from './types.ts';
+import type { CatalogEntry, CatalogSource, FilterEntry, ReasonEntry } from './types.ts';
 
 /** The Binance Spot catalog: what {@link lookupCode} and its siblings read, and the `spot` profile's catalog. */
 export const spotCatalog: ErrorCatalog = new ErrorCatalog({
@@ -15,6 +15,8 @@ export const spotCatalog: ErrorCatalog = new ErrorCatalog({
 export const catalog: readonly CatalogEntry[] = spotCatalog.codes;
 /** Every matching-engine rejection reason. */
 export const reasons: readonly ReasonEntry[] = spotCatalog.reasons;
+/** The Binance docs commit the catalog was built from (`binance/binance-spot-api-docs`), with hashes of its data. */
+export const catalogSource: CatalogSource = SOURCE;
 /** Every symbol filter whose failure Binance reports as -1013. */
 export const filters: readonly FilterEntry[] = spotCatalog.filters;
 

@@ -63,3 +63,18 @@ export interface StatusMessageEntry {
   executed: Executed;
   hint: string;
 }
+
+/** Which Binance documentation the catalog was built from. */
+export interface CatalogSource {
+  /** The GitHub repository of Binance's docs, e.g. `binance/binance-spot-api-docs`. */
+  repository: string;
+  /** The docs commit the data was taken from. */
+  commit: string;
+  /** The date of that commit, `YYYY-MM-DD`. */
+  date: string;
+  /** The files of that repository the data comes from. */
+  files: readonly string[];
+  note: string;
+  /** SHA-256 of the data files the catalog was generated from. */
+  sha256: Readonly<Record<string, string>>;
+}

@@ -87,16 +87,43 @@ describe('classify', () => {
       expect(failed.executed).toBe('no');
     });
 
-    it('classifies -1008 as server busy even on a 5xx', () => {
-      const err = classify({
-        status: 503,
+    it('classifies -1008 on a 5xx as server busy with an unknown outcome, retryable only for reads', () => {
+      const busy = (method: string) =>
+        classify({
+          status: 503,
+          body: {
+            code: -1008,
+            msg: 'Server is currently overloaded with other requests. Please try again in a few minutes.',
+          },
+          request: { method, url: 'https://api.binance.com/api/v3/order' },
+        });
+      expect(busy('POST').category).toBe('server-busy');
+      expect(busy('POST').executed).toBe('unknown');
+      expect(busy('POST').retryable).toBe(false);
+      expect(busy('GET').retryable).toBe(true);
+      expect(classify({ status: 400, body: { code: -1008 } }).executed).toBe('no');
+    });
+
+    it('classifies HTTP 451 and a CDN country block as restricted-location', () => {
+      const geo = classify({
+        status: 451,
         body: {
-          code: -1008,
-          msg: 'Server is currently overloaded with other requests. Please try again in a few minutes.',
+          code: 0,
+          msg: "Service unavailable from a restricted location according to 'b. Eligibility' in https://www.binance.com/en/terms.",
         },
       });
-      expect(err.category).toBe('server-busy');
-      expect(err.executed).toBe('no');
+      expect(geo.category).toBe('restricted-location');
+      expect(geo.name).toBe('BinanceRestrictedLocationError');
+      expect(geo.executed).toBe('no');
+      expect(geo.retryable).toBe(false);
+      const cdn = classify({
+        status: 403,
+        body: '<HTML><HEAD><TITLE>ERROR: The request could not be satisfied</TITLE></HEAD><BODY>The Amazon CloudFront distribution is configured to block access from your country.</BODY></HTML>',
+      });
+      expect(cdn.category).toBe('restricted-location');
+      expect(cdn.hint).not.toMatch(/SQL/);
+      const waf = classify({ status: 403, body: '<HTML><TITLE>ERROR: The request could not be satisfied</TITLE>' });
+      expect(waf.category).toBe('waf');
     });
   });
 

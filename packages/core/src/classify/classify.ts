@@ -12,6 +12,8 @@ import type {
   RateLimitInterval,
   RateLimitUsage,
 } from '../errors/types.ts';
+import { clampServerWait } from '../time/limits.ts';
+import { epochMs } from './epochTime.ts';
 import { type ParsedBody, parseBody } from './parseBody.ts';
 import { parseRetryAfter } from './retryAfter.ts';
 import { readTransportError } from './transport.ts';
@@ -81,7 +83,7 @@ function classifyUnsafe(input: ClassifyInput): BinanceError {
   const body = input.body !== undefined ? input.body : fromError?.body;
   const secrets = input.secrets ?? [];
   const request = redactRequest(input.request ?? requestOfClientError(input.error), secrets);
-  const now = input.now ?? Date.now();
+  const now = finite(input.now) ?? Date.now();
   const base = input.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL;
   const where = request ? ` (${request.method} ${pathOf(request.url)})` : '';
 
@@ -118,12 +120,18 @@ function classifyUnsafe(input: ClassifyInput): BinanceError {
       if (reason.reason === 'UNKNOWN_ORDER') category = 'not-found';
       else if (category === 'filter') category = 'order-rejected';
     }
-    const banned = /IP banned until (\d{10,16})/.exec(r.msg)?.[1];
-    if (banned !== undefined) options.bannedUntil = new Date(Number(banned));
+    const banned = BANNED_UNTIL.exec(r.msg)?.[1];
+    const bannedMs = banned === undefined ? undefined : epochMs(banned, now);
+    if (bannedMs !== undefined) options.bannedUntil = new Date(bannedMs);
+    if (RESTRICTED_LOCATION.test(r.msg)) category = 'restricted-location';
     const limit = readLimit(r.msg);
     if (limit) options.rateLimit = limit;
   }
-  if (category === 'rate-limit' && (r.status === 418 || options.bannedUntil)) category = 'ip-ban';
+  // 418 and 429 mean a ban and a rate limit whatever code or text comes with them (a proxy may send anything), so
+  // the ban or pause is always recorded; only a cancel-replace keeps its partial outcome on a 429.
+  if (r.status === 418 || (options.bannedUntil && (category === 'rate-limit' || category === 'ip-ban'))) {
+    category = 'ip-ban';
+  } else if (r.status === 429 && category !== 'partial') category = 'rate-limit';
   if (category === 'ip-ban' || category === 'rate-limit') {
     retryability = 'yes';
     executed = 'no';
@@ -132,12 +140,18 @@ function classifyUnsafe(input: ClassifyInput): BinanceError {
     executed = r.code === -2021 || (r.code === undefined && r.status === 409) ? 'partial' : 'no';
     if (r.cancelReplaceData !== undefined) options.data = r.cancelReplaceData;
   }
+  if (r.status !== undefined && r.status >= 500 && executed === 'no') {
+    // Binance: a 5xx means the execution status is unknown, whatever the code (orders were reported filled after a
+    // 503 -1008). Only reads stay safe to send again.
+    executed = 'unknown';
+    if (retryability === 'yes') retryability = 'idempotent';
+  }
   if (input.sent === false) executed = 'no';
 
   const retryAfterMs =
     parseRetryAfter(header('retry-after'), now) ??
-    (r.wsRetryAfter !== undefined ? r.wsRetryAfter - (r.wsServerTime ?? now) : undefined) ??
-    (options.bannedUntil ? options.bannedUntil.getTime() - now : undefined);
+    wsRetryAfterMs(r, now) ??
+    (options.bannedUntil ? clampServerWait(options.bannedUntil.getTime() - now) : undefined);
   if (retryAfterMs !== undefined) options.retryAfterMs = retryAfterMs;
   if (r.rateLimits) options.rateLimits = r.rateLimits;
 
@@ -229,6 +243,7 @@ function read(status: number | undefined, body: unknown): Reading {
 
 function categoryOfStatus(status: number | undefined, parsed: ParsedBody): BinanceErrorCategory {
   if (status === undefined) return 'unknown';
+  if (status === 451 || (parsed.kind === 'html' && parsed.countryBlock)) return 'restricted-location';
   if (status === 418) return 'ip-ban';
   if (status === 429) return 'rate-limit';
   if (status === 403) return 'waf';
@@ -269,6 +284,20 @@ function messageFor(
 
 function responseView(r: Reading, headers: unknown, secrets: readonly string[]): BinanceErrorResponse {
   return { status: r.status ?? 0, headers: redactHeaders(headers, secrets), data: r.data };
+}
+
+// Every variant Binance and its CDN send: "IP banned until 1659146400000", "IP(1.2.3.4) banned until …",
+// "IP(2001:db8::1) banned until …", in ms or (with X-MBX-TIME-UNIT: MICROSECOND) µs.
+const BANNED_UNTIL = /banned until:?\s*(\d{1,22})\b/i;
+// Binance's 451 text: "Service unavailable from a restricted location according to 'b. Eligibility' …".
+const RESTRICTED_LOCATION = /restricted location/i;
+
+/** A WebSocket API frame's `retryAfter` (epoch ms) as a wait from its `serverTime`, or from `now`. */
+function wsRetryAfterMs(r: Reading, now: number): number | undefined {
+  if (r.wsRetryAfter === undefined) return undefined;
+  const serverNow = r.wsServerTime === undefined ? now : (epochMs(r.wsServerTime, now) ?? now);
+  const until = epochMs(r.wsRetryAfter, serverNow);
+  return until === undefined ? undefined : clampServerWait(until - serverNow);
 }
 
 const UNITS: Record<string, RateLimitInterval> = {

@@ -2,7 +2,8 @@
 export type ParsedBody =
   | { kind: 'empty' }
   | { kind: 'json'; value: unknown }
-  | { kind: 'html'; title: string | undefined }
+  /** `countryBlock`: the page says the service refuses the request's country or region (a CDN geo-block). */
+  | { kind: 'html'; title: string | undefined; countryBlock: boolean }
   | { kind: 'text'; text: string }
   /** JSON cut short (a proxy, a reset): whatever `code`/`msg` could be read from its head. */
   | { kind: 'truncated'; code: number | undefined; msg: string | undefined };
@@ -39,7 +40,10 @@ function parseText(text: string, cut = text.length > MAX_PARSE_BYTES): ParsedBod
     }
     return readHead(text.slice(start, start + HEAD_BYTES));
   }
-  if (first === 0x3c /* < */) return { kind: 'html', title: htmlTitle(text.slice(start, start + HEAD_BYTES)) };
+  if (first === 0x3c /* < */) {
+    const head = text.slice(start, start + HEAD_BYTES);
+    return { kind: 'html', title: htmlTitle(head), countryBlock: COUNTRY_BLOCK.test(head) };
+  }
   return { kind: 'text', text: text.slice(start, start + 512).trim() };
 }
 
@@ -68,6 +72,9 @@ function readHead(head: string): ParsedBody {
   }
   return { kind: 'truncated', code: code === undefined ? undefined : Number(code), msg: text };
 }
+
+// CloudFront's geo-restriction page: "…configured to block access from your country."
+const COUNTRY_BLOCK = /block(?:ed)? access from your (?:country|region)|restricted (?:location|jurisdiction)/i;
 
 const TITLE = /<title[^>]*>([^<]{0,200})<\/title>|<h[12][^>]*>([^<]{0,200})<\/h[12]>/i;
 

@@ -70,6 +70,27 @@ describe('ServerClock', () => {
     expect(calls).toBe(6);
   });
 
+  it('resyncs after a -1021 only when no sync completed since the request was stamped', async () => {
+    let fetches = 0;
+    const clock = new ServerClock({
+      fetchServerTime: async () => {
+        fetches++;
+        return 1_700_000_000_000;
+      },
+      samples: 1,
+      resyncIntervalMs: 0,
+    });
+    await clock.ensureSynced();
+    const stampedAt = clock.syncs;
+    // The first -1021 answer resyncs; answers that arrive after that sync ended find the clock fresh already.
+    await clock.resyncSince(stampedAt);
+    await clock.resyncSince(stampedAt);
+    await Promise.all([clock.resyncSince(stampedAt), clock.resyncSince(stampedAt)]);
+    expect(fetches).toBe(2);
+    await clock.resyncSince(clock.syncs);
+    expect(fetches).toBe(3);
+  });
+
   it('keeps time monotonic when the local wall clock jumps', async () => {
     const t = timeline(-3000);
     const clock = new ServerClock({
@@ -110,6 +131,11 @@ describe('ServerClock', () => {
   it('rejects bad options with a message naming them', () => {
     expect(() => new ServerClock({ fetchServerTime: async () => 0, samples: 0 })).toThrow(/clock.samples/);
     expect(() => new ServerClock({} as never)).toThrow(/fetchServerTime/);
+    for (const resyncIntervalMs of [Number.POSITIVE_INFINITY, 2 ** 31, 30 * 86_400_000]) {
+      expect(() => new ServerClock({ fetchServerTime: async () => 0, resyncIntervalMs })).toThrow(
+        /clock.resyncIntervalMs .*2\^31-1/,
+      );
+    }
   });
 
   it('stamps every request inside the server rules after the first sync, for any skew and latencies (property)', async () => {

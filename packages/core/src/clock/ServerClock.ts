@@ -1,4 +1,5 @@
 import { Listeners } from '../guard/events.ts';
+import { MAX_TIMER_MS } from '../time/limits.ts';
 
 /** Timer functions the clock uses for periodic resync; inject fakes in tests. */
 export interface ClockTimers {
@@ -71,6 +72,7 @@ export class ServerClock {
   #lastSyncAt: number | undefined;
   #lastSamples: ClockSample[] = [];
   #inFlight: Promise<void> | undefined;
+  #syncs = 0;
   #interval: unknown;
 
   constructor(options: ServerClockOptions) {
@@ -83,9 +85,12 @@ export class ServerClock {
       throw new RangeError(`clock.samples must be an integer from 1 to 20, got ${String(options.samples)}`);
     }
     this.#resyncIntervalMs = options.resyncIntervalMs ?? 600_000;
-    if (typeof this.#resyncIntervalMs !== 'number' || !(this.#resyncIntervalMs >= 0)) {
+    if (
+      typeof this.#resyncIntervalMs !== 'number' ||
+      !(this.#resyncIntervalMs >= 0 && this.#resyncIntervalMs <= MAX_TIMER_MS)
+    ) {
       throw new RangeError(
-        `clock.resyncIntervalMs must be a non-negative number of ms, got ${String(options.resyncIntervalMs)}`,
+        `clock.resyncIntervalMs must be a number of ms from 0 to ${MAX_TIMER_MS} (2^31-1, the longest timer), got ${String(options.resyncIntervalMs)}`,
       );
     }
     this.#wallNow = options.wallNow ?? (() => Date.now());
@@ -124,6 +129,20 @@ export class ServerClock {
   /** Syncs unless already synced. Concurrent callers share one sync. */
   ensureSynced(signal?: AbortSignal): Promise<void> {
     return this.#synced ? Promise.resolve() : this.resync(signal);
+  }
+
+  /** How many syncs have completed; read it when stamping a request, and pass it to {@link resyncSince}. */
+  get syncs(): number {
+    return this.#syncs;
+  }
+
+  /**
+   * Resyncs after a -1021 — unless a sync has completed since `syncs` was read (when the rejected request was
+   * stamped), in which case the clock is already fresh. So any number of concurrent -1021 answers cause one sync,
+   * not one per answer that arrives after the previous sync ended.
+   */
+  resyncSince(syncs: number, signal?: AbortSignal): Promise<void> {
+    return this.#syncs !== syncs ? Promise.resolve() : this.resync(signal);
   }
 
   /** Syncs now (e.g. after a -1021). Concurrent callers share one sync. */
@@ -177,6 +196,7 @@ export class ServerClock {
     // serverTime is whole ms (floor), hence the extra 1.
     this.#uncertainty = best.rtt / 2 + 1;
     this.#synced = true;
+    this.#syncs++;
     this.#lastSyncAt = this.#wallNow();
     this.#lastSamples = samples;
     this.#startResync();

@@ -105,8 +105,14 @@ export class BinanceError extends Error {
     this.status = options.status;
     this.retryable = options.retryable ?? defaults.retryable;
     this.executed = options.executed ?? defaults.executed;
-    if (options.retryAfterMs !== undefined) this.retryAfterMs = Math.max(0, options.retryAfterMs);
-    if (options.bannedUntil !== undefined) this.bannedUntil = options.bannedUntil;
+    // Numbers from the wire are checked where they are read; these guards keep a hand-built error serialisable too.
+    const retryAfterMs = options.retryAfterMs;
+    if (typeof retryAfterMs === 'number' && !Number.isNaN(retryAfterMs)) {
+      this.retryAfterMs = Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, retryAfterMs));
+    }
+    if (options.bannedUntil instanceof Date && !Number.isNaN(options.bannedUntil.getTime())) {
+      this.bannedUntil = options.bannedUntil;
+    }
     if (options.filter !== undefined) this.filter = options.filter;
     if (options.reason !== undefined) this.reason = options.reason;
     if (options.rateLimit !== undefined) this.rateLimit = options.rateLimit;
@@ -157,8 +163,8 @@ export class BinanceError extends Error {
     if (this.filter !== undefined) json.filter = this.filter;
     if (this.reason !== undefined) json.reason = this.reason;
     if (this.rateLimit !== undefined) json.rateLimit = this.rateLimit;
-    if (this.data !== undefined) json.data = this.data;
-    if (this.cause !== undefined) json.cause = this.cause;
+    if (this.data !== undefined) json.data = serializable(this.data);
+    if (this.cause !== undefined) json.cause = serializable(this.cause);
     return json;
   }
 }
@@ -193,6 +199,16 @@ export interface ErrorDefaults {
   retryable: boolean;
   executed: Executed;
   hint: string;
+}
+
+/** `value` when `JSON.stringify` can write it (no cycles, no BigInt, no throwing getter); a sanitised copy otherwise. */
+function serializable(value: unknown): unknown {
+  try {
+    JSON.stringify(value);
+    return value;
+  } catch {
+    return sanitizeCause(value);
+  }
 }
 
 /** Whether a value carries the BinanceError marker (from any copy of this package). */

@@ -82,7 +82,26 @@ export class BinanceWafError extends BinanceError {
   };
 }
 
-/** -1008: the exchange is overloaded and did not process the request. */
+/**
+ * 451, or a CDN's country block: the service refuses requests from where this one came from (an IP in a
+ * restricted country or region). Nothing reached the exchange.
+ */
+export class BinanceRestrictedLocationError extends BinanceError {
+  static override readonly categories: readonly BinanceErrorCategory[] = ['restricted-location'];
+  override name: 'BinanceRestrictedLocationError' = 'BinanceRestrictedLocationError';
+  declare readonly category: 'restricted-location';
+  static override readonly defaults: ErrorDefaults = {
+    category: 'restricted-location',
+    retryable: false,
+    executed: 'no',
+    hint: "The service is not available from this request's location (an IP in a restricted country or region, per Binance's terms of use). Retrying, or raising limits, cannot help: run from an eligible location and account.",
+  };
+}
+
+/**
+ * -1008: the exchange is overloaded. It comes with an HTTP 5xx, so a write's outcome is unknown (`executed:
+ * 'unknown'`); reads may be sent again after the breaker allows it.
+ */
 export class BinanceServerBusyError extends BinanceError {
   static override readonly categories: readonly BinanceErrorCategory[] = ['server-busy'];
   override name: 'BinanceServerBusyError' = 'BinanceServerBusyError';
@@ -91,7 +110,7 @@ export class BinanceServerBusyError extends BinanceError {
     category: 'server-busy',
     retryable: true,
     executed: 'no',
-    hint: 'Binance is overloaded (-1008). Back off; the circuit breaker sheds load until a probe succeeds.',
+    hint: 'Binance is overloaded (-1008). Back off; the circuit breaker sheds load until a probe succeeds. With an HTTP 5xx an order placement may still have executed: look it up before sending it again.',
   };
 }
 

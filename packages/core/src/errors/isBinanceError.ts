@@ -11,6 +11,7 @@ import type {
   BinanceOrderRejectedError,
   BinanceRateLimitError,
   BinanceRequestError,
+  BinanceRestrictedLocationError,
   BinanceServerBusyError,
   BinanceServerError,
   BinanceSignatureError,
@@ -30,6 +31,7 @@ export interface BinanceErrorByCategory {
   'rate-limit': BinanceRateLimitError;
   'ip-ban': BinanceIpBanError;
   waf: BinanceWafError;
+  'restricted-location': BinanceRestrictedLocationError;
   'server-busy': BinanceServerBusyError;
   'unknown-outcome': BinanceUnknownOutcomeError;
   server: BinanceServerError;

@@ -8,6 +8,7 @@ export type BinanceErrorCategory =
   | 'rate-limit'
   | 'ip-ban'
   | 'waf'
+  | 'restricted-location'
   | 'server-busy'
   | 'unknown-outcome'
   | 'server'

@@ -9,6 +9,8 @@ import { BinanceAbortError, BinanceCircuitOpenError, BinanceUnknownOutcomeError 
 import { isBinanceError } from '../errors/isBinanceError.ts';
 import { redactUrl } from '../errors/redact.ts';
 import type { RateLimit } from '../errors/types.ts';
+import { sharedConflict } from '../options/sharedConflict.ts';
+import { validateGuardOptions } from '../options/validateOptions.ts';
 import { signRequest } from '../sign/signRequest.ts';
 import type { RateStore } from '../throttle/RateStore.ts';
 import {
@@ -172,6 +174,10 @@ interface Described {
   apiKeyOnly: boolean;
   cancel: boolean;
   label: string;
+  /** Server-clock ms after which the last signed attempt can no longer execute: its timestamp + recvWindow. */
+  expiresAt?: number;
+  /** How many clock syncs had completed when the last attempt was stamped (see `ServerClock.resyncSince`). */
+  stampedSyncs?: number;
 }
 
 const defaultSleep = (ms: number, signal: AbortSignal | undefined) =>
@@ -216,12 +222,15 @@ export class BinanceGuard {
   readonly #docsBaseUrl: string | undefined;
   readonly #retry = new Listeners<RetryEvent>();
   readonly #unknownEndpoint = new Listeners<UnknownEndpointEvent>();
+  /** The options it was built with, to refuse a later `shared()` caller that asks for different ones. */
+  readonly #options: BinanceGuardOptions;
   /** The transport of the most recent call: the clock syncs through the client the user already configured. */
   #timeTransport: GuardTransport<unknown> | undefined;
 
   constructor(origin: string, options: BinanceGuardOptions = {}) {
     this.origin = normaliseOrigin(origin);
-    validate(options);
+    validateGuardOptions(options);
+    this.#options = options;
     const throttle = options.throttle === false ? undefined : (options.throttle ?? {});
     const clockOptions = options.clock === false ? undefined : (options.clock ?? {});
     this.#endpoints = throttle?.endpoints;
@@ -252,8 +261,10 @@ export class BinanceGuard {
   }
 
   /**
-   * The guard shared by everything in this process that talks to `origin`. The options apply when the first
-   * caller creates it; later callers share it as it is.
+   * The guard shared by everything in this process that talks to `origin`; the first caller's options build it.
+   * A later caller that sets an option to a different value gets a `TypeError` naming it: Binance counts weight
+   * per IP, so a second guard for the same origin would spend the same budget twice, and silently ignoring the
+   * option would leave the caller believing it applies. Pass `guard: new BinanceGuard(…)` for separate state.
    */
   static shared(origin: string, options?: BinanceGuardOptions): BinanceGuard {
     const key = normaliseOrigin(origin);
@@ -261,6 +272,14 @@ export class BinanceGuard {
     if (!guard) {
       guard = new BinanceGuard(key, options);
       shared.set(key, guard);
+    } else if (options !== undefined) {
+      validateGuardOptions(options);
+      const conflict = sharedConflict(guard.#options, options);
+      if (conflict) {
+        throw new TypeError(
+          `${conflict.path} is ${conflict.given} here, but the guard already shared for ${key} was built with ${conflict.existing}; pass the same options, or pass \`guard: new BinanceGuard(…)\` for separate state (which then shares no weight budget)`,
+        );
+      }
     }
     return guard;
   }
@@ -289,7 +308,7 @@ export class BinanceGuard {
         const err = this.#toBinanceError(error, req, call);
         if (err.category === 'timestamp' && req.signed && !timeRetried && this.#clock) {
           timeRetried = true;
-          await this.#clock.resync(call.signal).catch(() => {
+          await this.#clock.resyncSince(req.stampedSyncs ?? this.#clock.syncs, call.signal).catch(() => {
             throw err;
           });
           this.#retry.emit({
@@ -484,6 +503,8 @@ export class BinanceGuard {
     const recvWindow = call.recvWindow ?? recvWindowOf(req.query) ?? 5000;
     const timestamp = this.#clock ? this.#clock.stamp() : Date.now();
     const signed = signRequest({ query: req.query, body: req.body, timestamp, recvWindow, signer });
+    req.expiresAt = timestamp + recvWindow;
+    if (this.#clock) req.stampedSyncs = this.#clock.syncs;
     return {
       method: req.method,
       url: `${req.origin}${req.path}?${signed.query}`,
@@ -584,31 +605,49 @@ export class BinanceGuard {
     return serverTime;
   }
 
+  /**
+   * Looks up an order placement whose outcome is unknown by its client order id. Found → resolves with the order.
+   * Not found proves nothing while the request may still arrive late and execute: Binance accepts it until its
+   * `timestamp + recvWindow` on the server clock. So "not placed" is concluded only from a lookup made after that
+   * moment, waiting for it within `maxWaitMs`; past `maxWaitMs` the original unknown-outcome error stands.
+   */
   async #reconcile<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, original: BinanceError) {
-    const clientOrderId =
-      req.query.get('newClientOrderId') ?? new URLSearchParams(req.body ?? '').get('newClientOrderId');
-    const symbol = req.query.get('symbol') ?? new URLSearchParams(req.body ?? '').get('symbol');
-    if (!clientOrderId || !symbol) throw original;
+    const body = new URLSearchParams(req.body ?? '');
+    const clientOrderId = req.query.get('newClientOrderId') ?? body.get('newClientOrderId');
+    const symbol = req.query.get('symbol') ?? body.get('symbol');
+    if (!clientOrderId || !symbol || req.expiresAt === undefined) throw original;
     const query = new URLSearchParams({ symbol, origClientOrderId: clientOrderId });
     const lookup = this.#describe({ method: 'GET', url: `${req.origin}/api/v3/order?${query}` }, { signed: true });
-    try {
-      return await this.#attempt(lookup, transport, call, 1, 'reconcile');
-    } catch (error) {
-      const err = this.#toBinanceError(error, lookup, call);
-      if (err.category !== 'not-found') throw original;
-      throw new BinanceUnknownOutcomeError({
-        message: `Binance ${req.label} ended in "${original.message}"; reconciled: no order with clientOrderId ${clientOrderId} exists on ${symbol}, so it was not placed.`,
-        code: original.code,
-        msg: original.msg,
-        status: original.status,
-        executed: 'no',
-        retryable: false,
-        hint: 'The order was not placed: it is safe to send it again with a new client order id.',
-        data: { reconciliation: { clientOrderId, symbol, found: false } },
-        request: original.request,
-        cause: original,
+    const serverNow = () => (this.#clock ? this.#clock.now() : Date.now());
+    // The clock may be off by its uncertainty either way; the extra ms covers the server's whole-ms rounding.
+    const expiresAt = req.expiresAt + (this.#clock?.uncertaintyMs ?? 0) + 1;
+    const giveUpAt = serverNow() + (call.maxWaitMs ?? this.#limiter?.maxWaitMs ?? 30_000);
+    for (;;) {
+      const lookedUpAt = serverNow();
+      try {
+        return await this.#attempt(lookup, transport, call, 1, 'reconcile');
+      } catch (error) {
+        const err = this.#toBinanceError(error, lookup, call);
+        if (err.category !== 'not-found') throw original;
+      }
+      if (lookedUpAt >= expiresAt) break;
+      if (expiresAt > giveUpAt) throw original;
+      await defaultSleep(Math.max(1, Math.ceil(expiresAt - serverNow())), call.signal).catch(() => {
+        throw original;
       });
     }
+    throw new BinanceUnknownOutcomeError({
+      message: `Binance ${req.label} ended in "${original.message}"; reconciled: no order with clientOrderId ${clientOrderId} exists on ${symbol} after its recvWindow ended, so it was not placed.`,
+      code: original.code,
+      msg: original.msg,
+      status: original.status,
+      executed: 'no',
+      retryable: false,
+      hint: 'The order was not placed, and can no longer be (its timestamp + recvWindow has passed on the server clock): it is safe to send it again with a new client order id.',
+      data: { reconciliation: { clientOrderId, symbol, found: false } },
+      request: original.request,
+      cause: original,
+    });
   }
 }
 
@@ -636,18 +675,5 @@ function safeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
-  }
-}
-
-function validate(options: BinanceGuardOptions): void {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`guard options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
-  const retry = options.retry;
-  for (const key of ['reads', 'baseDelayMs', 'maxDelayMs'] as const) {
-    const value = retry?.[key];
-    if (value !== undefined && !(typeof value === 'number' && value >= 0 && Number.isFinite(value))) {
-      throw new RangeError(`retry.${key} must be a non-negative number, got ${String(value)}`);
-    }
   }
 }

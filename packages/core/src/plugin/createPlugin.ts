@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { BinanceGuard, type BinanceGuardOptions, type CallOptions } from '../guard/BinanceGuard.ts';
 import { type CredentialOptions, Credentials } from '../guard/Credentials.ts';
+import { validatePluginOptions } from '../options/validateOptions.ts';
 
 /** The options every adapter's `binanceErrors()` takes. */
 export interface BinanceErrorsOptions extends CredentialOptions, BinanceGuardOptions {
@@ -35,36 +36,14 @@ export interface BinancePlugin {
   callOptions(request?: BinanceRequestOptions | undefined, signal?: AbortSignal | null | undefined): CallOptions;
 }
 
-const KNOWN = new Set([
-  'apiKey',
-  'apiSecret',
-  'privateKey',
-  'recvWindow',
-  'reconcile',
-  'guard',
-  'throttle',
-  'clock',
-  'breaker',
-  'retry',
-  'docsBaseUrl',
-]);
-
 /**
  * Validates the options of `binanceErrors()` and builds what the adapters share: credentials (kept out of
  * `util.inspect` and JSON), the guard per origin, and per-request call options. Bad options throw a
  * TypeError/RangeError naming the option and the value — never the value of a secret.
  */
 export function createPlugin(options: BinanceErrorsOptions = {}): BinancePlugin {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`binanceErrors() options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new TypeError(`binanceErrors() has no option "${key}"`);
-  }
+  validatePluginOptions(options);
   checkRecvWindow(options.recvWindow, 'recvWindow');
-  if (options.reconcile !== undefined && typeof options.reconcile !== 'boolean') {
-    throw new TypeError(`reconcile must be a boolean, got ${typeof options.reconcile}`);
-  }
   if (options.guard !== undefined && !(options.guard instanceof BinanceGuard)) {
     throw new TypeError('guard must be a BinanceGuard (from @binance-errors/core)');
   }

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BinanceAbortError, BinanceIpBanError, BinanceThrottleError } from '../errors/classes.ts';
+import { MAX_SERVER_WAIT_MS } from '../time/limits.ts';
 import { MemoryRateStore } from './MemoryRateStore.ts';
 import type { RateStore } from './RateStore.ts';
 import {
@@ -625,6 +626,49 @@ describe('WeightLimiter', () => {
 
     it('needs a time', () => {
       expect(() => make().ban({})).toThrow(/untilServerMs or retryAfterMs/);
+    });
+
+    it('records a ban or pause of any length, cut to three days, and keeps every request out until then', async () => {
+      const banned = make();
+      await banned.ban({ untilServerMs: Number.MAX_VALUE });
+      expect(banned.snapshot().bannedUntil).toBe(T0 + MAX_SERVER_WAIT_MS);
+      vi.setSystemTime(T0 + MAX_SERVER_WAIT_MS - 1000);
+      await expect(banned.acquire({ weight: 1 })).rejects.toBeInstanceOf(BinanceIpBanError);
+      vi.setSystemTime(T0 + MAX_SERVER_WAIT_MS);
+      await expect(banned.acquire({ weight: 1 })).resolves.toBeDefined();
+
+      vi.setSystemTime(T0);
+      const paused = make({ maxWaitMs: Number.POSITIVE_INFINITY });
+      await paused.penalize({ retryAfterMs: Number.POSITIVE_INFINITY });
+      expect(paused.snapshot().pausedUntil).toBe(T0 + MAX_SERVER_WAIT_MS);
+      const waiting = track(paused.acquire({ weight: 1 }));
+      // Three days is past what one timer holds (2^31-1 ms is 24.8 days, but the pump must never spin): the
+      // waiter stays queued through a whole day of timers firing.
+      await vi.advanceTimersByTimeAsync(24 * 60 * 60 * 1000);
+      expect(waiting.done).toBe(false);
+      await vi.advanceTimersByTimeAsync(MAX_SERVER_WAIT_MS);
+      expect(waiting.done).toBe(true);
+    });
+
+    it('never arms a timer longer than 2^31-1 ms', async () => {
+      const delays: number[] = [];
+      const limiter = new WeightLimiter({
+        limits: [weight(100, 60_000)],
+        maxWaitMs: Number.POSITIVE_INFINITY,
+        timers: {
+          setTimeout: (fn, ms) => {
+            delays.push(ms);
+            return setTimeout(fn, ms);
+          },
+          clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+        },
+        intervalScale: 1e6,
+      });
+      await limiter.acquire({ weight: 98 });
+      void limiter.acquire({ weight: 1 }).catch(() => {});
+      await flush();
+      expect(delays.length).toBeGreaterThan(0);
+      expect(Math.max(...delays)).toBeLessThanOrEqual(2 ** 31 - 1);
     });
   });
 

@@ -1,6 +1,7 @@
 import { BinanceAbortError, BinanceIpBanError, BinanceThrottleError } from '../errors/classes.ts';
 import { redactText } from '../errors/redact.ts';
 import type { RateLimit, RateLimitInterval, RateLimitType } from '../errors/types.ts';
+import { clampServerWait, MAX_SERVER_WAIT_MS, MAX_TIMER_MS } from '../time/limits.ts';
 import { headerCount } from './headerCount.ts';
 import { MemoryRateStore } from './MemoryRateStore.ts';
 import type { RateStore, RateStoreState, ReserveResult, SettledCharge } from './RateStore.ts';
@@ -747,13 +748,15 @@ export class WeightLimiter {
           this.grant(w, t, charges, result.confirmed);
           continue;
         }
+        // A custom or shared store may hold garbage: never wait forever, never past the longest ban.
+        const until = storeUntil(result.until, t);
         if (result.reason === 'ban') {
-          if (result.until > this.bannedUntil) this.bannedUntil = result.until;
+          if (until > this.bannedUntil) this.bannedUntil = until;
           this.failAllBanned(t);
           return;
         }
         if (result.reason === 'pause') {
-          if (result.until > this.pausedUntil) this.pausedUntil = result.until;
+          if (until > this.pausedUntil) this.pausedUntil = until;
           if (w.state === PENDING) this.hold(w, t, this.pausedUntil + this.earlyMs, undefined);
           continue;
         }
@@ -763,7 +766,7 @@ export class WeightLimiter {
         }
         const charge = charges[result.index]!;
         const s = slots.indexOf(charge.slot);
-        const resumeAt = result.until + this.earlyMs;
+        const resumeAt = until + this.earlyMs;
         if (w.state !== PENDING) continue;
         this.hold(w, t, resumeAt, this.usage(charge.slot, result.used));
         // Everyone behind this request that needs the same limit waits for it: no overtaking on a full limit.
@@ -831,7 +834,8 @@ export class WeightLimiter {
         this.wake = undefined;
         void this.pump();
       },
-      Math.max(0, Math.ceil(resumeAt - t)),
+      // A longer delay would fire at once (timers hold at most 2^31-1 ms); the pump sleeps again when it wakes early.
+      Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(resumeAt - t))),
     );
   }
 
@@ -879,28 +883,28 @@ export class WeightLimiter {
     }
   }
 
+  /**
+   * The end of a pause or ban, cut to `MAX_SERVER_WAIT_MS` from now: a hostile `Retry-After` still pauses (for
+   * the longest ban Binance gives), it never throws and leaves requests flowing into the ban.
+   */
   private untilOf(
     options: { retryAfterMs?: number | undefined; untilServerMs?: number | undefined },
     method: string,
     t: number,
   ): number | undefined {
     if (options.untilServerMs !== undefined) {
-      if (typeof options.untilServerMs !== 'number' || !Number.isFinite(options.untilServerMs)) {
+      if (typeof options.untilServerMs !== 'number' || Number.isNaN(options.untilServerMs)) {
         throw new RangeError(`${method}: untilServerMs must be server-clock ms, got ${show(options.untilServerMs)}`);
       }
-      return options.untilServerMs;
+      return Math.min(options.untilServerMs, t + MAX_SERVER_WAIT_MS);
     }
     if (options.retryAfterMs !== undefined) {
-      if (
-        typeof options.retryAfterMs !== 'number' ||
-        !(options.retryAfterMs >= 0) ||
-        !Number.isFinite(options.retryAfterMs)
-      ) {
+      if (typeof options.retryAfterMs !== 'number' || !(options.retryAfterMs >= 0)) {
         throw new RangeError(
           `${method}: retryAfterMs must be a non-negative number of ms, got ${show(options.retryAfterMs)}`,
         );
       }
-      return t + options.retryAfterMs;
+      return t + clampServerWait(options.retryAfterMs);
     }
     return undefined;
   }
@@ -1031,6 +1035,12 @@ function limitProblem(input: ThrottleLimit, where: string): Error | undefined {
     return new RangeError(`${where}.intervalMs must be a number of ms >= 1, got ${show(input.intervalMs)}`);
   }
   return undefined;
+}
+
+/** A store's "until" as a usable time: `NaN` retries in a second, anything else is cut to the longest ban. */
+function storeUntil(until: number, t: number): number {
+  if (typeof until !== 'number' || Number.isNaN(until)) return t + 1000;
+  return Math.min(until, t + MAX_SERVER_WAIT_MS);
 }
 
 function nonNegative(value: unknown, name: string, fallback: number, allowInfinity: boolean): number {

@@ -55,6 +55,9 @@ export interface PlacedOption {
  *   futures' 503 `msg: 'Service Unavailable.'`.
  * - `html`: a 5xx HTML page (default 502) as a proxy or load balancer sends it.
  * - `waf`: 403 with a CloudFront "request blocked" HTML page; nothing reaches the exchange.
+ * - `restricted-location`: the request comes from a restricted country or region; nothing reaches the exchange.
+ *   `via: 'api'` (default) answers HTTP 451 with Binance's `{"code":0,"msg":"Service unavailable from a restricted
+ *   location…"}`; `via: 'cdn'` answers 403 with CloudFront's country-block page.
  * - `reset`: the socket is destroyed (TCP RST) without a response.
  * - `delay`: the request executes at once; the answer is held back `ms`.
  * - `slow-body`: headers go out at once; the body trickles out in `chunks` pieces over `ms`.
@@ -68,6 +71,7 @@ export type FaultSpec =
       PlacedOption & { kind: 'server-error'; status?: number; code?: number; msg?: string; body?: 'json' | 'empty' })
   | (FaultOptions & PlacedOption & { kind: 'html'; status?: number })
   | (FaultOptions & { kind: 'waf' })
+  | (FaultOptions & { kind: 'restricted-location'; via?: 'api' | 'cdn' })
   | (FaultOptions & PlacedOption & { kind: 'reset' })
   | (FaultOptions & { kind: 'delay'; ms: number })
   | (FaultOptions & { kind: 'slow-body'; ms: number; chunks?: number })

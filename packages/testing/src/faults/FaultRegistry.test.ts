@@ -143,6 +143,18 @@ describe('FaultRegistry (through ex.fault)', () => {
     expect((await client.get('/api/v3/depth', { symbol: 'BTCUSDT' })).status).toBe(200);
   });
 
+  it("restricted-location answers 451 with Binance's body, or 403 with CloudFront's country page", async () => {
+    ex.fault({ kind: 'restricted-location', times: 1 });
+    const api = await client.get('/api/v3/ping');
+    expect(api.status).toBe(451);
+    expect(JSON.parse(api.text)).toMatchObject({ code: 0, msg: expect.stringContaining('restricted location') });
+    ex.fault({ kind: 'restricted-location', via: 'cdn', times: 1 });
+    const cdn = await client.get('/api/v3/ping');
+    expect(cdn.status).toBe(403);
+    expect(cdn.text).toContain('configured to block access from your country');
+    expect(usedWeight()).toBe(0);
+  });
+
   it('reset destroys the socket without an answer; with placed: true the order exists', async () => {
     ex.fault({ kind: 'reset', times: 1 });
     await expect(client.signed('POST', '/api/v3/order', order('r-1'))).rejects.toThrow();

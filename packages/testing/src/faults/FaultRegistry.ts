@@ -6,6 +6,7 @@ const KINDS = new Set<FaultKind>([
   'server-error',
   'html',
   'waf',
+  'restricted-location',
   'reset',
   'delay',
   'slow-body',

@@ -9,8 +9,29 @@ export function gatewayHtml(status: number): string {
   return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`;
 }
 
+/**
+ * Binance's answer (HTTP 451) to a request from a restricted location. It is not in the API's error list: code 0,
+ * from the service's eligibility check in front of the API.
+ */
+export const RESTRICTED_LOCATION = {
+  code: 0,
+  msg: "Service unavailable from a restricted location according to 'b. Eligibility' in https://www.binance.com/en/terms. Please contact customer service if you believe you received this message in error.",
+};
+
 /** A 403 page in the style of CloudFront's WAF block page. */
 export function wafHtml(requestId: string): string {
+  return cloudFront403('Request blocked by the web application firewall of this fake exchange.', requestId);
+}
+
+/** CloudFront's page for a distribution with geographic restrictions, as a request from a blocked country gets it. */
+export function countryBlockHtml(requestId: string): string {
+  return cloudFront403(
+    'The Amazon CloudFront distribution is configured to block access from your country.',
+    requestId,
+  );
+}
+
+function cloudFront403(reason: string, requestId: string): string {
   return [
     '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">',
     '<HTML><HEAD><META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=iso-8859-1">',
@@ -19,7 +40,7 @@ export function wafHtml(requestId: string): string {
     '<H1>403 ERROR</H1>',
     '<H2>The request could not be satisfied.</H2>',
     '<HR noshade size="1px">',
-    'Request blocked by the web application firewall of this fake exchange.',
+    reason,
     '<BR clear="all">',
     '<HR noshade size="1px">',
     '<PRE>',
