@@ -13,4 +13,13 @@ describe("the README's binance-errors command", () => {
       expect(out, line).toContain('Docs: https://');
     }
   });
+
+  it("links the testing package's command too, so its README's npx line runs in the repo", () => {
+    const out = execFileSync('npx', ['binance-fake-exchange', '--help'], {
+      cwd: root,
+      env: offlineEnv(),
+      encoding: 'utf8',
+    });
+    expect(out).toMatch(/binance-fake-exchange/);
+  });
 });
