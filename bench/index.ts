@@ -19,6 +19,7 @@ import type { BenchResult } from './lib/BenchResult.ts';
 import { describeMachine, machineInfo } from './lib/machine.ts';
 import { mdTable, resultsMarkdown, targetsTable } from './lib/markdown.ts';
 import { Progress } from './lib/progress.ts';
+import { num } from './lib/stats.ts';
 import { resultsSvg } from './lib/svg.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -80,10 +81,11 @@ if (wanted('B4')) {
       runs,
       ...b4,
       breakers: {
-        // Only the reset timeout differs from the defaults (30 s), so recovery fits the run.
-        'breaker, defaults': { resetTimeoutMs },
+        // The default rules for opening; only the reset timeout is shorter than its default (30 s), so recovery fits
+        // the run. The name says so: "defaults" would claim a 30 s reset.
+        [`breaker, default rules, ${num(resetTimeoutMs)} ms reset`]: { resetTimeoutMs },
         // Without the run-of-overloads rule: opossum's percentage of the rolling window alone.
-        'breaker, percentage rule only': { resetTimeoutMs, consecutiveFailures: 0 },
+        [`breaker, percentage rule only, ${num(resetTimeoutMs)} ms reset`]: { resetTimeoutMs, consecutiveFailures: 0 },
       },
       progress,
     }),

@@ -1,12 +1,14 @@
 /**
- * The classifier part of `npm start`: real Binance error bodies (and what proxies and sockets do) turned into typed,
- * redacted errors, printed as a table.
+ * The classifier part of `npm start`: canned responses — error bodies as Binance sends them, a CDN's and a WAF's
+ * pages, a WebSocket API frame and socket errors — turned into typed, redacted errors, printed as a table. Nothing is
+ * sent anywhere: the URLs only show what the redacted request on an error looks like.
  */
 import { classify } from '@binance-errors/core';
 
 const SIGNED_URL =
   'https://api.binance.com/api/v3/order?symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=0.0001&price=1&timestamp=1499827319559&signature=c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71';
 const order = { method: 'POST', url: SIGNED_URL };
+const depth = { method: 'GET', url: 'https://api.binance.com/api/v3/depth?symbol=BTCUSDT&limit=5000' };
 
 const samples: Array<{ what: string; input: Parameters<typeof classify>[0] }> = [
   {
@@ -43,6 +45,7 @@ const samples: Array<{ what: string; input: Parameters<typeof classify>[0] }> = 
       status: 429,
       headers: { 'retry-after': '17' },
       body: '{"code":-1003,"msg":"Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API."}',
+      request: depth,
     },
   },
   {
@@ -51,6 +54,7 @@ const samples: Array<{ what: string; input: Parameters<typeof classify>[0] }> = 
       status: 418,
       headers: { 'retry-after': '120' },
       body: '{"code":-1003,"msg":"Way too much request weight used; IP banned until 1659146400000. Please use WebSocket Streams for live updates to avoid bans."}',
+      request: depth,
     },
   },
   {
@@ -74,7 +78,7 @@ const samples: Array<{ what: string; input: Parameters<typeof classify>[0] }> = 
     input: {
       status: 502,
       body: '<html><head><title>502 Bad Gateway</title></head></html>',
-      request: { method: 'GET', url: 'https://api.binance.com/api/v3/depth?symbol=BTCUSDT' },
+      request: depth,
     },
   },
   {
@@ -90,6 +94,7 @@ const samples: Array<{ what: string; input: Parameters<typeof classify>[0] }> = 
     input: {
       status: 409,
       body: '{"code":-2021,"msg":"Order cancel-replace partially failed.","data":{"cancelResult":"SUCCESS","newOrderResult":"FAILURE"}}',
+      request: { method: 'POST', url: 'https://api.binance.com/api/v3/order/cancelReplace?symbol=BTCUSDT' },
     },
   },
   {
@@ -125,6 +130,7 @@ export function demoClassifier(write: (line: string) => void): number {
     const e = classify(input);
     return [
       what,
+      e.request ? `${e.request.method} ${new URL(e.request.url, 'https://api.binance.com').pathname}` : 'WebSocket API',
       e.name,
       e.category,
       e.retryable ? 'yes' : 'no',
@@ -132,7 +138,7 @@ export function demoClassifier(write: (line: string) => void): number {
       [e.filter, e.reason].filter(Boolean).join(' ') || '-',
     ];
   });
-  const head = ['what happened', 'class', 'category', 'retry?', 'executed', 'detail'];
+  const head = ['what happened', 'request', 'class', 'category', 'retry?', 'executed', 'detail'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd();
   write(line(head));
@@ -143,6 +149,7 @@ export function demoClassifier(write: (line: string) => void): number {
   write(`  err.message  ${example.message}`);
   write(`  err.hint     ${example.hint}`);
   write(`  err.docsUrl  ${example.docsUrl}`);
-  write(`  err.request  ${JSON.stringify(example.request)}   ← the signature never leaves redacted`);
+  write(`  err.request  ${JSON.stringify(example.request)}`);
+  write('               ↑ the signature is redacted: no error, log or toJSON() carries it');
   return rows.length;
 }

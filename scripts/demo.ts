@@ -16,10 +16,13 @@ const bar = (fraction: number, width = 30) =>
 const DEMO_KEY = { apiKey: 'demo-api-key-0123456789abcdef', apiSecret: 'demo-api-secret-0123456789abcdef' };
 
 async function fakeRun(): Promise<void> {
-  write('binance-errors demo — against a fake Binance exchange on 127.0.0.1 (no keys, no network)\n');
   write(
-    '1. Every failure becomes a typed, redacted BinanceError that says whether to retry and whether the order executed:\n',
+    'binance-errors demo — no keys, no network: sections 2 to 4 run against a fake Binance exchange on 127.0.0.1\n',
   );
+  write(
+    '1. Every failure becomes a typed, redacted BinanceError that says whether to retry and whether the order executed.',
+  );
+  write('   Canned responses (as Binance, its CDN and sockets answer), classified here; nothing is sent:\n');
   demoClassifier(write);
 
   const summary = new Map<string, string[]>();
@@ -66,12 +69,14 @@ async function fakeRun(): Promise<void> {
       );
       clearInterval(progress);
       const windows = windowUse(ex, 1000);
+      // The last window is cut short by the end of the burst: only the full ones say how much of the limit was used.
       const full = windows.slice(0, -1);
-      const used = full.length ? full.reduce((a, b) => a + b, 0) / (full.length * 120) : 1;
+      const used = `${Math.round((full.length ? full.reduce((a, b) => a + b, 0) / (full.length * 120) : 1) * 100)}%`;
+      const answers429 = ex.count({ status: 429 });
       process.stdout.write(
-        `\r   ${client.padEnd(6)} ${bar(done / 60)} 60/60 in ${((Date.now() - started) / 1000).toFixed(1)} s; 429 answers: ${ex.count({ status: 429 })}; weight per window ${windows.join(' / ')} of 120\n`,
+        `\r   ${client.padEnd(6)} ${bar(done / 60)} 60/60 in ${((Date.now() - started) / 1000).toFixed(1)} s; 429 answers: ${answers429}; weight per window ${windows.join(' / ')} of 120 (full windows: ${used})\n`,
       );
-      row(summary, client, `${ex.count({ status: 429 })}`, `${Math.round(used * 100)}%`);
+      row(summary, client, `${answers429}`, used);
       guard.close();
       await ex.close();
     }
@@ -89,10 +94,12 @@ async function fakeRun(): Promise<void> {
     const storm = ex.storm({ durationMs: 1500, match: { path: '/api/v3/ticker/price' } });
     const stormEnds = Date.now() + 1500;
     let offered = 0;
+    let offeredInStorm = 0;
     let recoveredAt: number | undefined;
     const calls: Array<Promise<unknown>> = [];
     while (Date.now() < stormEnds + 1500) {
       offered++;
+      if (Date.now() < stormEnds) offeredInStorm++;
       calls.push(
         settle(c!.call({ path: '/api/v3/ticker/price', params: { symbol: 'BTCUSDT' } })).then((o) => {
           if (o.ok && recoveredAt === undefined && Date.now() > stormEnds) recoveredAt = Date.now();
@@ -105,9 +112,9 @@ async function fakeRun(): Promise<void> {
     const reached = ex.count({ path: '/api/v3/ticker/price', code: -1008 });
     const recovered = recoveredAt ? `${recoveredAt - stormEnds} ms after the storm` : 'not yet';
     write(
-      `   ${client.padEnd(6)} offered ${offered}; reached the exchange during the storm ${reached}; breaker ${states.join(' → ')}; recovered ${recovered}`,
+      `   ${client.padEnd(6)} offered ${offeredInStorm} during the storm (${offered} in all); reached the exchange during the storm ${reached}; breaker ${states.join(' → ')}; recovered ${recovered}`,
     );
-    row(summary, client, `${reached} of ~60 offered in the storm`, recovered);
+    row(summary, client, `${reached} of ${offeredInStorm} offered`, recovered);
     guard.close();
     await ex.close();
   }
@@ -119,7 +126,7 @@ async function fakeRun(): Promise<void> {
     '-1021s',
     'burst 429s',
     'weight used',
-    'storm: reached exchange',
+    'storm: reached the exchange',
     'recovered',
   ];
   const rows = [...summary.entries()].map(([client, cells]) => [client, ...cells]);

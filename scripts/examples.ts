@@ -23,10 +23,19 @@ export const EXAMPLES: Record<string, { packages: string[]; registry: string[]; 
 export interface ExampleResult {
   name: string;
   output: string;
+  /** The output of each shell command run in the example's folder after it ran. */
+  commands: Record<string, string>;
 }
 
-/** Packs, installs and runs every example (or those named); throws with the output of the first that fails. */
-export function runExamples(names = Object.keys(EXAMPLES), log: (line: string) => void = () => {}): ExampleResult[] {
+/**
+ * Packs, installs and runs every example (or those named); throws with the output of the first that fails.
+ * `commands` are shell lines to run in each example's folder afterwards, in the environment `env`.
+ */
+export function runExamples(
+  names = Object.keys(EXAMPLES),
+  log: (line: string) => void = () => {},
+  commands: { lines: readonly string[]; env?: NodeJS.ProcessEnv } = { lines: [] },
+): ExampleResult[] {
   const work = mkdtempSync(join(tmpdir(), 'binance-errors-examples-'));
   try {
     for (const pkg of new Set(names.flatMap((n) => EXAMPLES[n]?.packages ?? []))) {
@@ -70,8 +79,13 @@ export function runExamples(names = Object.keys(EXAMPLES), log: (line: string) =
       );
       log(`running ${name}`);
       const output = execFileSync(process.execPath, [spec.entry], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-      results.push({ name, output });
       for (const line of output.trim().split('\n')) log(`  ${name} | ${line}`);
+      const ran: Record<string, string> = {};
+      for (const line of commands.lines) {
+        log(`  ${name} $ ${line}`);
+        ran[line] = execFileSync('sh', ['-c', line], { cwd: dir, env: commands.env, encoding: 'utf8' });
+      }
+      results.push({ name, output, commands: ran });
     }
     return results;
   } finally {

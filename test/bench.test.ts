@@ -42,6 +42,18 @@ describe('npm run bench', () => {
       // Nothing may fail on the way: every B1 answer was a 200.
       expect(b1.raw.every((s: { non200: number }) => s.non200 === 0)).toBe(true);
 
+      // B4 names its reset timeout rather than calling a shortened one "defaults", and says by how much recovery
+      // stayed inside (or went past) its limit instead of printing a negative difference.
+      const b4 = json.results.find((r: { id: string }) => r.id === 'B4');
+      const recovery = b4.targets.filter((t: { name: string }) => t.name.startsWith('time to recover'));
+      expect(recovery.length).toBeGreaterThan(0);
+      for (const t of b4.targets) expect(t.name).not.toMatch(/defaults/);
+      for (const t of recovery) {
+        expect(t.name).toMatch(/, [\d,]+ ms reset$/);
+        expect(t.measured).toMatch(/; [\d,]+ ms (inside the limit|past it)/);
+        expect(t.measured).not.toMatch(/(^|[\s(–])-\d/);
+      }
+
       const md = await readFile(join(out, 'results.md'), 'utf8');
       expect(md).toMatch(/^# Benchmark results\n\nMeasured \d{4}-\d\d-\d\d/);
       for (const r of json.results) expect(md).toContain(`## ${r.title}`);
@@ -49,6 +61,12 @@ describe('npm run bench', () => {
       const svg = await readFile(join(out, 'results.svg'), 'utf8');
       expect(svg).toMatch(/^<svg [^>]*viewBox="0 0 \d+ \d+"/);
       expect(svg.match(/<rect /g)?.length).toBeGreaterThan(5);
+      // Right-aligned labels end at the bars: the longest must still start inside the picture.
+      const longest = Math.max(
+        ...json.results.flatMap((r: { chart: { label: string }[] }) => r.chart.map((b) => b.label.length)),
+      );
+      const labelEnd = Number(/<text x="(\d+)" y="\d+" text-anchor="end">/.exec(svg)?.[1]);
+      expect(labelEnd - longest * 7).toBeGreaterThan(0);
     } finally {
       await rm(out, { recursive: true, force: true });
     }

@@ -1,6 +1,8 @@
 import type { ChartBar } from './BenchResult.ts';
 import type { MachineInfo } from './machine.ts';
 
+// Average advance of a 13 px system-ui character, with room to spare (digits and capitals run wider than letters).
+const CHAR_W = 7.2;
 const esc = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /**
@@ -8,9 +10,10 @@ const esc = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').re
  * target; green when the median meets it, red when not. Each group has its own scale.
  */
 export function resultsSvg(bars: readonly ChartBar[], machine: MachineInfo): string {
-  const width = 760;
-  const labelW = 190;
+  // Labels are right-aligned against the bars: the column is as wide as the longest, or it is cut at the left edge.
+  const labelW = 16 + Math.ceil(Math.max(0, ...bars.map((b) => b.label.length)) * CHAR_W);
   const barW = 430;
+  const width = labelW + barW + 90;
   const rowH = 22;
   const groupH = 30;
   const groups = [...new Set(bars.map((b) => b.group))];

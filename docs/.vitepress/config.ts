@@ -2,7 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DefaultTheme, defineConfig } from 'vitepress';
+import { API_PACKAGES } from '../scripts/api-landing.ts';
 import type { ErrorIndexData } from '../scripts/generate.ts';
+import { colorClasses, colorClassesCss } from './shikiClasses.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataFile = join(here, 'generated', 'errors.json');
@@ -11,6 +13,8 @@ if (!existsSync(dataFile)) {
 }
 const data = JSON.parse(readFileSync(dataFile, 'utf8')) as ErrorIndexData;
 
+// One link per category, not per code: the sidebar is rendered into every error page, and 106 codes in it cost
+// each page ~50 kB. A category's page lists its codes; the index page searches them all.
 function errorsSidebar(): DefaultTheme.SidebarItem[] {
   return [
     {
@@ -22,50 +26,35 @@ function errorsSidebar(): DefaultTheme.SidebarItem[] {
         { text: 'Matching-engine reasons', link: '/errors/reasons/' },
       ],
     },
-    ...data.categories
-      .filter((c) => c.count > 0)
-      .map((c) => ({
-        text: `${c.name} (${c.count})`,
-        collapsed: true,
-        items: [
-          { text: `About ${c.name}`, link: `/errors/categories/${c.name}` },
-          ...data.codes
-            .filter((e) => e.category === c.name)
-            .map((e) => ({ text: `${e.code} ${e.name}`, link: `/errors/${e.slug}` })),
-        ],
-      })),
     {
-      text: 'Categories without a code',
-      collapsed: true,
-      items: data.categories
-        .filter((c) => c.count === 0)
-        .map((c) => ({ text: c.name, link: `/errors/categories/${c.name}` })),
+      text: 'By category',
+      items: data.categories.map((c) => ({
+        text: c.count > 0 ? `${c.name} (${c.count})` : c.name,
+        link: `/errors/categories/${c.name}`,
+      })),
     },
   ];
 }
 
-/** One group per package of the TypeDoc output (docs/api, generated). */
+/**
+ * The API reference: one link per package (its overview lists every export). Listing every class and interface
+ * of every package here put ~70 kB of sidebar into each of the ~200 API pages.
+ */
 function apiSidebar(): DefaultTheme.SidebarItem[] {
   const api = join(here, '..', 'api', '@binance-errors');
-  if (!existsSync(api)) return [];
-  return readdirSync(api).map((pkg) => ({
-    text: `@binance-errors/${pkg}`,
-    collapsed: pkg !== 'core',
-    items: [
-      { text: 'Overview', link: `/api/@binance-errors/${pkg}/` },
-      ...readdirSync(join(api, pkg), { withFileTypes: true })
-        .filter((d) => d.isDirectory())
-        .flatMap((d) =>
-          readdirSync(join(api, pkg, d.name))
-            .filter((f) => f.endsWith('.md'))
-            .map((f) => ({
-              text: f.slice(0, -3),
-              link: `/api/@binance-errors/${pkg}/${d.name}/${f.slice(0, -3)}`,
-            })),
-        )
-        .sort((a, b) => a.text.localeCompare(b.text)),
-    ],
-  }));
+  const present = new Set(existsSync(api) ? readdirSync(api) : []);
+  return [
+    {
+      text: 'API reference',
+      items: [
+        { text: 'All packages', link: '/api/' },
+        ...API_PACKAGES.filter((pkg) => present.has(pkg)).map((pkg) => ({
+          text: `@binance-errors/${pkg}`,
+          link: `/api/@binance-errors/${pkg}/`,
+        })),
+      ],
+    },
+  ];
 }
 
 const guide: DefaultTheme.SidebarItem[] = [
@@ -99,12 +88,16 @@ export default defineConfig({
   // BinanceError.docsUrl points at https://binance-errors.github.io/binance-errors/errors/<slug>: keep both in step.
   base: '/binance-errors/',
   cleanUrls: true,
+  // The page hash map and site data (sidebars included) go to one cached script instead of into every page.
+  metaChunk: true,
   lastUpdated: false,
   srcExclude: ['**/_generated/**', 'scripts/**', 'test/**', 'test-results/**', 'README.md'],
   head: [
     ['link', { rel: 'icon', type: 'image/svg+xml', href: '/binance-errors/favicon.svg' }],
     ['meta', { name: 'theme-color', content: '#f0b90b' }],
+    ['style', {}, colorClassesCss()],
   ],
+  markdown: { codeTransformers: [colorClasses] },
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/', activeMatch: '^/guide/' },

@@ -3,7 +3,7 @@
 // and compiled with the repo's strict settings against the packages' sources.
 // Run: node --conditions=@binance-errors/source docs/scripts/check-snippets.ts
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BinanceErrorCategory } from '@binance-errors/core';
@@ -48,8 +48,18 @@ export function extractTs(markdown: string, file: string): Snippet[] {
   return out;
 }
 
+/** The READMEs npm shows for each package: their examples are docs too. */
+function packageReadmes(): string[] {
+  const packages = join(root, 'packages');
+  return readdirSync(packages)
+    .map((p) => join(packages, p, 'README.md'))
+    .filter((file) => existsSync(file));
+}
+
 export function collectSnippets(): Snippet[] {
-  const fromPages = markdownFiles(docs).flatMap((file) => extractTs(readFileSync(file, 'utf8'), relative(docs, file)));
+  const fromPages = [...markdownFiles(docs), ...packageReadmes()].flatMap((file) =>
+    extractTs(readFileSync(file, 'utf8'), relative(docs, file)),
+  );
   const categories = Object.keys(RETRYABILITY) as BinanceErrorCategory[];
   const generated = CLIENTS.flatMap((client) =>
     categories.map((category) => ({ origin: `snippet(${client}, ${category})`, code: snippet(client, category) })),

@@ -47,11 +47,24 @@ function code(value: string): string {
   return value.includes('`') ? `\`\` ${value} \`\`` : `\`${value}\``;
 }
 
-function yaml(value: string): string {
+/**
+ * The page's lead paragraph: markdown (so a hint's code spans render as code, not as raw backticks), marked with the
+ * class the theme styles through VitePress's attribute syntax.
+ */
+function hint(value: string): string {
+  return `${text(value)} {.error-hint}`;
+}
+
+/** Text for places that show no markdown: meta descriptions and tooltips. */
+export function plain(value: string): string {
+  return value.replace(/`([^`]*)`/g, '$1');
+}
+
+function yaml(value: string | boolean): string {
   return JSON.stringify(value);
 }
 
-function page(frontmatter: Record<string, string>, body: string): string {
+function page(frontmatter: Record<string, string | boolean>, body: string): string {
   const fm = Object.entries(frontmatter)
     .map(([k, v]) => `${k}: ${yaml(v)}`)
     .join('\n');
@@ -114,11 +127,11 @@ function codePage(entry: CatalogEntry): string {
   ];
   const related = relatedOf(entry);
   return page(
-    { title: codeTitle(entry), description: `Binance error ${entry.code} ${entry.name}: ${entry.hint}` },
+    { title: codeTitle(entry), description: `Binance error ${entry.code} ${entry.name}: ${plain(entry.hint)}` },
     `
 # ${codeTitle(entry)}
 
-<p class="error-hint">${text(entry.hint)}</p>
+${hint(entry.hint)}
 
 | | |
 | --- | --- |
@@ -176,7 +189,7 @@ function categoryPage(category: BinanceErrorCategory): string {
     `
 # ${category}
 
-<p class="error-hint">${text(doc.summary)}</p>
+${hint(doc.summary)}
 
 | | |
 | --- | --- |
@@ -206,11 +219,11 @@ ${list}
 
 function filterPage(f: FilterEntry): string {
   return page(
-    { title: `Filter failure: ${f.filter}`, description: `Binance -1013 "${f.message}": ${f.hint}` },
+    { title: `Filter failure: ${f.filter}`, description: `Binance -1013 "${f.message}": ${plain(f.hint)}` },
     `
 # Filter failure: ${f.filter}
 
-<p class="error-hint">${text(f.hint)}</p>
+${hint(f.hint)}
 
 | | |
 | --- | --- |
@@ -244,11 +257,11 @@ function reasonPage(r: ReasonEntry): string {
   const category: BinanceErrorCategory = r.reason === 'UNKNOWN_ORDER' ? 'not-found' : 'order-rejected';
   const codes = r.codes.map((c) => catalog.find((e) => e.code === c)).filter((e) => e !== undefined);
   return page(
-    { title: `${r.reason}: ${r.message}`, description: `Binance rejection "${r.message}": ${r.hint}` },
+    { title: `${r.reason}: ${r.message}`, description: `Binance rejection "${r.message}": ${plain(r.hint)}` },
     `
 # ${r.reason}
 
-<p class="error-hint">${text(r.hint)}</p>
+${hint(r.hint)}
 
 | | |
 | --- | --- |
@@ -281,6 +294,9 @@ function indexPage(): string {
     {
       title: 'Error reference',
       description: `Every Binance Spot error code, ${catalog.length} in all, with what to do.`,
+      // The table needs the width the outline column would take (it has no outline: one heading).
+      aside: false,
+      pageClass: 'error-index-page',
     },
     `
 # Error reference
@@ -332,7 +348,7 @@ function indexData(): ErrorIndexData {
       category: e.category,
       retryable: e.retryable,
       executed: e.executed,
-      hint: e.hint,
+      hint: plain(e.hint),
     })),
     filters: filters.map((f) => ({ filter: f.filter, slug: f.slug })),
     reasons: reasons.map((r) => ({ reason: r.reason, slug: r.slug })),

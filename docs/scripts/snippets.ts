@@ -50,7 +50,7 @@ const ORDER = `const order = {
   side: 'BUY',
   type: 'LIMIT',
   timeInForce: 'GTC',
-  quantity: '0.00123456',
+  quantity: '0.00123',
   price: '65000.00',
   newClientOrderId: 'my-bot-42',
 };`;

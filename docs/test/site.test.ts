@@ -1,7 +1,7 @@
 // Builds the site once, serves it on 127.0.0.1 under /binance-errors/ with clean URLs, and checks it: every docsUrl
 // the classifier can produce resolves to a page, and the site works in Debian's chromium (playwright-core).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import {
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETRYABILITY } from '../../packages/core/src/catalog/policy.ts';
+import { API_PACKAGES } from '../scripts/api-landing.ts';
 import { BASE, DIST, resolveFile, serve } from '../scripts/serve.ts';
 
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,10 +56,23 @@ async function buildSite(): Promise<void> {
   if (process.env.DOCS_REUSE_BUILD === '1' && existsSync(join(DIST, 'index.html'))) return;
   await run(['--conditions=@binance-errors/source', 'docs/scripts/generate.ts']);
   await run(['node_modules/typedoc/bin/typedoc', '--options', 'docs/typedoc.json']);
+  await run(['docs/scripts/api-landing.ts']);
   await run(['node_modules/vitepress/bin/vitepress.js', 'build', 'docs']);
 }
 
 const categories = Object.keys(RETRYABILITY) as BinanceErrorCategory[];
+
+function htmlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((d) => d.isFile() && d.name.endsWith('.html'))
+    .map((d) => join(d.parentPath, d.name));
+}
+
+function siteBytes(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((d) => d.isFile())
+    .reduce((sum, d) => sum + statSync(join(d.parentPath, d.name)).size, 0);
+}
 
 /** Every docsUrl the classifier (and the error classes' defaults) can produce. */
 function allDocsUrls(): Set<string> {
@@ -94,6 +108,30 @@ describe('the built site', () => {
     expect(catalog).toHaveLength(106);
     const pages = readdirSync(join(DIST, 'errors')).filter((f) => f.endsWith('.html'));
     for (const e of catalog) expect(pages).toContain(`${e.slug}.html`);
+  });
+
+  it('keeps every error page under 60 kB of HTML and the whole site under 25 MB', () => {
+    const errorPages = htmlFiles(join(DIST, 'errors'));
+    expect(errorPages.length).toBeGreaterThanOrEqual(catalog.length);
+    const heavy = errorPages.filter((f) => statSync(f).size > 60_000).map((f) => `${f}: ${statSync(f).size} B`);
+    expect(heavy).toEqual([]);
+    expect(siteBytes(DIST)).toBeLessThanOrEqual(25_000_000);
+  });
+
+  it('opens the API reference with one line per package, redis included', () => {
+    const landing = readFileSync(join(DIST, 'api', 'index.html'), 'utf8');
+    for (const pkg of API_PACKAGES) expect(landing).toContain(`href="/binance-errors/api/@binance-errors/${pkg}/"`);
+    expect(existsSync(join(DIST, 'api', '@binance-errors', 'redis', 'index.html'))).toBe(true);
+  });
+
+  it('renders hints as text: code spans become code, no raw backticks', () => {
+    const page = readFileSync(join(DIST, 'errors', '2010-new-order-rejected.html'), 'utf8');
+    const hint = /<p class="error-hint">([\s\S]*?)<\/p>/.exec(page)?.[1] ?? '';
+    expect(hint).toContain('<code>');
+    for (const file of htmlFiles(join(DIST, 'errors'))) {
+      const text = /<p class="error-hint">([\s\S]*?)<\/p>/.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
+      expect(text, file).not.toContain('`');
+    }
   });
 
   it('resolves every docsUrl the classifier produces to a built page', () => {
@@ -154,7 +192,7 @@ describe.skipIf(!HAS_CHROMIUM)('the site in chromium', () => {
     const text = (await page.locator('.vp-doc').textContent()) ?? '';
     expect(entry.messages.length).toBeGreaterThan(0);
     for (const m of entry.messages) expect(text).toContain(m);
-    expect(await page.locator('.error-hint').textContent()).toBe(entry.hint);
+    expect(await page.locator('.error-hint').textContent()).toBe(entry.hint.replace(/`/g, ''));
     await page.screenshot({ path: join(SCREENSHOTS, 'error-1021.png'), fullPage: true });
   });
 
@@ -203,5 +241,97 @@ describe.skipIf(!HAS_CHROMIUM)('the site in chromium', () => {
 
   it('logged no console errors on any page', () => {
     expect(consoleErrors).toEqual([]);
+  });
+});
+
+/** The pages a new reader meets first, and one of each generated kind. */
+const LAYOUT_PAGES = [
+  '',
+  'errors/',
+  'errors/1021-invalid-timestamp',
+  'errors/2010-new-order-rejected',
+  'errors/filters/lot-size',
+  'errors/reasons/',
+  'errors/categories/rate-limit',
+  ...readdirSync(join(docs, 'guide'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `guide/${f === 'index.md' ? '' : f.slice(0, -3)}`),
+  'api/',
+  'api/@binance-errors/core/',
+];
+
+const VIEWPORTS = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+
+describe.skipIf(!HAS_CHROMIUM)('the site at 1280×800 and on a 390×844 phone', () => {
+  let server: Server;
+  let url: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ({ server, url } = await serve());
+    mkdirSync(join(SCREENSHOTS, 'layout'), { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it.each(VIEWPORTS)('shows every page of the tour without sideways scrolling at $width px', async (viewport) => {
+    const page = await browser.newPage({ viewport: { width: viewport.width, height: viewport.height } });
+    const overflows: string[] = [];
+    try {
+      for (const path of LAYOUT_PAGES) {
+        await page.goto(`${url}${path}`);
+        await page.locator('.VPContent').waitFor();
+        const name = path.replace(/\/$/, '').replaceAll('/', '_') || 'home';
+        await page.screenshot({ path: join(SCREENSHOTS, 'layout', `${viewport.name}-${name}.png`), fullPage: true });
+        // Anything wider than its box: the page itself, a code block, a table, the chart. Each would show a
+        // scrollbar or cut its content (a code line, a table column, a label).
+        const cut = await page.evaluate(() => {
+          const found: string[] = [];
+          const root = document.documentElement;
+          if (root.scrollWidth > root.clientWidth + 1) found.push(`page ${root.scrollWidth} > ${root.clientWidth}`);
+          const selectors = '.VPContent pre, .VPContent table, .VPContent img, .VPContent .error-index, .VPContent p';
+          for (const el of document.querySelectorAll<HTMLElement>(selectors)) {
+            if (el.offsetParent === null) continue; // hidden (e.g. an inactive code-group tab)
+            const box = el.getBoundingClientRect();
+            const clipped = el.scrollWidth > el.clientWidth + 1;
+            const outside = box.right > root.clientWidth + 1 || box.left < -1;
+            if (clipped || outside) {
+              const what = el.tagName.toLowerCase() + (el.className ? `.${String(el.className).split(' ')[0]}` : '');
+              found.push(`${what} ${el.scrollWidth} > ${el.clientWidth}: ${(el.textContent ?? '').slice(0, 60)}`);
+            }
+          }
+          return found;
+        });
+        overflows.push(...cut.map((c) => `${path || '/'}: ${c}`));
+      }
+    } finally {
+      await page.close();
+    }
+    expect(overflows).toEqual([]);
+  });
+
+  it('lays the error index out as labelled cards on a phone, every field visible', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    try {
+      await page.goto(`${url}errors/`);
+      const cells = page.locator('.error-index tbody tr').first().locator('td');
+      await expect.poll(() => cells.count()).toBe(5);
+      const labels = await cells.evaluateAll((tds) =>
+        tds.map((td) => (td.checkVisibility() ? getComputedStyle(td, '::before').content : 'hidden')),
+      );
+      expect(labels).toEqual(['"Code"', '"Name"', '"Category"', '"Retry"', '"Executed"']);
+    } finally {
+      await page.close();
+    }
   });
 });

@@ -25,6 +25,8 @@ describe('docs code samples', () => {
   it('include the hand-written guides and every generated client × category snippet', () => {
     const origins = collectSnippets().map((s) => s.origin);
     expect(origins.some((o) => o.startsWith('guide/axios.md'))).toBe(true);
+    for (const pkg of ['core', 'axios', 'ky', 'got', 'redis', 'testing'])
+      expect(origins.some((o) => o.startsWith(`../packages/${pkg}/README.md:`))).toBe(true);
     expect(origins).toContain('snippet(ky, timestamp)');
     expect(origins).toContain('snippet(got, partial)');
   });

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
+import { text } from 'node:stream/consumers';
 import { main } from './main.ts';
 
-// parseArgs would read a negative code ("-1021") as an option: pass codes on without the sign.
-const args = process.argv.slice(2).map((a) => (/^-\d+$/.test(a) ? a.slice(1) : a));
-process.exitCode = main(args);
+main(process.argv.slice(2), {
+  out: process.stdout,
+  err: process.stderr,
+  stdin: async () => (process.stdin.isTTY ? undefined : text(process.stdin)),
+}).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * @module @binance-errors/redis
+ */
+export * from '@binance-errors/redis';
