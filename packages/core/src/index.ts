@@ -42,7 +42,15 @@ export {
 } from './errors/classes.ts';
 export { errorClassFor } from './errors/errorClassFor.ts';
 export { type AnyBinanceError, type BinanceErrorByCategory, isBinanceError } from './errors/isBinanceError.ts';
-export { REDACTED, redactHeaders, redactText, redactUrl, type SanitizedCause, sanitizeCause } from './errors/redact.ts';
+export {
+  REDACTED,
+  redactDeep,
+  redactHeaders,
+  redactText,
+  redactUrl,
+  type SanitizedCause,
+  sanitizeCause,
+} from './errors/redact.ts';
 export type {
   BinanceErrorCategory,
   BinanceErrorResponse,
@@ -66,6 +74,7 @@ export {
   type UnknownEndpointEvent,
 } from './guard/BinanceGuard.ts';
 export { type CredentialOptions, Credentials } from './guard/Credentials.ts';
+export { type LedgerEntry, type LedgerTicket, OutcomeLedger } from './guard/OutcomeLedger.ts';
 export {
   type BinanceErrorsOptions,
   type BinancePlugin,
@@ -73,6 +82,7 @@ export {
   createPlugin,
 } from './plugin/createPlugin.ts';
 export { formBody, formContentType } from './plugin/formBody.ts';
+export { BINANCE_SPOT_ORIGINS, OriginScope } from './plugin/OriginScope.ts';
 export { createSigner, type SignatureAlgorithm, type Signer } from './sign/createSigner.ts';
 export { encodeComponent, encodeParams, type ParamsInput } from './sign/encodeParams.ts';
 export { type SignedRequest, type SignRequestInput, signRequest, stripSignature } from './sign/signRequest.ts';

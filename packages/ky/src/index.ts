@@ -1,9 +1,12 @@
 import {
   type BinanceErrorsOptions,
   type BinanceRequestOptions,
+  classify,
   createPlugin,
+  formBody,
   formContentType,
   type GuardTransport,
+  isBinanceError,
 } from '@binance-errors/core';
 import type { Options } from 'ky';
 
@@ -19,13 +22,30 @@ export interface BinanceContext {
   binance?: BinanceRequestOptions | undefined;
 }
 
+/** The options as ky's hooks see them at run time (its types leave out some that are there). */
+interface SeenOptions {
+  fetch?: unknown;
+  json?: unknown;
+  body?: unknown;
+  prefix?: string | URL | undefined;
+  baseUrl?: string | URL | undefined;
+}
+
+/** Marks the fetch wrapper, whichever copy of this package made it. */
+const GUARDED = Symbol.for('@binance-errors/ky:guarded');
+
+/** Statuses whose Response cannot carry a body. */
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
 /**
  * Makes ky safe against the Binance Spot API: typed, redacted errors; weight-aware throttling; timestamp
  * correction with one re-signed retry on -1021; a -1008 circuit breaker.
  *
  * It wraps the request's `fetch` (yours, if you set one), so every attempt is throttled, stamped, signed and
- * judged after all of your hooks. The guard owns retries: ky's own `retry` is set to 0. ky's `timeout` covers
- * the time a request waits for rate-limit budget.
+ * judged after all of your hooks. The guard owns retries: ky's own `retry` is set to 0, and if you turn it on
+ * again, a request that may have changed an order is still never sent twice. ky's `timeout` covers the time a
+ * request waits for rate-limit budget. Only requests to the `prefix`/`baseUrl` origin, Binance's own hosts and
+ * `origins` are touched.
  *
  * @example
  * ```ts
@@ -36,35 +56,44 @@ export interface BinanceContext {
  */
 export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrorsKyOptions {
   const plugin = createPlugin(options);
+  const baseOf = (o: SeenOptions) => (o.prefix || o.baseUrl || undefined)?.toString();
+  const ours = (o: SeenOptions) => (o.fetch as { [GUARDED]?: boolean } | undefined)?.[GUARDED] === true;
 
   const guarded =
-    (inner: Fetch, settings: BinanceRequestOptions | undefined): Fetch =>
+    (inner: Fetch, settings: BinanceRequestOptions | undefined, base: string | undefined): Fetch =>
     async (input, init) => {
       const request = input instanceof Request ? input : new Request(input, init);
+      // Not a Binance origin: the request passes byte for byte as the caller made it.
+      if (!plugin.covers(request.url, base)) return inner(input, init);
       const body = request.body ? await request.text() : undefined;
       const transport: GuardTransport<Response> = {
-        send: (attempt) => {
+        send: async (attempt) => {
+          let response: Response;
           if (
             request.body === null &&
             attempt.url === request.url &&
             attempt.method === request.method &&
+            attempt.redirect === 'follow' &&
             Object.keys(attempt.headers).length === 0
           ) {
             // Nothing to sign or add (a public request): ky's own request goes out as it is, without a copy.
-            return inner(request, input instanceof Request ? init : undefined);
+            response = await inner(request, input instanceof Request ? init : undefined);
+          } else {
+            const headers = new Headers(request.headers);
+            if (attempt.body === undefined && body !== undefined) headers.delete('content-type');
+            const contentType = attempt.body === undefined ? undefined : formContentType(headers.get('content-type'));
+            if (contentType) headers.set('content-type', contentType);
+            for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
+            const attemptRequest = new Request(attempt.url, {
+              method: attempt.method,
+              headers,
+              body: attempt.body ?? null,
+              signal: attempt.signal ?? request.signal,
+              redirect: attempt.redirect === 'error' ? 'manual' : request.redirect,
+            });
+            response = await inner(attemptRequest, input instanceof Request ? init : undefined);
           }
-          const headers = new Headers(request.headers);
-          if (attempt.body === undefined && body !== undefined) headers.delete('content-type');
-          const contentType = attempt.body === undefined ? undefined : formContentType(headers.get('content-type'));
-          if (contentType) headers.set('content-type', contentType);
-          for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
-          const attemptRequest = new Request(attempt.url, {
-            method: attempt.method,
-            headers,
-            body: attempt.body ?? null,
-            signal: attempt.signal ?? request.signal,
-          });
-          return inner(attemptRequest, input instanceof Request ? init : undefined);
+          return await readWhole(response);
         },
         read: async (response, withBody) => ({
           status: response.status,
@@ -75,7 +104,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       return plugin
         .guardFor(request.url)
         .run(
-          { method: request.method, url: request.url, body },
+          { method: request.method, url: request.url, body, headers: request.headers },
           transport,
           plugin.callOptions(settings, request.signal),
         );
@@ -89,11 +118,66 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         (init) => {
           const settings = (init.context as BinanceContext | undefined)?.binance;
           if (settings?.enabled === false) return;
-          init.fetch = guarded(init.fetch ?? globalThis.fetch.bind(globalThis), settings);
+          // Installed twice: the first wrapper does the work.
+          if ((init.fetch as { [GUARDED]?: boolean } | undefined)?.[GUARDED]) return;
+          const inner = init.fetch ?? globalThis.fetch.bind(globalThis);
+          init.fetch = Object.assign(guarded(inner, settings, baseOf(init as SeenOptions)), { [GUARDED]: true });
+        },
+      ],
+      // The body as the caller gave it, before ky serialises it: a flat `json` object becomes form parameters;
+      // FormData, a Blob, a stream or a nested object is refused here, before anything is sent.
+      beforeRequest: [
+        ({ request, options: normalized }) => {
+          const options = normalized as SeenOptions;
+          if (!ours(options) || !plugin.covers(request.url, baseOf(options))) return;
+          if (options.json !== undefined) {
+            const headers = new Headers(request.headers);
+            headers.set('content-type', 'application/x-www-form-urlencoded');
+            return new Request(request, { body: formBody(options.json, 'ky') ?? null, headers });
+          }
+          const raw = options.body;
+          if (raw !== undefined && raw !== null && typeof raw !== 'string') formBody(raw, 'ky');
+          return undefined;
+        },
+      ],
+      // ky's own failures (its `timeout`, a cut-off body) become typed errors like the exchange's.
+      beforeError: [
+        ({ error, request, options: normalized }) => {
+          const options = normalized as SeenOptions;
+          if (isBinanceError(error) || error.name === 'HTTPError' || !ours(options)) return error;
+          if (!plugin.covers(request.url, baseOf(options))) return error;
+          const credentials = plugin.callOptions(undefined).credentials;
+          return classify({
+            error,
+            request: { method: request.method, url: request.url },
+            secrets: credentials?.secrets,
+          });
         },
       ],
     },
   };
+}
+
+/**
+ * The response with its whole body read, so that a body cut off by the connection fails inside the guard — as a
+ * typed error saying so — rather than later in the caller's `.json()`.
+ */
+async function readWhole(response: Response): Promise<Response> {
+  if (response.body === null || NULL_BODY.has(response.status)) return response;
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await response.arrayBuffer();
+  } catch (cause) {
+    const length = response.headers.get('content-length');
+    throw Object.assign(
+      new Error(
+        `the response body (HTTP ${response.status}${length ? `, ${length} bytes announced` : ''}) was cut off before it ended`,
+        { cause },
+      ),
+      { code: 'ERR_BODY_CUT_OFF' },
+    );
+  }
+  return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 export * from '@binance-errors/core';
