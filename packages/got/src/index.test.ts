@@ -107,7 +107,9 @@ describe('binanceErrors (got)', () => {
       .json()
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TypeError);
-    expect((err as Error).message).toMatch(/binance-errors \(got\) cannot sign an object body whose field "extra" is of type Object/);
+    expect((err as Error).message).toMatch(
+      /binance-errors \(got\) cannot sign an object body whose field "extra" is of type Object/,
+    );
     expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(4);
   });
 

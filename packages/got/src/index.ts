@@ -118,7 +118,11 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
       body = formBody(call.form ?? call.json ?? call.body, 'got');
       return plugin
         .guardFor(url)
-        .run({ method: call.method, url, body, headers: call.headers }, transport, plugin.callOptions(settings, signal));
+        .run(
+          { method: call.method, url, body, headers: call.headers },
+          transport,
+          plugin.callOptions(settings, signal),
+        );
     });
     const result = response.then((res) => (resolveBodyOnly ? res.body : res));
     // The shortcuts chain on `result`, so a failed call rejects them without an unhandled `result`.

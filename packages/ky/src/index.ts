@@ -24,7 +24,6 @@ export interface BinanceContext {
 
 /** The options as ky's hooks see them at run time (its types leave out some that are there). */
 interface SeenOptions {
-  fetch?: unknown;
   json?: unknown;
   body?: unknown;
   prefix?: string | URL | undefined;
@@ -33,6 +32,9 @@ interface SeenOptions {
 
 /** Marks the fetch wrapper, whichever copy of this package made it. */
 const GUARDED = Symbol.for('@binance-errors/ky:guarded');
+
+/** Key of the plugin's note in a request's `context`. */
+const SCOPE = Symbol.for('@binance-errors/ky:scope');
 
 /** Statuses whose Response cannot carry a body. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
@@ -57,15 +59,23 @@ const NULL_BODY = new Set([101, 204, 205, 304]);
 export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrorsKyOptions {
   const plugin = createPlugin(options);
   const baseOf = (o: SeenOptions) => (o.prefix || o.baseUrl || undefined)?.toString();
-  const ours = (o: SeenOptions) => (o.fetch as { [GUARDED]?: boolean } | undefined)?.[GUARDED] === true;
 
   const guarded =
-    (inner: Fetch, settings: BinanceRequestOptions | undefined, base: string | undefined): Fetch =>
+    (inner: Fetch, settings: BinanceRequestOptions | undefined, given: SeenOptions): Fetch =>
     async (input, init) => {
       const request = input instanceof Request ? input : new Request(input, init);
       // Not a Binance origin: the request passes byte for byte as the caller made it.
-      if (!plugin.covers(request.url, base)) return inner(input, init);
-      const body = request.body ? await request.text() : undefined;
+      if (!plugin.covers(request.url, baseOf(given))) return inner(input, init);
+      // The body as the caller gave it: a flat `json` object is sent as form parameters; FormData, a Blob, a
+      // stream or a nested object is refused here, before anything is sent.
+      const body =
+        given.json !== undefined
+          ? formBody(given.json, 'ky')
+          : given.body !== undefined && given.body !== null && typeof given.body !== 'string'
+            ? formBody(given.body, 'ky')
+            : request.body
+              ? await request.text()
+              : undefined;
       const transport: GuardTransport<Response> = {
         send: async (attempt) => {
           let response: Response;
@@ -121,31 +131,26 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           // Installed twice: the first wrapper does the work.
           if ((init.fetch as { [GUARDED]?: boolean } | undefined)?.[GUARDED]) return;
           const inner = init.fetch ?? globalThis.fetch.bind(globalThis);
-          init.fetch = Object.assign(guarded(inner, settings, baseOf(init as SeenOptions)), { [GUARDED]: true });
-        },
-      ],
-      // The body as the caller gave it, before ky serialises it: a flat `json` object becomes form parameters;
-      // FormData, a Blob, a stream or a nested object is refused here, before anything is sent.
-      beforeRequest: [
-        ({ request, options: normalized }) => {
-          const options = normalized as SeenOptions;
-          if (!ours(options) || !plugin.covers(request.url, baseOf(options))) return;
-          if (options.json !== undefined) {
-            const headers = new Headers(request.headers);
-            headers.set('content-type', 'application/x-www-form-urlencoded');
-            return new Request(request, { body: formBody(options.json, 'ky') ?? null, headers });
-          }
-          const raw = options.body;
-          if (raw !== undefined && raw !== null && typeof raw !== 'string') formBody(raw, 'ky');
-          return undefined;
+          const given = init as SeenOptions;
+          init.fetch = Object.assign(
+            guarded(inner, settings, {
+              json: given.json,
+              body: given.body,
+              prefix: given.prefix,
+              baseUrl: given.baseUrl,
+            }),
+            { [GUARDED]: true },
+          );
+          // Tells the error hook that this request is the plugin's, and where its base URL is.
+          init.context = { ...init.context, [SCOPE]: { base: baseOf(given) } };
         },
       ],
       // ky's own failures (its `timeout`, a cut-off body) become typed errors like the exchange's.
       beforeError: [
-        ({ error, request, options: normalized }) => {
-          const options = normalized as SeenOptions;
-          if (isBinanceError(error) || error.name === 'HTTPError' || !ours(options)) return error;
-          if (!plugin.covers(request.url, baseOf(options))) return error;
+        ({ error, request, options }) => {
+          const scope = (options.context as { [SCOPE]?: { base: string | undefined } } | undefined)?.[SCOPE];
+          if (isBinanceError(error) || error.name === 'HTTPError' || !scope) return error;
+          if (!plugin.covers(request.url, scope.base)) return error;
           const credentials = plugin.callOptions(undefined).credentials;
           return classify({
             error,

@@ -119,7 +119,8 @@ export class OutcomeLedger {
     if (this.#entries.size < this.#maxEntries) return;
     const now = this.#now();
     for (const [key, entry] of this.#entries) {
-      if (!entry.pending && (entry.expiresAt <= now || this.#entries.size >= this.#maxEntries)) this.#entries.delete(key);
+      if (!entry.pending && (entry.expiresAt <= now || this.#entries.size >= this.#maxEntries))
+        this.#entries.delete(key);
     }
   }
 }

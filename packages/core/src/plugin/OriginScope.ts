@@ -41,7 +41,9 @@ export class OriginScope {
 export function checkOrigins(value: unknown): asserts value is readonly string[] | undefined {
   if (value === undefined) return;
   if (!Array.isArray(value)) {
-    throw new TypeError(`origins must be an array of absolute URLs such as "https://proxy.example", got ${typeof value}`);
+    throw new TypeError(
+      `origins must be an array of absolute URLs such as "https://proxy.example", got ${typeof value}`,
+    );
   }
   value.forEach((entry, i) => {
     if (typeof entry !== 'string' || !/^https?:$/.test(safeUrl(entry)?.protocol ?? '')) {

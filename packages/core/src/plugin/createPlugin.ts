@@ -84,8 +84,16 @@ export function createPlugin(options: BinanceErrorsOptions = {}): BinancePlugin 
   checkOrigins(options.origins);
   const credentials = new Credentials(options);
   const scope = new OriginScope(options.origins);
-  const { apiKey: _k, apiSecret: _s, privateKey: _p, recvWindow, reconcile, guard, origins: _o, ...guardOptions } =
-    options;
+  const {
+    apiKey: _k,
+    apiSecret: _s,
+    privateKey: _p,
+    recvWindow,
+    reconcile,
+    guard,
+    origins: _o,
+    ...guardOptions
+  } = options;
   const plugin: BinancePlugin = {
     covers: (url, base) => scope.covers(url, base),
     guardFor: (url) =>
