@@ -145,11 +145,12 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           init.context = { ...init.context, [SCOPE]: { base: baseOf(given) } };
         },
       ],
-      // ky's own failures (its `timeout`, a cut-off body) become typed errors like the exchange's.
+      // ky's own `timeout` becomes a typed error like the exchange's (a cut-off body is typed in `fetch`).
       beforeError: [
         ({ error, request, options }) => {
           const scope = (options.context as { [SCOPE]?: { base: string | undefined } } | undefined)?.[SCOPE];
-          if (isBinanceError(error) || error.name === 'HTTPError' || !scope) return error;
+          // Only ky's own timeout fails outside the guard; everything the guard raised is typed already.
+          if (isBinanceError(error) || error.name !== 'TimeoutError' || !scope) return error;
           if (!plugin.covers(request.url, scope.base)) return error;
           const credentials = plugin.callOptions(undefined).credentials;
           return classify({
