@@ -19,7 +19,8 @@ const API_KEY = 'composition-api-key-0123456789abcdef';
 const API_SECRET = 'composition-api-secret-0123456789abcdef';
 const ORDERS = 200;
 const CONCURRENCY = 8;
-const CLIENT_TIMEOUT_MS = 40;
+// Generous for loopback, so that on a loaded machine only the `delay` fault outlasts it.
+const CLIENT_TIMEOUT_MS = 150;
 
 let cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -338,6 +339,7 @@ describe('composition: each order executes once whatever retries around the plug
         return config;
       });
       cleanups.push(() => axios.interceptors.request.eject(id));
+      let placedOrders = 0;
       await runAll(ORDERS, async (i) => {
         const placed = await api.newOrder({
           ...order(i),
@@ -346,17 +348,19 @@ describe('composition: each order executes once whatever retries around the plug
           price: '20000',
         } as unknown as Parameters<typeof api.newOrder>[0]);
         const { orderId } = (await placed.data()) as { orderId: number };
+        placedOrders++;
         await api.deleteOrder({ symbol: 'BTCUSDT', orderId }).catch((e: unknown) => e);
       });
       const cancels = ex.requests.filter((r) => r.method === 'DELETE');
       expect(cancels.filter((r) => r.fault !== undefined).length).toBeGreaterThan(ORDERS / 5);
-      expect(asked, 'cancels the connector asked for, retries included').toBeGreaterThan(ORDERS);
+      expect(placedOrders).toBeGreaterThan(ORDERS * 0.9);
+      expect(asked, 'cancels the connector asked for, retries included').toBeGreaterThan(placedOrders);
       const perOrder = new Map<string, number>();
       for (const r of cancels)
         perOrder.set(String(r.params.orderId), (perOrder.get(String(r.params.orderId)) ?? 0) + 1);
-      expect(perOrder.size).toBe(ORDERS);
+      expect(perOrder.size).toBe(placedOrders);
       expect(Math.max(...perOrder.values())).toBe(1);
-      expect(ex.orders(API_KEY).filter((o) => o.status === 'CANCELED').length).toBe(ORDERS);
+      expect(ex.orders(API_KEY).filter((o) => o.status === 'CANCELED').length).toBe(placedOrders);
     });
   });
 });

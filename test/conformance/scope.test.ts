@@ -14,6 +14,7 @@ import axios from 'axios';
 import got from 'got';
 import ky from 'ky';
 import { afterEach, describe, expect, it } from 'vitest';
+import { drivers } from './drivers.ts';
 import { carriesCredentials, type Recorder, startRecorder } from './support/recorder.ts';
 
 // The rest of the composition table: what reaches other hosts through the same client, bodies as users write
@@ -285,5 +286,23 @@ describe.each(rawDrivers)('composition: $name', (driver) => {
     const text = JSON.stringify(err);
     expect(text).not.toContain(API_KEY);
     expect(text).not.toMatch(/signature=[0-9a-f]{64}/);
+  });
+});
+
+describe.each(drivers)('typed in every adapter: $name', (driver) => {
+  it.each([
+    ['an answer later than the client timeout', { kind: 'delay', ms: 300 } as const, 'timeout', /timed out|timeout/i],
+    ['a body cut off after its headers', { kind: 'truncated' } as const, 'network', /cut off/],
+  ])('types %s on an order as executed: unknown', async (_what, fault, category, message) => {
+    const ex = await exchange();
+    const call = driver.create(ex.url, { apiKey: API_KEY, apiSecret: API_SECRET, guard: guardFor(ex.url) });
+    ex.fault({ ...fault, times: 1, match: { method: 'POST', path: '/api/v3/order' } });
+    const err = await fail(call({ method: 'POST', path: '/api/v3/order', form: ORDER, timeoutMs: 100 }));
+    expect(isBinanceError(err), String(err)).toBe(true);
+    expect((err as { category: string }).category).toBe(category);
+    expect((err as { executed: string }).executed).toBe('unknown');
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).not.toMatch(/empty body/);
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import {
   type BinanceErrorsOptions,
   type BinanceRequestOptions,
+  bodyCutOff,
   createPlugin,
   formBody,
   type GuardTransport,
@@ -80,7 +81,12 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
             validateStatus: () => true,
             ...(attempt.redirect === 'error' && { maxRedirects: 0 }),
           };
-          const response = await adapter(attemptConfig);
+          const response = await adapter(attemptConfig).catch((error: unknown) => {
+            // The headers came, the body did not end: axios rejects with the response it had.
+            const partial = axios.isAxiosError(error) ? error.response : undefined;
+            if (!partial || !/aborted|terminated/i.test((error as Error).message)) throw error;
+            throw bodyCutOff(partial.status, partial.headers['content-length'], error);
+          });
           // The user sees the config they sent, not our signed copy.
           response.config = config;
           return response;

@@ -75,6 +75,7 @@ export {
 } from './guard/BinanceGuard.ts';
 export { type CredentialOptions, Credentials } from './guard/Credentials.ts';
 export { type LedgerEntry, type LedgerTicket, OutcomeLedger } from './guard/OutcomeLedger.ts';
+export { bodyCutOff } from './plugin/bodyCutOff.ts';
 export {
   type BinanceErrorsOptions,
   type BinancePlugin,

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import {
   type BinanceErrorsOptions,
   type BinanceRequestOptions,
+  bodyCutOff,
   createPlugin,
   formBody,
   formContentType,
@@ -108,7 +109,12 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
           current = request;
           for (const event of forwarded) forward(request, event);
         }
-        return request;
+        return request.catch((error: unknown) => {
+          // The headers came, the body did not end: got rejects with a ReadError holding the response.
+          const partial = (error as { name?: string; response?: Response }).response;
+          if ((error as Error).name !== 'ReadError' || !partial) throw error;
+          throw bodyCutOff(partial.statusCode, partial.headers['content-length'], error);
+        });
       },
       read: (response) => ({ status: response.statusCode, headers: response.headers, body: response.body }),
     };

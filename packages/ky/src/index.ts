@@ -1,6 +1,7 @@
 import {
   type BinanceErrorsOptions,
   type BinanceRequestOptions,
+  bodyCutOff,
   classify,
   createPlugin,
   formBody,
@@ -174,14 +175,7 @@ async function readWhole(response: Response): Promise<Response> {
   try {
     bytes = await response.arrayBuffer();
   } catch (cause) {
-    const length = response.headers.get('content-length');
-    throw Object.assign(
-      new Error(
-        `the response body (HTTP ${response.status}${length ? `, ${length} bytes announced` : ''}) was cut off before it ended`,
-        { cause },
-      ),
-      { code: 'ERR_BODY_CUT_OFF' },
-    );
+    throw bodyCutOff(response.status, response.headers.get('content-length'), cause);
   }
   return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
