@@ -9,7 +9,8 @@ import axios, { type InternalAxiosRequestConfig } from 'axios';
 import axiosRetry, { isRetryableError } from 'axios-retry';
 import got from 'got';
 import ky from 'ky';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { deferredCleanups } from './support/lifecycle.ts';
 
 // The composition table: the plugin inside the retry layers users bring. Every fault hits AFTER the order executed
 // (-1007, a 5xx HTML page, a reset connection, an answer later than the client's timeout), so every re-send any
@@ -22,11 +23,7 @@ const CONCURRENCY = 8;
 // Generous for loopback, so that on a loaded machine only the `delay` fault outlasts it.
 const CLIENT_TIMEOUT_MS = 150;
 
-let cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const defer = deferredCleanups();
 
 async function exchange(): Promise<FakeExchange> {
   const ex = await createFakeExchange({
@@ -40,10 +37,8 @@ async function exchange(): Promise<FakeExchange> {
     ban: false,
   });
   const guard = new BinanceGuard(ex.url, { throttle: false, breaker: false });
-  cleanups.push(
-    () => ex.close(),
-    () => guard.close(),
-  );
+  defer(() => ex.close());
+  defer(() => guard.close());
   guards.set(ex, guard);
   return ex;
 }
@@ -305,7 +300,7 @@ describe('composition: each order executes once whatever retries around the plug
     async function connector(ex: FakeExchange) {
       // The connector sends through the default axios instance: the plugin goes there, acting on the fake's origin.
       const remove = axiosPlugin(pluginOptions(ex, { origins: [ex.url] })).install(axios);
-      cleanups.push(remove);
+      defer(remove);
       const spot = new Spot({
         configurationRestAPI: {
           apiKey: API_KEY,
@@ -338,7 +333,7 @@ describe('composition: each order executes once whatever retries around the plug
         if (config.method?.toUpperCase() === 'DELETE') asked++;
         return config;
       });
-      cleanups.push(() => axios.interceptors.request.eject(id));
+      defer(() => axios.interceptors.request.eject(id));
       let placedOrders = 0;
       await runAll(ORDERS, async (i) => {
         const placed = await api.newOrder({

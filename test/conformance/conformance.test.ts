@@ -10,6 +10,7 @@ import {
 import { createFakeExchange, type FakeExchange, type FakeExchangeOptions } from '@binance-errors/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Call, drivers } from './drivers.ts';
+import { fail } from './support/lifecycle.ts';
 
 const API_KEY = 'conformance-api-key-0123456789abcdef';
 const API_SECRET = 'conformance-api-secret-0123456789abcdef';
@@ -39,14 +40,6 @@ function guardFor(ex: FakeExchange, options: BinanceGuardOptions = {}): BinanceG
   guards.push(guard);
   return guard;
 }
-
-const fail = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
 
 const order = (overrides: Record<string, string> = {}) => ({
   symbol: 'BTCUSDT',

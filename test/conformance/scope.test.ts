@@ -13,8 +13,9 @@ import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
 import axios from 'axios';
 import got from 'got';
 import ky from 'ky';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drivers } from './drivers.ts';
+import { deferredCleanups, fail } from './support/lifecycle.ts';
 import { carriesCredentials, type Recorder, startRecorder } from './support/recorder.ts';
 
 // The rest of the composition table: what reaches other hosts through the same client, bodies as users write
@@ -24,39 +25,27 @@ const API_KEY = 'scope-api-key-0123456789abcdef0123';
 const API_SECRET = 'scope-api-secret-0123456789abcdef0123';
 const ORDER = { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.01', price: '20000' };
 
-let cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  cleanups = [];
-});
+const defer = deferredCleanups();
 
 async function exchange(): Promise<FakeExchange> {
   const ex = await createFakeExchange({
     accounts: [{ apiKey: API_KEY, secret: API_SECRET, balances: { USDT: '1000000', BTC: '100' } }],
   });
-  cleanups.push(() => ex.close());
+  defer(() => ex.close());
   return ex;
 }
 
 function guardFor(url: string, options: BinanceGuardOptions = {}): BinanceGuard {
   const guard = new BinanceGuard(url, options);
-  cleanups.push(() => guard.close());
+  defer(() => guard.close());
   return guard;
 }
 
 async function recorder(...args: Parameters<typeof startRecorder>): Promise<Recorder> {
   const r = await startRecorder(...args);
-  cleanups.push(() => r.close());
+  defer(() => r.close());
   return r;
 }
-
-const fail = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
 
 interface Reply {
   status: number;

@@ -1,0 +1,25 @@
+import { afterEach } from 'vitest';
+
+/**
+ * Registers an `afterEach` that runs the returned `defer`'s functions, newest first (servers close after the clients
+ * and guards that use them).
+ */
+export function deferredCleanups(): (cleanup: () => unknown) => void {
+  let cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    cleanups = [];
+  });
+  return (cleanup) => {
+    cleanups.push(cleanup);
+  };
+}
+
+/** The rejection of a promise that must reject. */
+export const fail = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e,
+  );
