@@ -5,12 +5,7 @@ import { isIdempotentMethod } from '../catalog/policy.ts';
 import { classify } from '../classify/classify.ts';
 import { ServerClock } from '../clock/ServerClock.ts';
 import type { BinanceError } from '../errors/BinanceError.ts';
-import {
-  BinanceAbortError,
-  BinanceCircuitOpenError,
-  BinanceRequestError,
-  BinanceUnknownOutcomeError,
-} from '../errors/classes.ts';
+import { BinanceAbortError, BinanceCircuitOpenError, BinanceUnknownOutcomeError } from '../errors/classes.ts';
 import { errorClassFor } from '../errors/errorClassFor.ts';
 import { isBinanceError } from '../errors/isBinanceError.ts';
 import { headerEntries, redactUrl } from '../errors/redact.ts';
@@ -32,6 +27,7 @@ import type { Credentials } from './Credentials.ts';
 import { isCancel, isExchangeInfo, isPlacement } from './endpoints.ts';
 import { Listeners } from './events.ts';
 import { type LedgerEntry, OutcomeLedger } from './OutcomeLedger.ts';
+import { redirectError } from './redirectError.ts';
 
 /** One request as the adapter hands it to the guard: the unsigned originals. */
 export interface GuardRequest {
@@ -559,7 +555,15 @@ export class BinanceGuard {
       });
     }
     if (view.status >= 300 && view.status < 400 && attempt.redirect === 'error') {
-      throw this.#redirected(req, attempt, view, state.secrets);
+      const { method, url } = attempt;
+      throw redirectError({
+        method,
+        label: req.label,
+        url,
+        status: view.status,
+        headers: view.headers,
+        secrets: state.secrets,
+      });
     }
     if (view.status < 400) {
       if (isExchangeInfo(req.method, req.path)) this.#learn(view.body);
@@ -619,27 +623,6 @@ export class BinanceGuard {
       signal: call.signal,
       redirect,
     };
-  }
-
-  /** The error for a 3xx answer to a request that carried the key or a signature: nothing was sent there. */
-  #redirected(req: Described, attempt: Attempt, view: ResponseView, secrets: readonly string[]): BinanceError {
-    const location = headerEntries(view.headers).find(([name]) => name.toLowerCase() === 'location')?.[1];
-    const target = location === undefined ? 'no Location' : redactUrl(location, secrets);
-    return new BinanceRequestError({
-      message:
-        `Binance ${req.label} was answered HTTP ${view.status} redirecting to ${target}; the redirect was not ` +
-        'followed, because the request carries the API key or a signature.',
-      status: view.status,
-      // A proxy may have passed the request on before it redirected.
-      executed: isIdempotentMethod(req.method) ? 'no' : 'unknown',
-      retryable: false,
-      hint:
-        'Point the client at the address the exchange answers on itself (its base URL or the `origins` option); ' +
-        'keys and signatures are never sent on to another address.',
-      data: { location: target },
-      request: { method: attempt.method, url: redactUrl(attempt.url, secrets) },
-      secrets,
-    });
   }
 
   #describe(request: GuardRequest, call: CallOptions): Described {
