@@ -11,6 +11,7 @@ import got from 'got';
 import ky from 'ky';
 import { describe, expect, it } from 'vitest';
 import { deferredCleanups } from './support/lifecycle.ts';
+import { carriesCredentials, startRecorder } from './support/recorder.ts';
 
 // The composition table: the plugin inside the retry layers users bring. Every fault hits AFTER the order executed
 // (-1007, a 5xx HTML page, a reset connection, an answer later than the client's timeout), so every re-send any
@@ -235,6 +236,29 @@ const compositions: Composition[] = [
     },
   },
   {
+    name: 'got + a user loop re-sending the same options object 3 times',
+    asks: false,
+    setup(ex, reconcile) {
+      const api = got.extend(
+        { prefixUrl: ex.url, timeout: { request: CLIENT_TIMEOUT_MS } },
+        gotPlugin(pluginOptions(ex, { reconcile })),
+      );
+      return {
+        async place(i) {
+          const options = { json: order(i) };
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await api.post('api/v3/order', options).json();
+            } catch (e) {
+              if (attempt === 3) throw e;
+            }
+          }
+        },
+        resendsAsked: () => 0,
+      };
+    },
+  },
+  {
     name: 'got + retry { limit: 5, methods: all, statusCodes and errorCodes: all, 1 ms delay }',
     // got's retry runs below the plugin's handler, which turns it off for each attempt it sends.
     asks: false,
@@ -313,6 +337,20 @@ describe('composition: each order executes once whatever retries around the plug
       });
       return spot.restAPI;
     }
+
+    it("leaves the app's other calls on the default instance untouched: a webhook gets no key or signature", async () => {
+      const ex = await exchange();
+      const api = await connector(ex);
+      const webhook = await startRecorder();
+      defer(() => webhook.close());
+      await api.getAccount();
+      await axios.post(`${webhook.url}/hooks/fills`, { text: 'filled', qty: 1 });
+      await axios.get(`${webhook.url}/api/v3/account?recvWindow=5000`);
+      expect(webhook.requests.length).toBe(2);
+      expect(webhook.requests.filter(carriesCredentials)).toEqual([]);
+      expect(webhook.requests[0]!.body).toBe('{"text":"filled","qty":1}');
+      expect(ex.requests.filter((r) => r.path === '/api/v3/account').map((r) => r.signatureValid)).toEqual([true]);
+    });
 
     it('places each order once (the connector never retries a POST)', async () => {
       const ex = await exchange();
