@@ -74,7 +74,6 @@ export {
   type UnknownEndpointEvent,
 } from './guard/BinanceGuard.ts';
 export { type CredentialOptions, Credentials } from './guard/Credentials.ts';
-export { type LedgerEntry, type LedgerTicket, OutcomeLedger } from './guard/OutcomeLedger.ts';
 export { bodyCutOff } from './plugin/bodyCutOff.ts';
 export {
   type BinanceErrorsOptions,
@@ -83,7 +82,7 @@ export {
   createPlugin,
 } from './plugin/createPlugin.ts';
 export { formBody, formContentType } from './plugin/formBody.ts';
-export { BINANCE_SPOT_ORIGINS, OriginScope } from './plugin/OriginScope.ts';
+export { BINANCE_SPOT_ORIGINS } from './plugin/OriginScope.ts';
 export { createSigner, type SignatureAlgorithm, type Signer } from './sign/createSigner.ts';
 export { encodeComponent, encodeParams, type ParamsInput } from './sign/encodeParams.ts';
 export { type SignedRequest, type SignRequestInput, signRequest, stripSignature } from './sign/signRequest.ts';
