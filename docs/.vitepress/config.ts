@@ -73,6 +73,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'How it works', link: '/guide/how-it-works' },
       { text: 'Testing your bot', link: '/guide/testing' },
       { text: 'Configuration', link: '/guide/configuration' },
+      { text: 'Security and scope', link: '/guide/security' },
       { text: 'Migrating', link: '/guide/migrating' },
       { text: 'Performance', link: '/guide/performance' },
       { text: "Binance's rules and hostile input", link: '/guide/semantics' },

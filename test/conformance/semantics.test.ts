@@ -115,17 +115,23 @@ describe.each(drivers)('semantics: $name', (driver) => {
     expect(ex.count()).toBe(sent);
   });
 
-  it('a -1008 answered to a placement is executed "unknown", never re-sent, and the breaker still counts it', async () => {
+  it('a -1008 answered to a placement is executed "unknown", never re-sent (not even by the caller), and the breaker still counts it', async () => {
     const ex = await exchange();
     const call = client(ex.url, guardFor(ex.url, { breaker: { consecutiveFailures: 2 } }));
     ex.fault({ kind: 'server-busy', times: 2, match: { method: 'POST', path: '/api/v3/order' } });
-    for (let i = 0; i < 2; i++) {
-      const busy = await fail(call({ method: 'POST', path: '/api/v3/order', form: order }));
+    // Two different orders: an identical one would be answered without sending (its outcome is unknown).
+    for (const newClientOrderId of ['busy-1', 'busy-2']) {
+      const busy = await fail(call({ method: 'POST', path: '/api/v3/order', form: { ...order, newClientOrderId } }));
       expect(isBinanceError(busy, 'server-busy')).toBe(true);
       expect(busy.status).toBe(503);
       expect(busy.executed).toBe('unknown');
       expect(busy.retryable).toBe(false);
     }
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(2);
+    const again = await fail(
+      call({ method: 'POST', path: '/api/v3/order', form: { ...order, newClientOrderId: 'busy-1' } }),
+    );
+    expect(isBinanceError(again, 'unknown-outcome')).toBe(true);
     expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(2);
     const open = await fail(call({ method: 'POST', path: '/api/v3/order', form: order }));
     expect(isBinanceError(open, 'circuit-open')).toBe(true);
@@ -144,6 +150,24 @@ describe.each(drivers)('semantics: $name', (driver) => {
     const expiresAt = Number(placement?.params.timestamp) + Number(placement?.params.recvWindow);
     expect(lookups.at(-1)!.time).toBeGreaterThanOrEqual(expiresAt);
     expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+  });
+
+  it("a re-send of an unresolved placement is reconciled against the first send's recvWindow, not sent again", async () => {
+    const ex = await exchange();
+    const call = client(ex.url, guardFor(ex.url), { reconcile: true, recvWindow: 600 });
+    ex.fault({ kind: 'timeout', times: 1, match: { method: 'POST', path: '/api/v3/order' } });
+    // The first call may not wait for the recvWindow to end, so its outcome stays unknown.
+    const first = await fail(call({ method: 'POST', path: '/api/v3/order', form: order, binance: { maxWaitMs: 50 } }));
+    expect(isBinanceError(first, 'unknown-outcome'), String(first.message)).toBe(true);
+    expect(first.executed).toBe('unknown');
+    // The same order again, allowed to wait: answered by a lookup after the first send expired, not by a send.
+    const again = await fail(call({ method: 'POST', path: '/api/v3/order', form: order }));
+    expect(isBinanceError(again, 'unknown-outcome')).toBe(true);
+    expect(again.executed).toBe('no');
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+    const [placement] = ex.findRequests({ method: 'POST', path: '/api/v3/order' });
+    const expiresAt = Number(placement?.params.timestamp) + Number(placement?.params.recvWindow);
+    expect(ex.findRequests({ method: 'GET', path: '/api/v3/order' }).at(-1)!.time).toBeGreaterThanOrEqual(expiresAt);
   });
 
   it('reconcile resolves with the order when a late arrival executes it after a first "not found"', async () => {

@@ -1,6 +1,7 @@
 import {
   type BinanceErrorsOptions,
   type BinanceRequestOptions,
+  bodyCutOff,
   createPlugin,
   formBody,
   type GuardTransport,
@@ -58,7 +59,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         ...(paramsSerializer && { paramsSerializer }),
         ...(allowAbsoluteUrls !== undefined && { allowAbsoluteUrls }),
       });
-      const body = formBody(config.data, 'axios');
+      const body = typeof config.data === 'string' ? config.data : formBody(config.data, 'axios');
       const transport: GuardTransport<AxiosResponse> = {
         send: async (attempt) => {
           // A copy per attempt: the inner adapter writes Content-Length into the headers it is given.
@@ -78,8 +79,14 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
             params: undefined,
             // The guard judges the status; the inner adapter must hand every response back.
             validateStatus: () => true,
+            ...(attempt.redirect === 'error' && { maxRedirects: 0 }),
           };
-          const response = await adapter(attemptConfig);
+          const response = await adapter(attemptConfig).catch((error: unknown) => {
+            // The headers came, the body did not end: axios rejects with the response it had.
+            const partial = axios.isAxiosError(error) ? error.response : undefined;
+            if (!partial || !/aborted|terminated/i.test((error as Error).message)) throw error;
+            throw bodyCutOff(partial.status, partial.headers['content-length'], error);
+          });
           // The user sees the config they sent, not our signed copy.
           response.config = config;
           return response;
@@ -88,7 +95,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       };
       const guard = plugin.guardFor(url);
       return guard.run(
-        { method: config.method ?? 'GET', url, body },
+        { method: config.method ?? 'GET', url, body, headers: config.headers },
         transport,
         plugin.callOptions(config.binance, signal),
       );
@@ -96,7 +103,27 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
 
   const interceptor = ((config: InternalAxiosRequestConfig) => {
     if (config.binance?.enabled === false) return config;
-    config.adapter = guarded(config.adapter, signalOf(config));
+    // Already ours: a second install on the instance, or the same config sent again (axios-retry, a user's loop),
+    // which the guard answers without sending when its first outcome is unknown.
+    if ((config.adapter as { [GUARDED]?: boolean } | undefined)?.[GUARDED]) return config;
+    const { baseURL = '', url: path = '', allowAbsoluteUrls } = config;
+    const target = urlBuilder.getUri({
+      baseURL,
+      url: path,
+      ...(allowAbsoluteUrls !== undefined && { allowAbsoluteUrls }),
+    });
+    // Not a Binance origin: the request passes byte for byte as the caller made it.
+    if (!plugin.covers(target, baseURL || undefined)) return config;
+    if (config.data !== undefined && config.data !== null && typeof config.data === 'object') {
+      // Checked (and a flat object made form parameters) before axios serialises it as JSON.
+      const form = formBody(config.data, 'axios');
+      const proto = Object.getPrototypeOf(config.data);
+      if (proto === Object.prototype || proto === null) {
+        config.data = new URLSearchParams(form);
+        config.headers.setContentType('application/x-www-form-urlencoded');
+      }
+    }
+    config.adapter = Object.assign(guarded(config.adapter, signalOf(config)), { [GUARDED]: true });
     // The guard owns the signal: axios would otherwise replace the guard's BinanceAbortError with its own
     // CanceledError when the signal fires. Each attempt still gets it (see `send`).
     delete config.signal;
@@ -110,6 +137,9 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
 }
 
 type AxiosRequestConfigAdapter = InternalAxiosRequestConfig['adapter'];
+
+/** Marks the adapter wrapper, whichever copy of this package made it. */
+const GUARDED = Symbol.for('@binance-errors/axios:guarded');
 
 function signalOf(config: InternalAxiosRequestConfig): AbortSignal | undefined {
   const signal = config.signal as AbortSignal | undefined;

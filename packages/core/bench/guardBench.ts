@@ -82,6 +82,7 @@ export async function guardBench({ rounds, requests, onRound }: GuardBenchOption
         number: i,
         purpose: 'call',
         signal: undefined,
+        redirect: 'follow',
       });
     const guarded = () => guard.run(request, transport, { credentials });
     await perRequestUs(guarded); // warm-up, and the clock's first sync

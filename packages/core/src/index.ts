@@ -62,7 +62,15 @@ export {
 } from './errors/classes.ts';
 export { errorClassFor } from './errors/errorClassFor.ts';
 export { type AnyBinanceError, type BinanceErrorByCategory, isBinanceError } from './errors/isBinanceError.ts';
-export { REDACTED, redactHeaders, redactText, redactUrl, type SanitizedCause, sanitizeCause } from './errors/redact.ts';
+export {
+  REDACTED,
+  redactDeep,
+  redactHeaders,
+  redactText,
+  redactUrl,
+  type SanitizedCause,
+  sanitizeCause,
+} from './errors/redact.ts';
 export type {
   BinanceErrorCategory,
   BinanceErrorResponse,
@@ -86,6 +94,7 @@ export {
   type UnknownEndpointEvent,
 } from './guard/BinanceGuard.ts';
 export { type CredentialOptions, Credentials } from './guard/Credentials.ts';
+export { bodyCutOff } from './plugin/bodyCutOff.ts';
 export {
   type BinanceErrorsOptions,
   type BinancePlugin,
@@ -93,6 +102,7 @@ export {
   createPlugin,
 } from './plugin/createPlugin.ts';
 export { formBody, formContentType } from './plugin/formBody.ts';
+export { BINANCE_SPOT_ORIGINS } from './plugin/OriginScope.ts';
 export {
   type ApiOrigins,
   type ApiProduct,

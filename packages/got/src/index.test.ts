@@ -86,25 +86,31 @@ describe('binanceErrors (got)', () => {
     expect(times.map((r) => r.apiKey)).toEqual(times.map(() => undefined));
   });
 
-  it('signs string and Buffer bodies as the form they are, and refuses a JSON body with nothing sent', async () => {
+  it('signs string, Buffer and json/form object bodies as form parameters, and refuses a nested one with nothing sent', async () => {
     // No content type given: got would send none, and Binance reads parameters from form bodies only.
     const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ apiKey, apiSecret, guard }));
     const order = new URLSearchParams(ORDER).toString();
     await api.post('api/v3/order', { body: order }).json();
     const placed = await api.post('api/v3/order', { body: Buffer.from(order) }).json<{ orderId: number }>();
     expect(typeof placed.orderId).toBe('number');
+    await api.post('api/v3/order', { json: { ...ORDER, newClientOrderId: 'json-1' } }).json();
+    await api.post('api/v3/order', { form: { ...ORDER, newClientOrderId: 'form-1' } }).json();
     const sent = ex.findRequests({ method: 'POST', path: '/api/v3/order' });
-    expect(sent.map((r) => [r.signatureValid, r.params.quantity])).toEqual([
-      [true, '0.01'],
-      [true, '0.01'],
+    expect(sent.map((r) => [r.signatureValid, r.params.quantity, r.status])).toEqual([
+      [true, '0.01', 200],
+      [true, '0.01', 200],
+      [true, '0.01', 200],
+      [true, '0.01', 200],
     ]);
     const err = await api
-      .post('api/v3/order', { json: { symbol: 'BTCUSDT' } })
+      .post('api/v3/order', { json: { ...ORDER, extra: { nested: true } } })
       .json()
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TypeError);
-    expect((err as Error).message).toMatch(/binance-errors \(got\) cannot sign a request body of type Object/);
-    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(2);
+    expect((err as Error).message).toMatch(
+      /binance-errors \(got\) cannot sign an object body whose field "extra" is of type Object/,
+    );
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(4);
   });
 
   it('re-signs a -1021 on a form POST that was the first signed call (the clock synced just before it)', async () => {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import {
   type BinanceErrorsOptions,
   type BinanceRequestOptions,
+  bodyCutOff,
   createPlugin,
   formBody,
   formContentType,
@@ -16,6 +17,9 @@ export interface BinanceContext {
 
 /** got's request function with its third argument, the defaults to build on (present in got 14 to 16). */
 type GotWithDefaults = (url: string, options: OptionsInit, defaults: Options) => RequestPromise<Response>;
+
+/** Marks a call a handler of this plugin (from any copy of the package) has taken on. */
+const CLAIMED = Symbol.for('@binance-errors/got:claimed');
 
 /** Events of got's promise API, forwarded from every attempt. */
 const EVENTS = ['request', 'response', 'redirect', 'uploadProgress', 'downloadProgress'] as const;
@@ -41,12 +45,17 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
   const handler: HandlerFunction = (call, next) => {
     const settings = (call?.context as BinanceContext | undefined)?.binance;
     if (!call?.url || call.isStream || settings?.enabled === false) return next(call);
+    // Installed twice: the first handler does the work, and its first attempt passes through the second.
+    if ((call as { [CLAIMED]?: boolean })[CLAIMED]) return next(call);
     const url = call.url.toString();
+    // Not a Binance origin: the request passes byte for byte as the caller made it.
+    if (!plugin.covers(url, call.prefixUrl.toString() || undefined)) return next(call);
+    Object.defineProperty(call, CLAIMED, { value: true });
     let body: string | undefined;
     // Read now: the first attempt clears `call`'s payload. A `form` call is form-encoded by got; a body the
     // caller sent without a type is sent as the form parameters the guard signed.
     const contentType =
-      call.form !== undefined
+      call.form !== undefined || call.json !== undefined
         ? 'application/x-www-form-urlencoded'
         : formContentType(call.headers['content-type']?.toString());
     const resolveBodyOnly = call.resolveBodyOnly;
@@ -67,12 +76,19 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     const signal = call.signal ? AbortSignal.any([call.signal as AbortSignal, cancel.signal]) : cancel.signal;
     const transport: GuardTransport<Response> = {
       send: (attempt) => {
-        // The key is stated on every attempt: the guard leaves it off requests that need none (the clock's).
-        const headers: Record<string, string | undefined> = { 'x-mbx-apikey': undefined };
+        // The clock's requests go without the caller's key; the caller's own requests keep the headers it set.
+        const headers: Record<string, string | undefined> =
+          attempt.purpose === 'time' ? { 'x-mbx-apikey': undefined } : {};
         for (const [name, value] of Object.entries(attempt.headers)) headers[name.toLowerCase()] = value;
         if (attempt.body !== undefined && contentType) headers['content-type'] = contentType;
         if (attempt.body === undefined && body !== undefined) headers['content-type'] = undefined;
-        const init = { method: attempt.method as 'GET', headers, body: attempt.body, signal: attempt.signal ?? signal };
+        const init = {
+          method: attempt.method as 'GET',
+          headers,
+          body: attempt.body,
+          signal: attempt.signal ?? signal,
+          followRedirect: attempt.redirect !== 'error' && call.followRedirect,
+        };
         let request: RequestPromise<Response>;
         if (attempt.purpose === 'call' && !ownRequestSent) {
           // The first attempt goes out as the request got already built for this call, rather than building a
@@ -83,6 +99,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
           call.merge({ headers });
           call.body = init.body;
           call.signal = init.signal;
+          call.followRedirect = init.followRedirect;
           request = next(call) as RequestPromise<Response>;
         } else {
           request = (got as unknown as GotWithDefaults)(attempt.url, init, baseOptions());
@@ -92,17 +109,26 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
           current = request;
           for (const event of forwarded) forward(request, event);
         }
-        return request;
+        return request.catch((error: unknown) => {
+          // The headers came, the body did not end: got rejects with a ReadError holding the response.
+          const partial = (error as { name?: string; response?: Response }).response;
+          if ((error as Error).name !== 'ReadError' || !partial) throw error;
+          throw bodyCutOff(partial.statusCode, partial.headers['content-length'], error);
+        });
       },
       read: (response) => ({ status: response.statusCode, headers: response.headers, body: response.body }),
     };
     // Deferred one tick, like got itself, so `.json()` can still set the Accept header.
     const response = Promise.resolve().then(() => {
       // Read here, so that a body the guard cannot sign rejects the call like any other error of got's.
-      body = call.form ? new URLSearchParams(call.form).toString() : formBody(call.json ?? call.body, 'got');
+      body = formBody(call.form ?? call.json ?? call.body, 'got');
       return plugin
         .guardFor(url)
-        .run({ method: call.method, url, body }, transport, plugin.callOptions(settings, signal));
+        .run(
+          { method: call.method, url, body, headers: call.headers },
+          transport,
+          plugin.callOptions(settings, signal),
+        );
     });
     const result = response.then((res) => (resolveBodyOnly ? res.body : res));
     // The shortcuts chain on `result`, so a failed call rejects them without an unhandled `result`.

@@ -1,9 +1,13 @@
 import {
   type BinanceErrorsOptions,
   type BinanceRequestOptions,
+  bodyCutOff,
+  classify,
   createPlugin,
+  formBody,
   formContentType,
   type GuardTransport,
+  isBinanceError,
 } from '@binance-errors/core';
 import type { Options } from 'ky';
 
@@ -19,13 +23,32 @@ export interface BinanceContext {
   binance?: BinanceRequestOptions | undefined;
 }
 
+/** The options as ky's hooks see them at run time (its types leave out some that are there). */
+interface SeenOptions {
+  json?: unknown;
+  body?: unknown;
+  prefix?: string | URL | undefined;
+  baseUrl?: string | URL | undefined;
+}
+
+/** Marks the fetch wrapper, whichever copy of this package made it. */
+const GUARDED = Symbol.for('@binance-errors/ky:guarded');
+
+/** Key of the plugin's note in a request's `context`. */
+const SCOPE = Symbol.for('@binance-errors/ky:scope');
+
+/** Statuses whose Response cannot carry a body. */
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
 /**
  * Makes ky safe against the Binance Spot API: typed, redacted errors; weight-aware throttling; timestamp
  * correction with one re-signed retry on -1021; a -1008 circuit breaker.
  *
  * It wraps the request's `fetch` (yours, if you set one), so every attempt is throttled, stamped, signed and
- * judged after all of your hooks. The guard owns retries: ky's own `retry` is set to 0. ky's `timeout` covers
- * the time a request waits for rate-limit budget.
+ * judged after all of your hooks. The guard owns retries: ky's own `retry` is set to 0, and if you turn it on
+ * again, a request that may have changed an order is still never sent twice. ky's `timeout` covers the time a
+ * request waits for rate-limit budget. Only requests to the `prefix`/`baseUrl` origin, Binance's own hosts and
+ * `origins` are touched.
  *
  * @example
  * ```ts
@@ -36,35 +59,52 @@ export interface BinanceContext {
  */
 export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrorsKyOptions {
   const plugin = createPlugin(options);
+  const baseOf = (o: SeenOptions) => (o.prefix || o.baseUrl || undefined)?.toString();
 
   const guarded =
-    (inner: Fetch, settings: BinanceRequestOptions | undefined): Fetch =>
+    (inner: Fetch, settings: BinanceRequestOptions | undefined, given: SeenOptions): Fetch =>
     async (input, init) => {
       const request = input instanceof Request ? input : new Request(input, init);
-      const body = request.body ? await request.text() : undefined;
+      // Not a Binance origin: the request passes byte for byte as the caller made it.
+      if (!plugin.covers(request.url, baseOf(given))) return inner(input, init);
+      // The body as the caller gave it: a flat `json` object is sent as form parameters; FormData, a Blob, a
+      // stream or a nested object is refused here, before anything is sent.
+      const body =
+        given.json !== undefined
+          ? formBody(given.json, 'ky')
+          : given.body !== undefined && given.body !== null && typeof given.body !== 'string'
+            ? formBody(given.body, 'ky')
+            : request.body
+              ? await request.text()
+              : undefined;
       const transport: GuardTransport<Response> = {
-        send: (attempt) => {
+        send: async (attempt) => {
+          let response: Response;
           if (
             request.body === null &&
             attempt.url === request.url &&
             attempt.method === request.method &&
+            attempt.redirect === 'follow' &&
             Object.keys(attempt.headers).length === 0
           ) {
             // Nothing to sign or add (a public request): ky's own request goes out as it is, without a copy.
-            return inner(request, input instanceof Request ? init : undefined);
+            response = await inner(request, input instanceof Request ? init : undefined);
+          } else {
+            const headers = new Headers(request.headers);
+            if (attempt.body === undefined && body !== undefined) headers.delete('content-type');
+            const contentType = attempt.body === undefined ? undefined : formContentType(headers.get('content-type'));
+            if (contentType) headers.set('content-type', contentType);
+            for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
+            const attemptRequest = new Request(attempt.url, {
+              method: attempt.method,
+              headers,
+              body: attempt.body ?? null,
+              signal: attempt.signal ?? request.signal,
+              redirect: attempt.redirect === 'error' ? 'manual' : request.redirect,
+            });
+            response = await inner(attemptRequest, input instanceof Request ? init : undefined);
           }
-          const headers = new Headers(request.headers);
-          if (attempt.body === undefined && body !== undefined) headers.delete('content-type');
-          const contentType = attempt.body === undefined ? undefined : formContentType(headers.get('content-type'));
-          if (contentType) headers.set('content-type', contentType);
-          for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
-          const attemptRequest = new Request(attempt.url, {
-            method: attempt.method,
-            headers,
-            body: attempt.body ?? null,
-            signal: attempt.signal ?? request.signal,
-          });
-          return inner(attemptRequest, input instanceof Request ? init : undefined);
+          return await readWhole(response);
         },
         read: async (response, withBody) => ({
           status: response.status,
@@ -75,7 +115,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       return plugin
         .guardFor(request.url)
         .run(
-          { method: request.method, url: request.url, body },
+          { method: request.method, url: request.url, body, headers: request.headers },
           transport,
           plugin.callOptions(settings, request.signal),
         );
@@ -89,11 +129,55 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         (init) => {
           const settings = (init.context as BinanceContext | undefined)?.binance;
           if (settings?.enabled === false) return;
-          init.fetch = guarded(init.fetch ?? globalThis.fetch.bind(globalThis), settings);
+          // Installed twice: the first wrapper does the work.
+          if ((init.fetch as { [GUARDED]?: boolean } | undefined)?.[GUARDED]) return;
+          const inner = init.fetch ?? globalThis.fetch.bind(globalThis);
+          const given = init as SeenOptions;
+          init.fetch = Object.assign(
+            guarded(inner, settings, {
+              json: given.json,
+              body: given.body,
+              prefix: given.prefix,
+              baseUrl: given.baseUrl,
+            }),
+            { [GUARDED]: true },
+          );
+          // Tells the error hook that this request is the plugin's, and where its base URL is.
+          init.context = { ...init.context, [SCOPE]: { base: baseOf(given) } };
+        },
+      ],
+      // ky's own `timeout` becomes a typed error like the exchange's (a cut-off body is typed in `fetch`).
+      beforeError: [
+        ({ error, request, options }) => {
+          const scope = (options.context as { [SCOPE]?: { base: string | undefined } } | undefined)?.[SCOPE];
+          // Only ky's own timeout fails outside the guard; everything the guard raised is typed already.
+          if (isBinanceError(error) || error.name !== 'TimeoutError' || !scope) return error;
+          if (!plugin.covers(request.url, scope.base)) return error;
+          const credentials = plugin.callOptions(undefined).credentials;
+          return classify({
+            error,
+            request: { method: request.method, url: request.url },
+            secrets: credentials?.secrets,
+          });
         },
       ],
     },
   };
+}
+
+/**
+ * The response with its whole body read, so that a body cut off by the connection fails inside the guard — as a
+ * typed error saying so — rather than later in the caller's `.json()`.
+ */
+async function readWhole(response: Response): Promise<Response> {
+  if (response.body === null || NULL_BODY.has(response.status)) return response;
+  let bytes: ArrayBuffer;
+  try {
+    bytes = await response.arrayBuffer();
+  } catch (cause) {
+    throw bodyCutOff(response.status, response.headers.get('content-length'), cause);
+  }
+  return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 export * from '@binance-errors/core';

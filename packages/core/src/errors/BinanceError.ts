@@ -1,4 +1,4 @@
-import { redactText, type SanitizedCause, sanitizeCause } from './redact.ts';
+import { redactDeep, redactText, type SanitizedCause, sanitizeCause } from './redact.ts';
 import type {
   BinanceErrorCategory,
   BinanceErrorResponse,
@@ -101,7 +101,8 @@ export class BinanceError extends Error {
     super(redactText(options.message, secrets));
     this.category = defaults.category;
     this.code = options.code;
-    this.msg = options.msg;
+    // What the server said may echo the request: its key or signature never survive in any view of the error.
+    this.msg = options.msg === undefined ? undefined : redactText(options.msg, secrets);
     this.status = options.status;
     this.retryable = options.retryable ?? defaults.retryable;
     this.executed = options.executed ?? defaults.executed;
@@ -117,11 +118,11 @@ export class BinanceError extends Error {
     if (options.reason !== undefined) this.reason = options.reason;
     if (options.rateLimit !== undefined) this.rateLimit = options.rateLimit;
     if (options.rateLimits !== undefined) this.rateLimits = options.rateLimits;
-    if (options.data !== undefined) this.data = options.data;
+    if (options.data !== undefined) this.data = redactDeep(options.data, secrets);
     this.hint = options.hint ?? defaults.hint;
     this.docsUrl = options.docsUrl ?? `${DEFAULT_DOCS_BASE_URL}errors/categories/${defaults.category}`;
     this.request = options.request;
-    if (options.response !== undefined) this.response = options.response;
+    if (options.response !== undefined) this.response = redactDeep(options.response, secrets);
     // Own, non-enumerable, sanitised: util.inspect and JSON both see only the safe copy.
     if (options.cause !== undefined) {
       Object.defineProperty(this, 'cause', {

@@ -32,6 +32,8 @@ const SECRET_IN_TEXT =
 const PEM_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
 // Cheap pre-check: most text has none of these words, and then the replacing passes can be skipped.
 const MAY_HOLD_SECRET = /signature|api_?key|api_?secret|secretkey|private_?key|x-mbx-apikey|PRIVATE KEY/i;
+// A parameter whose name is percent-encoded (`%73ignature=`): decoded before it is judged.
+const ENCODED_PARAM = /(^|[?&\s"'(])([^=&#\s"'(]*%[0-9a-f]{2}[^=&#\s"'(]*)=([^&#\s"',}]*)/gi;
 
 /** Whether a parameter or header name holds a secret. */
 export function isSecretKey(key: string): boolean {
@@ -48,6 +50,7 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
     out = out.replace(SECRET_IN_TEXT, (_m, key: string, sep: string) => `${key}${sep}${REDACTED}`);
     if (out.includes('PRIVATE KEY-----')) out = out.replace(PEM_BLOCK, REDACTED);
   }
+  if (out.includes('%')) out = out.replace(ENCODED_PARAM, redactEncodedParam);
   for (const secret of secrets) {
     // Short strings would shred innocent text; real keys and secrets are far longer.
     if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED);
@@ -62,8 +65,56 @@ const SECRET_PARAM =
 /** Redacts the secret parameters of a URL (absolute or path-only) and returns it as text; the rest stays byte for byte. */
 export function redactUrl(url: string | URL, secrets: readonly string[] = []): string {
   const text = typeof url === 'string' ? url : url.href;
-  const redacted = text.includes('=') ? text.replace(SECRET_PARAM, `$1$2=${REDACTED}`) : text;
+  let redacted = text.includes('=') ? text.replace(SECRET_PARAM, `$1$2=${REDACTED}`) : text;
+  if (redacted.includes('%')) redacted = redacted.replace(ENCODED_PARAM, redactEncodedParam);
   return secrets.length > 0 || text.includes('PRIVATE KEY') ? redactText(redacted, secrets) : redacted;
+}
+
+function redactEncodedParam(match: string, before: string, name: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return match;
+  }
+  return isSecretKey(decoded.trim()) || /signature/i.test(decoded) ? `${before}${name}=${REDACTED}` : match;
+}
+
+/**
+ * A copy of `value` with the same shape and every secret removed: strings scrubbed like {@link redactText},
+ * secret-named fields replaced, header bags redacted. For what an error keeps of a server's answer (`data`,
+ * `response.data`). Cycles and depth beyond a few levels are cut.
+ */
+export function redactDeep<T>(value: T, secrets: readonly string[] = []): T {
+  return redactDeepValue(value, secrets, 0, new WeakSet()) as T;
+}
+
+function redactDeepValue(value: unknown, secrets: readonly string[], depth: number, seen: WeakSet<object>): unknown {
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Uint8Array) {
+    const text = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+    const redacted = redactText(text, secrets);
+    return redacted === text ? value : redacted;
+  }
+  if (seen.has(value) || depth > 8) return '[Circular or too deep]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeepValue(v, secrets, depth + 1, seen));
+  if (value instanceof Date) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') continue;
+    let field: unknown;
+    try {
+      field = (value as Record<string, unknown>)[key];
+    } catch {
+      continue;
+    }
+    if (isSecretKey(key)) out[key] = REDACTED;
+    else if (key === 'headers') out[key] = redactHeaders(field, secrets);
+    else out[redactText(key, secrets)] = redactDeepValue(field, secrets, depth + 1, seen);
+  }
+  return out;
 }
 
 /** Builds the `{ method, url }` kept on an error. */

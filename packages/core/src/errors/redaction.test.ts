@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { classify } from '../classify/classify.ts';
 import { BinanceError } from './BinanceError.ts';
 import { isBinanceError } from './isBinanceError.ts';
+import { redactText, redactUrl } from './redact.ts';
 
 const API_KEY = 'vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A';
 const API_SECRET = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';
@@ -89,6 +90,35 @@ describe('redaction', () => {
     expect(err.category).toBe('network');
     for (const text of everySerialisation(err)) {
       expect(text).not.toContain(API_KEY);
+      expect(text).not.toContain(SIGNATURE);
+    }
+  });
+
+  it('redacts signature parameters whose name is percent-encoded, in URLs and in free text', () => {
+    const url = `https://api.binance.com/api/v3/order?symbol=BTCUSDT&%73ignature=${SIGNATURE}&%53IGNATURE=${SIGNATURE}`;
+    expect(redactUrl(url)).toBe(
+      'https://api.binance.com/api/v3/order?symbol=BTCUSDT&%73ignature=[REDACTED]&%53IGNATURE=[REDACTED]',
+    );
+    expect(redactText(`proxy said: bad request ?x=1&%61piKey=${API_KEY}&%73ignature=${SIGNATURE}`)).toBe(
+      'proxy said: bad request ?x=1&%61piKey=[REDACTED]&%73ignature=[REDACTED]',
+    );
+    // Innocent encoded parameters stay as they are.
+    expect(redactUrl('https://x/api?symbols=%5B%22BTCUSDT%22%5D')).toBe('https://x/api?symbols=%5B%22BTCUSDT%22%5D');
+  });
+
+  it('removes the secrets a server echoes from msg, data and response.data', () => {
+    const echo = `Bad request: X-MBX-APIKEY ${API_KEY} with ${SIGNATURE} (secret ${API_SECRET})`;
+    const err = classify({
+      status: 400,
+      headers: { 'x-echo-key': API_KEY },
+      body: JSON.stringify({ code: -1022, msg: echo, data: { request: `q=1&sig=${SIGNATURE}`, [API_KEY]: 1 } }),
+      request: { method: 'POST', url: `https://api.binance.com/api/v3/order?signature=${SIGNATURE}` },
+      secrets: [API_KEY, API_SECRET, SIGNATURE],
+    });
+    expect(err.msg).toBe('Bad request: X-MBX-APIKEY [REDACTED] with [REDACTED] (secret [REDACTED])');
+    for (const text of [...everySerialisation(err), JSON.stringify(err.response), inspect(err.data)]) {
+      expect(text).not.toContain(API_KEY);
+      expect(text).not.toContain(API_SECRET);
       expect(text).not.toContain(SIGNATURE);
     }
   });

@@ -6,8 +6,9 @@ import { classify } from '../classify/classify.ts';
 import { ServerClock } from '../clock/ServerClock.ts';
 import type { BinanceError } from '../errors/BinanceError.ts';
 import { BinanceAbortError, BinanceCircuitOpenError, BinanceUnknownOutcomeError } from '../errors/classes.ts';
+import { errorClassFor } from '../errors/errorClassFor.ts';
 import { isBinanceError } from '../errors/isBinanceError.ts';
-import { redactUrl } from '../errors/redact.ts';
+import { headerEntries, redactUrl } from '../errors/redact.ts';
 import type { RateLimit } from '../errors/types.ts';
 import { sharedConflict } from '../options/sharedConflict.ts';
 import { validateGuardOptions } from '../options/validateOptions.ts';
@@ -27,6 +28,8 @@ import { backoffDelay } from './backoff.ts';
 import type { Credentials } from './Credentials.ts';
 import { isCancel, isExchangeInfo, isPlacement } from './endpoints.ts';
 import { Listeners } from './events.ts';
+import { type LedgerEntry, OutcomeLedger } from './OutcomeLedger.ts';
+import { redirectError } from './redirectError.ts';
 
 /** One request as the adapter hands it to the guard: the unsigned originals. */
 export interface GuardRequest {
@@ -36,6 +39,11 @@ export interface GuardRequest {
   url: string | URL;
   /** The body as it will be sent (a form-encoded string for Binance), or `undefined`. */
   body?: string | undefined;
+  /**
+   * The caller's own headers (any common shape). Only read: an `X-MBX-APIKEY` the caller set itself makes the
+   * request one that never follows a redirect, and its value is scrubbed from errors like the plugin's own key.
+   */
+  headers?: unknown;
 }
 
 /** Per-call settings an adapter passes along with each request. */
@@ -67,6 +75,11 @@ export interface Attempt {
   /** `'call'` for the caller's request; `'time'` and `'reconcile'` for requests the guard makes itself. */
   purpose: 'call' | 'time' | 'reconcile';
   signal: AbortSignal | undefined;
+  /**
+   * `'error'` when the attempt carries the API key or a signature: the client must not follow a redirect but hand
+   * the 3xx response back, and the guard turns it into an error. `'follow'` otherwise.
+   */
+  redirect: 'follow' | 'error';
 }
 
 /** What the guard needs to know about a response. */
@@ -178,7 +191,20 @@ interface Described {
   expiresAt?: number;
   /** How many clock syncs had completed when the last attempt was stamped (see `ServerClock.resyncSince`). */
   stampedSyncs?: number;
+  /** The `X-MBX-APIKEY` the caller set itself, if any. */
+  callerKey: string | undefined;
 }
+
+/** What one call through the guard has learnt so far. */
+interface RunState {
+  /** Exact values to scrub from errors: the credentials, the caller's key, and every signature of this call. */
+  secrets: string[];
+  /** Whether an attempt of the call went out (so its outcome can be unknown). */
+  sent: boolean;
+}
+
+/** How long after its outcome became unknown a request is still answered without sending, beyond its recvWindow. */
+const REMEMBER_BEYOND_RECV_WINDOW_MS = 60_000;
 
 const defaultSleep = (ms: number, signal: AbortSignal | undefined) =>
   new Promise<void>((resolve, reject) => {
@@ -224,6 +250,7 @@ export class BinanceGuard {
   readonly #unknownEndpoint = new Listeners<UnknownEndpointEvent>();
   /** The options it was built with, to refuse a later `shared()` caller that asks for different ones. */
   readonly #options: BinanceGuardOptions;
+  readonly #ledger = new OutcomeLedger();
   /** The transport of the most recent call: the clock syncs through the client the user already configured. */
   #timeTransport: GuardTransport<unknown> | undefined;
 
@@ -293,19 +320,66 @@ export class BinanceGuard {
   async run<R>(request: GuardRequest, transport: GuardTransport<R>, call: CallOptions = {}): Promise<R> {
     this.#timeTransport = transport as GuardTransport<unknown>;
     const req = this.#describe(request, call);
-    if (call.reconcile && req.signed && isPlacement(req.method, req.path) && !req.query.has('newClientOrderId')) {
-      // Without an id of our own the outcome could not be looked up afterwards.
-      if (!new URLSearchParams(req.body ?? '').has('newClientOrderId'))
-        req.query.set('newClientOrderId', newClientId());
+    const state: RunState = { secrets: secretsOf(req, call), sent: false };
+    const signer = req.signed ? call.credentials?.signer : undefined;
+    // A request that may change an order goes through the ledger: never sent again while its outcome is unknown.
+    const key =
+      req.signed && !isIdempotentMethod(req.method)
+        ? OutcomeLedger.fingerprint(
+            req.method,
+            req.origin,
+            req.path,
+            call.credentials?.apiKey ?? req.callerKey ?? '',
+            mergedParams(req),
+          )
+        : undefined;
+    if (key !== undefined) {
+      for (let prior = this.#ledger.get(key); prior; prior = this.#ledger.get(key)) {
+        if (!prior.pending) return await this.#answerResend(req, transport, call, prior);
+        await prior.settled;
+      }
     }
+    if (call.reconcile && signer && isPlacement(req.method, req.path) && clientOrderIdOf(req) === undefined) {
+      // Without an id of our own the outcome could not be looked up afterwards.
+      req.query.set('newClientOrderId', newClientId());
+    }
+    const recvWindow = call.recvWindow ?? recvWindowOf(req.query) ?? 5000;
+    const ticket = key === undefined ? undefined : this.#ledger.open(key, recvWindow + REMEMBER_BEYOND_RECV_WINDOW_MS);
+    try {
+      const response = await this.#runAttempts(req, transport, call, state, signer !== undefined);
+      ticket?.close(undefined);
+      return response;
+    } catch (error) {
+      const unknown = isBinanceError(error) && error.executed === 'unknown' && state.sent ? error : undefined;
+      ticket?.close(unknown, clientOrderIdOf(req), req.expiresAt);
+      throw error;
+    }
+  }
+
+  async #runAttempts<R>(
+    req: Described,
+    transport: GuardTransport<R>,
+    call: CallOptions,
+    state: RunState,
+    canResign: boolean,
+  ): Promise<R> {
     let timeRetried = false;
     let rateLimitRetries = 0;
     let readRetries = 0;
     for (let number = 1; ; number++) {
       try {
-        return await this.#attempt(req, transport, call, number, 'call');
+        return await this.#attempt(req, transport, call, number, 'call', state);
       } catch (error) {
-        const err = this.#toBinanceError(error, req, call);
+        const err = this.#toBinanceError(error, req, call, state);
+        if (err.category === 'timestamp' && req.signed && !canResign) {
+          // The caller signed it: sending the same stale signature again cannot succeed.
+          throw withHint(
+            err,
+            'The request was signed by the caller, and the plugin has no apiSecret/privateKey to sign it again with a ' +
+              'timestamp on the server clock. Give binanceErrors() the apiSecret (or privateKey) and let it sign.',
+            state.secrets,
+          );
+        }
         if (err.category === 'timestamp' && req.signed && !timeRetried && this.#clock) {
           timeRetried = true;
           await this.#clock.resyncSince(req.stampedSyncs ?? this.#clock.syncs, call.signal).catch(() => {
@@ -344,12 +418,43 @@ export class BinanceGuard {
           });
           continue;
         }
-        if (call.reconcile && err.executed === 'unknown' && req.signed && isPlacement(req.method, req.path)) {
+        if (call.reconcile && err.executed === 'unknown' && canResign && isPlacement(req.method, req.path)) {
           return await this.#reconcile(req, transport, call, err);
         }
         throw err;
       }
     }
+  }
+
+  /**
+   * Answers, without sending anything, a request identical to one whose outcome is unknown: by looking the order
+   * up when `reconcile` is on and the order has a client order id, else with a `BinanceUnknownOutcomeError`.
+   */
+  async #answerResend<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, prior: LedgerEntry) {
+    const original = prior.error!;
+    if (
+      call.reconcile &&
+      prior.clientOrderId !== undefined &&
+      call.credentials?.signer &&
+      isPlacement(req.method, req.path)
+    ) {
+      req.query.set('newClientOrderId', prior.clientOrderId);
+      // The lookup may conclude "not placed" only once the first send can no longer execute.
+      if (prior.executableUntil !== undefined) req.expiresAt = prior.executableUntil;
+      return await this.#reconcile(req, transport, call, original);
+    }
+    throw new BinanceUnknownOutcomeError({
+      message:
+        `Binance ${req.label} was not sent again: the same request ended ${Math.max(0, Date.now() - prior.since)} ms ago ` +
+        `in "${original.message}", and it may have executed.`,
+      executed: 'unknown',
+      retryable: false,
+      hint:
+        'Query the order (or enable `reconcile`) before sending it again. To place a new, identical order on ' +
+        'purpose, give it its own newClientOrderId.',
+      request: original.request,
+      cause: original,
+    });
   }
 
   /** Usage, limits, ban, breaker state and clock offset, as plain data. */
@@ -419,6 +524,7 @@ export class BinanceGuard {
     call: CallOptions,
     number: number,
     purpose: Attempt['purpose'],
+    state: RunState = { secrets: secretsOf(req, call), sent: false },
   ): Promise<R> {
     if (this.#breaker && !req.cancel && this.#breaker.state === 'open') throw this.#circuitOpen(req);
     const signer = req.signed ? call.credentials?.signer : undefined;
@@ -435,8 +541,8 @@ export class BinanceGuard {
         })
       : undefined;
     // Stamp and sign after the wait, from the unsigned originals, so a retry never carries two signatures.
-    const attempt = this.#build(req, call, number, purpose);
-    const exchange = () => this.#exchange(req, transport, attempt, permit, call.credentials?.secrets ?? []);
+    const attempt = this.#build(req, call, number, purpose, state.secrets);
+    const exchange = () => this.#exchange(req, transport, attempt, permit, state);
     if (!this.#breaker) return exchange();
     try {
       return await this.#breaker.run(exchange, { bypass: req.cancel });
@@ -451,10 +557,11 @@ export class BinanceGuard {
     transport: GuardTransport<R>,
     attempt: Attempt,
     permit: Permit | undefined,
-    secrets: readonly string[],
+    state: RunState,
   ) {
     let response: R;
     try {
+      state.sent = true;
       response = await transport.send(attempt);
     } catch (error) {
       if (permit) await this.#limiter?.settle(permit, { success: false });
@@ -468,6 +575,17 @@ export class BinanceGuard {
         refundOnSuccess: req.weightOnSuccess === 0,
       });
     }
+    if (view.status >= 300 && view.status < 400 && attempt.redirect === 'error') {
+      const { method, url } = attempt;
+      throw redirectError({
+        method,
+        label: req.label,
+        url,
+        status: view.status,
+        headers: view.headers,
+        secrets: state.secrets,
+      });
+    }
     if (view.status < 400) {
       if (isExchangeInfo(req.method, req.path)) this.#learn(view.body);
       return response;
@@ -477,7 +595,7 @@ export class BinanceGuard {
       headers: view.headers as Record<string, string>,
       body: view.body,
       request: { method: attempt.method, url: attempt.url },
-      secrets,
+      secrets: state.secrets,
       docsBaseUrl: this.#docsBaseUrl,
     });
     if (err.category === 'ip-ban' && this.#limiter) {
@@ -491,20 +609,33 @@ export class BinanceGuard {
     throw err;
   }
 
-  #build(req: Described, call: CallOptions, number: number, purpose: Attempt['purpose']): Attempt {
+  #build(
+    req: Described,
+    call: CallOptions,
+    number: number,
+    purpose: Attempt['purpose'],
+    secrets: string[] = [],
+  ): Attempt {
     const headers: Record<string, string> = {};
     const apiKey = call.credentials?.apiKey;
     if (apiKey && (req.signed || req.apiKeyOnly)) headers['X-MBX-APIKEY'] = apiKey;
+    // The key or a signature never follows a redirect: it would go wherever the Location points.
+    const redirect =
+      headers['X-MBX-APIKEY'] !== undefined || req.callerKey !== undefined || req.signed ? 'error' : 'follow';
     const signer = req.signed ? call.credentials?.signer : undefined;
     if (!signer) {
       // No credentials: a request that arrives already signed is left exactly as it is.
-      return { method: req.method, url: req.rawUrl, body: req.body, headers, number, purpose, signal: call.signal };
+      const url = req.rawUrl;
+      return { method: req.method, url, body: req.body, headers, number, purpose, signal: call.signal, redirect };
     }
     const recvWindow = call.recvWindow ?? recvWindowOf(req.query) ?? 5000;
     const timestamp = this.#clock ? this.#clock.stamp() : Date.now();
     const signed = signRequest({ query: req.query, body: req.body, timestamp, recvWindow, signer });
     req.expiresAt = timestamp + recvWindow;
     if (this.#clock) req.stampedSyncs = this.#clock.syncs;
+    // Every signature computed is a secret of this call: a server or proxy that echoes it must not get it into an error.
+    const signature = new URLSearchParams(signed.query).get('signature');
+    if (signature) secrets.push(signature, encodeURIComponent(signature));
     return {
       method: req.method,
       url: `${req.origin}${req.path}?${signed.query}`,
@@ -513,6 +644,7 @@ export class BinanceGuard {
       number,
       purpose,
       signal: call.signal,
+      redirect,
     };
   }
 
@@ -527,6 +659,7 @@ export class BinanceGuard {
     const cost = weightOf(method, path, merged, { table: this.#endpoints, defaultWeight: this.#defaultWeight });
     if (!cost.known) this.#unknownEndpoint.emit({ method, path, weight: cost.weight });
     const signed = call.signed ?? (cost.signed || params.has('signature'));
+    const callerKey = headerEntries(request.headers).find(([name]) => name.toLowerCase() === 'x-mbx-apikey')?.[1];
     return {
       method,
       origin: url.origin,
@@ -541,23 +674,30 @@ export class BinanceGuard {
       apiKeyOnly: this.#endpoints?.get(`${method} ${path}`)?.security === 'API_KEY',
       cancel: isCancel(method, path),
       label: `${method} ${path}`,
+      callerKey,
     };
   }
 
-  #toBinanceError(error: unknown, req: Described, call: CallOptions): BinanceError {
+  #toBinanceError(
+    error: unknown,
+    req: Described,
+    call: CallOptions,
+    state: RunState = { secrets: secretsOf(req, call), sent: true },
+  ): BinanceError {
     if (isBinanceError(error)) return error;
     if (call.signal?.aborted) {
       return new BinanceAbortError({
-        message: `Binance request (${req.label}) was aborted.`,
-        request: { method: req.method, url: redactUrl(req.rawUrl) },
+        message: `Binance request (${req.label}) was aborted${state.sent ? '' : ' before it was sent'}.`,
+        executed: state.sent ? 'unknown' : 'no',
+        request: { method: req.method, url: redactUrl(req.rawUrl, state.secrets) },
         cause: error,
-        secrets: call.credentials?.secrets,
+        secrets: state.secrets,
       });
     }
     return classify({
       error,
       request: { method: req.method, url: req.rawUrl },
-      secrets: call.credentials?.secrets,
+      secrets: state.secrets,
       docsBaseUrl: this.#docsBaseUrl,
     });
   }
@@ -659,6 +799,45 @@ function normaliseOrigin(origin: string): string {
       `origin must be an absolute URL such as https://api.binance.com, got ${JSON.stringify(origin)}`,
     );
   }
+}
+
+/** The exact secret values of a call that are known before it is signed. */
+function secretsOf(req: Described, call: CallOptions): string[] {
+  const secrets = [...(call.credentials?.secrets ?? [])];
+  if (req.callerKey) secrets.push(req.callerKey);
+  const callerSignature = req.query.get('signature');
+  if (callerSignature) secrets.push(callerSignature, encodeURIComponent(callerSignature));
+  return secrets;
+}
+
+/** Query and body parameters together, as the exchange reads them. */
+function mergedParams(req: Described): URLSearchParams {
+  const params = new URLSearchParams(req.body ?? '');
+  for (const [name, value] of req.query) params.append(name, value);
+  return params;
+}
+
+function clientOrderIdOf(req: Described): string | undefined {
+  return req.query.get('newClientOrderId') ?? new URLSearchParams(req.body ?? '').get('newClientOrderId') ?? undefined;
+}
+
+/** The same error with another hint. */
+function withHint(err: BinanceError, hint: string, secrets: readonly string[]): BinanceError {
+  const ErrorClass = errorClassFor(err.category);
+  return new ErrorClass({
+    message: err.message,
+    code: err.code,
+    msg: err.msg,
+    status: err.status,
+    retryable: false,
+    executed: err.executed,
+    hint,
+    docsUrl: err.docsUrl,
+    request: err.request,
+    response: err.response,
+    cause: err.cause,
+    secrets,
+  });
 }
 
 function recvWindowOf(query: URLSearchParams): number | undefined {

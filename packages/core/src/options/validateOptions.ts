@@ -161,13 +161,13 @@ function checkRule(value: unknown, rule: Rule, name: string): void {
       }
       return;
     case 'url':
-      if (typeof value !== 'string' || !URL.canParse(value)) {
-        throw new TypeError(`${name} must be an absolute URL string, got ${show(value)}`);
+      if (typeof value !== 'string' || !/^https?:$/.test(URL.parse(value)?.protocol ?? '')) {
+        throw new TypeError(`${name} must be an absolute http(s) URL string, got ${show(value)}`);
       }
       return;
     case 'urls':
       if (!Array.isArray(value))
-        throw new TypeError(`${name} must be an array of absolute URL strings, got ${show(value)}`);
+        throw new TypeError(`${name} must be an array of absolute http(s) URL strings, got ${show(value)}`);
       for (const [i, item] of value.entries()) checkRule(item, { kind: 'url' }, `${name}[${i}]`);
       return;
     case 'oneOf':

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { BinanceGuard, type BinanceGuardOptions, type CallOptions } from '../guard/BinanceGuard.ts';
 import { type CredentialOptions, Credentials } from '../guard/Credentials.ts';
 import { validatePluginOptions } from '../options/validateOptions.ts';
+import { OriginScope } from './OriginScope.ts';
 
 /** The options every adapter's `binanceErrors()` takes. */
 export interface BinanceErrorsOptions extends CredentialOptions, BinanceGuardOptions {
@@ -9,6 +10,12 @@ export interface BinanceErrorsOptions extends CredentialOptions, BinanceGuardOpt
   recvWindow?: number | undefined;
   /** After an unknown outcome of an order placement, query the order by its client order id. @default false */
   reconcile?: boolean | undefined;
+  /**
+   * Origins the plugin acts on besides the client's own base URL and Binance's official Spot hosts (a proxy, a
+   * relay, the fake exchange), as absolute URLs. Requests to any other origin pass the plugin untouched.
+   * @example ['https://binance-proxy.internal:8443']
+   */
+  origins?: readonly string[] | undefined;
   /**
    * Share state explicitly. By default one guard per origin is shared in the process (`BinanceGuard.shared`),
    * so every client on the same host shares one budget, clock and breaker.
@@ -30,6 +37,11 @@ export interface BinanceRequestOptions {
 
 /** What an adapter builds once from the user's options. */
 export interface BinancePlugin {
+  /**
+   * Whether the plugin acts on a request to `url`: on the client's base URL `base`, Binance's official hosts and
+   * the `origins` option. Adapters pass every other request on untouched.
+   */
+  covers(url: string | URL, base?: string | URL | undefined): boolean;
   /** The guard for a request's URL: the explicit one, or the process-wide one for its origin. */
   guardFor(url: string | URL): BinanceGuard;
   /** The call options for one request, from the plugin's options and the request's own. */
@@ -48,8 +60,19 @@ export function createPlugin(options: BinanceErrorsOptions = {}): BinancePlugin 
     throw new TypeError('guard must be a BinanceGuard (from @binance-errors/core)');
   }
   const credentials = new Credentials(options);
-  const { apiKey: _k, apiSecret: _s, privateKey: _p, recvWindow, reconcile, guard, ...guardOptions } = options;
+  const scope = new OriginScope(options.origins);
+  const {
+    apiKey: _k,
+    apiSecret: _s,
+    privateKey: _p,
+    recvWindow,
+    reconcile,
+    guard,
+    origins: _o,
+    ...guardOptions
+  } = options;
   const plugin: BinancePlugin = {
+    covers: (url, base) => scope.covers(url, base),
     guardFor: (url) =>
       guard ?? BinanceGuard.shared(typeof url === 'string' ? new URL(url).origin : url.origin, guardOptions),
     callOptions: (request, signal) => {

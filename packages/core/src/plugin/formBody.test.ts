@@ -21,8 +21,19 @@ describe('formBody', () => {
       /binance-errors \(got\) cannot sign a request body of type Readable/,
     );
     expect(() => formBody(new FormData(), 'axios')).toThrow(/cannot sign a request body of type FormData/);
-    expect(() => formBody({ symbol: 'BTCUSDT' }, 'got')).toThrow(/cannot sign a request body of type Object/);
-    expect(() => formBody(Object.create(null), 'got')).toThrow(/cannot sign a request body of type object/);
+    expect(() => formBody(new Blob(['a=1']), 'ky')).toThrow(/cannot sign a request body of type Blob/);
+    expect(() => formBody(new ReadableStream(), 'ky')).toThrow(/cannot sign a request body of type ReadableStream/);
+    expect(() => formBody(new Map(), 'got')).toThrow(/cannot sign a request body of type Map/);
+    expect(() => formBody({ symbol: 'BTCUSDT', list: ['a'] }, 'got')).toThrow(/field "list" is an array/);
+    expect(() => formBody({ symbol: { a: 1 } }, 'axios')).toThrow(/field "symbol" is of type Object/);
+  });
+
+  it('sends a flat object as form parameters, leaving out null and undefined fields', () => {
+    expect(formBody({ symbol: 'BTCUSDT', quantity: 0.01, test: true, skip: undefined, none: null }, 'axios')).toBe(
+      'symbol=BTCUSDT&quantity=0.01&test=true',
+    );
+    const bare = Object.assign(Object.create(null), { a: 'x y' });
+    expect(formBody(bare, 'got')).toBe('a=x+y');
   });
 
   it('sends signed bodies as form parameters unless the caller chose another type', () => {
@@ -33,6 +44,7 @@ describe('formBody', () => {
     expect(formContentType('text/plain;charset=UTF-8')).toBe(form);
     expect(formContentType(form)).toBeUndefined();
     expect(formContentType(`${form}; charset=utf-8`)).toBeUndefined();
-    expect(formContentType('application/json')).toBeUndefined();
+    expect(formContentType('application/json')).toBe(form);
+    expect(formContentType('multipart/form-data; boundary=x')).toBeUndefined();
   });
 });

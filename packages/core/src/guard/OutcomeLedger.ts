@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import type { BinanceError } from '../errors/BinanceError.ts';
+
+/** A request that may have changed an order, as the ledger remembers it. */
+export interface LedgerEntry {
+  /** Settles when the send that opened the entry has an outcome. */
+  readonly settled: Promise<void>;
+  /** `true` while that send is in flight. */
+  readonly pending: boolean;
+  /** The error it ended in, when its outcome is unknown (it may have executed). */
+  readonly error: BinanceError | undefined;
+  /** The client order id it was sent with, when it had one (the caller's or the plugin's). */
+  readonly clientOrderId: string | undefined;
+  /** When the outcome became unknown, in ms since the epoch. */
+  readonly since: number;
+  /** Server-clock ms after which its last send can no longer execute (timestamp + recvWindow), when it was signed. */
+  readonly executableUntil: number | undefined;
+}
+
+/** What the guard holds while its send is in flight; `close` records the outcome. */
+export interface LedgerTicket {
+  /**
+   * Records the outcome: an error whose outcome is unknown keeps the entry for `rememberMs`, so that the same
+   * request is answered without being sent again; anything else removes it.
+   */
+  close(
+    unknown: BinanceError | undefined,
+    clientOrderId?: string | undefined,
+    executableUntil?: number | undefined,
+  ): void;
+}
+
+interface Entry extends LedgerEntry {
+  pending: boolean;
+  error: BinanceError | undefined;
+  clientOrderId: string | undefined;
+  since: number;
+  executableUntil: number | undefined;
+  expiresAt: number;
+  resolve: () => void;
+}
+
+/** Parameters that change with every send of the same request, so they do not identify it. */
+const VOLATILE = new Set(['timestamp', 'signature', 'recvWindow']);
+
+/**
+ * Remembers the requests that may have created, changed or cancelled an order and whose outcome is unknown, so
+ * that no retry layer — the client's own `retry`, axios-retry, an SDK's retry loop, a user's loop — gets one sent
+ * twice. A request is identified by what it asks for ({@link OutcomeLedger.fingerprint}): its method, URL, API key
+ * and parameters, without `timestamp`, `signature` and `recvWindow`, which change with every send. An identical
+ * request sent while the first is in flight waits for its outcome.
+ */
+export class OutcomeLedger {
+  readonly #entries = new Map<string, Entry>();
+  readonly #now: () => number;
+  readonly #maxEntries: number;
+
+  /**
+   * @param now Clock in ms since the epoch. @default Date.now
+   * @param maxEntries Entries kept at most; the oldest go first. @default 10_000
+   */
+  constructor(now: () => number = Date.now, maxEntries = 10_000) {
+    this.#now = now;
+    this.#maxEntries = maxEntries;
+  }
+
+  /**
+   * The identity of a request: a hash of its method, origin, path, API key and parameters (query and body, in
+   * sorted order, without the volatile ones). The API key never leaves this function.
+   */
+  static fingerprint(method: string, origin: string, path: string, apiKey: string, params: URLSearchParams): string {
+    const stable = [...params].filter(([name]) => !VOLATILE.has(name)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return createHash('sha256')
+      .update(JSON.stringify([method, origin, path, apiKey, stable]))
+      .digest('base64url');
+  }
+
+  /** The entry for `key`, if one is in flight or remembered. */
+  get(key: string): LedgerEntry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry && !entry.pending && entry.expiresAt <= this.#now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /**
+   * Opens an entry for a send of `key` (there must be none). An unknown outcome recorded through the ticket is
+   * remembered for `rememberMs`.
+   */
+  open(key: string, rememberMs: number): LedgerTicket {
+    this.#sweep();
+    let resolve!: () => void;
+    const settled = new Promise<void>((r) => {
+      resolve = r;
+    });
+    const entry: Entry = {
+      settled,
+      pending: true,
+      error: undefined,
+      clientOrderId: undefined,
+      since: 0,
+      executableUntil: undefined,
+      expiresAt: Number.POSITIVE_INFINITY,
+      resolve,
+    };
+    this.#entries.set(key, entry);
+    return {
+      close: (unknown, clientOrderId, executableUntil) => {
+        entry.pending = false;
+        if (unknown && this.#entries.get(key) === entry) {
+          entry.error = unknown;
+          entry.clientOrderId = clientOrderId;
+          entry.executableUntil = executableUntil;
+          entry.since = this.#now();
+          entry.expiresAt = entry.since + rememberMs;
+        } else if (this.#entries.get(key) === entry) {
+          this.#entries.delete(key);
+        }
+        entry.resolve();
+      },
+    };
+  }
+
+  /** Drops expired entries, and the oldest settled ones beyond `maxEntries`. */
+  #sweep(): void {
+    if (this.#entries.size < this.#maxEntries) return;
+    const now = this.#now();
+    for (const [key, entry] of this.#entries) {
+      if (!entry.pending && (entry.expiresAt <= now || this.#entries.size >= this.#maxEntries))
+        this.#entries.delete(key);
+    }
+  }
+}
