@@ -13,24 +13,35 @@ if (!existsSync(dataFile)) {
 }
 const data = JSON.parse(readFileSync(dataFile, 'utf8')) as ErrorIndexData;
 
-// One link per category, not per code: the sidebar is rendered into every error page, and 106 codes in it cost
-// each page ~50 kB. A category's page lists its codes; the index page searches them all.
-function errorsSidebar(): DefaultTheme.SidebarItem[] {
+// One link per category, not per code: the sidebar is rendered into every error page, and 300 codes in it would
+// cost each page ~150 kB. A category's page lists its codes; the index page searches them all. Each product's
+// section gets its own sidebar.
+function errorsSidebar(section: ErrorIndexData['products'][number]): DefaultTheme.SidebarItem[] {
+  const root = `/errors/${section.dir}`;
+  const spot = section.product === 'spot';
   return [
     {
-      text: 'Error reference',
+      text: spot ? 'Error reference' : section.title,
       items: [
-        { text: 'All codes', link: '/errors/' },
-        { text: 'Categories', link: '/errors/categories/' },
-        { text: 'Filter failures (-1013)', link: '/errors/filters/' },
-        { text: 'Matching-engine reasons', link: '/errors/reasons/' },
+        { text: spot ? 'All codes' : 'All futures codes', link: root },
+        { text: 'Categories', link: `${root}categories/` },
+        ...(spot
+          ? [
+              { text: 'Filter failures (-1013)', link: `${root}filters/` },
+              { text: 'Matching-engine reasons', link: `${root}reasons/` },
+            ]
+          : [{ text: 'HTTP 503 messages', link: `${root}http-503` }]),
+        { text: 'Spot vs USDⓈ-M Futures', link: '/errors/spot-vs-usdm' },
+        ...data.products
+          .filter((p) => p !== section)
+          .map((p) => ({ text: `${p.title.replace(/^Binance /, '')} codes`, link: `/errors/${p.dir}` })),
       ],
     },
     {
       text: 'By category',
-      items: data.categories.map((c) => ({
+      items: section.categories.map((c) => ({
         text: c.count > 0 ? `${c.name} (${c.count})` : c.name,
-        link: `/errors/categories/${c.name}`,
+        link: `${root}categories/${c.name}`,
       })),
     },
   ];
@@ -65,6 +76,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'axios', link: '/guide/axios' },
       { text: 'ky', link: '/guide/ky' },
       { text: 'got', link: '/guide/got' },
+      { text: 'USDⓈ-M Futures', link: '/guide/futures' },
     ],
   },
   {
@@ -76,6 +88,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Migrating', link: '/guide/migrating' },
       { text: 'Performance', link: '/guide/performance' },
       { text: "Binance's rules and hostile input", link: '/guide/semantics' },
+      { text: 'Adding a product', link: '/guide/adding-a-product' },
       { text: 'FAQ', link: '/guide/faq' },
     ],
   },
@@ -84,7 +97,7 @@ const guide: DefaultTheme.SidebarItem[] = [
 export default defineConfig({
   title: 'binance-errors',
   description:
-    'Make axios, ky and got safe against the Binance Spot API: typed errors for every code, weight-aware throttling, clock correction, a -1008 circuit breaker.',
+    'Make axios, ky and got safe against the Binance Spot and USDⓈ-M Futures APIs: typed errors for every code, weight-aware throttling, clock correction, a -1008 circuit breaker.',
   // BinanceError.docsUrl points at https://binance-errors.github.io/binance-errors/errors/<slug>: keep both in step.
   base: '/binance-errors/',
   cleanUrls: true,
@@ -106,7 +119,7 @@ export default defineConfig({
     ],
     sidebar: {
       '/guide/': guide,
-      '/errors/': errorsSidebar(),
+      ...Object.fromEntries(data.products.map((p) => [`/errors/${p.dir}`, errorsSidebar(p)])),
       '/api/': apiSidebar(),
     },
     search: {

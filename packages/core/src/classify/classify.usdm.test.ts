@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usdmCatalog } from '../catalog/usdmCatalog.ts';
+import { usdmCatalog } from '../catalog/usdm.generated.ts';
 import { BinanceFilterError, BinanceOrderRejectedError } from '../errors/classes.ts';
 import { classify } from './classify.ts';
 
