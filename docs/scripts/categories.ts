@@ -235,7 +235,8 @@ const PRODUCT_CATEGORIES: Partial<Record<ApiProduct, Partial<Record<BinanceError
     },
     filter: {
       summary: "The order broke one of the symbol's filters. Futures reports each filter by its own code.",
-      source: '-4xxx codes such as -4004 (LOT_SIZE), -4014 (PRICE_FILTER) and -4164 (MIN_NOTIONAL); the message does not name the filter',
+      source:
+        '-4xxx codes such as -4004 (LOT_SIZE), -4014 (PRICE_FILTER) and -4164 (MIN_NOTIONAL); the message does not name the filter',
       handle:
         "`filter` names the rule (set from the code). Read the symbol's filters from `GET /fapi/v1/exchangeInfo` and round price and quantity to them.",
     },
@@ -250,7 +251,8 @@ const PRODUCT_CATEGORIES: Partial<Record<ApiProduct, Partial<Record<BinanceError
         'Check the key, that futures trading is enabled on it, its IP whitelist, and that it is the key for this host (testnet keys do not work on the live API).',
     },
     partial: {
-      summary: 'A cancel-replace did not fully succeed. USDⓈ-M Futures has no cancel-replace: no futures code maps here.',
+      summary:
+        'A cancel-replace did not fully succeed. USDⓈ-M Futures has no cancel-replace: no futures code maps here.',
       source: 'Spot only (-2021 and -2022 mean other things on futures)',
     },
     'unknown-outcome': {

@@ -9,6 +9,7 @@ import {
   type ApiProfile,
   type BinanceErrorCategory,
   type CatalogEntry,
+  classify,
   type ErrorCatalog,
   errorClassFor,
   type FilterEntry,
@@ -227,9 +228,30 @@ function counterpart(section: Section, entry: CatalogEntry): string | undefined 
     const e = s.catalog.lookupCode(entry.code);
     if (!e || !differs(e, entry)) return [];
     const to = `${'../'.repeat(depth(section.dir))}${s.dir}${e.slug}`;
-    return [`[${e.code} ${e.name}](${to}) on ${s.title} is a \`${e.category}\` error: see [the differences](${'../'.repeat(depth(section.dir))}spot-vs-usdm)`];
+    return [
+      `[${e.code} ${e.name}](${to}) on ${s.title} is a \`${e.category}\` error: see [the differences](${'../'.repeat(depth(section.dir))}spot-vs-usdm)`,
+    ];
   });
   return links.length ? `Same code, other meaning: ${links.join('; ')}` : undefined;
+}
+
+const fold = (m: string) => m.trim().replace(/\.$/, '').toLowerCase();
+const sameMessage = (a: CatalogEntry, b: CatalogEntry) =>
+  a.messages.some((m) => b.messages.some((n) => fold(m) === fold(n)));
+
+/**
+ * What `classify()` says about whether an order placement ran when it is answered with this code at the code's
+ * usual status: its documented one, else 503 for the overload and server categories, else 400.
+ */
+function outcome(section: Section, e: CatalogEntry): string {
+  const busy = e.category === 'server-busy' || e.category === 'server' || e.category === 'unknown-outcome';
+  const status = e.http ?? (busy ? 503 : 400);
+  return classify({
+    status,
+    body: { code: e.code, msg: e.messages[0] ?? '' },
+    product: section.product,
+    request: { method: 'POST', url: 'https://example.invalid/order' },
+  }).executed;
 }
 
 /** How many folders below `errors/` a section's pages are. */
@@ -426,10 +448,14 @@ ${hints}
 function differencesPage(a: Section, b: Section): string {
   const shared = a.catalog.codes.flatMap((x) => {
     const y = b.catalog.lookupCode(x.code);
-    return y && differs(x, y) ? [[x, y] as const] : [];
+    return y ? [[x, y] as const] : [];
   });
+  const differing = shared.filter(([x, y]) => differs(x, y) || outcome(a, x) !== outcome(b, y));
+  const reworded = shared.filter(
+    ([x, y]) => !differing.some(([d]) => d === x) && x.messages.length && y.messages.length && !sameMessage(x, y),
+  );
   const cell = (s: Section, e: CatalogEntry) =>
-    `[${e.name}](./${s.dir}${e.slug}) — \`${e.category}\`, executed ${e.executed}, retry ${e.retryable}`;
+    `[${e.name}](./${s.dir}${e.slug}) — \`${e.category}\`, executed ${outcome(s, e)}, retry ${e.retryable}`;
   const only = (s: Section, other: Section) =>
     s.catalog.codes
       .filter((e) => !other.catalog.lookupCode(e.code))
@@ -457,11 +483,21 @@ ${hint(`The two APIs share the error shape and most low codes, but not their mea
 - **Clock.** Futures also resyncs on -5028 (a timestamp outside the matching engine's recvWindow), against
   \`/fapi/v1/time\`.
 
-## Codes with another meaning (${shared.length})
+## Codes with another meaning (${differing.length})
+
+\`executed\` is what \`classify()\` reports for an order placement answered with the code at its usual HTTP status.
 
 | Code | ${a.title} | ${b.title} |
 | --- | --- | --- |
-${shared.map(([x, y]) => `| \`${x.code}\` | ${cell(a, x)} | ${cell(b, y)} |`).join('\n')}
+${differing.map(([x, y]) => `| \`${x.code}\` | ${cell(a, x)} | ${cell(b, y)} |`).join('\n')}
+
+## Same name, other message (${reworded.length})
+
+Handled alike, but a handler that matches on \`msg\` misses the other API's text.
+
+| Code | ${a.title} | ${b.title} |
+| --- | --- | --- |
+${reworded.map(([x, y]) => `| \`${x.code}\` ${x.name} | ${code(x.messages[0] ?? '')} | ${code(y.messages[0] ?? '')} |`).join('\n')}
 
 ## Only on ${a.title} (${a.catalog.codes.filter((e) => !b.catalog.lookupCode(e.code)).length})
 
