@@ -139,7 +139,9 @@ function codePage(section: Section, entry: CatalogEntry): string {
     ? entry.messages.map((m) => `- ${code(m)}`).join('\n')
     : section.product === 'spot' && entry.code === -1013
       ? 'The message names the filter: `Filter failure: <FILTER>`. See [the filters](./filters/).'
-      : "The message is the matching engine's reason for the rejection. See [the reasons](./reasons/).";
+      : section.catalog.reasons.length
+        ? "The message is the matching engine's reason for the rejection. See [the reasons](./reasons/)."
+        : "Binance documents no fixed message for this code: the server's text says what went wrong.";
   const examples = entry.exampleMessages.length
     ? `\n\nAs seen in Binance's documentation:\n\n${entry.exampleMessages.map((m) => `- ${code(m)}`).join('\n')}`
     : '';
