@@ -13,38 +13,50 @@ if (!existsSync(dataFile)) {
 }
 const data = JSON.parse(readFileSync(dataFile, 'utf8')) as ErrorIndexData;
 
-// One link per category, not per code: the sidebar is rendered into every error page, and 300 codes in it would
-// cost each page ~150 kB. A category's page lists its codes; the index page searches them all. Each product's
-// section gets its own sidebar.
-function errorsSidebar(section: ErrorIndexData['products'][number]): DefaultTheme.SidebarItem[] {
+// Each product's section has two sidebars. Its ~200 code pages get a short one (the section's index pages): the
+// sidebar is rendered into every page, and a link per category would add ~8 kB to each, 3 MB across the site. Its
+// category pages get one link per category as well. A category's page lists its codes; the index page searches
+// them all.
+type Section = ErrorIndexData['products'][number];
+
+function errorsSidebar(section: Section, withCategories: boolean): DefaultTheme.SidebarItem[] {
   const root = `/errors/${section.dir}`;
   const spot = section.product === 'spot';
-  return [
-    {
-      text: spot ? 'Error reference' : section.title,
-      items: [
-        { text: spot ? 'All codes' : 'All futures codes', link: root },
-        { text: 'Categories', link: `${root}categories/` },
-        ...(spot
-          ? [
-              { text: 'Filter failures (-1013)', link: `${root}filters/` },
-              { text: 'Matching-engine reasons', link: `${root}reasons/` },
-            ]
-          : [{ text: 'HTTP 503 messages', link: `${root}http-503` }]),
-        { text: 'Spot vs USDⓈ-M Futures', link: '/errors/spot-vs-usdm' },
-        ...data.products
-          .filter((p) => p !== section)
-          .map((p) => ({ text: `${p.title.replace(/^Binance /, '')} codes`, link: `/errors/${p.dir}` })),
-      ],
-    },
-    {
-      text: 'By category',
-      items: section.categories.map((c) => ({
-        text: c.count > 0 ? `${c.name} (${c.count})` : c.name,
-        link: `${root}categories/${c.name}`,
-      })),
-    },
-  ];
+  const pages: DefaultTheme.SidebarItem = {
+    text: spot ? 'Error reference' : section.title,
+    items: [
+      { text: spot ? 'All codes' : 'All futures codes', link: root },
+      { text: 'Categories', link: `${root}categories/` },
+      ...(spot
+        ? [
+            { text: 'Filter failures (-1013)', link: `${root}filters/` },
+            { text: 'Matching-engine reasons', link: `${root}reasons/` },
+          ]
+        : [{ text: 'HTTP 503 messages', link: `${root}http-503` }]),
+      { text: 'Spot vs USDⓈ-M Futures', link: '/errors/spot-vs-usdm' },
+      ...data.products
+        .filter((p) => p !== section)
+        .map((p) => ({ text: `${p.title.replace(/^Binance /, '')} codes`, link: `/errors/${p.dir}` })),
+    ],
+  };
+  if (!withCategories) return [pages];
+  const categories: DefaultTheme.SidebarItem = {
+    text: 'By category',
+    items: section.categories.map((c) => ({
+      text: c.count > 0 ? `${c.name} (${c.count})` : c.name,
+      link: `${root}categories/${c.name}`,
+    })),
+  };
+  return [pages, categories];
+}
+
+function errorsSidebars(): DefaultTheme.SidebarMulti {
+  return Object.fromEntries(
+    data.products.flatMap((p) => [
+      [`/errors/${p.dir}`, errorsSidebar(p, false)],
+      [`/errors/${p.dir}categories/`, errorsSidebar(p, true)],
+    ]),
+  );
 }
 
 /**
@@ -119,16 +131,17 @@ export default defineConfig({
     ],
     sidebar: {
       '/guide/': guide,
-      ...Object.fromEntries(data.products.map((p) => [`/errors/${p.dir}`, errorsSidebar(p)])),
+      ...errorsSidebars(),
       '/api/': apiSidebar(),
     },
     search: {
       provider: 'local',
       options: {
-        // Every error page carries the same three client snippets; indexing them would only add noise and weight.
+        // An error page's sections from "What the plugin does automatically" on repeat its category's text on every
+        // code of it; indexing them would only add noise and weight. Its title, hint, facts and messages stay.
         _render(src, env, md) {
           const page = env.relativePath.startsWith('errors/')
-            ? src.replace(/^::: code-group$[\s\S]*?^:::$/gm, '')
+            ? src.replace(/^## What the plugin does automatically$[\s\S]*/m, '')
             : src;
           return md.render(page, env);
         },

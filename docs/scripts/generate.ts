@@ -184,7 +184,7 @@ ${automatic(doc)}
 
 ${text(doc.handle)}
 
-${clientCode(section, entry.category)}
+${clientCode(entry.category)}
 
 ## Related
 
@@ -194,11 +194,10 @@ ${related}
 }
 
 /**
- * The three clients' code for a category. Spot's code pages carry it inline; other products' code pages link to
- * their category page, which carries it, so 200 more pages stay within the site's size budget.
+ * Where a code page sends a reader for the three clients' code: its category page, which carries it once for every
+ * code of the category. Inline on each of ~300 code pages it would cost ~30 kB a page (HTML and script).
  */
-function clientCode(section: Section, category: BinanceErrorCategory): string {
-  if (section.product === 'spot') return handling(category);
+function clientCode(category: BinanceErrorCategory): string {
   return `Code for axios, ky and got: [all \`${category}\` errors](./categories/${category}#how-to-handle-it).`;
 }
 
