@@ -132,7 +132,7 @@ describe('the built site', () => {
   it('compares the two catalogs on the differences page, derived from both', () => {
     const html = readFileSync(join(DIST, 'errors', 'spot-vs-usdm.html'), 'utf8');
     for (const code of [-1008, -1108, -2021, -2022, -2026]) expect(html).toContain(`<code>${code}</code>`);
-    expect(html).toContain('href="/binance-errors/errors/usdm/2021-order-would-immediately-trigger"');
+    expect(html).toContain('href="./usdm/2021-order-would-immediately-trigger"');
     expect(html).toContain('BAD_PRECISION');
   });
 
