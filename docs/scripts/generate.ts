@@ -45,8 +45,6 @@ interface Section {
   catalog: ErrorCatalog;
   /** The folder under `errors/`: `''` or `'usdm/'`. */
   dir: string;
-  /** Its order endpoint and exchange information, for advice. */
-  exchangeInfo: string;
 }
 
 function sectionOf(profile: ApiProfile): Section {
@@ -55,12 +53,10 @@ function sectionOf(profile: ApiProfile): Section {
     title: profile.title,
     catalog: profile.catalog,
     dir: profile.docsPath.replace(/^errors\//, ''),
-    exchangeInfo: profile.special.exchangeInfo,
   };
 }
 
 export const SECTIONS: readonly Section[] = Object.values(profiles).map(sectionOf);
-const spotSection = SECTIONS.find((s) => s.product === 'spot') as Section;
 
 // --- text helpers -------------------------------------------------------------------------------------------------
 
@@ -596,8 +592,9 @@ export function generate(): { pages: number } {
     pages++;
   };
   for (const section of SECTIONS) writeSection(section, (path, content) => write(section.dir + path, content));
+  const spot = SECTIONS.find((s) => s.product === 'spot');
   const usdm = SECTIONS.find((s) => s.product === 'usdm');
-  if (usdm) write('spot-vs-usdm.md', differencesPage(spotSection, usdm));
+  if (spot && usdm) write('spot-vs-usdm.md', differencesPage(spot, usdm));
   writeFileSync(join(GENERATED.data, 'errors.json'), `${JSON.stringify(indexData(), null, 2)}\n`);
   bench();
   return { pages };
