@@ -5,10 +5,11 @@ import { profiles } from '../profiles/profileForOrigin.ts';
 import { explainInput, formatExplanation } from './explain.ts';
 
 const PRODUCTS = Object.keys(profiles) as ApiProduct[];
+const PRODUCT_CHOICES = PRODUCTS.join('|');
 
-const USAGE = `Usage: binance-errors explain <code | HTTP status | message | JSON body> [--product spot|usdm] [--status N]
+const USAGE = `Usage: binance-errors explain <code | HTTP status | message | JSON body> [--product ${PRODUCT_CHOICES}] [--status N]
                               [--json] [--docs-base-url URL]
-       binance-errors explain [--product spot|usdm] [--status N] < response.txt     (a body, an HTML page, or the output of curl -i)
+       binance-errors explain [--product ${PRODUCT_CHOICES}] [--status N] < response.txt     (a body, an HTML page, or the output of curl -i)
        binance-errors --version | --help
 
 Examples:
