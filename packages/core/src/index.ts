@@ -21,7 +21,7 @@ export type {
   Retryability,
   StatusMessageEntry,
 } from './catalog/types.ts';
-export { usdmCatalog } from './catalog/usdmCatalog.ts';
+export { usdmCatalog } from './catalog/usdm.generated.ts';
 export { type ClassifyInput, classify } from './classify/classify.ts';
 export { parseRetryAfter } from './classify/retryAfter.ts';
 export {
@@ -161,7 +161,7 @@ export type {
   WeightRange,
   WeightRule,
 } from './weights/types.ts';
-export { usdmEndpointTable } from './weights/usdmEndpointTable.ts';
+export { usdmEndpointTable } from './weights/usdmEndpoints.generated.ts';
 export {
   DEFAULT_UNKNOWN_WEIGHT,
   type EndpointWeight,

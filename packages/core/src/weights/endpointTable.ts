@@ -23,7 +23,7 @@ export function endpointKey(method: string, path: string | URL): string {
 
 /**
  * Builds an endpoint table from `base` (the bundled `data/endpoints.json` by default) and `overrides`.
- * Weights change upstream often (FACTS §4), so the table is data a user can patch without waiting for a release.
+ * Binance changes weights often, so the table is data a user can patch without waiting for a release.
  * Every entry is validated; a bad one throws a `TypeError`/`RangeError` naming it.
  */
 export function createEndpointTable(overrides?: EndpointOverrides, base: EndpointTable = endpointTable): EndpointTable {
