@@ -41,6 +41,9 @@ beforeEach(() => {
   ex.reset();
 });
 
+/** A resting buy of 118 USDT notional (the fake refuses less than 100). */
+const order = { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.002', price: '59000' };
+
 /** Sends one request through the limiter as the guard will: weightOf's result spread into acquire, then settle. */
 async function send(limiter: WeightLimiter, method: string, path: string, params: Record<string, string> = {}) {
   const permit = await limiter.acquire({
@@ -68,14 +71,6 @@ describe('WeightLimiter with the usdm profile, against the fake futures exchange
       ['ORDERS', 10, 12],
       ['ORDERS', 1, 1200],
     ]);
-    const order = {
-      symbol: 'BTCUSDT',
-      side: 'BUY',
-      type: 'LIMIT',
-      timeInForce: 'GTC',
-      quantity: '0.002',
-      price: '59000',
-    };
     const batch = { batchOrders: JSON.stringify([order, order, order]) };
     const statuses: number[] = [];
     let refused: unknown;
@@ -103,14 +98,6 @@ describe('WeightLimiter with the usdm profile, against the fake futures exchange
 
   it('reconciles the order windows with the server’s X-MBX-ORDER-COUNT headers', async () => {
     const limiter = new WeightLimiter({ profile: usdm, safety: 1, serverNow: () => now });
-    const order = {
-      symbol: 'BTCUSDT',
-      side: 'BUY',
-      type: 'LIMIT',
-      timeInForce: 'GTC',
-      quantity: '0.002',
-      price: '59000',
-    };
     // Someone else on the account places an order this limiter never saw.
     const other = signRequest({ query: order, timestamp: now, signer }).query;
     await fetch(`${ex.url}/fapi/v1/order?${other}`, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY.apiKey } });

@@ -59,6 +59,11 @@ const defaultTimers: ThrottleTimers = {
  * const permit = await limiter.acquire({ weight, orders, weightOnSuccess, label: 'POST /api/v3/order' });
  * const res = await fetch(url, init);
  * await limiter.settle(permit, { status: res.status, headers: res.headers });
+ *
+ * // USDⓈ-M Futures: the profile's limits and headers; weightOf's result goes in whole (path, per-interval orders).
+ * const futures = new WeightLimiter({ profile: usdm, serverNow: () => clock.now() });
+ * const cost = weightOf('POST', '/fapi/v1/batchOrders', params, usdm.endpoints);
+ * const batch = await futures.acquire({ ...cost, label: 'POST /fapi/v1/batchOrders' });
  * ```
  */
 export class WeightLimiter {
