@@ -18,6 +18,7 @@ import type {
   SettleOutcome,
   ThrottleBanEvent,
   ThrottleLimit,
+  ThrottleLimitScope,
   ThrottleLimitUsage,
   ThrottleRateLimitEvent,
   ThrottleSnapshot,
@@ -671,7 +672,7 @@ function checkBudgetLimits(
 }
 
 /** The `budget` / `group` fields a slot outside the main budget adds to usage and snapshots. */
-function scopeFields(slot: Slot): { budget?: string; group?: string } {
+function scopeFields(slot: Slot): ThrottleLimitScope {
   if (slot.scope.group !== undefined) return { group: slot.scope.group };
   return slot.scope.main ? {} : { budget: slot.scope.budget };
 }

@@ -1,7 +1,7 @@
 import { BinanceAbortError, BinanceIpBanError, BinanceThrottleError } from '../errors/classes.ts';
 import { redactText } from '../errors/redact.ts';
 import type { RateLimit } from '../errors/types.ts';
-import type { ThrottleLimitUsage } from './types.ts';
+import type { ThrottleLimitScope, ThrottleLimitUsage } from './types.ts';
 
 // The limiter's refusals. Every one says what was refused, why, with the numbers, and that nothing was sent.
 
@@ -84,7 +84,7 @@ function describe(label: string | undefined): string {
 }
 
 /** `REQUEST_WEIGHT 6000 per 1 MINUTE`, with the budget or endpoint group when the limit has one. */
-function describeLimit(limit: RateLimit & { budget?: string; group?: string }): string {
+function describeLimit(limit: RateLimit & ThrottleLimitScope): string {
   const text = `${limit.rateLimitType} ${limit.limit} per ${limit.intervalNum} ${limit.interval}`;
   if (limit.group !== undefined)
     return `the own limit of ${limit.group}, ${limit.limit} per ${limit.intervalNum} ${limit.interval}`;

@@ -173,20 +173,21 @@ export interface ThrottleBanEvent {
 
 /** Serialisable state of a {@link WeightLimiter}. */
 export interface ThrottleSnapshot {
-  limits: Array<{
-    budget?: string;
-    group?: string;
-    rateLimitType: RateLimitType;
-    interval: RateLimitInterval;
-    intervalNum: number;
-    limit: number;
-    capacity: number;
-    /** Used in the current window, including in-flight reservations and others' usage from headers. */
-    used: number;
-    /** Server ms. */
-    windowStart: number;
-    windowEnd: number;
-  }>;
+  /** Every limit: the main budget's, then the other budgets' (with `budget`), then endpoints' own (with `group`). */
+  limits: Array<
+    ThrottleLimitScope & {
+      rateLimitType: RateLimitType;
+      interval: RateLimitInterval;
+      intervalNum: number;
+      limit: number;
+      capacity: number;
+      /** Used in the current window, including in-flight reservations and others' usage from headers. */
+      used: number;
+      /** Server ms. */
+      windowStart: number;
+      windowEnd: number;
+    }
+  >;
   pausedUntil?: number;
   bannedUntil?: number;
   /** Requests waiting for budget. */
