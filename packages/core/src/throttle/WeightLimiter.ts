@@ -1,11 +1,12 @@
 import { Listeners } from '../common/Listeners.ts';
 import { show } from '../common/show.ts';
 import type { RateLimit } from '../errors/types.ts';
-import type { ApiProfile, WeightBudget } from '../profiles/ApiProfile.ts';
+import type { ApiProfile } from '../profiles/ApiProfile.ts';
 import { spot } from '../profiles/spot.ts';
 import { clampServerWait, MAX_SERVER_WAIT_MS } from '../time/limits.ts';
 import { normalizePath } from '../weights/normalizePath.ts';
 import type { EndpointLimit } from '../weights/types.ts';
+import { budgetScope, checkBudgetLimits, ownLimitScope } from './budgetScopes.ts';
 import { type Charge, chargesFor, settleCharges } from './Charge.ts';
 import { GrantedPermit } from './GrantedPermit.ts';
 import { MemoryRateStore } from './MemoryRateStore.ts';
@@ -141,13 +142,7 @@ export class WeightLimiter {
     const limits = options.limits ?? main.limits;
     if (!Array.isArray(limits)) throw new TypeError(`limits must be an array of rate limits, got ${show(limits)}`);
     this.#configured = limits;
-    this.#mainScope = {
-      keyPrefix: keyPrefixOf(profile, main),
-      budget: main.name,
-      main: true,
-      weightHeader: main.usedWeightHeaders[0],
-      orderHeader: profile.orderCountHeader,
-    };
+    this.#mainScope = budgetScope(profile, main);
     this.#mainSlots = this.#resolve(limits, this.#mainScope, true, 'limits', limits);
     const budgetLimits = checkBudgetLimits(options.budgetLimits, others);
     this.#budgetSlots = others.flatMap((budget) => {
@@ -155,14 +150,8 @@ export class WeightLimiter {
       if (given !== undefined && !Array.isArray(given)) {
         throw new TypeError(`budgetLimits.${budget.name} must be an array of rate limits, got ${show(given)}`);
       }
-      const scope: SlotScope = {
-        keyPrefix: keyPrefixOf(profile, budget),
-        budget: budget.name,
-        main: false,
-        weightHeader: budget.usedWeightHeaders[0],
-      };
       const own = given ?? budget.limits;
-      return this.#resolve(own, scope, true, `budgetLimits.${budget.name}`, own);
+      return this.#resolve(own, budgetScope(profile, budget), true, `budgetLimits.${budget.name}`, own);
     });
     this.#slots = [...this.#mainSlots, ...this.#budgetSlots];
     this.#queue = new WaitQueue(
@@ -440,12 +429,7 @@ export class WeightLimiter {
       intervalNum: own.intervalNum,
       limit: own.limit,
     };
-    const scope: SlotScope = {
-      keyPrefix: `${keyPrefixOf(this.profile, undefined)}own:${own.group}:`,
-      budget: this.#mainScope.budget,
-      main: false,
-      group: own.group,
-    };
+    const scope = ownLimitScope(this.profile, own.group);
     const [slot] = this.#resolve([limit], scope, true, 'acquire: ownLimit', []);
     this.#ownSlots.set(own.group, slot!);
     this.#setSlots();
@@ -638,37 +622,6 @@ export class WeightLimiter {
     if (banned > t) snapshot.bannedUntil = banned;
     return snapshot;
   }
-}
-
-/**
- * The store-key prefix of a budget (or, with `undefined`, of an API's endpoint-own limits). Spot's main budget
- * keeps the bare keys (`REQUEST_WEIGHT:1MINUTE`) that shared stores already hold; every other budget, and every
- * other API, gets its own, so two limiters on one shared store never count into each other's windows.
- */
-function keyPrefixOf(profile: ApiProfile, budget: WeightBudget | undefined): string {
-  if (budget === undefined) return `${profile.product}.`;
-  if (profile.product === 'spot' && budget === profile.budgets[0]) return '';
-  return `${profile.product}.${budget.name}:`;
-}
-
-/** `budgetLimits` after checking that every key names one of the profile's other budgets. */
-function checkBudgetLimits(
-  given: WeightLimiterOptions['budgetLimits'],
-  others: readonly WeightBudget[],
-): WeightLimiterOptions['budgetLimits'] {
-  if (given === undefined) return undefined;
-  if (given === null || typeof given !== 'object' || Array.isArray(given)) {
-    throw new TypeError(`budgetLimits must be a record of limits by budget name, got ${show(given)}`);
-  }
-  for (const key of Object.keys(given)) {
-    if (!others.some((b) => b.name === key)) {
-      const names = others.map((b) => JSON.stringify(b.name)).join(', ');
-      throw new TypeError(
-        `budgetLimits.${key}: the profile has no such budget besides its main one${names === '' ? '' : ` (it has ${names})`}`,
-      );
-    }
-  }
-  return given;
 }
 
 /** The `budget` / `group` fields a slot outside the main budget adds to usage and snapshots. */
