@@ -135,7 +135,9 @@ export class WeightLimiter {
     this.#store = store ?? new MemoryRateStore();
     const profile = options.profile ?? spot;
     if (profile === null || typeof profile !== 'object' || !Array.isArray(profile.budgets)) {
-      throw new TypeError(`profile must be an ApiProfile (a profile core exports, or one from defineProfile), got ${show(profile)}`);
+      throw new TypeError(
+        `profile must be an ApiProfile (a profile core exports, or one from defineProfile), got ${show(profile)}`,
+      );
     }
     this.profile = profile;
     const [main, ...others] = profile.budgets;
