@@ -106,9 +106,11 @@ describe.each(drivers)('conformance: $name', (driver) => {
   });
 
   it('waits out a 429 without sending anything during the wait', async () => {
+    // A 5 s window: on a loaded machine a 2 s one could end between the other process's 429 and our call.
+    const windowMs = 5000;
     const limits: RateLimit[] = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 60 }];
-    const ex = await exchange({ rateLimits: limits.map((l) => ({ ...l, intervalMs: 2000 })), ban: false });
-    const call = client(ex, guardFor(ex, { throttle: { limits, intervalScale: 2000 / 60_000 } }));
+    const ex = await exchange({ rateLimits: limits.map((l) => ({ ...l, intervalMs: windowMs })), ban: false });
+    const call = client(ex, guardFor(ex, { throttle: { limits, intervalScale: windowMs / 60_000 } }));
     // Another process on the same IP spends the budget behind the guard's back.
     while ((await fetch(`${ex.url}/api/v3/depth?symbol=BTCUSDT&limit=500`)).status !== 429);
     const res = await call({ path: '/api/v3/ticker/price', params: { symbol: 'BTCUSDT' } });

@@ -772,9 +772,13 @@ export class BinanceGuard {
       }
       if (lookedUpAt >= expiresAt) break;
       if (expiresAt > giveUpAt) throw original;
-      await defaultSleep(Math.max(1, Math.ceil(expiresAt - serverNow())), call.signal).catch(() => {
-        throw original;
-      });
+      // A timer can fire a few ms early (it counts from the event loop's cached time): sleep on rather than spend
+      // another lookup that could not yet conclude anything.
+      while (serverNow() < expiresAt) {
+        await defaultSleep(Math.max(1, Math.ceil(expiresAt - serverNow())), call.signal).catch(() => {
+          throw original;
+        });
+      }
     }
     throw new BinanceUnknownOutcomeError({
       message: `Binance ${req.label} ended in "${original.message}"; reconciled: no order with clientOrderId ${clientOrderId} exists on ${symbol} after its recvWindow ended, so it was not placed.`,
