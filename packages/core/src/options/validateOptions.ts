@@ -75,7 +75,7 @@ const GUARD_SCHEMA: Schema = {
 };
 
 /** Options a guard is built with; beside an explicit `guard` they would not apply. */
-const GUARD_ONLY = ['throttle', 'clock', 'breaker', 'retry', 'docsBaseUrl'] as const;
+const GUARD_ONLY = ['throttle', 'clock', 'breaker', 'retry', 'docsBaseUrl', 'product'] as const;
 
 const PLUGIN_SCHEMA: Schema = {
   ...GUARD_SCHEMA,

@@ -11,7 +11,7 @@ export interface BinanceErrorsOptions extends CredentialOptions, BinanceGuardOpt
   /** After an unknown outcome of an order placement, query the order by its client order id. @default false */
   reconcile?: boolean | undefined;
   /**
-   * Origins the plugin acts on besides the client's own base URL and Binance's official Spot hosts (a proxy, a
+   * Origins the plugin acts on besides the client's own base URL and Binance's official hosts of every product (a proxy, a
    * relay, the fake exchange), as absolute URLs. Requests to any other origin pass the plugin untouched.
    * @example ['https://binance-proxy.internal:8443']
    */
