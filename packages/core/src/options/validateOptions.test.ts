@@ -62,6 +62,7 @@ describe('validatePluginOptions (through createPlugin)', () => {
       /"throttle" has no effect together with "guard"/,
     );
     expect(() => createPlugin({ guard, breaker: false })).toThrow(/"breaker" has no effect/);
+    expect(() => createPlugin({ guard, product: 'usdm' })).toThrow(/"product" has no effect/);
     expect(() => createPlugin({ guard, recvWindow: 3000, reconcile: true })).not.toThrow();
   });
 
@@ -124,5 +125,24 @@ describe('BinanceGuard options', () => {
     expect(() => BinanceGuard.shared(origin, { clock: { samples: 5 } })).toThrow(/clock.samples is 5 .*the default/);
     expect(() => BinanceGuard.shared(origin, { breaker: {} })).toThrow(/breaker is a different object .*false/);
     expect(() => BinanceGuard.shared(origin, { retry: { reads: 1.5 } })).toThrow(RangeError);
+  });
+
+  it("picks the API from the origin or the product option, and shares a guard only for the origin's one product", () => {
+    const guards = [
+      new BinanceGuard('https://fapi.binance.com'),
+      new BinanceGuard('https://testnet.binancefuture.com'),
+      new BinanceGuard('https://api.binance.com'),
+      new BinanceGuard('http://127.0.0.1:1', { product: 'usdm' }),
+      new BinanceGuard('https://fapi.binance.com', { product: 'spot' }),
+    ];
+    expect(guards.map((g) => g.profile.product)).toEqual(['usdm', 'usdm', 'spot', 'usdm', 'spot']);
+    for (const g of guards) g.close();
+    const futures = BinanceGuard.shared('https://demo-fapi.binance.com');
+    // Naming the product the origin serves anyway is no conflict; another one is.
+    expect(BinanceGuard.shared('https://demo-fapi.binance.com', { product: 'usdm' })).toBe(futures);
+    expect(() => BinanceGuard.shared('https://demo-fapi.binance.com', { product: 'spot' })).toThrow(
+      /product is "spot" here, but the guard already shared for https:\/\/demo-fapi.binance.com was built with "usdm"/,
+    );
+    futures.close();
   });
 });
