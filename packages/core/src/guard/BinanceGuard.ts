@@ -14,7 +14,7 @@ import type { RateLimit } from '../errors/types.ts';
 import { sharedConflict } from '../options/sharedConflict.ts';
 import { validateGuardOptions } from '../options/validateOptions.ts';
 import { type ApiProduct, type ApiProfile, endpointParts } from '../profiles/ApiProfile.ts';
-import { profileForOrigin, profiles } from '../profiles/profileForOrigin.ts';
+import { officialProfile, profileForOrigin, profiles } from '../profiles/profileForOrigin.ts';
 import { signRequest } from '../sign/signRequest.ts';
 import type { RateStore } from '../throttle/RateStore.ts';
 import type {
@@ -150,7 +150,7 @@ export interface BinanceGuardOptions {
    * Which Binance REST API the origin serves: its limits and weights, its time, exchangeInfo and order endpoints,
    * its cancels and the orders that pass an open breaker, its error codes. Needed only for an origin that does not
    * say so itself (a proxy, a relay, the fake exchange): `fapi.binance.com` and the futures testnets are `'usdm'`,
-   * every other origin `'spot'`.
+   * every other origin `'spot'`. Naming another product for one of Binance's own hosts throws a `TypeError`.
    * @default the product of the origin (`profileForOrigin`)
    */
   product?: ApiProduct | undefined;
@@ -268,7 +268,7 @@ export class BinanceGuard {
   constructor(origin: string, options: BinanceGuardOptions = {}) {
     this.origin = normaliseOrigin(origin);
     validateGuardOptions(options);
-    this.profile = options.product === undefined ? profileForOrigin(this.origin) : profiles[options.product];
+    this.profile = profileOf(this.origin, options.product);
     // Recorded as resolved, so a later `shared()` caller naming the origin's own product does not conflict.
     this.#options = { ...options, product: this.profile.product };
     const throttle = options.throttle === false ? undefined : (options.throttle ?? {});
@@ -816,6 +816,22 @@ export class BinanceGuard {
       cause: original,
     });
   }
+}
+
+/**
+ * The API `product` names, else the origin's. A Binance host serves one API only: naming another for it is refused.
+ *
+ * @throws TypeError naming the origin, the product given and the one it serves
+ */
+function profileOf(origin: string, product: ApiProduct | undefined): ApiProfile {
+  if (product === undefined) return profileForOrigin(origin);
+  const official = officialProfile(origin);
+  if (official !== undefined && official.product !== product) {
+    throw new TypeError(
+      `product is ${JSON.stringify(product)}, but ${origin} serves ${official.title} (${JSON.stringify(official.product)}); leave product out for Binance's own hosts`,
+    );
+  }
+  return profiles[product];
 }
 
 function normaliseOrigin(origin: string): string {

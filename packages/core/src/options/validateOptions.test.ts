@@ -133,10 +133,22 @@ describe('BinanceGuard options', () => {
       new BinanceGuard('https://testnet.binancefuture.com'),
       new BinanceGuard('https://api.binance.com'),
       new BinanceGuard('http://127.0.0.1:1', { product: 'usdm' }),
-      new BinanceGuard('https://fapi.binance.com', { product: 'spot' }),
+      new BinanceGuard('https://fapi.binance.com', { product: 'usdm' }),
     ];
-    expect(guards.map((g) => g.profile.product)).toEqual(['usdm', 'usdm', 'spot', 'usdm', 'spot']);
+    expect(guards.map((g) => g.profile.product)).toEqual(['usdm', 'usdm', 'spot', 'usdm', 'usdm']);
     for (const g of guards) g.close();
+    expect(() => new BinanceGuard('https://fapi.binance.com', { product: 'spot' })).toThrow(
+      /product is "spot", but https:\/\/fapi.binance.com serves Binance USDⓈ-M Futures \("usdm"\)/,
+    );
+    // The plugin's product names the API of origins that do not say it; Binance's own hosts keep theirs.
+    const plugin = createPlugin({ product: 'usdm' });
+    const spotGuard = plugin.guardFor('https://api4.binance.com/api/v3/time');
+    expect([plugin.guardFor('http://127.0.0.1:2/fapi/v1/time').profile.product, spotGuard.profile.product]).toEqual([
+      'usdm',
+      'spot',
+    ]);
+    plugin.guardFor('http://127.0.0.1:2/').close();
+    spotGuard.close();
     const futures = BinanceGuard.shared('https://demo-fapi.binance.com');
     // Naming the product the origin serves anyway is no conflict; another one is.
     expect(BinanceGuard.shared('https://demo-fapi.binance.com', { product: 'usdm' })).toBe(futures);
