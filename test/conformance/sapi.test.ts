@@ -28,4 +28,22 @@ describe.each(drivers)('SAPI on the Spot host: $name', (driver) => {
     const main = guard.snapshot().throttle?.limits.find((l) => l.budget === undefined);
     expect(main).toMatchObject({ limit: 3, used: 3 });
   });
+
+  it('holds /sapi/ requests to the SAPI limits given, and the /api/ budget stays whole', async () => {
+    const ex = await createFakeExchange();
+    defer(() => ex.close());
+    const sapi: RateLimit[] = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'DAY', intervalNum: 1, limit: 2 }];
+    const guard = new BinanceGuard(ex.url, {
+      throttle: { budgetLimits: { sapi }, safety: 1, maxWaitMs: 0 },
+      retry: { reads: 0 },
+    });
+    defer(() => guard.close());
+    const call = driver.create(ex.url, { guard });
+    for (let i = 0; i < 2; i++) await call({ path: '/sapi/v1/system/status' }).catch(() => undefined);
+    expect(isBinanceError(await fail(call({ path: '/sapi/v1/system/status' })), 'throttled')).toBe(true);
+    expect(ex.count({ path: '/sapi/v1/system/status' })).toBe(2);
+    expect((await call({ path: '/api/v3/ping' })).status).toBe(200);
+    const limits = guard.snapshot().throttle?.limits ?? [];
+    expect(limits.find((l) => l.budget === 'sapi')).toMatchObject({ limit: 2, used: 2 });
+  });
 });

@@ -109,7 +109,14 @@ export interface BinanceGuardOptions {
   throttle?:
     | false
     | {
+        /** Limits of the API's main budget (Spot `/api/`, futures `/fapi/`). @default the profile's */
         limits?: readonly ThrottleLimit[] | undefined;
+        /**
+         * Limits of the API's other budgets by name, e.g. Spot's `sapi` (counted apart from `/api/`, and without
+         * limits by default: each SAPI endpoint has its own, so `/sapi/` requests are charged and reported but not
+         * held back unless given here).
+         */
+        budgetLimits?: Readonly<Record<string, readonly ThrottleLimit[]>> | undefined;
         /** Longest wait for budget before failing fast with `BinanceThrottleError`, ms. @default 30_000 */
         maxWaitMs?: number | undefined;
         /** Fraction of each limit to use. @default 0.98 */
@@ -286,6 +293,7 @@ export class BinanceGuard {
       ? new WeightLimiter({
           profile: this.profile,
           limits: throttle.limits,
+          budgetLimits: throttle.budgetLimits,
           maxWaitMs: throttle.maxWaitMs,
           safety: throttle.safety,
           store: throttle.store,

@@ -30,6 +30,7 @@ const GUARD_SCHEMA: Schema = {
     canBeFalse: true,
     rules: {
       limits: { kind: 'array' },
+      budgetLimits: { kind: 'object' },
       maxWaitMs: delay(0),
       safety: { kind: 'number', min: 0, max: 1, minExclusive: true },
       defaultWeight: { kind: 'number', min: 0, max: 1_000_000, integer: true },
