@@ -217,7 +217,7 @@ describe('conformance, one process talking to Spot and USDⓈ-M Futures', () => 
     const futuresGuard = BinanceGuard.shared(futuresEx.url);
     defer(() => spotGuard.close());
     defer(() => futuresGuard.close());
-    expect([spotGuard.profile.product, futuresGuard.profile.product]).toEqual(['spot', 'usdm']);
+    expect([spotGuard.snapshot().product, futuresGuard.snapshot().product]).toEqual(['spot', 'usdm']);
     const budget = (guard: BinanceGuard) =>
       guard.snapshot().throttle?.limits.find((l) => l.rateLimitType === 'REQUEST_WEIGHT' && l.budget === undefined);
     const served = (ex: FakeExchange) => ex.client().usage.find((u) => u.rateLimitType === 'REQUEST_WEIGHT')?.count;

@@ -182,6 +182,8 @@ export interface UnknownEndpointEvent {
 /** Everything the guard knows, as plain data (no secrets). */
 export interface GuardSnapshot {
   origin: string;
+  /** The API the guard talks to, e.g. `'usdm'`. */
+  product: ApiProduct;
   throttle: ReturnType<WeightLimiter['snapshot']> | undefined;
   breaker: { state: BreakerState; retryAfterMs: number } | undefined;
   clock: ReturnType<ServerClock['snapshot']> | undefined;
@@ -493,6 +495,7 @@ export class BinanceGuard {
   snapshot(): GuardSnapshot {
     return {
       origin: this.origin,
+      product: this.profile.product,
       throttle: this.#limiter?.snapshot(),
       breaker: this.#breaker ? { state: this.#breaker.state, retryAfterMs: this.#breaker.retryAfterMs() } : undefined,
       clock: this.#clock?.snapshot(),
