@@ -103,7 +103,7 @@ export {
   createPlugin,
 } from './plugin/createPlugin.ts';
 export { formBody, formContentType } from './plugin/formBody.ts';
-export { BINANCE_SPOT_ORIGINS } from './plugin/OriginScope.ts';
+export { BINANCE_ORIGINS, BINANCE_SPOT_ORIGINS } from './plugin/OriginScope.ts';
 export {
   type ApiOrigins,
   type ApiProduct,

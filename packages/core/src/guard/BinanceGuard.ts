@@ -13,6 +13,8 @@ import { headerEntries, redactUrl } from '../errors/redact.ts';
 import type { RateLimit } from '../errors/types.ts';
 import { sharedConflict } from '../options/sharedConflict.ts';
 import { validateGuardOptions } from '../options/validateOptions.ts';
+import { type ApiProduct, type ApiProfile, endpointParts } from '../profiles/ApiProfile.ts';
+import { officialProfile, profileForOrigin, profiles } from '../profiles/profileForOrigin.ts';
 import { signRequest } from '../sign/signRequest.ts';
 import type { RateStore } from '../throttle/RateStore.ts';
 import type {
@@ -24,10 +26,9 @@ import type {
 } from '../throttle/types.ts';
 import { WeightLimiter } from '../throttle/WeightLimiter.ts';
 import type { EndpointTable } from '../weights/types.ts';
-import { weightOf } from '../weights/weightOf.ts';
+import { type EndpointWeight, weightOf } from '../weights/weightOf.ts';
 import { backoffDelay } from './backoff.ts';
 import type { Credentials } from './Credentials.ts';
-import { isCancel, isExchangeInfo, isPlacement } from './endpoints.ts';
 import { type LedgerEntry, OutcomeLedger } from './OutcomeLedger.ts';
 import { redirectError } from './redirectError.ts';
 
@@ -108,7 +109,14 @@ export interface BinanceGuardOptions {
   throttle?:
     | false
     | {
+        /** Limits of the API's main budget (Spot `/api/`, futures `/fapi/`). @default the profile's */
         limits?: readonly ThrottleLimit[] | undefined;
+        /**
+         * Limits of the API's other budgets by name, e.g. Spot's `sapi` (counted apart from `/api/`, and without
+         * limits by default: each SAPI endpoint has its own, so `/sapi/` requests are charged and reported but not
+         * held back unless given here).
+         */
+        budgetLimits?: Readonly<Record<string, readonly ThrottleLimit[]>> | undefined;
         /** Longest wait for budget before failing fast with `BinanceThrottleError`, ms. @default 30_000 */
         maxWaitMs?: number | undefined;
         /** Fraction of each limit to use. @default 0.98 */
@@ -119,7 +127,7 @@ export interface BinanceGuardOptions {
         /** Multiplies window lengths (tests and benchmarks shorten "1 MINUTE"). @default 1 */
         intervalScale?: number | undefined;
         edgeGuardMs?: number | undefined;
-        /** The endpoint table (weights, SIGNED). @default the bundled table */
+        /** The endpoint table (weights, SIGNED). @default the profile's table (`spot.endpoints`, `usdm.endpoints`) */
         endpoints?: EndpointTable | undefined;
       }
     | undefined;
@@ -145,6 +153,14 @@ export interface BinanceGuardOptions {
     | undefined;
   /** Base URL of the error reference that `docsUrl` points into. */
   docsBaseUrl?: string | undefined;
+  /**
+   * Which Binance REST API the origin serves: its limits and weights, its time, exchangeInfo and order endpoints,
+   * its cancels and the orders that pass an open breaker, its error codes. Needed only for an origin that does not
+   * say so itself (a proxy, a relay, the fake exchange): `fapi.binance.com` and the futures testnets are `'usdm'`,
+   * every other origin `'spot'`. Naming another product for one of Binance's own hosts throws a `TypeError`.
+   * @default the product of the origin (`profileForOrigin`)
+   */
+  product?: ApiProduct | undefined;
 }
 
 /** Emitted before an attempt is sent again. */
@@ -166,6 +182,8 @@ export interface UnknownEndpointEvent {
 /** Everything the guard knows, as plain data (no secrets). */
 export interface GuardSnapshot {
   origin: string;
+  /** The API the guard talks to, e.g. `'usdm'`. */
+  product: ApiProduct;
   throttle: ReturnType<WeightLimiter['snapshot']> | undefined;
   breaker: { state: BreakerState; retryAfterMs: number } | undefined;
   clock: ReturnType<ServerClock['snapshot']> | undefined;
@@ -180,12 +198,12 @@ interface Described {
   /** The caller's URL as given, for requests the guard does not re-sign. */
   rawUrl: string;
   body: string | undefined;
-  weight: number;
-  orders: number;
-  weightOnSuccess: number | undefined;
+  /** What it costs against the rate limits, as the profile's endpoint table says; `cost.path` picks its budget. */
+  cost: EndpointWeight;
   signed: boolean;
   apiKeyOnly: boolean;
-  cancel: boolean;
+  /** A cancel, or an order the API serves while it sheds load: passes an open breaker and queues ahead. */
+  reducesExposure: boolean;
   label: string;
   /** Server-clock ms after which the last signed attempt can no longer execute: its timestamp + recvWindow. */
   expiresAt?: number;
@@ -237,10 +255,12 @@ const shared = new Map<string, BinanceGuard>();
  */
 export class BinanceGuard {
   readonly origin: string;
+  /** The API this guard talks to (the `product` option, else the origin's). */
+  readonly profile: ApiProfile;
   readonly #limiter: WeightLimiter | undefined;
   readonly #clock: ServerClock | undefined;
   readonly #breaker: Breaker | undefined;
-  readonly #endpoints: EndpointTable | undefined;
+  readonly #endpoints: EndpointTable;
   readonly #defaultWeight: number;
   readonly #readRetries: number;
   readonly #baseDelayMs: number;
@@ -257,10 +277,12 @@ export class BinanceGuard {
   constructor(origin: string, options: BinanceGuardOptions = {}) {
     this.origin = normaliseOrigin(origin);
     validateGuardOptions(options);
-    this.#options = options;
+    this.profile = profileOf(this.origin, options.product);
+    // Recorded as resolved, so a later `shared()` caller naming the origin's own product does not conflict.
+    this.#options = { ...options, product: this.profile.product };
     const throttle = options.throttle === false ? undefined : (options.throttle ?? {});
     const clockOptions = options.clock === false ? undefined : (options.clock ?? {});
-    this.#endpoints = throttle?.endpoints;
+    this.#endpoints = throttle?.endpoints ?? this.profile.endpoints;
     this.#defaultWeight = throttle?.defaultWeight ?? 1;
     this.#clock = clockOptions
       ? new ServerClock({
@@ -271,7 +293,9 @@ export class BinanceGuard {
       : undefined;
     this.#limiter = throttle
       ? new WeightLimiter({
+          profile: this.profile,
           limits: throttle.limits,
+          budgetLimits: throttle.budgetLimits,
           maxWaitMs: throttle.maxWaitMs,
           safety: throttle.safety,
           store: throttle.store,
@@ -339,7 +363,12 @@ export class BinanceGuard {
         await prior.settled;
       }
     }
-    if (call.reconcile && signer && isPlacement(req.method, req.path) && clientOrderIdOf(req) === undefined) {
+    if (
+      call.reconcile &&
+      signer &&
+      this.profile.isPlacement(req.method, req.path) &&
+      clientOrderIdOf(req) === undefined
+    ) {
       // Without an id of our own the outcome could not be looked up afterwards.
       req.query.set('newClientOrderId', newClientId());
     }
@@ -418,7 +447,12 @@ export class BinanceGuard {
           });
           continue;
         }
-        if (call.reconcile && err.executed === 'unknown' && canResign && isPlacement(req.method, req.path)) {
+        if (
+          call.reconcile &&
+          err.executed === 'unknown' &&
+          canResign &&
+          this.profile.isPlacement(req.method, req.path)
+        ) {
           return await this.#reconcile(req, transport, call, err);
         }
         throw err;
@@ -436,7 +470,7 @@ export class BinanceGuard {
       call.reconcile &&
       prior.clientOrderId !== undefined &&
       call.credentials?.signer &&
-      isPlacement(req.method, req.path)
+      this.profile.isPlacement(req.method, req.path)
     ) {
       req.query.set('newClientOrderId', prior.clientOrderId);
       // The lookup may conclude "not placed" only once the first send can no longer execute.
@@ -461,6 +495,7 @@ export class BinanceGuard {
   snapshot(): GuardSnapshot {
     return {
       origin: this.origin,
+      product: this.profile.product,
       throttle: this.#limiter?.snapshot(),
       breaker: this.#breaker ? { state: this.#breaker.state, retryAfterMs: this.#breaker.retryAfterMs() } : undefined,
       clock: this.#clock?.snapshot(),
@@ -526,18 +561,16 @@ export class BinanceGuard {
     purpose: Attempt['purpose'],
     state: RunState = { secrets: secretsOf(req, call), sent: false },
   ): Promise<R> {
-    if (this.#breaker && !req.cancel && this.#breaker.state === 'open') throw this.#circuitOpen(req);
+    if (this.#breaker && !req.reducesExposure && this.#breaker.state === 'open') throw this.#circuitOpen(req);
     const signer = req.signed ? call.credentials?.signer : undefined;
     if (signer && this.#clock) await this.#clock.ensureSynced();
     const permit = this.#limiter
       ? await this.#limiter.acquire({
-          weight: req.weight,
-          orders: req.orders,
-          priority: req.cancel ? 'cancel' : 'normal',
+          ...req.cost,
+          priority: req.reducesExposure ? 'cancel' : 'normal',
           signal: call.signal,
           maxWaitMs: call.maxWaitMs,
           label: req.label,
-          weightOnSuccess: req.weightOnSuccess,
         })
       : undefined;
     // Stamp and sign after the wait, from the unsigned originals, so a retry never carries two signatures.
@@ -545,7 +578,7 @@ export class BinanceGuard {
     const exchange = () => this.#exchange(req, transport, attempt, permit, state);
     if (!this.#breaker) return exchange();
     try {
-      return await this.#breaker.run(exchange, { bypass: req.cancel });
+      return await this.#breaker.run(exchange, { bypass: req.reducesExposure });
     } catch (error) {
       if (error instanceof BinanceCircuitOpenError && permit) await this.#limiter?.release(permit);
       throw error;
@@ -567,12 +600,12 @@ export class BinanceGuard {
       if (permit) await this.#limiter?.settle(permit, { success: false });
       throw error;
     }
-    const view = await transport.read(response, isExchangeInfo(req.method, req.path));
+    const view = await transport.read(response, this.profile.isExchangeInfo(req.method, req.path));
     if (permit) {
       await this.#limiter?.settle(permit, {
         status: view.status,
         headers: view.headers,
-        refundOnSuccess: req.weightOnSuccess === 0,
+        refundOnSuccess: req.cost.weightOnSuccess === 0,
       });
     }
     if (view.status >= 300 && view.status < 400 && attempt.redirect === 'error') {
@@ -587,7 +620,7 @@ export class BinanceGuard {
       });
     }
     if (view.status < 400) {
-      if (isExchangeInfo(req.method, req.path)) this.#learn(view.body);
+      if (this.profile.isExchangeInfo(req.method, req.path)) this.#learn(view.body);
       return response;
     }
     const err = classify({
@@ -597,6 +630,7 @@ export class BinanceGuard {
       request: { method: attempt.method, url: attempt.url },
       secrets: state.secrets,
       docsBaseUrl: this.#docsBaseUrl,
+      product: this.profile.product,
     });
     if (err.category === 'ip-ban' && this.#limiter) {
       // The message's "banned until" is the server's own clock, to the ms; Retry-After is rounded up to seconds.
@@ -667,12 +701,10 @@ export class BinanceGuard {
       query: params,
       rawUrl: url.href,
       body: request.body,
-      weight: cost.weight,
-      orders: cost.orders,
-      weightOnSuccess: cost.weightOnSuccess,
+      cost,
       signed,
-      apiKeyOnly: this.#endpoints?.get(`${method} ${path}`)?.security === 'API_KEY',
-      cancel: isCancel(method, path),
+      apiKeyOnly: this.#endpoints.get(`${method} ${cost.path}`)?.security === 'API_KEY',
+      reducesExposure: this.profile.isCancel(method, path) || this.profile.isOverloadExempt(method, path, merged),
       label: `${method} ${path}`,
       callerKey,
     };
@@ -699,6 +731,7 @@ export class BinanceGuard {
       request: { method: req.method, url: req.rawUrl },
       secrets: state.secrets,
       docsBaseUrl: this.#docsBaseUrl,
+      product: this.profile.product,
     });
   }
 
@@ -724,11 +757,10 @@ export class BinanceGuard {
   async #fetchServerTime(signal?: AbortSignal): Promise<number> {
     const transport = this.#timeTransport;
     if (!transport) throw new Error('The clock cannot sync before a request has gone through the guard.');
-    const req = this.#describe({ method: 'GET', url: `${this.origin}/api/v3/time` }, {});
+    const time = endpointParts(this.profile.special.time);
+    const req = this.#describe({ method: time.method, url: `${this.origin}${time.path}` }, {});
     // Time samples skip the breaker: they are cheap, and a resync must work while it probes.
-    const permit = this.#limiter
-      ? await this.#limiter.acquire({ weight: req.weight, label: req.label, signal })
-      : undefined;
+    const permit = this.#limiter ? await this.#limiter.acquire({ ...req.cost, label: req.label, signal }) : undefined;
     const attempt = this.#build(req, { signal }, 1, 'time');
     const response = await transport.send(attempt).catch(async (error: unknown) => {
       if (permit) await this.#limiter?.settle(permit, { success: false });
@@ -740,7 +772,12 @@ export class BinanceGuard {
       typeof view.body === 'string' || view.body instanceof Uint8Array ? safeJson(String(view.body)) : view.body;
     const serverTime = (body as { serverTime?: unknown } | undefined)?.serverTime;
     if (view.status >= 400 || typeof serverTime !== 'number') {
-      throw classify({ status: view.status, headers: view.headers as Record<string, string>, body: view.body });
+      throw classify({
+        status: view.status,
+        headers: view.headers as Record<string, string>,
+        body: view.body,
+        product: this.profile.product,
+      });
     }
     return serverTime;
   }
@@ -757,7 +794,8 @@ export class BinanceGuard {
     const symbol = req.query.get('symbol') ?? body.get('symbol');
     if (!clientOrderId || !symbol || req.expiresAt === undefined) throw original;
     const query = new URLSearchParams({ symbol, origClientOrderId: clientOrderId });
-    const lookup = this.#describe({ method: 'GET', url: `${req.origin}/api/v3/order?${query}` }, { signed: true });
+    const { method, path } = endpointParts(this.profile.special.orderLookup);
+    const lookup = this.#describe({ method, url: `${req.origin}${path}?${query}` }, { signed: true });
     const serverNow = () => (this.#clock ? this.#clock.now() : Date.now());
     // The clock may be off by its uncertainty either way; the extra ms covers the server's whole-ms rounding.
     const expiresAt = req.expiresAt + (this.#clock?.uncertaintyMs ?? 0) + 1;
@@ -793,6 +831,22 @@ export class BinanceGuard {
       cause: original,
     });
   }
+}
+
+/**
+ * The API `product` names, else the origin's. A Binance host serves one API only: naming another for it is refused.
+ *
+ * @throws TypeError naming the origin, the product given and the one it serves
+ */
+function profileOf(origin: string, product: ApiProduct | undefined): ApiProfile {
+  if (product === undefined) return profileForOrigin(origin);
+  const official = officialProfile(origin);
+  if (official !== undefined && official.product !== product) {
+    throw new TypeError(
+      `product is ${JSON.stringify(product)}, but ${origin} serves ${official.title} (${JSON.stringify(official.product)}); leave product out for Binance's own hosts`,
+    );
+  }
+  return profiles[product];
 }
 
 function normaliseOrigin(origin: string): string {

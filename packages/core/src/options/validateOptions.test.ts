@@ -62,6 +62,7 @@ describe('validatePluginOptions (through createPlugin)', () => {
       /"throttle" has no effect together with "guard"/,
     );
     expect(() => createPlugin({ guard, breaker: false })).toThrow(/"breaker" has no effect/);
+    expect(() => createPlugin({ guard, product: 'usdm' })).toThrow(/"product" has no effect/);
     expect(() => createPlugin({ guard, recvWindow: 3000, reconcile: true })).not.toThrow();
   });
 
@@ -124,5 +125,36 @@ describe('BinanceGuard options', () => {
     expect(() => BinanceGuard.shared(origin, { clock: { samples: 5 } })).toThrow(/clock.samples is 5 .*the default/);
     expect(() => BinanceGuard.shared(origin, { breaker: {} })).toThrow(/breaker is a different object .*false/);
     expect(() => BinanceGuard.shared(origin, { retry: { reads: 1.5 } })).toThrow(RangeError);
+  });
+
+  it("picks the API from the origin or the product option, and shares a guard only for the origin's one product", () => {
+    const guards = [
+      new BinanceGuard('https://fapi.binance.com'),
+      new BinanceGuard('https://testnet.binancefuture.com'),
+      new BinanceGuard('https://api.binance.com'),
+      new BinanceGuard('http://127.0.0.1:1', { product: 'usdm' }),
+      new BinanceGuard('https://fapi.binance.com', { product: 'usdm' }),
+    ];
+    expect(guards.map((g) => g.profile.product)).toEqual(['usdm', 'usdm', 'spot', 'usdm', 'usdm']);
+    for (const g of guards) g.close();
+    expect(() => new BinanceGuard('https://fapi.binance.com', { product: 'spot' })).toThrow(
+      /product is "spot", but https:\/\/fapi.binance.com serves Binance USDⓈ-M Futures \("usdm"\)/,
+    );
+    // The plugin's product names the API of origins that do not say it; Binance's own hosts keep theirs.
+    const plugin = createPlugin({ product: 'usdm' });
+    const spotGuard = plugin.guardFor('https://api4.binance.com/api/v3/time');
+    expect([plugin.guardFor('http://127.0.0.1:2/fapi/v1/time').profile.product, spotGuard.profile.product]).toEqual([
+      'usdm',
+      'spot',
+    ]);
+    plugin.guardFor('http://127.0.0.1:2/').close();
+    spotGuard.close();
+    const futures = BinanceGuard.shared('https://demo-fapi.binance.com');
+    // Naming the product the origin serves anyway is no conflict; another one is.
+    expect(BinanceGuard.shared('https://demo-fapi.binance.com', { product: 'usdm' })).toBe(futures);
+    expect(() => BinanceGuard.shared('https://demo-fapi.binance.com', { product: 'spot' })).toThrow(
+      /product is "spot" here, but the guard already shared for https:\/\/demo-fapi.binance.com was built with "usdm"/,
+    );
+    futures.close();
   });
 });

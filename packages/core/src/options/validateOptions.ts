@@ -30,6 +30,7 @@ const GUARD_SCHEMA: Schema = {
     canBeFalse: true,
     rules: {
       limits: { kind: 'array' },
+      budgetLimits: { kind: 'object' },
       maxWaitMs: delay(0),
       safety: { kind: 'number', min: 0, max: 1, minExclusive: true },
       defaultWeight: { kind: 'number', min: 0, max: 1_000_000, integer: true },
@@ -75,7 +76,7 @@ const GUARD_SCHEMA: Schema = {
 };
 
 /** Options a guard is built with; beside an explicit `guard` they would not apply. */
-const GUARD_ONLY = ['throttle', 'clock', 'breaker', 'retry', 'docsBaseUrl'] as const;
+const GUARD_ONLY = ['throttle', 'clock', 'breaker', 'retry', 'docsBaseUrl', 'product'] as const;
 
 const PLUGIN_SCHEMA: Schema = {
   ...GUARD_SCHEMA,

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { OriginScope } from './OriginScope.ts';
+import { profiles } from '../profiles/profileForOrigin.ts';
+import { BINANCE_ORIGINS, BINANCE_SPOT_ORIGINS, OriginScope } from './OriginScope.ts';
 
 describe('OriginScope', () => {
-  it("covers Binance's Spot hosts, the client's base URL and the listed origins, and nothing else", () => {
+  it("covers Binance's hosts of every product, the client's base URL and the listed origins, and nothing else", () => {
     const scope = new OriginScope(['https://relay.example:8443/some/path']);
     expect(scope.covers('https://api.binance.com/api/v3/order')).toBe(true);
     expect(scope.covers(new URL('https://api3.binance.com/api/v3/time'))).toBe(true);
     expect(scope.covers('https://testnet.binance.vision/api/v3/account')).toBe(true);
+    expect(scope.covers('https://fapi.binance.com/fapi/v1/order')).toBe(true);
+    expect(scope.covers('https://testnet.binancefuture.com/fapi/v1/time')).toBe(true);
+    expect(scope.covers('https://demo-fapi.binance.com/fapi/v1/time')).toBe(true);
     expect(scope.covers('https://relay.example:8443/api/v3/order')).toBe(true);
     expect(scope.covers('https://relay.example/api/v3/order')).toBe(false);
     expect(scope.covers('http://api.binance.com/api/v3/order')).toBe(false);
@@ -15,5 +19,16 @@ describe('OriginScope', () => {
     expect(scope.covers('http://127.0.0.1:9000/api/v3/order', 'http://127.0.0.1:9000/')).toBe(true);
     expect(scope.covers('http://127.0.0.1:9001/api/v3/order', 'http://127.0.0.1:9000/')).toBe(false);
     expect(scope.covers('not a url')).toBe(false);
+  });
+
+  it('lists each profile origin once, taken from the profiles', () => {
+    expect(BINANCE_ORIGINS).toEqual(
+      Object.values(profiles).flatMap((p) =>
+        [...p.origins.production, ...p.origins.testnet].map((h) => `https://${h}`),
+      ),
+    );
+    expect(new Set(BINANCE_ORIGINS).size).toBe(BINANCE_ORIGINS.length);
+    expect(BINANCE_SPOT_ORIGINS).toContain('https://api.binance.com');
+    expect(BINANCE_SPOT_ORIGINS).not.toContain('https://fapi.binance.com');
   });
 });

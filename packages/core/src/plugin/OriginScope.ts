@@ -1,17 +1,24 @@
-/** Binance's official Spot REST origins: the plugin acts on them wherever the client points. */
-export const BINANCE_SPOT_ORIGINS: readonly string[] = [
-  'https://api.binance.com',
-  'https://api-gcp.binance.com',
-  'https://api1.binance.com',
-  'https://api2.binance.com',
-  'https://api3.binance.com',
-  'https://api4.binance.com',
-  'https://testnet.binance.vision',
-  'https://data-api.binance.vision',
-];
+import type { ApiProfile } from '../profiles/ApiProfile.ts';
+import { profiles } from '../profiles/profileForOrigin.ts';
+import { spot } from '../profiles/spot.ts';
+
+/** A profile's official origins, production and testnet: `https://` and each hostname. */
+function originsOf(profile: ApiProfile): string[] {
+  return [...profile.origins.production, ...profile.origins.testnet].map((host) => `https://${host}`);
+}
+
+/** Binance's official Spot REST origins, production and testnet, as the `spot` profile lists them. */
+export const BINANCE_SPOT_ORIGINS: readonly string[] = Object.freeze(originsOf(spot));
 
 /**
- * Which requests the plugin acts on: those to the client's own base URL, to Binance's official Spot origins, and
+ * Every official origin of every API the core knows (Spot, USDⓈ-M Futures, …), production and testnet: the plugin
+ * acts on them wherever the client points.
+ */
+export const BINANCE_ORIGINS: readonly string[] = Object.freeze(Object.values(profiles).flatMap(originsOf));
+
+/**
+ * Which requests the plugin acts on: those to the client's own base URL, to Binance's official origins (every
+ * profile's, production and testnet), and
  * to the origins the user lists. Every other request — a webhook, another API on the same client — passes the
  * plugin untouched: no key, no signature, no throttle, no error translation.
  */
@@ -20,7 +27,7 @@ export class OriginScope {
 
   /** @param extra Origins (or URLs on them) to act on besides Binance's own, e.g. a proxy or a relay. */
   constructor(extra: readonly string[] = []) {
-    this.#origins = new Set([...BINANCE_SPOT_ORIGINS, ...extra.map((o) => originOf(o) ?? o)]);
+    this.#origins = new Set([...BINANCE_ORIGINS, ...extra.map((o) => originOf(o) ?? o)]);
   }
 
   /**

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { BinanceGuard, type BinanceGuardOptions, type CallOptions } from '../guard/BinanceGuard.ts';
 import { type CredentialOptions, Credentials } from '../guard/Credentials.ts';
 import { validatePluginOptions } from '../options/validateOptions.ts';
+import { officialProfile } from '../profiles/profileForOrigin.ts';
 import { OriginScope } from './OriginScope.ts';
 
 /** The options every adapter's `binanceErrors()` takes. */
@@ -11,7 +12,7 @@ export interface BinanceErrorsOptions extends CredentialOptions, BinanceGuardOpt
   /** After an unknown outcome of an order placement, query the order by its client order id. @default false */
   reconcile?: boolean | undefined;
   /**
-   * Origins the plugin acts on besides the client's own base URL and Binance's official Spot hosts (a proxy, a
+   * Origins the plugin acts on besides the client's own base URL and Binance's official hosts of every product (a proxy, a
    * relay, the fake exchange), as absolute URLs. Requests to any other origin pass the plugin untouched.
    * @example ['https://binance-proxy.internal:8443']
    */
@@ -71,10 +72,17 @@ export function createPlugin(options: BinanceErrorsOptions = {}): BinancePlugin 
     origins: _o,
     ...guardOptions
   } = options;
+  const { product, ...sharedOptions } = guardOptions;
   const plugin: BinancePlugin = {
     covers: (url, base) => scope.covers(url, base),
-    guardFor: (url) =>
-      guard ?? BinanceGuard.shared(typeof url === 'string' ? new URL(url).origin : url.origin, guardOptions),
+    guardFor: (url) => {
+      if (guard) return guard;
+      const origin = typeof url === 'string' ? new URL(url).origin : url.origin;
+      // `product` names the API behind origins that do not say it themselves; Binance's own hosts keep theirs.
+      if (product !== undefined && officialProfile(origin) !== undefined)
+        return BinanceGuard.shared(origin, sharedOptions);
+      return BinanceGuard.shared(origin, guardOptions);
+    },
     callOptions: (request, signal) => {
       checkRecvWindow(request?.recvWindow, 'binance.recvWindow');
       return {

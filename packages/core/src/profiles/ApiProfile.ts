@@ -125,8 +125,14 @@ export function defineProfile(spec: ApiProfileSpec): ApiProfile {
   });
 }
 
+/** `"GET /fapi/v1/time"` → `{ method: 'GET', path: '/fapi/v1/time' }`: a special endpoint as a request. */
+export function endpointParts(key: string): { method: string; path: string } {
+  const space = key.indexOf(' ');
+  return { method: key.slice(0, Math.max(0, space)), path: key.slice(space + 1) };
+}
+
 /** `"GET /fapi/v1/time"` → the table key, with the method and path normalized as the table stores them. */
 function endpointKeyOf(key: string): string {
-  const space = key.indexOf(' ');
-  return space <= 0 ? key : endpointKey(key.slice(0, space), key.slice(space + 1));
+  const { method, path } = endpointParts(key);
+  return method === '' ? key : endpointKey(method, path);
 }

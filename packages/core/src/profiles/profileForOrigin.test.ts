@@ -22,4 +22,11 @@ describe('profileForOrigin', () => {
   it('lists every profile by its product', () => {
     for (const [product, profile] of Object.entries(profiles)) expect(profile.product).toBe(product);
   });
+
+  it("names as resyncCodes exactly the codes its catalog calls 'timestamp', the category the guard resyncs on", () => {
+    for (const profile of Object.values(profiles)) {
+      const timestamp = profile.catalog.codes.filter((e) => e.category === 'timestamp').map((e) => e.code);
+      expect([profile.product, [...profile.resyncCodes].sort()]).toEqual([profile.product, timestamp.sort()]);
+    }
+  });
 });

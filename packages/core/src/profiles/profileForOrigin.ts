@@ -17,11 +17,19 @@ export const profiles: Readonly<Record<ApiProduct, ApiProfile>> = Object.freeze(
  * ```
  */
 export function profileForOrigin(origin: string | URL): ApiProfile {
+  return officialProfile(origin) ?? spot;
+}
+
+/**
+ * The profile whose official origins (production or testnet) include `origin`'s host, or `undefined` for any other
+ * origin (a proxy, a relay, loopback) and for a value that is not a URL. Never throws.
+ */
+export function officialProfile(origin: string | URL): ApiProfile | undefined {
   let hostname: string;
   try {
     hostname = (origin instanceof URL ? origin : new URL(String(origin))).hostname;
   } catch {
-    return spot;
+    return undefined;
   }
-  return Object.values(profiles).find((profile) => profile.servesHost(hostname)) ?? spot;
+  return Object.values(profiles).find((profile) => profile.servesHost(hostname));
 }

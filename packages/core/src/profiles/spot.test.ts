@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { spotCatalog } from '../catalog/catalog.ts';
-import { isCancel, isExchangeInfo, isPlacement } from '../guard/endpoints.ts';
 import { DEFAULT_RATE_LIMITS } from '../throttle/defaultLimits.ts';
 import { endpointTable } from '../weights/endpointTable.ts';
 import { spot } from './spot.ts';
@@ -15,12 +14,17 @@ describe('spot', () => {
     expect(spot.resyncCodes).toEqual([-1021]);
   });
 
-  it('treats exactly the endpoints the guard treats specially today', () => {
-    for (const [method, path] of [...endpointTable.values()].map((e) => [e.method, e.path] as const)) {
-      expect(spot.isCancel(method, path), `${method} ${path}`).toBe(isCancel(method, path));
-      expect(spot.isPlacement(method, path), `${method} ${path}`).toBe(isPlacement(method, path));
-      expect(spot.isExchangeInfo(method, path), `${method} ${path}`).toBe(isExchangeInfo(method, path));
-    }
+  it('treats exactly the Spot cancels, placements and exchangeInfo specially', () => {
+    const keys = [...endpointTable.values()].map((e) => [e.method, e.path] as const);
+    const which = (test: (method: string, path: string) => boolean) =>
+      keys.filter(([method, path]) => test(method, path)).map(([method, path]) => `${method} ${path}`);
+    expect(which(spot.isCancel).sort()).toEqual([
+      'DELETE /api/v3/openOrders',
+      'DELETE /api/v3/order',
+      'DELETE /api/v3/orderList',
+    ]);
+    expect(which(spot.isPlacement).sort()).toEqual(['POST /api/v3/order', 'POST /api/v3/sor/order']);
+    expect(which(spot.isExchangeInfo)).toEqual(['GET /api/v3/exchangeInfo']);
     expect(spot.special.time).toBe('GET /api/v3/time');
     expect(spot.special.orderLookup).toBe('GET /api/v3/order');
   });
