@@ -62,6 +62,17 @@ const order = (i: number) => ({
   quantity: (0.001 + i * 0.00001).toFixed(5),
 });
 
+/** A user's own retry loop: the same request object, sent up to 3 times until one call succeeds. */
+async function threeTimes<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
+}
+
 async function runAll(count: number, one: (i: number) => Promise<unknown>): Promise<unknown[]> {
   const outcomes: unknown[] = new Array(count);
   let next = 0;
@@ -167,13 +178,7 @@ const compositions: Composition[] = [
       return {
         async place(i) {
           const config = { method: 'POST', url: '/api/v3/order', data: new URLSearchParams(order(i)) };
-          for (let attempt = 1; ; attempt++) {
-            try {
-              return await instance.request(config);
-            } catch (e) {
-              if (attempt === 3) throw e;
-            }
-          }
+          return await threeTimes(() => instance.request(config));
         },
         resendsAsked: asked,
       };
@@ -223,13 +228,7 @@ const compositions: Composition[] = [
       return {
         async place(i) {
           const options = { json: order(i) };
-          for (let attempt = 1; ; attempt++) {
-            try {
-              return await api.post('api/v3/order', options).json();
-            } catch (e) {
-              if (attempt === 3) throw e;
-            }
-          }
+          return await threeTimes(() => api.post('api/v3/order', options).json());
         },
         resendsAsked: () => 0,
       };
@@ -246,13 +245,7 @@ const compositions: Composition[] = [
       return {
         async place(i) {
           const options = { json: order(i) };
-          for (let attempt = 1; ; attempt++) {
-            try {
-              return await api.post('api/v3/order', options).json();
-            } catch (e) {
-              if (attempt === 3) throw e;
-            }
-          }
+          return await threeTimes(() => api.post('api/v3/order', options).json());
         },
         resendsAsked: () => 0,
       };

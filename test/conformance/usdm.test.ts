@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { fail } from '../support/fail.ts';
 import { type Call, drivers } from './drivers.ts';
 import { deferredCleanups } from './support/lifecycle.ts';
+import { fullWindowWeights } from './support/windows.ts';
 
 // The conformance table for USDⓈ-M Futures: the same guard through axios, ky and got against the fake futures
 // exchange, on a loopback origin the guard learns the product of from the `product` option.
@@ -83,16 +84,11 @@ describe.each(drivers)('conformance, USDⓈ-M Futures: $name', (driver) => {
     );
     expect(ex.count({ status: 429 })).toBe(0);
     expect(ex.count({ path: '/fapi/v1/depth', status: 200 })).toBe(400);
-    const byWindow = new Map<number, number>();
-    for (const r of ex.requests) {
-      const window = Math.floor(r.time / windowMs);
-      byWindow.set(window, (byWindow.get(window) ?? 0) + r.weight);
-    }
     // Every full window between the first and the last request is at least 95% used.
-    const windows = [...byWindow.entries()].sort(([a], [b]) => a - b).slice(1, -1);
+    const windows = fullWindowWeights(ex.requests, windowMs);
     expect(windows.length).toBeGreaterThan(0);
-    for (const [, used] of windows) expect(used / 600).toBeGreaterThanOrEqual(0.95);
-    expect(Math.floor(started / windowMs)).toBeLessThanOrEqual(windows[0]![0]);
+    for (const { weight } of windows) expect(weight / 600).toBeGreaterThanOrEqual(0.95);
+    expect(Math.floor(started / windowMs)).toBeLessThanOrEqual(windows[0]!.window);
   });
 
   it.each([7000, -7000])('syncs against /fapi/v1/time first: a skew of %i ms costs no -1021', async (skewMs) => {

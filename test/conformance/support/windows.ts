@@ -1,0 +1,18 @@
+/**
+ * The weight the exchange received in each full window between a burst's first and last request, in window order
+ * (the first and last windows are cut off by the burst and left out).
+ */
+export function fullWindowWeights(
+  requests: readonly { time: number; weight: number }[],
+  windowMs: number,
+): { window: number; weight: number }[] {
+  const byWindow = new Map<number, number>();
+  for (const r of requests) {
+    const window = Math.floor(r.time / windowMs);
+    byWindow.set(window, (byWindow.get(window) ?? 0) + r.weight);
+  }
+  return [...byWindow.entries()]
+    .sort(([a], [b]) => a - b)
+    .slice(1, -1)
+    .map(([window, weight]) => ({ window, weight }));
+}
