@@ -30,6 +30,7 @@ import { isCancel, isExchangeInfo, isPlacement } from './endpoints.ts';
 import { Listeners } from './events.ts';
 import { type LedgerEntry, OutcomeLedger } from './OutcomeLedger.ts';
 import { redirectError } from './redirectError.ts';
+import { refusedBeforeSending } from './refusedBeforeSending.ts';
 
 /** One request as the adapter hands it to the guard: the unsigned originals. */
 export interface GuardRequest {
@@ -526,20 +527,12 @@ export class BinanceGuard {
     purpose: Attempt['purpose'],
     state: RunState = { secrets: secretsOf(req, call), sent: false },
   ): Promise<R> {
-    if (this.#breaker && !req.cancel && this.#breaker.state === 'open') throw this.#circuitOpen(req);
-    const signer = req.signed ? call.credentials?.signer : undefined;
-    if (signer && this.#clock) await this.#clock.ensureSynced();
-    const permit = this.#limiter
-      ? await this.#limiter.acquire({
-          weight: req.weight,
-          orders: req.orders,
-          priority: req.cancel ? 'cancel' : 'normal',
-          signal: call.signal,
-          maxWaitMs: call.maxWaitMs,
-          label: req.label,
-          weightOnSuccess: req.weightOnSuccess,
-        })
-      : undefined;
+    // Refused before sending (perhaps while the clock's own request waited): the caller's request is the one refused.
+    const refused = (error: unknown) =>
+      refusedBeforeSending(error, { method: req.method, url: req.rawUrl, label: req.label }, state.secrets);
+    const permit = await this.#admit(req, call).catch((error: unknown) => {
+      throw refused(error);
+    });
     // Stamp and sign after the wait, from the unsigned originals, so a retry never carries two signatures.
     const attempt = this.#build(req, call, number, purpose, state.secrets);
     const exchange = () => this.#exchange(req, transport, attempt, permit, state);
@@ -547,9 +540,27 @@ export class BinanceGuard {
     try {
       return await this.#breaker.run(exchange, { bypass: req.cancel });
     } catch (error) {
-      if (error instanceof BinanceCircuitOpenError && permit) await this.#limiter?.release(permit);
-      throw error;
+      if (!(error instanceof BinanceCircuitOpenError)) throw error;
+      if (permit) await this.#limiter?.release(permit);
+      throw refused(error);
     }
+  }
+
+  /** Everything before an attempt may leave: the breaker, the clock's first sync, the wait for budget. */
+  async #admit(req: Described, call: CallOptions): Promise<Permit | undefined> {
+    if (this.#breaker && !req.cancel && this.#breaker.state === 'open') throw this.#circuitOpen();
+    const signer = req.signed ? call.credentials?.signer : undefined;
+    if (signer && this.#clock) await this.#clock.ensureSynced();
+    if (!this.#limiter) return undefined;
+    return await this.#limiter.acquire({
+      weight: req.weight,
+      orders: req.orders,
+      priority: req.cancel ? 'cancel' : 'normal',
+      signal: call.signal,
+      maxWaitMs: call.maxWaitMs,
+      label: req.label,
+      weightOnSuccess: req.weightOnSuccess,
+    });
   }
 
   async #exchange<R>(
@@ -706,12 +717,11 @@ export class BinanceGuard {
     return (err.retryAfterMs ?? 0) <= (call.maxWaitMs ?? this.#limiter?.maxWaitMs ?? 30_000);
   }
 
-  #circuitOpen(req: Described): BinanceCircuitOpenError {
-    const retryAfterMs = this.#breaker?.retryAfterMs() ?? 0;
+  /** The breaker's refusal; `refusedBeforeSending` names the request and gives it Binance's answer. */
+  #circuitOpen(): BinanceCircuitOpenError {
     return new BinanceCircuitOpenError({
-      message: `Binance circuit breaker is open after -1008 overloads; ${req.label} was not sent [retry after ${retryAfterMs} ms]`,
-      retryAfterMs,
-      request: { method: req.method, url: redactUrl(req.rawUrl) },
+      message: 'Binance circuit breaker is open after -1008 overloads; the request was not sent.',
+      retryAfterMs: this.#breaker?.retryAfterMs() ?? 0,
     });
   }
 
