@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { inspect } from 'node:util';
 import { Spot, SpotRestAPI } from '@binance/spot';
 import { binanceErrors as axiosPlugin } from '@binance-errors/axios';
 import {
@@ -263,7 +264,21 @@ describe('real clients: @binance/spot, binance and axios-retry with the plugin i
     expect(err.response).toMatchObject({ status: 418, data: { code: -1003 } });
     expect(axios.isAxiosError(err)).toBe(true);
     expect(err.config).toMatchObject({ method: 'post', url: '/api/v3/order' });
-    expect(JSON.stringify(err.toJSON())).not.toContain(API_KEY);
+
+    // A caller-signed request's key and signature stay out of the config the error carries.
+    const keyless = axios.create({ baseURL: ex.url });
+    defer(axiosPlugin({ guard }).install(keyless));
+    const signed = await outcome(() =>
+      keyless.get('/api/v3/account', {
+        params: new URLSearchParams({ timestamp: '1', signature: 'caller-signature-abcdef0123456789' }),
+        headers: { 'X-MBX-APIKEY': API_KEY },
+      }),
+    );
+    const view = inspect((signed.error as { config?: unknown }).config, { depth: Number.POSITIVE_INFINITY });
+    expect(signed.error).toMatchObject({ sent: false, status: 418, request: { method: 'GET' } });
+    expect(view).toContain('/api/v3/account');
+    expect(view).not.toContain(API_KEY);
+    expect(view).not.toContain('caller-signature-abcdef0123456789');
   });
 
   describe('axios-retry (default condition) on an instance with the plugin', () => {

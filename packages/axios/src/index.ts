@@ -156,7 +156,10 @@ function asAxiosError(error: unknown, config: InternalAxiosRequestConfig, secret
   const safe: Record<string, unknown> = {
     ...config,
     url: config.url === undefined ? undefined : redactUrl(config.url, secrets),
-    params: redactDeep(config.params, secrets),
+    params:
+      config.params instanceof URLSearchParams
+        ? new URLSearchParams(redactUrl(`?${config.params}`, secrets).slice(1))
+        : redactDeep(config.params, secrets),
     data: typeof config.data === 'string' ? redactText(config.data, secrets) : redactDeep(config.data, secrets),
     headers: new AxiosHeaders(redactHeaders(config.headers, secrets)),
     auth: undefined,
