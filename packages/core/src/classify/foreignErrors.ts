@@ -38,8 +38,11 @@ export function readForeignError(error: unknown): ForeignReading | undefined {
   const message = typeof e.message === 'string' ? e.message : undefined;
   const code = typeof e.code === 'number' ? e.code : undefined;
   if (error instanceof Error && typeof e.name === 'string') {
-    if (Object.hasOwn(CONNECTOR_STATUS, e.name) && code !== undefined) {
-      return { status: CONNECTOR_STATUS[e.name], body: { code, msg: message } };
+    if (Object.hasOwn(CONNECTOR_STATUS, e.name)) {
+      const status = CONNECTOR_STATUS[e.name];
+      if (code !== undefined) return { status, body: { code, msg: message } };
+      // Without a code its message is the connector's default, not Binance's: only the status is known.
+      if (status !== undefined) return { status };
     }
     if (e.name === 'ServerError' && typeof e.statusCode === 'number') return { status: e.statusCode };
     const json = message === undefined ? undefined : CCXT_MESSAGE.exec(message)?.[1];
