@@ -1,3 +1,4 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import { Spot, SpotRestAPI } from '@binance/spot';
@@ -14,7 +15,8 @@ import { createFakeExchange, type FakeExchange, type FakeExchangeOptions } from 
 import axios, { type AxiosInstance } from 'axios';
 import axiosRetry from 'axios-retry';
 import { MainClient } from 'binance';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { extractTs } from '../../docs/scripts/check-snippets.ts';
 import { deferredCleanups } from './support/lifecycle.ts';
 
 // The clients teams actually run, with the plugin installed where each one sends: the official connector on the
@@ -314,6 +316,102 @@ describe('real clients: @binance/spot, binance and axios-retry with the plugin i
       expect(error).toMatchObject({ code: -1007, executed: 'unknown', config: { method: 'post' } });
       expect(retries()).toBe(0);
       expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+    });
+  });
+
+  describe('docs/guide/migrating.md: its examples, as written, against the fake exchange', () => {
+    const examples = new URL('./.examples/', import.meta.url);
+    afterAll(() => rmSync(examples, { recursive: true, force: true }));
+    let runs = 0;
+
+    /** The first ```ts block under the guide's heading `## <heading>`. */
+    function example(heading: string): string {
+      const guide = readFileSync(new URL('../../docs/guide/migrating.md', import.meta.url), 'utf8');
+      const start = guide.indexOf(`\n## ${heading}\n`);
+      expect(start, `heading "${heading}"`).toBeGreaterThan(-1);
+      const end = guide.indexOf('\n## ', start + 1);
+      const [block] = extractTs(guide.slice(start, end === -1 ? undefined : end), 'migrating.md');
+      return block!.code;
+    }
+
+    /**
+     * Runs an example as a module and returns what it logged. Two edits point it at the fake exchange: its URL
+     * replaces Binance's, and the plugin lists it in `origins` (it is not one of Binance's hosts).
+     */
+    async function run(code: string, ex: FakeExchange): Promise<string[]> {
+      const pointed = code
+        .replaceAll("'https://api.binance.com'", `'${ex.url}'`)
+        .replaceAll('binanceErrors({', `binanceErrors({ origins: ['${ex.url}'], `);
+      expect(pointed).toContain(`origins: ['${ex.url}']`);
+      mkdirSync(examples, { recursive: true });
+      const file = new URL(`migrating-${runs++}.ts`, examples);
+      writeFileSync(file, `${pointed}\nexport {};\n`);
+      const installed = [axios, binanceAxios].map((instance) => ({ instance, from: handlers(instance) }));
+      const env = { ...process.env };
+      Object.assign(process.env, { BINANCE_API_KEY: API_KEY, BINANCE_API_SECRET: API_SECRET });
+      const lines: string[] = [];
+      const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+        lines.push(args.map(String).join(' '));
+      });
+      try {
+        await import(/* @vite-ignore */ file.href);
+      } finally {
+        log.mockRestore();
+        process.env = env;
+        // The example installs the plugin for good; the test takes it off the process-wide instances again.
+        for (const { instance, from } of installed) {
+          for (let id = from; id < handlers(instance); id++) instance.interceptors.request.eject(id);
+        }
+      }
+      defer(() => BinanceGuard.shared(ex.url).close());
+      return lines;
+    }
+
+    function handlers(instance: AxiosInstance): number {
+      return (instance.interceptors.request as unknown as { handlers: unknown[] }).handlers.length;
+    }
+
+    async function bannable(): Promise<FakeExchange> {
+      const ex = await createFakeExchange({
+        accounts: [{ apiKey: API_KEY, secret: API_SECRET, balances: { USDT: '1000000', BTC: '100' } }],
+        rateLimits: [WEIGHT(200, 1500)],
+        ban: { after429s: 0, durationsMs: [120_000] },
+      });
+      defer(() => ex.close());
+      return ex;
+    }
+
+    it('the connector example places an order, and types an order answered -1007', async () => {
+      const code = example('From the official connector, `@binance/spot`');
+      const ex = await bannable();
+      expect(await run(code, ex)).toEqual(['FILLED']);
+      ex.fault({ kind: 'timeout', placed: true, times: 1, match: { method: 'POST', path: '/api/v3/order' } });
+      expect(await run(code, ex)).toEqual([
+        'unknown-outcome undefined unknown',
+        'the order may exist: look it up before placing it again',
+      ]);
+      expect(ex.orders(API_KEY).length).toBe(2);
+    });
+
+    it('the connector example types a ban, and sends nothing once the ban is known', async () => {
+      const code = example('From the official connector, `@binance/spot`');
+      const ex = await bannable();
+      await spendUntil(ex, 418);
+      expect(await run(code, ex)).toEqual(['ip-ban -1003 no']);
+      const sent = ex.requests.length;
+      expect(await run(code, ex)).toEqual(['ip-ban -1003 no']);
+      expect(ex.requests.length, 'requests sent once the ban was known').toBe(sent);
+    });
+
+    it('the `binance` example reads the order book, and types a known ban', async () => {
+      const code = example('From the `binance` package');
+      const ex = await bannable();
+      expect(await run(code, ex)).toEqual(['true']);
+      await spendUntil(ex, 418);
+      expect(await run(code, ex)).toEqual(['ip-ban -1003 no']);
+      const sent = ex.requests.length;
+      expect(await run(code, ex)).toEqual(['ip-ban -1003 no']);
+      expect(ex.requests.length).toBe(sent);
     });
   });
 });

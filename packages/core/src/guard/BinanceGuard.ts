@@ -609,15 +609,20 @@ export class BinanceGuard {
       secrets: state.secrets,
       docsBaseUrl: this.#docsBaseUrl,
     });
+    await this.#obey(err, view.status);
+    throw err;
+  }
+
+  /** A 418 bans and a 429 pauses every request on this guard, whichever request (the caller's, the clock's) got it. */
+  async #obey(err: BinanceError, status: number): Promise<void> {
     if (err.category === 'ip-ban' && this.#limiter) {
       // The message's "banned until" is the server's own clock, to the ms; Retry-After is rounded up to seconds.
       await this.#limiter.ban(
         err.bannedUntil ? { untilServerMs: err.bannedUntil.getTime() } : { retryAfterMs: err.retryAfterMs ?? 120_000 },
       );
-    } else if (err.category === 'rate-limit' && this.#limiter && view.status === 429) {
+    } else if (err.category === 'rate-limit' && this.#limiter && status === 429) {
       await this.#limiter.penalize({ retryAfterMs: err.retryAfterMs ?? 1000 });
     }
-    throw err;
   }
 
   #build(
@@ -750,7 +755,9 @@ export class BinanceGuard {
       typeof view.body === 'string' || view.body instanceof Uint8Array ? safeJson(String(view.body)) : view.body;
     const serverTime = (body as { serverTime?: unknown } | undefined)?.serverTime;
     if (view.status >= 400 || typeof serverTime !== 'number') {
-      throw classify({ status: view.status, headers: view.headers as Record<string, string>, body: view.body });
+      const err = classify({ status: view.status, headers: view.headers as Record<string, string>, body: view.body });
+      await this.#obey(err, view.status);
+      throw err;
     }
     return serverTime;
   }
