@@ -213,7 +213,8 @@ describe('real clients: @binance/spot, binance and axios-retry with the plugin i
       expect(error).toMatchObject({ name: 'ServerError', statusCode: 503 });
     }
     const sent = ex.requests.length;
-    // The connector retries a GET after a 503 (1 s, 2 s, 3 s): each retry is refused too, and none is sent.
+    // An order (which the connector never retries) gets the 503 at once. (A GET it would retry after 1 s, 2 s, 3 s:
+    // each retry is refused the same way, and none is sent.)
     const order = await outcome(() => spot.newOrder(ORDER));
     expect(order.error).toMatchObject({ name: 'ServerError', statusCode: 503 });
     expect(order.ms).toBeLessThan(1000);
