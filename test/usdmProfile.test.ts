@@ -1,4 +1,5 @@
-import { usdm, usdmEndpointTable, weightOf } from '@binance-errors/core';
+import { createHmac } from 'node:crypto';
+import { classify, usdm, usdmEndpointTable, weightOf } from '@binance-errors/core';
 import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -86,5 +87,55 @@ describe('usdm profile against the fake futures exchange', () => {
     expect(res.status).toBe(503);
     expect(usdm.catalog.lookupCode(body.code)).toMatchObject({ category: 'server-busy', executed: 'no' });
     expect(usdm.catalog.lookupMessage(body.msg)?.code).toBe(-1008);
+  });
+
+  describe('classify reads its answers with the futures catalog', () => {
+    /** Places a signed futures order and classifies the answer as a client on the futures profile would. */
+    async function order(params: Record<string, string>, product?: 'usdm') {
+      const query = new URLSearchParams({
+        symbol: 'BTCUSDT',
+        type: 'MARKET',
+        ...params,
+        timestamp: String(Date.now()),
+      });
+      query.set('signature', createHmac('sha256', KEY.secret).update(query.toString()).digest('hex'));
+      const url = `${ex.url}/fapi/v1/order?${query}`;
+      const res = await fetch(url, { method: 'POST', headers: { 'X-MBX-APIKEY': KEY.apiKey } });
+      const body = await res.text();
+      return classify({ status: res.status, body, request: { method: 'POST', url }, product, secrets: [KEY.secret] });
+    }
+
+    it('types -2019 when margin runs out', async () => {
+      const err = await order({ side: 'BUY', quantity: '100' }, 'usdm');
+      expect([err.code, err.category, err.executed, err.retryable]).toEqual([-2019, 'order-rejected', 'no', false]);
+      expect(err.hint).toBe(usdm.catalog.lookupCode(-2019)?.hint);
+      expect(err.docsUrl).toMatch(/errors\/usdm\/2019-/);
+    });
+
+    it("keeps a storm's -1008 a definite failure on futures, where Spot's rule would leave it unknown", async () => {
+      ex.storm({ durationMs: 60_000 });
+      const futures = await order({ side: 'BUY', quantity: '0.01' }, 'usdm');
+      expect([futures.status, futures.code, futures.category, futures.executed]).toEqual([
+        503,
+        -1008,
+        'server-busy',
+        'no',
+      ]);
+      expect(ex.positions(KEY.apiKey)).toEqual({});
+      const asSpot = await order({ side: 'BUY', quantity: '0.01' });
+      expect(asSpot.executed).toBe('unknown');
+    });
+
+    it('reads the 503 texts by what they say, whatever code comes with them', async () => {
+      ex.fault({ kind: 'server-error', status: 503, code: -1000, msg: 'Service Unavailable.', times: 1 });
+      const unavailable = await order({ side: 'BUY', quantity: '0.01' }, 'usdm');
+      expect([unavailable.executed, unavailable.retryable]).toEqual(['no', true]);
+      expect(unavailable.docsUrl).toMatch(/errors\/usdm\/http-503$/);
+      const unknown = 'Unknown error, please check your request or try again later.';
+      ex.fault({ kind: 'server-error', status: 503, code: -1000, msg: unknown, times: 1 });
+      const maybe = await order({ side: 'BUY', quantity: '0.01' }, 'usdm');
+      expect([maybe.category, maybe.executed, maybe.retryable]).toEqual(['unknown-outcome', 'unknown', false]);
+      expect(JSON.stringify(maybe)).not.toContain(KEY.secret);
+    });
   });
 });

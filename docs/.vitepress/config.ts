@@ -13,27 +13,50 @@ if (!existsSync(dataFile)) {
 }
 const data = JSON.parse(readFileSync(dataFile, 'utf8')) as ErrorIndexData;
 
-// One link per category, not per code: the sidebar is rendered into every error page, and 106 codes in it cost
-// each page ~50 kB. A category's page lists its codes; the index page searches them all.
-function errorsSidebar(): DefaultTheme.SidebarItem[] {
-  return [
-    {
-      text: 'Error reference',
-      items: [
-        { text: 'All codes', link: '/errors/' },
-        { text: 'Categories', link: '/errors/categories/' },
-        { text: 'Filter failures (-1013)', link: '/errors/filters/' },
-        { text: 'Matching-engine reasons', link: '/errors/reasons/' },
-      ],
-    },
-    {
-      text: 'By category',
-      items: data.categories.map((c) => ({
-        text: c.count > 0 ? `${c.name} (${c.count})` : c.name,
-        link: `/errors/categories/${c.name}`,
-      })),
-    },
-  ];
+// Each product's section has two sidebars. Its ~200 code pages get a short one (the section's index pages): the
+// sidebar is rendered into every page, and a link per category would add ~8 kB to each, 3 MB across the site. Its
+// category pages get one link per category as well. A category's page lists its codes; the index page searches
+// them all.
+type Section = ErrorIndexData['products'][number];
+
+function errorsSidebar(section: Section, withCategories: boolean): DefaultTheme.SidebarItem[] {
+  const root = `/errors/${section.dir}`;
+  const spot = section.product === 'spot';
+  const pages: DefaultTheme.SidebarItem = {
+    text: spot ? 'Error reference' : section.title,
+    items: [
+      { text: spot ? 'All codes' : 'All futures codes', link: root },
+      { text: 'Categories', link: `${root}categories/` },
+      ...(spot
+        ? [
+            { text: 'Filter failures (-1013)', link: `${root}filters/` },
+            { text: 'Matching-engine reasons', link: `${root}reasons/` },
+          ]
+        : [{ text: 'HTTP 503 messages', link: `${root}http-503` }]),
+      { text: 'Spot vs USDⓈ-M Futures', link: '/errors/spot-vs-usdm' },
+      ...data.products
+        .filter((p) => p !== section)
+        .map((p) => ({ text: `${p.title.replace(/^Binance /, '')} codes`, link: `/errors/${p.dir}` })),
+    ],
+  };
+  if (!withCategories) return [pages];
+  const categories: DefaultTheme.SidebarItem = {
+    text: 'By category',
+    items: section.categories.map((c) => ({
+      text: c.count > 0 ? `${c.name} (${c.count})` : c.name,
+      link: `${root}categories/${c.name}`,
+    })),
+  };
+  return [pages, categories];
+}
+
+function errorsSidebars(): DefaultTheme.SidebarMulti {
+  return Object.fromEntries(
+    data.products.flatMap((p) => [
+      [`/errors/${p.dir}`, errorsSidebar(p, false)],
+      [`/errors/${p.dir}categories/`, errorsSidebar(p, true)],
+    ]),
+  );
 }
 
 /**
@@ -65,6 +88,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'axios', link: '/guide/axios' },
       { text: 'ky', link: '/guide/ky' },
       { text: 'got', link: '/guide/got' },
+      { text: 'USDⓈ-M Futures', link: '/guide/futures' },
     ],
   },
   {
@@ -77,6 +101,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Migrating', link: '/guide/migrating' },
       { text: 'Performance', link: '/guide/performance' },
       { text: "Binance's rules and hostile input", link: '/guide/semantics' },
+      { text: 'Adding a product', link: '/guide/adding-a-product' },
       { text: 'FAQ', link: '/guide/faq' },
     ],
   },
@@ -85,7 +110,7 @@ const guide: DefaultTheme.SidebarItem[] = [
 export default defineConfig({
   title: 'binance-errors',
   description:
-    'Make axios, ky and got safe against the Binance Spot API: typed errors for every code, weight-aware throttling, clock correction, a -1008 circuit breaker.',
+    'Make axios, ky and got safe against the Binance Spot and USDⓈ-M Futures APIs: typed errors for every code, weight-aware throttling, clock correction, a -1008 circuit breaker.',
   // BinanceError.docsUrl points at https://binance-errors.github.io/binance-errors/errors/<slug>: keep both in step.
   base: '/binance-errors/',
   cleanUrls: true,
@@ -107,16 +132,17 @@ export default defineConfig({
     ],
     sidebar: {
       '/guide/': guide,
-      '/errors/': errorsSidebar(),
+      ...errorsSidebars(),
       '/api/': apiSidebar(),
     },
     search: {
       provider: 'local',
       options: {
-        // Every error page carries the same three client snippets; indexing them would only add noise and weight.
+        // An error page's sections from "What the plugin does automatically" on repeat its category's text on every
+        // code of it; indexing them would only add noise and weight. Its title, hint, facts and messages stay.
         _render(src, env, md) {
           const page = env.relativePath.startsWith('errors/')
-            ? src.replace(/^::: code-group$[\s\S]*?^:::$/gm, '')
+            ? src.replace(/^## What the plugin does automatically$[\s\S]*/m, '')
             : src;
           return md.render(page, env);
         },

@@ -1,6 +1,6 @@
 // What each category means and what the plugin does about it, in our words, for the generated error pages.
 // The numbers quoted here are the defaults in @binance-errors/core (BinanceGuard, WeightLimiter, OpossumBreaker).
-import type { BinanceErrorCategory } from '@binance-errors/core';
+import type { ApiProduct, BinanceErrorCategory } from '@binance-errors/core';
 
 export interface CategoryDoc {
   /** One sentence: what happened. */
@@ -202,3 +202,67 @@ export const CATEGORIES: Record<BinanceErrorCategory, CategoryDoc> = {
       '`executed` is `unknown`: query the order before sending it again. `toJSON()` has everything known, with secrets removed.',
   },
 };
+
+/**
+ * Where a product's codes or handling differ from Spot's, the parts of a category's text that say so. Everything
+ * not listed here reads the same on every product.
+ */
+const PRODUCT_CATEGORIES: Partial<Record<ApiProduct, Partial<Record<BinanceErrorCategory, Partial<CategoryDoc>>>>> = {
+  usdm: {
+    'rate-limit': {
+      source: 'HTTP 429 with -1003 (weight: 2,400 a minute by default) or -1015 (orders: per 10 s and per minute)',
+    },
+    'server-busy': {
+      summary:
+        'A futures node shed load (-1008, HTTP 503 "Request throttled by system-level protection"). Binance documents this as a definite failure: the request did not execute.',
+      source: '-1008 with HTTP 503',
+      automatic: [
+        'The circuit breaker counts it. When at least 5 attempts in 10 s were made and half of them were -1008, or 5 came in a row, the breaker opens.',
+        'While open, requests fail fast with `BinanceCircuitOpenError` without being sent, except cancels and the orders Binance exempts (`closePosition=true`, `reduceOnly=true` in one-way mode, and in hedge mode a SELL of a LONG or a BUY of a SHORT), so you can always reduce exposure.',
+        'The request is not repeated automatically: repeating it is what keeps an overload going.',
+      ],
+      handle:
+        "`executed` is `'no'`: the order did not reach the matching engine. Back off and lower concurrency; reduce-only and close-position orders still pass.",
+    },
+    timestamp: {
+      summary: "The request's timestamp was outside recvWindow (-1021), or outside the matching engine's (-5028).",
+      source: '-1021 INVALID_TIMESTAMP, -5028',
+      automatic: [
+        "Signed requests are stamped on the server's clock, measured from `GET /fapi/v1/time` round trips before the first signed request and every 10 minutes.",
+        'On a -1021 or -5028 it resyncs (once for all waiting requests), stamps and signs the request afresh and sends it again, exactly once. Neither was executed, so this is safe for orders.',
+        'You see this error only when the second attempt fails too.',
+      ],
+    },
+    filter: {
+      summary: "The order broke one of the symbol's filters. Futures reports each filter by its own code.",
+      source:
+        '-4xxx codes such as -4004 (LOT_SIZE), -4014 (PRICE_FILTER) and -4164 (MIN_NOTIONAL); the message does not name the filter',
+      handle:
+        "`filter` names the rule (set from the code). Read the symbol's filters from `GET /fapi/v1/exchangeInfo` and round price and quantity to them.",
+    },
+    'order-rejected': {
+      summary: 'The futures order was rejected: margin, position mode, reduce-only, leverage or price protection.',
+      source: '-2019 (margin insufficient), -2021, -2022, -4xxx and -5xxx order codes',
+      handle:
+        'Read `code` and `hint`: most of these need a change to the order or the account (margin, leverage, position mode) before sending again.',
+    },
+    auth: {
+      handle:
+        'Check the key, that futures trading is enabled on it, its IP whitelist, and that it is the key for this host (testnet keys do not work on the live API).',
+    },
+    partial: {
+      summary:
+        'A cancel-replace did not fully succeed. USDⓈ-M Futures has no cancel-replace: no futures code maps here.',
+      source: 'Spot only (-2021 and -2022 mean other things on futures)',
+    },
+    'unknown-outcome': {
+      source:
+        'HTTP 503 "Unknown error, please check your request or try again later.", -1006, -1007, and other 5xx responses',
+    },
+  },
+};
+
+/** The text of a category's page for one product: Spot's, with the product's own parts where it has any. */
+export function categoryDoc(product: ApiProduct, category: BinanceErrorCategory): CategoryDoc {
+  return { ...CATEGORIES[category], ...PRODUCT_CATEGORIES[product]?.[category] };
+}

@@ -5,18 +5,21 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  type ApiProduct,
+  type ApiProfile,
   type BinanceErrorCategory,
   type CatalogEntry,
-  catalog,
+  classify,
+  type ErrorCatalog,
   errorClassFor,
   type FilterEntry,
-  filters,
+  profiles,
   type ReasonEntry,
   type Retryability,
-  reasons,
+  type StatusMessageEntry,
 } from '@binance-errors/core';
 import { EXECUTION, RETRYABILITY } from '../../packages/core/src/catalog/policy.ts';
-import { CATEGORIES, type CategoryDoc } from './categories.ts';
+import { type CategoryDoc, categoryDoc } from './categories.ts';
 import { CLIENTS, snippet } from './snippets.ts';
 
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,6 +34,29 @@ export const GENERATED = {
 };
 
 const categoryNames = Object.keys(RETRYABILITY) as BinanceErrorCategory[];
+
+/**
+ * One product's part of the error reference, under the folder its profile's `docsPath` names (Spot: `errors/`,
+ * USDⓈ-M Futures: `errors/usdm/`). Every product in `profiles` gets one, so a new profile needs no change here.
+ */
+interface Section {
+  product: ApiProduct;
+  title: string;
+  catalog: ErrorCatalog;
+  /** The folder under `errors/`: `''` or `'usdm/'`. */
+  dir: string;
+}
+
+function sectionOf(profile: ApiProfile): Section {
+  return {
+    product: profile.product,
+    title: profile.title,
+    catalog: profile.catalog,
+    dir: profile.docsPath.replace(/^errors\//, ''),
+  };
+}
+
+export const SECTIONS: readonly Section[] = Object.values(profiles).map(sectionOf);
 
 // --- text helpers -------------------------------------------------------------------------------------------------
 
@@ -102,14 +128,16 @@ function automatic(doc: CategoryDoc): string {
 
 // --- pages --------------------------------------------------------------------------------------------------------
 
-function codePage(entry: CatalogEntry): string {
-  const doc = CATEGORIES[entry.category];
+function codePage(section: Section, entry: CatalogEntry): string {
+  const doc = categoryDoc(section.product, entry.category);
   const cls = errorClassFor(entry.category).name;
   const messages = entry.messages.length
     ? entry.messages.map((m) => `- ${code(m)}`).join('\n')
-    : entry.code === -1013
+    : section.product === 'spot' && entry.code === -1013
       ? 'The message names the filter: `Filter failure: <FILTER>`. See [the filters](./filters/).'
-      : "The message is the matching engine's reason for the rejection. See [the reasons](./reasons/).";
+      : section.catalog.reasons.length
+        ? "The message is the matching engine's reason for the rejection. See [the reasons](./reasons/)."
+        : "Binance documents no fixed message for this code: the server's text says what went wrong.";
   const examples = entry.exampleMessages.length
     ? `\n\nAs seen in Binance's documentation:\n\n${entry.exampleMessages.map((m) => `- ${code(m)}`).join('\n')}`
     : '';
@@ -119,15 +147,18 @@ function codePage(entry: CatalogEntry): string {
   const rows = [
     ['Code', `\`${entry.code}\``],
     ['Name', `\`${entry.name}\`${entry.unofficialName ? ' (our name: Binance gives none)' : ''}`],
+    ...(section.product === 'spot' ? [] : [['API', section.title]]),
     ['Category', categoryLink(entry.category, './')],
     ['Error class', `\`${cls}\``],
+    ...(entry.filter === undefined ? [] : [['Filter', `\`${entry.filter}\` (in \`err.filter\`)`]]),
     ...(entry.http === undefined ? [] : [['HTTP status', String(entry.http)]]),
     ['Safe to retry', retryText(entry.retryable, entry.category)],
     ['May have executed', EXECUTED_TEXT[entry.executed]],
   ];
-  const related = relatedOf(entry);
+  const related = relatedOf(section, entry);
+  const api = section.product === 'spot' ? 'Binance' : section.title;
   return page(
-    { title: codeTitle(entry), description: `Binance error ${entry.code} ${entry.name}: ${plain(entry.hint)}` },
+    { title: codeTitle(entry), description: `${api} error ${entry.code} ${entry.name}: ${plain(entry.hint)}` },
     `
 # ${codeTitle(entry)}
 
@@ -149,7 +180,7 @@ ${automatic(doc)}
 
 ${text(doc.handle)}
 
-${handling(entry.category)}
+${clientCode(entry.category)}
 
 ## Related
 
@@ -158,16 +189,27 @@ ${related}
   );
 }
 
-function relatedOf(entry: CatalogEntry): string {
+/**
+ * Where a code page sends a reader for the three clients' code: its category page, which carries it once for every
+ * code of the category. Inline on each of ~300 code pages it would cost ~30 kB a page (HTML and script).
+ */
+function clientCode(category: BinanceErrorCategory): string {
+  return `Code for axios, ky and got: [all \`${category}\` errors](./categories/${category}#how-to-handle-it).`;
+}
+
+function relatedOf(section: Section, entry: CatalogEntry): string {
+  const { catalog } = section;
   const lines: string[] = [];
-  if (entry.code === -1013) {
-    lines.push(`- Filters: ${filters.map((f) => `[${f.filter}](./filters/${f.slug})`).join(', ')}`);
+  if (section.product === 'spot' && entry.code === -1013) {
+    lines.push(`- Filters: ${catalog.filters.map((f) => `[${f.filter}](./filters/${f.slug})`).join(', ')}`);
   }
-  const withReasons = reasons.filter((r) => r.codes.includes(entry.code));
+  const withReasons = catalog.reasons.filter((r) => r.codes.includes(entry.code));
   if (withReasons.length) {
     lines.push(`- Reasons: ${withReasons.map((r) => `[${r.reason}](./reasons/${r.slug})`).join(', ')}`);
   }
-  const same = catalog.filter((e) => e.category === entry.category && e.code !== entry.code);
+  const other = counterpart(section, entry);
+  if (other) lines.push(`- ${other}`);
+  const same = catalog.codes.filter((e) => e.category === entry.category && e.code !== entry.code);
   const near = same
     .sort((a, b) => Math.abs(a.code - entry.code) - Math.abs(b.code - entry.code))
     .slice(0, 8)
@@ -177,17 +219,58 @@ function relatedOf(entry: CatalogEntry): string {
   return lines.join('\n');
 }
 
-function categoryPage(category: BinanceErrorCategory): string {
-  const doc = CATEGORIES[category];
+/** A link to the same code in the other products, where it exists and means something else. */
+function counterpart(section: Section, entry: CatalogEntry): string | undefined {
+  const links = SECTIONS.filter((s) => s !== section).flatMap((s) => {
+    const e = s.catalog.lookupCode(entry.code);
+    if (!e || !differs(e, entry)) return [];
+    const to = `${'../'.repeat(depth(section.dir))}${s.dir}${e.slug}`;
+    return [
+      `[${e.code} ${e.name}](${to}) on ${s.title} is a \`${e.category}\` error: see [the differences](${'../'.repeat(depth(section.dir))}spot-vs-usdm)`,
+    ];
+  });
+  return links.length ? `Same code, other meaning: ${links.join('; ')}` : undefined;
+}
+
+const fold = (m: string) => m.trim().replace(/\.$/, '').toLowerCase();
+const sameMessage = (a: CatalogEntry, b: CatalogEntry) =>
+  a.messages.some((m) => b.messages.some((n) => fold(m) === fold(n)));
+
+/**
+ * What `classify()` says about whether an order placement ran when it is answered with this code at the code's
+ * usual status: its documented one, else 503 for the overload and server categories, else 400.
+ */
+function outcome(section: Section, e: CatalogEntry): string {
+  const busy = e.category === 'server-busy' || e.category === 'server' || e.category === 'unknown-outcome';
+  const status = e.http ?? (busy ? 503 : 400);
+  return classify({
+    status,
+    body: { code: e.code, msg: e.messages[0] ?? '' },
+    product: section.product,
+    request: { method: 'POST', url: 'https://example.invalid/order' },
+  }).executed;
+}
+
+/** How many folders below `errors/` a section's pages are. */
+const depth = (dir: string) => dir.split('/').filter(Boolean).length;
+
+/** Whether a code means something else, or is handled differently, on two APIs. */
+function differs(a: CatalogEntry, b: CatalogEntry): boolean {
+  return a.name !== b.name || a.category !== b.category || a.executed !== b.executed || a.retryable !== b.retryable;
+}
+
+function categoryPage(section: Section, category: BinanceErrorCategory): string {
+  const doc = categoryDoc(section.product, category);
   const cls = errorClassFor(category);
-  const codes = catalog.filter((e) => e.category === category);
+  const codes = section.catalog.codes.filter((e) => e.category === category);
   const list = codes.length
     ? codes.map((e) => `- ${codeLink(e, '../')}: ${text(e.hint)}`).join('\n')
     : 'No Binance code maps here: the plugin or the classifier produces this category itself.';
+  const api = section.product === 'spot' ? '' : ` on ${section.title}`;
   return page(
-    { title: `${category} errors (${cls.name})`, description: doc.summary },
+    { title: `${category} errors${api} (${cls.name})`, description: doc.summary },
     `
-# ${category}
+# ${category}${api}
 
 ${hint(doc.summary)}
 
@@ -217,7 +300,7 @@ ${list}
   );
 }
 
-function filterPage(f: FilterEntry): string {
+function filterPage({ catalog }: Section, f: FilterEntry): string {
   return page(
     { title: `Filter failure: ${f.filter}`, description: `Binance -1013 "${f.message}": ${plain(f.hint)}` },
     `
@@ -228,14 +311,14 @@ ${hint(f.hint)}
 | | |
 | --- | --- |
 | Server message | ${code(f.message)} |
-| Code | ${f.codes.map((c) => `[${c}](../${catalog.find((e) => e.code === c)?.slug})`).join(', ')} |
+| Code | ${f.codes.map((c) => `[${c}](../${catalog.lookupCode(c)?.slug})`).join(', ')} |
 | Error class | \`BinanceFilterError\`, with \`filter: '${f.filter}'\` |
 | Safe to retry | no: the same order fails the same way |
 | May have executed | no |
 
 ## What the plugin does automatically
 
-${automatic(CATEGORIES.filter)}
+${automatic(categoryDoc('spot', 'filter'))}
 
 ## How to handle it
 
@@ -245,7 +328,7 @@ ${handling('filter')}
 
 ## Related
 
-${filters
+${catalog.filters
   .filter((o) => o.slug !== f.slug)
   .map((o) => `- [${o.filter}](./${o.slug})`)
   .join('\n')}
@@ -253,9 +336,9 @@ ${filters
   );
 }
 
-function reasonPage(r: ReasonEntry): string {
+function reasonPage({ catalog, product }: Section, r: ReasonEntry): string {
   const category: BinanceErrorCategory = r.reason === 'UNKNOWN_ORDER' ? 'not-found' : 'order-rejected';
-  const codes = r.codes.map((c) => catalog.find((e) => e.code === c)).filter((e) => e !== undefined);
+  const codes = r.codes.map((c) => catalog.lookupCode(c)).filter((e) => e !== undefined);
   return page(
     { title: `${r.reason}: ${r.message}`, description: `Binance rejection "${r.message}": ${plain(r.hint)}` },
     `
@@ -273,7 +356,7 @@ ${hint(r.hint)}
 
 ## What the plugin does automatically
 
-${automatic(CATEGORIES[category])}
+${automatic(categoryDoc(product, category))}
 
 ## How to handle it
 
@@ -281,7 +364,7 @@ ${handling(category)}
 
 ## Other reasons
 
-${reasons
+${catalog.reasons
   .filter((o) => o.slug !== r.slug)
   .map((o) => `- [${o.reason}](./${o.slug}): ${code(o.message)}`)
   .join('\n')}
@@ -289,26 +372,35 @@ ${reasons
   );
 }
 
-function indexPage(): string {
+function indexPage(section: Section): string {
+  const { catalog } = section;
+  const spot = section.product === 'spot';
+  const also = spot
+    ? `Also: [categories](./categories/) · [filter failures](./filters/) (-1013) ·
+[matching-engine reasons](./reasons/) (-1010, -2010, -2011, -2038) ·
+${SECTIONS.filter((s) => s !== section)
+  .map((s) => `[${s.title}](./${s.dir})`)
+  .join(' · ')} · [Spot vs USDⓈ-M Futures](./spot-vs-usdm)`
+    : `Also: [categories](./categories/)${section.catalog.statusMessages.length ? ' · [the 503 messages](./http-503)' : ''} ·
+[Spot vs USDⓈ-M Futures](../spot-vs-usdm) · [the futures guide](../../guide/futures) · [Spot codes](../)`;
   return page(
     {
-      title: 'Error reference',
-      description: `Every Binance Spot error code, ${catalog.length} in all, with what to do.`,
+      title: spot ? 'Error reference' : `${section.title} error reference`,
+      description: `Every ${section.title} error code, ${catalog.codes.length} in all, with what to do.`,
       // The table needs the width the outline column would take (it has no outline: one heading).
       aside: false,
       pageClass: 'error-index-page',
     },
     `
-# Error reference
+# ${spot ? 'Error reference' : `${section.title} errors`}
 
-Every Binance Spot REST error code, ${catalog.length} in all, generated from the catalog in \`@binance-errors/core\`.
-Each page says what the code means, whether the request may have executed, what the plugin already does about it,
-and how to handle the rest. Every error the plugin throws links to its page in \`err.docsUrl\`.
+Every ${section.title} REST error code, ${catalog.codes.length} in all, generated from the catalog in
+\`@binance-errors/core\`. Each page says what the code means, whether the request may have executed, what the plugin
+already does about it, and how to handle the rest. Every error the plugin throws links to its page in \`err.docsUrl\`.
 
-Also: [categories](./categories/) · [filter failures](./filters/) (-1013) ·
-[matching-engine reasons](./reasons/) (-1010, -2010, -2011, -2038)
+${also}
 
-<ErrorIndex />
+<ErrorIndex product="${section.product}" />
 `,
   );
 }
@@ -317,11 +409,117 @@ function listPage(title: string, intro: string, items: string[]): string {
   return page({ title, description: intro }, `# ${title}\n\n${intro}\n\n${items.join('\n')}\n`);
 }
 
+/** The messages a product gives a meaning of their own at one HTTP status (USDⓈ-M Futures' 503 texts). */
+function statusMessagesPage(section: Section, status: number, entries: readonly StatusMessageEntry[]): string {
+  const rows = entries.map(
+    (e) =>
+      `| ${code(e.message)} | ${categoryLink(e.category, './')} | ${EXECUTED_TEXT[e.executed]} | ${retryText(e.retryable, e.category)} |`,
+  );
+  const hints = entries.map((e) => `### ${text(e.message)}\n\n${text(e.hint)}`).join('\n\n');
+  return page(
+    {
+      title: `HTTP ${status} messages on ${section.title}`,
+      description: `What each ${section.title} HTTP ${status} message says about whether the request ran.`,
+    },
+    `
+# HTTP ${status} on ${section.title}
+
+${hint(`${section.title} answers HTTP ${status} with ${entries.length} texts that say different things about the outcome. The classifier reads the text before the code, so \`executed\` and \`retryable\` follow what Binance documents for each.`)}
+
+| Message | Category | May have executed | Safe to retry |
+| --- | --- | --- | --- |
+${rows.join('\n')}
+
+Any other ${status} text is an unknown outcome: only reads are sent again, and an order is looked up first
+(\`reconcile: true\`).
+
+${hints}
+`,
+  );
+}
+
+/**
+ * Where two products' catalogs disagree: the codes both have with another name, category or outcome, and the codes
+ * only one has. Derived from the catalogs, so it stays true when they change.
+ */
+function differencesPage(a: Section, b: Section): string {
+  const shared = a.catalog.codes.flatMap((x) => {
+    const y = b.catalog.lookupCode(x.code);
+    return y ? [[x, y] as const] : [];
+  });
+  const differing = shared.filter(([x, y]) => differs(x, y) || outcome(a, x) !== outcome(b, y));
+  const reworded = shared.filter(
+    ([x, y]) => !differing.some(([d]) => d === x) && x.messages.length && y.messages.length && !sameMessage(x, y),
+  );
+  const cell = (s: Section, e: CatalogEntry) =>
+    `[${e.name}](./${s.dir}${e.slug}) — \`${e.category}\`, executed ${outcome(s, e)}, retry ${e.retryable}`;
+  const only = (s: Section, other: Section) =>
+    s.catalog.codes
+      .filter((e) => !other.catalog.lookupCode(e.code))
+      .map((e) => `[${e.code}](./${s.dir}${e.slug})`)
+      .join(', ');
+  const statusMessages = SECTIONS.filter((s) => s.catalog.statusMessages.length);
+  return page(
+    {
+      title: `${a.title} vs ${b.title}: error differences`,
+      description: `The error codes that mean different things on ${a.title} and ${b.title}, and how the plugin handles each.`,
+    },
+    `
+# Spot vs USDⓈ-M Futures
+
+${hint(`The two APIs share the error shape and most low codes, but not their meaning: a handler written for one can misread the other. \`classify()\` picks the catalog from the request's origin (or \`product\`), so \`err.category\` and \`err.executed\` are right for each.`)}
+
+## Outcomes that differ
+
+- **-1008 on a 5xx.** On Spot a 5xx means the execution status is unknown, even with -1008: an order may have
+  executed (\`executed: 'unknown'\`). USDⓈ-M Futures documents its -1008 (HTTP 503 "Request throttled by
+  system-level protection") as a definite failure: \`executed: 'no'\`. Reduce-only and close-position orders are
+  exempt from it there, and the breaker lets them through.
+- **503 texts.** ${statusMessages.map((s) => `${s.title} gives its [503 messages](./${s.dir}http-503) meanings of their own`).join('; ')}:
+  "Service Unavailable." did not execute (retry with backoff), "Unknown error, …" may have.
+- **Clock.** Futures also resyncs on -5028 (a timestamp outside the matching engine's recvWindow), against
+  \`/fapi/v1/time\`.
+
+## Codes with another meaning (${differing.length})
+
+\`executed\` is what \`classify()\` reports for an order placement answered with the code at its usual HTTP status.
+
+| Code | ${a.title} | ${b.title} |
+| --- | --- | --- |
+${differing.map(([x, y]) => `| \`${x.code}\` | ${cell(a, x)} | ${cell(b, y)} |`).join('\n')}
+
+## Same name, other message (${reworded.length})
+
+Handled alike, but a handler that matches on \`msg\` misses the other API's text.
+
+| Code | ${a.title} | ${b.title} |
+| --- | --- | --- |
+${reworded.map(([x, y]) => `| \`${x.code}\` ${x.name} | ${code(x.messages[0] ?? '')} | ${code(y.messages[0] ?? '')} |`).join('\n')}
+
+## Only on ${a.title} (${a.catalog.codes.filter((e) => !b.catalog.lookupCode(e.code)).length})
+
+${only(a, b)}
+
+## Only on ${b.title} (${b.catalog.codes.filter((e) => !a.catalog.lookupCode(e.code)).length})
+
+${only(b, a)}
+`,
+  );
+}
+
 // --- data for the theme and the config ----------------------------------------------------------------------------
 
 export interface ErrorIndexData {
-  categories: { name: BinanceErrorCategory; count: number; summary: string }[];
+  products: {
+    product: ApiProduct;
+    title: string;
+    /** Folder under /errors/ of its pages: `''` or `'usdm/'`. */
+    dir: string;
+    count: number;
+    categories: { name: BinanceErrorCategory; count: number; summary: string }[];
+  }[];
   codes: {
+    product: ApiProduct;
     code: number;
     name: string;
     slug: string;
@@ -330,28 +528,33 @@ export interface ErrorIndexData {
     executed: string;
     hint: string;
   }[];
-  filters: { filter: string; slug: string }[];
-  reasons: { reason: string; slug: string }[];
 }
 
 function indexData(): ErrorIndexData {
   return {
-    categories: categoryNames.map((name) => ({
-      name,
-      count: catalog.filter((e) => e.category === name).length,
-      summary: CATEGORIES[name].summary,
+    products: SECTIONS.map((s) => ({
+      product: s.product,
+      title: s.title,
+      dir: s.dir,
+      count: s.catalog.codes.length,
+      categories: categoryNames.map((name) => ({
+        name,
+        count: s.catalog.codes.filter((e) => e.category === name).length,
+        summary: categoryDoc(s.product, name).summary,
+      })),
     })),
-    codes: catalog.map((e) => ({
-      code: e.code,
-      name: e.name,
-      slug: e.slug,
-      category: e.category,
-      retryable: e.retryable,
-      executed: e.executed,
-      hint: plain(e.hint),
-    })),
-    filters: filters.map((f) => ({ filter: f.filter, slug: f.slug })),
-    reasons: reasons.map((r) => ({ reason: r.reason, slug: r.slug })),
+    codes: SECTIONS.flatMap((s) =>
+      s.catalog.codes.map((e) => ({
+        product: s.product,
+        code: e.code,
+        name: e.name,
+        slug: e.slug,
+        category: e.category,
+        retryable: e.retryable,
+        executed: e.executed,
+        hint: plain(e.hint),
+      })),
+    ),
   };
 }
 
@@ -381,45 +584,65 @@ function bench(): void {
 
 export function generate(): { pages: number } {
   rmSync(GENERATED.errors, { recursive: true, force: true });
-  for (const dir of ['filters', 'reasons', 'categories']) mkdirSync(join(GENERATED.errors, dir), { recursive: true });
   mkdirSync(GENERATED.data, { recursive: true });
   let pages = 0;
   const write = (path: string, content: string) => {
+    mkdirSync(dirname(join(GENERATED.errors, path)), { recursive: true });
     writeFileSync(join(GENERATED.errors, path), content);
     pages++;
   };
-  write('index.md', indexPage());
-  for (const entry of catalog) write(`${entry.slug}.md`, codePage(entry));
-  for (const f of filters) write(`filters/${f.slug}.md`, filterPage(f));
-  for (const r of reasons) write(`reasons/${r.slug}.md`, reasonPage(r));
-  for (const c of categoryNames) write(`categories/${c}.md`, categoryPage(c));
-  write(
-    'filters/index.md',
-    listPage(
-      'Filter failures',
-      "Binance answers -1013 `Filter failure: <FILTER>` when an order breaks one of the symbol's filters from exchangeInfo. The error is a `BinanceFilterError` whose `filter` names it.",
-      filters.map((f) => `- [${f.filter}](./${f.slug}): ${text(f.hint)}`),
-    ),
-  );
-  write(
-    'reasons/index.md',
-    listPage(
-      'Matching-engine reasons',
-      "With -1010, -2010, -2011 and -2038 the message is the matching engine's reason. The error carries it, normalised, in `reason`.",
-      reasons.map((r) => `- [${r.reason}](./${r.slug}): ${code(r.message)}`),
-    ),
-  );
-  write(
-    'categories/index.md',
-    listPage(
-      'Categories',
-      'Every error has one `category`, and each category has one error class. `isBinanceError(e, category)` narrows to it.',
-      categoryNames.map((c) => `- [${c}](./${c}): ${text(CATEGORIES[c].summary)}`),
-    ),
-  );
+  for (const section of SECTIONS) writeSection(section, (path, content) => write(section.dir + path, content));
+  const spot = SECTIONS.find((s) => s.product === 'spot');
+  const usdm = SECTIONS.find((s) => s.product === 'usdm');
+  if (spot && usdm) write('spot-vs-usdm.md', differencesPage(spot, usdm));
   writeFileSync(join(GENERATED.data, 'errors.json'), `${JSON.stringify(indexData(), null, 2)}\n`);
   bench();
   return { pages };
+}
+
+function writeSection(section: Section, write: (path: string, content: string) => void): void {
+  const { catalog } = section;
+  write('index.md', indexPage(section));
+  for (const entry of catalog.codes) write(`${entry.slug}.md`, codePage(section, entry));
+  for (const f of catalog.filters) write(`filters/${f.slug}.md`, filterPage(section, f));
+  for (const r of catalog.reasons) write(`reasons/${r.slug}.md`, reasonPage(section, r));
+  for (const c of categoryNames) write(`categories/${c}.md`, categoryPage(section, c));
+  const statuses = [...new Set(catalog.statusMessages.map((m) => m.status))];
+  for (const status of statuses) {
+    const entries = catalog.statusMessages.filter((m) => m.status === status);
+    write(`http-${status}.md`, statusMessagesPage(section, status, entries));
+  }
+  if (catalog.filters.length) {
+    write(
+      'filters/index.md',
+      listPage(
+        'Filter failures',
+        "Binance answers -1013 `Filter failure: <FILTER>` when an order breaks one of the symbol's filters from exchangeInfo. The error is a `BinanceFilterError` whose `filter` names it.",
+        catalog.filters.map((f) => `- [${f.filter}](./${f.slug}): ${text(f.hint)}`),
+      ),
+    );
+  }
+  if (catalog.reasons.length) {
+    write(
+      'reasons/index.md',
+      listPage(
+        'Matching-engine reasons',
+        "With -1010, -2010, -2011 and -2038 the message is the matching engine's reason. The error carries it, normalised, in `reason`.",
+        catalog.reasons.map((r) => `- [${r.reason}](./${r.slug}): ${code(r.message)}`),
+      ),
+    );
+  }
+  write(
+    'categories/index.md',
+    listPage(
+      section.product === 'spot' ? 'Categories' : `Categories on ${section.title}`,
+      'Every error has one `category`, and each category has one error class. `isBinanceError(e, category)` narrows to it.',
+      categoryNames.map((c) => {
+        const n = catalog.codes.filter((e) => e.category === c).length;
+        return `- [${c}](./${c})${n ? ` (${n})` : ''}: ${text(categoryDoc(section.product, c).summary)}`;
+      }),
+    ),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

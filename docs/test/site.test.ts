@@ -14,6 +14,7 @@ import {
   filters,
   lookupCode,
   reasons,
+  usdmCatalog,
 } from '@binance-errors/core';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +98,20 @@ function allDocsUrls(): Set<string> {
   add(classify({ error: new DOMException('aborted', 'AbortError') }).docsUrl);
   add(classify({ error: new DOMException('timed out', 'TimeoutError') }).docsUrl);
   add(classify({ status: 400, body: { code: -99999, msg: 'Something new.' } }).docsUrl);
+  // USDⓈ-M Futures: its codes, its 503 texts, and its category pages for everything else.
+  for (const e of usdmCatalog.codes) {
+    add(classify({ status: e.http ?? 400, body: { code: e.code, msg: e.messages[0] ?? '' }, product: 'usdm' }).docsUrl);
+  }
+  for (const m of usdmCatalog.statusMessages) {
+    add(classify({ status: m.status, body: { msg: m.message }, product: 'usdm' }).docsUrl);
+  }
+  const futures = { method: 'GET', url: 'https://fapi.binance.com/fapi/v1/time' };
+  for (const status of [401, 403, 409, 418, 429, 500, 503])
+    add(classify({ status, body: '', request: futures }).docsUrl);
+  for (const code of ['ECONNRESET', 'ABORT_ERR', 'EWHATEVER']) {
+    add(classify({ error: Object.assign(new Error(code), { code }), request: futures }).docsUrl);
+  }
+  add(classify({ status: 400, body: { code: -99999, msg: 'Something new.' }, product: 'usdm' }).docsUrl);
   add(classify({}).docsUrl);
   return urls;
 }
@@ -104,10 +119,21 @@ function allDocsUrls(): Set<string> {
 beforeAll(buildSite);
 
 describe('the built site', () => {
-  it('has a page for every one of the catalog codes', () => {
+  it('has a page for every one of the catalog codes, each product in its own section', () => {
     expect(catalog).toHaveLength(106);
     const pages = readdirSync(join(DIST, 'errors')).filter((f) => f.endsWith('.html'));
     for (const e of catalog) expect(pages).toContain(`${e.slug}.html`);
+    expect(usdmCatalog.codes).toHaveLength(201);
+    const futures = readdirSync(join(DIST, 'errors', 'usdm')).filter((f) => f.endsWith('.html'));
+    for (const e of usdmCatalog.codes) expect(futures).toContain(`${e.slug}.html`);
+    for (const c of categories) expect(existsSync(join(DIST, 'errors', 'usdm', 'categories', `${c}.html`))).toBe(true);
+  });
+
+  it('compares the two catalogs on the differences page, derived from both', () => {
+    const html = readFileSync(join(DIST, 'errors', 'spot-vs-usdm.html'), 'utf8');
+    for (const code of [-1008, -1108, -2021, -2022, -2026]) expect(html).toContain(`<code>${code}</code>`);
+    expect(html).toContain('href="./usdm/2021-order-would-immediately-trigger"');
+    expect(html).toContain('BAD_PRECISION');
   });
 
   it('keeps every error page under 60 kB of HTML and the whole site under 25 MB', () => {
@@ -239,6 +265,26 @@ describe.skipIf(!HAS_CHROMIUM)('the site in chromium', () => {
     await expect.poll(() => rows.count()).toBe(catalog.length);
   });
 
+  it('switches the index between products, in the URL, and opens the futures section on its own codes', async () => {
+    await page.goto(`${url}errors/`);
+    const rows = page.locator('.error-index tbody tr');
+    await expect.poll(() => rows.count()).toBe(catalog.length);
+    await page.locator('.error-index button[data-product="usdm"]').click();
+    await expect.poll(() => rows.count()).toBe(usdmCatalog.codes.length);
+    expect(page.url()).toContain('product=usdm');
+    const margin = page.locator('.error-index a', { hasText: '-2019' });
+    expect(await margin.getAttribute('href')).toBe(`${BASE}errors/usdm/2019-margin-not-sufficien`);
+    await page.locator('.error-index button[data-category="filter"]').click();
+    const filters = usdmCatalog.codes.filter((e) => e.category === 'filter');
+    await expect.poll(() => rows.count()).toBe(filters.length);
+    await page.reload();
+    await expect.poll(() => rows.count()).toBe(filters.length);
+
+    await page.goto(`${url}errors/usdm/`);
+    await expect.poll(() => rows.count()).toBe(usdmCatalog.codes.length);
+    await page.screenshot({ path: join(SCREENSHOTS, 'errors-index-usdm.png') });
+  });
+
   it('logged no console errors on any page', () => {
     expect(consoleErrors).toEqual([]);
   });
@@ -253,6 +299,11 @@ const LAYOUT_PAGES = [
   'errors/filters/lot-size',
   'errors/reasons/',
   'errors/categories/rate-limit',
+  'errors/usdm/',
+  'errors/usdm/2019-margin-not-sufficien',
+  'errors/usdm/http-503',
+  'errors/usdm/categories/server-busy',
+  'errors/spot-vs-usdm',
   ...readdirSync(join(docs, 'guide'))
     .filter((f) => f.endsWith('.md'))
     .map((f) => `guide/${f === 'index.md' ? '' : f.slice(0, -3)}`),

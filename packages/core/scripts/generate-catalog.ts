@@ -5,7 +5,8 @@
  * - spot: data/errors.json, data/messages.json, data/annotations.json → src/catalog/catalog.generated.ts
  *   (Spot's endpoint table, data/endpoints.json, is already in our shape and is read as is).
  * - usdm: data/usdm/errors.json, data/usdm/endpoints.json, data/usdm/annotations.json →
- *   src/catalog/usdm.generated.ts and src/weights/usdmEndpoints.generated.ts.
+ *   src/catalog/usdm.generated.ts (with `usdmCatalog`) and src/weights/usdmEndpoints.generated.ts (with
+ *   `usdmEndpointTable`), so a new product's profile imports both and needs no hand-written module besides itself.
  *
  *   node scripts/generate-catalog.ts           write the modules
  *   node scripts/generate-catalog.ts --check   fail if a module is stale or an annotation is missing
@@ -80,7 +81,10 @@ interface Product {
   messages?: string;
   annotations: string;
   target: string;
-  endpoints?: { source: string; target: string; constant: string };
+  /** The `ErrorCatalog` the module exports, e.g. `usdmCatalog` (Spot builds its own in catalog.ts). */
+  catalog?: string;
+  /** `constant`: the raw list; `table`: the `EndpointTable` built from it, e.g. `usdmEndpointTable`. */
+  endpoints?: { source: string; target: string; constant: string; table: string };
 }
 
 const PRODUCTS: readonly Product[] = [
@@ -96,10 +100,12 @@ const PRODUCTS: readonly Product[] = [
     errors: 'data/usdm/errors.json',
     annotations: 'data/usdm/annotations.json',
     target: 'src/catalog/usdm.generated.ts',
+    catalog: 'usdmCatalog',
     endpoints: {
       source: 'data/usdm/endpoints.json',
       target: 'src/weights/usdmEndpoints.generated.ts',
       constant: 'USDM_ENDPOINTS',
+      table: 'usdmEndpointTable',
     },
   },
 ];
@@ -221,7 +227,7 @@ function catalogModule(product: Product): string {
     ...(statusMessages.length ? ['StatusMessageEntry'] : []),
   ];
   let source = `${HEADER}
-import type { ${types.join(', ')} } from './types.ts';
+${product.catalog ? "import { ErrorCatalog } from './ErrorCatalog.ts';\n" : ''}import type { ${types.join(', ')} } from './types.ts';
 ${
   catalogSource
     ? `
@@ -243,6 +249,16 @@ export const FILTERS: readonly FilterEntry[] = ${JSON.stringify(filters, null, 2
     source += `
 /** Messages whose meaning depends on the HTTP status they come with, whatever code the body carries. */
 export const STATUS_MESSAGES: readonly StatusMessageEntry[] = ${JSON.stringify(statusMessages, null, 2)};
+`;
+  }
+  if (product.catalog) {
+    source += `
+/** The ${product.title} catalog and its lookups: ${codes.length} codes${statusMessages.length ? `, ${statusMessages.length} status messages` : ''}. */
+export const ${product.catalog}: ErrorCatalog = new ErrorCatalog({
+  codes: CODES,
+  reasons: REASONS,
+  filters: FILTERS,${statusMessages.length ? '\n  statusMessages: STATUS_MESSAGES,' : ''}
+});
 `;
   }
   report.push(`${product.target}: ${codes.length} codes, ${reasons.length} reasons, ${filters.length} filters`);
@@ -291,10 +307,17 @@ function endpointModule(product: Product, spec: NonNullable<Product['endpoints']
   }
   report.push(`${spec.target}: ${entries.length} endpoints`);
   return `${HEADER}
-import type { EndpointSpec } from './types.ts';
+import { createEndpointTable } from './endpointTable.ts';
+import type { EndpointSpec, EndpointTable } from './types.ts';
 
 /** Every ${product.title} REST endpoint whose weight we know, ${entries.length} in all. */
 export const ${spec.constant}: readonly EndpointSpec[] = ${JSON.stringify(entries, null, 2)};
+
+/**
+ * The bundled ${product.title} endpoint table, keyed by \`"METHOD /path"\`. Read-only by convention; derive a
+ * patched copy with \`createEndpointTable(overrides, ${spec.table})\`.
+ */
+export const ${spec.table}: EndpointTable = createEndpointTable(${spec.constant}, new Map());
 `;
 }
 

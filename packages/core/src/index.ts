@@ -21,7 +21,7 @@ export type {
   Retryability,
   StatusMessageEntry,
 } from './catalog/types.ts';
-export { usdmCatalog } from './catalog/usdmCatalog.ts';
+export { usdmCatalog } from './catalog/usdm.generated.ts';
 export { type ClassifyInput, classify } from './classify/classify.ts';
 export { parseRetryAfter } from './classify/retryAfter.ts';
 export {
@@ -31,6 +31,7 @@ export {
   ServerClock,
   type ServerClockOptions,
 } from './clock/ServerClock.ts';
+export { Listeners } from './common/Listeners.ts';
 export {
   BinanceError,
   type BinanceErrorJSON,
@@ -118,6 +119,7 @@ export { USDM_DEFAULT_LIMITS, usdm } from './profiles/usdm.ts';
 export { createSigner, type SignatureAlgorithm, type Signer } from './sign/createSigner.ts';
 export { encodeComponent, encodeParams, type ParamsInput } from './sign/encodeParams.ts';
 export { type SignedRequest, type SignRequestInput, signRequest, stripSignature } from './sign/signRequest.ts';
+export { DEFAULT_RATE_LIMITS } from './throttle/defaultLimits.ts';
 export { MemoryRateStore } from './throttle/MemoryRateStore.ts';
 export type {
   RateStore,
@@ -128,22 +130,22 @@ export type {
   WindowCharge,
   WindowState,
 } from './throttle/RateStore.ts';
-export {
-  type AcquireRequest,
-  DEFAULT_RATE_LIMITS,
-  type Permit,
-  type SettleOutcome,
-  type ThrottleBanEvent,
-  type ThrottleLimit,
-  type ThrottleLimitUsage,
-  type ThrottleRateLimitEvent,
-  type ThrottleSnapshot,
-  type ThrottleTimers,
-  type ThrottleWaitEvent,
-  WeightLimiter,
-  type WeightLimiterOptions,
-} from './throttle/WeightLimiter.ts';
-export { headerName, INTERVAL_MS, intervalMs, limitKey, windowStart } from './throttle/windows.ts';
+export type {
+  AcquireRequest,
+  Permit,
+  SettleOutcome,
+  ThrottleBanEvent,
+  ThrottleLimit,
+  ThrottleLimitScope,
+  ThrottleLimitUsage,
+  ThrottleRateLimitEvent,
+  ThrottleSnapshot,
+  ThrottleTimers,
+  ThrottleWaitEvent,
+  WeightLimiterOptions,
+} from './throttle/types.ts';
+export { WeightLimiter } from './throttle/WeightLimiter.ts';
+export { headerName, INTERVAL_MS, intervalMs, intervalSuffix, limitKey, windowStart } from './throttle/windows.ts';
 export { MAX_BAN_MS, MAX_SERVER_WAIT_MS, MAX_TIMER_MS } from './time/limits.ts';
 export { createEndpointTable, type EndpointOverrides, endpointKey, endpointTable } from './weights/endpointTable.ts';
 export { normalizePath } from './weights/normalizePath.ts';
@@ -161,7 +163,7 @@ export type {
   WeightRange,
   WeightRule,
 } from './weights/types.ts';
-export { usdmEndpointTable } from './weights/usdmEndpointTable.ts';
+export { usdmEndpointTable } from './weights/usdmEndpoints.generated.ts';
 export {
   DEFAULT_UNKNOWN_WEIGHT,
   type EndpointWeight,

@@ -1,5 +1,6 @@
 import {
   BinanceThrottleError,
+  Listeners,
   MAX_SERVER_WAIT_MS,
   MAX_TIMER_MS,
   MemoryRateStore,
@@ -134,9 +135,9 @@ export class RedisRateStore implements RateStore {
   // The latest server time a caller asked about: which fallback windows are still live at recovery.
   private lastAt = Number.NEGATIVE_INFINITY;
 
-  private readonly fallbackListeners = new Set<(event: RedisFallbackEvent) => void>();
-  private readonly recoverListeners = new Set<(event: RedisRecoverEvent) => void>();
-  private readonly corruptListeners = new Set<(event: RedisCorruptKeyEvent) => void>();
+  private readonly fallbackListeners = new Listeners<RedisFallbackEvent>();
+  private readonly recoverListeners = new Listeners<RedisRecoverEvent>();
+  private readonly corruptListeners = new Listeners<RedisCorruptKeyEvent>();
   private readonly onReady = () => {
     this.everReady = true;
     if (!this.up) void this.recover();
@@ -301,17 +302,17 @@ export class RedisRateStore implements RateStore {
 
   /** Calls `listener` when Redis stops answering. Returns the unsubscribe function. */
   onFallback(listener: (event: RedisFallbackEvent) => void): () => void {
-    return subscribe(this.fallbackListeners, listener);
+    return this.fallbackListeners.on(listener);
   }
 
   /** Calls `listener` when a key held garbage, which the store has repaired. Returns the unsubscribe function. */
   onCorruptKey(listener: (event: RedisCorruptKeyEvent) => void): () => void {
-    return subscribe(this.corruptListeners, listener);
+    return this.corruptListeners.on(listener);
   }
 
   /** Calls `listener` when the store is back on Redis. Returns the unsubscribe function. */
   onRecover(listener: (event: RedisRecoverEvent) => void): () => void {
-    return subscribe(this.recoverListeners, listener);
+    return this.recoverListeners.on(listener);
   }
 
   /** Stops listening to the client, and closes it if the store created it. */
@@ -407,7 +408,7 @@ export class RedisRateStore implements RateStore {
     }
     const repaired = reply[0] as unknown[];
     for (let i = 0; i + 1 < repaired.length; i += 2) {
-      emit(this.corruptListeners, { key: String(repaired[i]), problem: redactText(String(repaired[i + 1])) });
+      this.corruptListeners.emit({ key: String(repaired[i]), problem: redactText(String(repaired[i + 1])) });
     }
     return reply[1];
   }
@@ -462,7 +463,7 @@ export class RedisRateStore implements RateStore {
       this.up = false;
       this.downSince = this.now();
       this.scheduleRetry();
-      emit(this.fallbackListeners, { policy: this.whenUnavailable, reason });
+      this.fallbackListeners.emit({ policy: this.whenUnavailable, reason });
     }
     return { ok: false, reason };
   }
@@ -520,7 +521,7 @@ export class RedisRateStore implements RateStore {
       }
       this.memory = undefined;
       this.up = true;
-      emit(this.recoverListeners, { downMs: this.now() - this.downSince });
+      this.recoverListeners.emit({ downMs: this.now() - this.downSince });
     } catch {
       this.nextTryAt = this.now() + this.retryMs;
       this.scheduleRetry();
@@ -579,22 +580,4 @@ function show(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return 'an array';
   return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
-}
-
-function subscribe<T>(set: Set<(event: T) => void>, listener: (event: T) => void): () => void {
-  if (typeof listener !== 'function') throw new TypeError(`listener must be a function, got ${show(listener)}`);
-  set.add(listener);
-  return () => {
-    set.delete(listener);
-  };
-}
-
-function emit<T>(set: Set<(event: T) => void>, event: T): void {
-  for (const listener of set) {
-    try {
-      listener(event);
-    } catch {
-      // A listener's bug must not break the request that noticed the outage.
-    }
-  }
 }

@@ -125,7 +125,7 @@ function sparedOnUsdm(spec: FaultSpec, req: FaultRequest): boolean {
  * A fake Binance Spot (or, with `product: 'usdm'`, USDⓈ-M Futures) REST exchange listening on loopback. Create it
  * with {@link createFakeExchange}.
  *
- * Request pipeline, in order (FACTS §1-8):
+ * Request pipeline, in order:
  * 1. an active ban → 418 -1003; 2. a fault that answers before processing (see {@link FaultSpec});
  * 3. unknown path → 404; 4. the request's RAW_REQUESTS and REQUEST_WEIGHT are counted in the fixed windows its
  * arrival falls in → 429 -1003 (or 418 after too many 429s); 5. API key (-2014, 401 -2015), timestamp and signature

@@ -1,7 +1,7 @@
 import CircuitBreaker from 'opossum';
+import { Listeners } from '../common/Listeners.ts';
 import { BinanceCircuitOpenError } from '../errors/classes.ts';
 import { isBinanceError } from '../errors/isBinanceError.ts';
-import { Listeners } from '../guard/events.ts';
 import { MAX_TIMER_MS } from '../time/limits.ts';
 import type { Breaker, BreakerState } from './Breaker.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import usdmErrors from '../../data/usdm/errors.json' with { type: 'json' };
 import { spotCatalog } from './catalog.ts';
-import { usdmCatalog } from './usdmCatalog.ts';
+import { usdmCatalog } from './usdm.generated.ts';
 
 const upstream = usdmErrors.errors;
 

@@ -36,7 +36,18 @@ const banMsg = fc
   )
   .map(([ip, until, tail]) => `Way too much request weight used; ${ip} banned until ${until}.${tail}`);
 const body = fc.oneof(
-  fc.record({ code: fc.constantFrom(-1003, -1008, -1015, -1021, 0, -1013), msg: fc.oneof(banMsg, fc.string()) }),
+  fc.record({
+    code: fc.constantFrom(-1003, -1008, -1015, -1021, 0, -1013, -2019, -4003, -5028),
+    msg: fc.oneof(
+      banMsg,
+      fc.string(),
+      fc.constantFrom(
+        'Unknown error, please check your request or try again later.',
+        'Service Unavailable.',
+        'Internal error; unable to process your request. Please try again.',
+      ),
+    ),
+  }),
   fc.record({
     id: fc.string({ maxLength: 4 }),
     status: fc.constantFrom(418, 429, 503, 400),
@@ -59,6 +70,14 @@ const input = fc.record(
     headers: fc.oneof(fc.constant(undefined), fc.record({ 'retry-after': retryAfter })),
     body,
     now: fc.oneof(fc.constant(undefined), fc.constant(1_700_000_000_000), number),
+    product: fc.constantFrom(undefined, 'spot', 'usdm'),
+    request: fc.option(
+      fc.record({
+        method: fc.constantFrom('GET', 'POST'),
+        url: fc.constantFrom('https://fapi.binance.com/fapi/v1/order', 'https://api.binance.com/api/v3/order', 'x'),
+      }),
+      { nil: undefined },
+    ),
   },
   { requiredKeys: ['body'] },
 );
@@ -95,6 +114,10 @@ describe('classify (fuzz)', () => {
         if (problem !== undefined) throw new Error(problem);
         // Whatever the body says, a 418 is a ban and a 429 a rate limit, so the guard records them.
         if (value.status === 418 && err.category !== 'ip-ban') throw new Error(`418 read as ${err.category}`);
+        // A code the product's catalog knows is never `unknown`.
+        const code = typeof value.body === 'object' && 'code' in value.body ? value.body.code : undefined;
+        if (value.product === 'usdm' && code !== undefined && code !== 0 && err.category === 'unknown')
+          throw new Error(`futures ${code} read as unknown`);
         if (
           value.status === 429 &&
           err.category !== 'rate-limit' &&

@@ -48,7 +48,15 @@ const input = fc.record(
       fc.string().map((m) => new Error(m)),
       fc.constant(undefined),
     ),
-    request: fc.oneof(fc.record({ method: fc.string(), url: fc.string() }), fc.constant(undefined)),
+    request: fc.oneof(
+      fc.record({
+        method: fc.string(),
+        url: fc.oneof(fc.string(), fc.constant('https://fapi.binance.com/fapi/v1/order')),
+      }),
+      fc.constant(undefined),
+    ),
+    // Typed callers pass 'spot' or 'usdm'; JavaScript callers may pass anything.
+    product: fc.oneof(fc.constantFrom('spot', 'usdm', undefined), nasty),
   },
   { requiredKeys: [] },
 );

@@ -1,6 +1,5 @@
-import { lookupCode, lookupFilter, lookupMessage, lookupReason } from '../catalog/catalog.ts';
 import { EXECUTION, RETRYABILITY, resolveRetryable } from '../catalog/policy.ts';
-import type { CatalogEntry } from '../catalog/types.ts';
+import type { CatalogEntry, StatusMessageEntry } from '../catalog/types.ts';
 import { BinanceError, type BinanceErrorOptions, DEFAULT_DOCS_BASE_URL } from '../errors/BinanceError.ts';
 import { errorClassFor } from '../errors/errorClassFor.ts';
 import { headerEntries, redactHeaders, redactRequest } from '../errors/redact.ts';
@@ -12,6 +11,8 @@ import type {
   RateLimitInterval,
   RateLimitUsage,
 } from '../errors/types.ts';
+import type { ApiProduct, ApiProfile } from '../profiles/ApiProfile.ts';
+import { profileForOrigin, profiles } from '../profiles/profileForOrigin.ts';
 import { clampServerWait } from '../time/limits.ts';
 import { epochMs } from './epochTime.ts';
 import { readForeignError } from './foreignErrors.ts';
@@ -30,8 +31,12 @@ export interface ClassifyInput {
   error?: unknown;
   /** The request; redacted before it is stored on the error. */
   request?: { method: string; url: string | URL } | undefined;
-  /** Which Binance API the response came from. Only `'spot'` today; codes mean other things on futures. */
-  product?: 'spot' | undefined;
+  /**
+   * Which Binance API the response came from; codes mean other things on USDⓈ-M Futures (-2021, -2022, -1008 …).
+   * @default the API served at the request URL's origin (`fapi.binance.com` and the futures testnets → `'usdm'`),
+   * else `'spot'`
+   */
+  product?: ApiProduct | undefined;
   /** Whether the request may have reached the exchange; `false` makes `executed` `'no'`. @default true */
   sent?: boolean | undefined;
   /** Local time in ms, for `Retry-After` dates and ban expiry. @default Date.now() */
@@ -86,37 +91,48 @@ function classifyUnsafe(input: ClassifyInput): BinanceError {
   const request = redactRequest(input.request ?? requestOfClientError(input.error), secrets);
   const now = finite(input.now) ?? Date.now();
   const base = input.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL;
+  const profile = profileOf(input.product, request?.url);
   const where = request ? ` (${request.method} ${pathOf(request.url)})` : '';
 
   if (status === undefined && body === undefined && input.error !== undefined) {
-    return transportError(input, request, where, base, secrets);
+    return transportError(input, profile, request, where, base, secrets);
   }
 
   const r = read(status, body);
   const header = (name: string) => headerValue(headers, name);
-  let entry = r.code === undefined ? undefined : lookupCode(r.code);
-  if (!entry && r.msg !== undefined && r.code === undefined) entry = lookupMessage(r.msg);
+  const { catalog } = profile;
+  // A status message (USDⓈ-M Futures' three 503 texts) says more about the outcome than the code that comes with it.
+  const said: StatusMessageEntry | undefined =
+    r.msg === undefined ? undefined : catalog.lookupStatusMessage(r.status, r.msg);
+  let entry = r.code === undefined ? undefined : catalog.lookupCode(r.code);
+  if (!entry && !said && r.msg !== undefined && r.code === undefined) entry = catalog.lookupMessage(r.msg);
+  const stated = said ?? entry;
 
-  let category: BinanceErrorCategory = entry?.category ?? categoryOfStatus(r.status, r.parsed);
-  let retryability = entry?.retryable ?? RETRYABILITY[category];
-  let executed: Executed = entry?.executed ?? EXECUTION[category];
-  let docsPath = entry ? `errors/${entry.slug}` : `errors/categories/${category}`;
-  let hint = entry?.hint;
+  let category: BinanceErrorCategory = stated?.category ?? categoryOfStatus(r.status, r.parsed);
+  let retryability = stated?.retryable ?? RETRYABILITY[category];
+  let executed: Executed = stated?.executed ?? EXECUTION[category];
+  let docsPath = said
+    ? statusMessagePath(profile, said.status)
+    : entry
+      ? `${profile.docsPath}${entry.slug}`
+      : categoryPath(profile, category);
+  let hint = stated?.hint;
   const options: Partial<BinanceErrorOptions> = {};
+  if (entry?.filter !== undefined) options.filter = entry.filter;
 
   // Refine by what the message carries.
   if (r.msg !== undefined) {
-    const filter = lookupFilter(r.msg);
-    const reason = filter ? undefined : lookupReason(r.msg);
+    const filter = catalog.lookupFilter(r.msg);
+    const reason = filter ? undefined : catalog.lookupReason(r.msg);
     if (filter) {
       options.filter = filter.filter;
       if (filter.entry) {
-        docsPath = `errors/filters/${filter.entry.slug}`;
+        docsPath = `${profile.docsPath}filters/${filter.entry.slug}`;
         hint = filter.entry.hint;
       }
     } else if (reason) {
       options.reason = reason.reason;
-      docsPath = `errors/reasons/${reason.slug}`;
+      docsPath = `${profile.docsPath}reasons/${reason.slug}`;
       hint = reason.hint;
       if (reason.reason === 'UNKNOWN_ORDER') category = 'not-found';
       else if (category === 'filter') category = 'order-rejected';
@@ -141,9 +157,11 @@ function classifyUnsafe(input: ClassifyInput): BinanceError {
     executed = r.code === -2021 || (r.code === undefined && r.status === 409) ? 'partial' : 'no';
     if (r.cancelReplaceData !== undefined) options.data = r.cancelReplaceData;
   }
-  if (r.status !== undefined && r.status >= 500 && executed === 'no') {
-    // Binance: a 5xx means the execution status is unknown, whatever the code (orders were reported filled after a
-    // 503 -1008). Only reads stay safe to send again.
+  const outcomeDocumentedAt5xx = said !== undefined || (entry?.http !== undefined && entry.http >= 500);
+  if (r.status !== undefined && r.status >= 500 && executed === 'no' && !outcomeDocumentedAt5xx) {
+    // Binance Spot: a 5xx means the execution status is unknown, whatever the code (orders were reported filled
+    // after a 503 -1008). Only reads stay safe to send again. Where the API documents the outcome of the 5xx itself
+    // (a futures -1008 or "Service Unavailable." is a definite failure), that outcome stands.
     executed = 'unknown';
     if (retryability === 'yes') retryability = 'idempotent';
   }
@@ -174,8 +192,24 @@ function classifyUnsafe(input: ClassifyInput): BinanceError {
   });
 }
 
+/** The profile `product` names, else the one serving the request URL's origin, else Spot. */
+function profileOf(product: unknown, url: string | undefined): ApiProfile {
+  if (typeof product === 'string' && Object.hasOwn(profiles, product)) return profiles[product as ApiProduct];
+  return url === undefined ? profiles.spot : profileForOrigin(url);
+}
+
+function categoryPath(profile: ApiProfile, category: BinanceErrorCategory): string {
+  return `${profile.docsPath}categories/${category}`;
+}
+
+/** The docs page of the messages an API gives a meaning of their own at `status`, e.g. `errors/usdm/http-503`. */
+function statusMessagePath(profile: ApiProfile, status: number): string {
+  return `${profile.docsPath}http-${status}`;
+}
+
 function transportError(
   input: ClassifyInput,
+  profile: ApiProfile,
   request: BinanceErrorOptions['request'],
   where: string,
   base: string,
@@ -192,7 +226,7 @@ function transportError(
         ? false
         : !sent || resolveRetryable('idempotent', request?.method),
     executed: sent ? 'unknown' : 'no',
-    docsUrl: `${base}errors/categories/${category}`,
+    docsUrl: `${base}${categoryPath(profile, category)}`,
     request,
     cause: input.error,
     secrets,

@@ -1,7 +1,8 @@
 import { styleText } from 'node:util';
-import { lookupCode, lookupMessage } from '../catalog/catalog.ts';
 import { classify } from '../classify/classify.ts';
 import type { BinanceError } from '../errors/BinanceError.ts';
+import type { ApiProduct } from '../profiles/ApiProfile.ts';
+import { profiles } from '../profiles/profileForOrigin.ts';
 import { readResponse } from './readResponse.ts';
 
 /** What {@link explainInput} needs besides the text. */
@@ -10,6 +11,8 @@ export interface ExplainOptions {
   status?: number | undefined;
   /** Base URL of the documentation site that `docsUrl` points into. */
   docsBaseUrl?: string | undefined;
+  /** Which Binance API's codes and messages to read it with. @default 'spot' */
+  product?: ApiProduct | undefined;
 }
 
 // HTTP statuses a Binance request can end in; a bare number in this range is a status, anything else a code.
@@ -22,6 +25,8 @@ export interface Explained {
   error: BinanceError;
   /** Whether the input carried a body (so `error.message` describes it), not just a code or a status. */
   hasBody: boolean;
+  /** The API it was read as. */
+  product: ApiProduct;
 }
 
 /**
@@ -30,17 +35,26 @@ export interface Explained {
  * when nothing about it is recognised.
  */
 export function explainInput(text: string, options: ExplainOptions = {}): Explained | undefined {
-  const base = options.docsBaseUrl === undefined ? {} : { docsBaseUrl: options.docsBaseUrl };
+  const product = options.product ?? 'spot';
+  const { catalog } = profiles[product];
+  const base = { product, ...(options.docsBaseUrl === undefined ? {} : { docsBaseUrl: options.docsBaseUrl }) };
+  const explained = (error: BinanceError, hasBody: boolean): Explained => ({ error, hasBody, product });
   const pasted = readResponse(text);
   const input = pasted.body.trim();
   const status = options.status ?? pasted.status;
   if (/^-?\d+$/.test(input) && status === undefined) {
     const n = Number(input);
     if (!input.startsWith('-') && n >= MIN_STATUS && n <= MAX_STATUS)
-      return { error: classify({ ...base, status: n }), hasBody: false };
-    const entry = lookupCode(-Math.abs(n));
+      return explained(classify({ ...base, status: n }), false);
+    const entry = catalog.lookupCode(-Math.abs(n));
     if (!entry) return undefined;
-    return { error: classify({ ...base, body: { code: entry.code, msg: entry.messages[0] } }), hasBody: false };
+    return explained(classify({ ...base, body: { code: entry.code, msg: entry.messages[0] } }), false);
+  }
+  // A message whose meaning depends on its status (a futures 503 text), pasted as plain text.
+  const said = catalog.statusMessages.find((s) => catalog.lookupStatusMessage(status ?? s.status, input) === s);
+  if (said) {
+    const err = classify({ ...base, status: status ?? said.status, headers: pasted.headers, body: { msg: input } });
+    return explained(err, true);
   }
   if (input.startsWith('{') || input.startsWith('<') || status !== undefined) {
     const err = classify({
@@ -50,10 +64,10 @@ export function explainInput(text: string, options: ExplainOptions = {}): Explai
       body: input,
     });
     const known = err.category !== 'unknown' || err.code !== undefined || input.startsWith('<');
-    return known ? { error: err, hasBody: input !== '' } : undefined;
+    return known ? explained(err, input !== '') : undefined;
   }
-  const entry = lookupMessage(input);
-  return entry ? { error: classify({ ...base, body: { code: entry.code, msg: input } }), hasBody: true } : undefined;
+  const entry = catalog.lookupMessage(input);
+  return entry ? explained(classify({ ...base, body: { code: entry.code, msg: input } }), true) : undefined;
 }
 
 /** Error pages from nginx and CDNs lead their title or heading with the status ("403 Forbidden", "403 ERROR"). */
@@ -63,11 +77,12 @@ function statusOfPage(body: string): number | undefined {
 }
 
 /** Formats an explanation for a terminal; colours only when `color` is true. */
-export function formatExplanation({ error: err, hasBody }: Explained, color: boolean): string {
+export function formatExplanation({ error: err, hasBody, product }: Explained, color: boolean): string {
   const paint = (style: Parameters<typeof styleText>[0], text: string) =>
     color ? styleText(style, text, { validateStream: false }) : text;
-  const entry = err.code === undefined ? undefined : lookupCode(err.code);
+  const entry = err.code === undefined ? undefined : profiles[product].catalog.lookupCode(err.code);
   const rows: Array<[string, string]> = [];
+  if (product !== 'spot') rows.push(['product', profiles[product].title]);
   if (err.status !== undefined) rows.push(['status', `HTTP ${err.status}`]);
   if (err.code !== undefined) rows.push(['code', `${err.code}${entry ? ` ${entry.name}` : ''}`]);
   // Without a Binance message, the error's own message describes the body (an HTML page, plain text).

@@ -103,6 +103,50 @@ describe('binance-errors CLI', () => {
     expect(field(body.out, 'category')).toBe('unknown-outcome');
   });
 
+  it('explains USDⓈ-M Futures codes with --product usdm, and Spot without it', async () => {
+    const margin = await run(['explain', '--product', 'usdm', '-2019']);
+    expect(margin.code).toBe(0);
+    expect(field(margin.out, 'product')).toBe('Binance USDⓈ-M Futures');
+    expect(field(margin.out, 'code')).toMatch(/^-2019 /);
+    expect(field(margin.out, 'category')).toBe('order-rejected');
+    expect(margin.out).toContain('/errors/usdm/2019-');
+    // -2019 is not a Spot code; -2021 means something else on each API.
+    expect((await run(['explain', '-2019'])).code).toBe(1);
+    expect(field((await run(['explain', '-2021'])).out, 'category')).toBe('partial');
+    expect(field((await run(['explain', '--product', 'usdm', '-2021'])).out, 'category')).not.toBe('partial');
+    const body = '{"code":-2019,"msg":"Margin is insufficient."}';
+    expect(JSON.parse((await run(['explain', '--json', '--product', 'usdm', body])).out).category).toBe(
+      'order-rejected',
+    );
+  });
+
+  it('explains the futures 503 texts by what they say about the outcome', async () => {
+    const unknown = await run([
+      'explain',
+      '--product',
+      'usdm',
+      'Unknown error, please check your request or try again later.',
+    ]);
+    expect(field(unknown.out, 'status')).toBe('HTTP 503');
+    expect(field(unknown.out, 'executed')).toBe('unknown');
+    const unavailable = await run(['explain', '--product', 'usdm', '--status', '503'], 'Service Unavailable.');
+    expect(field(unavailable.out, 'executed')).toBe('no');
+    expect(field(unavailable.out, 'retryable')).toBe('yes');
+    // On another status the text means nothing of its own.
+    const other = await run(['explain', '--product', 'usdm', '--status', '500', 'Service Unavailable.']);
+    expect(field(other.out, 'executed')).toBe('unknown');
+  });
+
+  it('refuses a product it does not know, naming the ones it does', async () => {
+    const coinm = await run(['explain', '--product', 'coinm', '-1021']);
+    expect(coinm.code).toBe(2);
+    expect(coinm.err).toBe('--product must be one of spot, usdm, got "coinm".\n');
+    const unknownCode = await run(['explain', '--product', 'usdm', '-9999']);
+    expect(unknownCode.err).toBe(
+      'Not a Binance USDⓈ-M Futures error code, HTTP status, message or body that the catalog knows: -9999\n',
+    );
+  });
+
   it('names what it did not recognise exactly as given', async () => {
     for (const input of ['-9999', '9999', '200', 'hello']) {
       const { code, err } = await run(['explain', input]);

@@ -1,9 +1,15 @@
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json' with { type: 'json' };
+import type { ApiProduct } from '../profiles/ApiProfile.ts';
+import { profiles } from '../profiles/profileForOrigin.ts';
 import { explainInput, formatExplanation } from './explain.ts';
 
-const USAGE = `Usage: binance-errors explain <code | HTTP status | message | JSON body> [--status N] [--json] [--docs-base-url URL]
-       binance-errors explain [--status N] < response.txt     (a body, an HTML page, or the output of curl -i)
+const PRODUCTS = Object.keys(profiles) as ApiProduct[];
+const PRODUCT_CHOICES = PRODUCTS.join('|');
+
+const USAGE = `Usage: binance-errors explain <code | HTTP status | message | JSON body> [--product ${PRODUCT_CHOICES}] [--status N]
+                              [--json] [--docs-base-url URL]
+       binance-errors explain [--product ${PRODUCT_CHOICES}] [--status N] < response.txt     (a body, an HTML page, or the output of curl -i)
        binance-errors --version | --help
 
 Examples:
@@ -11,6 +17,7 @@ Examples:
   binance-errors explain 429
   binance-errors explain "Filter failure: LOT_SIZE"
   binance-errors explain '{"code":-2010,"msg":"Account has insufficient balance for requested action."}'
+  binance-errors explain --product usdm -2019        (USDⓈ-M Futures codes)
   curl -si "$URL" | binance-errors explain`;
 
 /** Where the CLI reads and writes; tests pass their own. */
@@ -57,14 +64,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.err.write(`--status must be an HTTP status from 100 to 599, got "${values.status}".\n`);
     return 2;
   }
+  const product = values.product ?? 'spot';
+  if (!isProduct(product)) {
+    io.err.write(`--product must be one of ${PRODUCTS.join(', ')}, got "${product}".\n`);
+    return 2;
+  }
   const input = rest.length === 0 || (rest.length === 1 && rest[0] === '-') ? await io.stdin() : rest.join(' ');
   if (input === undefined || input.trim() === '') {
     io.err.write(`Nothing to explain: give a code, status, message or body, or pipe one in.\n\n${USAGE}\n`);
     return 2;
   }
-  const explained = explainInput(input, { status, docsBaseUrl: values['docs-base-url'] });
+  const explained = explainInput(input, { status, product, docsBaseUrl: values['docs-base-url'] });
   if (!explained) {
-    io.err.write(`Not a Binance Spot error code, HTTP status, message or body that the catalog knows: ${input}\n`);
+    const { title } = profiles[product];
+    io.err.write(`Not a ${title} error code, HTTP status, message or body that the catalog knows: ${input}\n`);
     return 1;
   }
   io.out.write(
@@ -82,7 +95,12 @@ function parse(argv: string[]) {
       version: { type: 'boolean', short: 'v' },
       json: { type: 'boolean' },
       status: { type: 'string' },
+      product: { type: 'string' },
       'docs-base-url': { type: 'string' },
     },
   });
+}
+
+function isProduct(value: string): value is ApiProduct {
+  return (PRODUCTS as string[]).includes(value);
 }

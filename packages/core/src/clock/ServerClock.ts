@@ -1,4 +1,4 @@
-import { Listeners } from '../guard/events.ts';
+import { Listeners } from '../common/Listeners.ts';
 import { MAX_TIMER_MS } from '../time/limits.ts';
 
 /** Timer functions the clock uses for periodic resync; inject fakes in tests. */

@@ -4,6 +4,7 @@ import { OpossumBreaker, type OpossumBreakerOptions } from '../breaker/OpossumBr
 import { isIdempotentMethod } from '../catalog/policy.ts';
 import { classify } from '../classify/classify.ts';
 import { ServerClock } from '../clock/ServerClock.ts';
+import { Listeners } from '../common/Listeners.ts';
 import type { BinanceError } from '../errors/BinanceError.ts';
 import { BinanceAbortError, BinanceCircuitOpenError, BinanceUnknownOutcomeError } from '../errors/classes.ts';
 import { errorClassFor } from '../errors/errorClassFor.ts';
@@ -14,20 +15,19 @@ import { sharedConflict } from '../options/sharedConflict.ts';
 import { validateGuardOptions } from '../options/validateOptions.ts';
 import { signRequest } from '../sign/signRequest.ts';
 import type { RateStore } from '../throttle/RateStore.ts';
-import {
-  type Permit,
-  type ThrottleBanEvent,
-  type ThrottleLimit,
-  type ThrottleRateLimitEvent,
-  type ThrottleWaitEvent,
-  WeightLimiter,
-} from '../throttle/WeightLimiter.ts';
+import type {
+  Permit,
+  ThrottleBanEvent,
+  ThrottleLimit,
+  ThrottleRateLimitEvent,
+  ThrottleWaitEvent,
+} from '../throttle/types.ts';
+import { WeightLimiter } from '../throttle/WeightLimiter.ts';
 import type { EndpointTable } from '../weights/types.ts';
 import { weightOf } from '../weights/weightOf.ts';
 import { backoffDelay } from './backoff.ts';
 import type { Credentials } from './Credentials.ts';
 import { isCancel, isExchangeInfo, isPlacement } from './endpoints.ts';
-import { Listeners } from './events.ts';
 import { type LedgerEntry, OutcomeLedger } from './OutcomeLedger.ts';
 import { redirectError } from './redirectError.ts';
 import { refusedBeforeSending } from './refusedBeforeSending.ts';

@@ -1,3 +1,4 @@
+import { profiles } from '../profiles/profileForOrigin.ts';
 import { MAX_TIMER_MS } from '../time/limits.ts';
 import { suggest } from './suggest.ts';
 
@@ -70,7 +71,7 @@ const GUARD_SCHEMA: Schema = {
   },
   docsBaseUrl: { kind: 'url' },
   origins: { kind: 'urls' },
-  product: { kind: 'oneOf', values: ['spot', 'usdm'] },
+  product: { kind: 'oneOf', values: Object.keys(profiles) },
 };
 
 /** Options a guard is built with; beside an explicit `guard` they would not apply. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spotCatalog } from '../catalog/catalog.ts';
 import { isCancel, isExchangeInfo, isPlacement } from '../guard/endpoints.ts';
-import { DEFAULT_RATE_LIMITS } from '../throttle/WeightLimiter.ts';
+import { DEFAULT_RATE_LIMITS } from '../throttle/defaultLimits.ts';
 import { endpointTable } from '../weights/endpointTable.ts';
 import { spot } from './spot.ts';
 

@@ -1,5 +1,5 @@
 import { spotCatalog } from '../catalog/catalog.ts';
-import { DEFAULT_RATE_LIMITS } from '../throttle/WeightLimiter.ts';
+import { DEFAULT_RATE_LIMITS } from '../throttle/defaultLimits.ts';
 import { endpointTable } from '../weights/endpointTable.ts';
 import { type ApiProfile, defineProfile } from './ApiProfile.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { usdmCatalog } from '../catalog/usdmCatalog.ts';
+import { usdmCatalog } from '../catalog/usdm.generated.ts';
 import { weightOf } from '../weights/weightOf.ts';
 import { USDM_DEFAULT_LIMITS, usdm } from './usdm.ts';
 

@@ -1,8 +1,8 @@
-import { usdmCatalog } from '../catalog/usdmCatalog.ts';
+import { usdmCatalog } from '../catalog/usdm.generated.ts';
 import type { RateLimit } from '../errors/types.ts';
 import { endpointKey } from '../weights/endpointTable.ts';
 import { ParamReader, type RequestParams } from '../weights/ParamReader.ts';
-import { usdmEndpointTable } from '../weights/usdmEndpointTable.ts';
+import { usdmEndpointTable } from '../weights/usdmEndpoints.generated.ts';
 import { type ApiProfile, defineProfile } from './ApiProfile.ts';
 
 /**

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryRateStore } from './MemoryRateStore.ts';
-import { type ThrottleLimit, WeightLimiter } from './WeightLimiter.ts';
+import type { ThrottleLimit } from './types.ts';
+import { WeightLimiter } from './WeightLimiter.ts';
 
 // A simulated exchange with its own fixed-window counters, fed by a WeightLimiter through a simulated network.
 // The exchange counts a request when it ARRIVES (release + forward latency); the limiter learns the counts only

@@ -2,16 +2,11 @@ import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BinanceAbortError, BinanceIpBanError, BinanceThrottleError } from '../errors/classes.ts';
 import { MAX_SERVER_WAIT_MS } from '../time/limits.ts';
+import { DEFAULT_RATE_LIMITS } from './defaultLimits.ts';
 import { MemoryRateStore } from './MemoryRateStore.ts';
 import type { RateStore } from './RateStore.ts';
-import {
-  DEFAULT_RATE_LIMITS,
-  type Permit,
-  type ThrottleLimit,
-  type ThrottleWaitEvent,
-  WeightLimiter,
-  type WeightLimiterOptions,
-} from './WeightLimiter.ts';
+import type { Permit, ThrottleLimit, ThrottleWaitEvent, WeightLimiterOptions } from './types.ts';
+import { WeightLimiter } from './WeightLimiter.ts';
 
 // Fake time starts on a whole second (and a whole minute), so 1 s windows start at T0.
 const T0 = 1_800_000_000_000;

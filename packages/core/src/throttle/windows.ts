@@ -38,10 +38,15 @@ export function windowStart(serverNow: number, windowMs: number): number {
  * `X-MBX-ORDER-COUNT-10S` for ORDERS; `undefined` for RAW_REQUESTS, which has none.
  */
 export function headerName(limit: Pick<RateLimit, 'rateLimitType' | 'interval' | 'intervalNum'>): string | undefined {
-  const suffix = `${limit.intervalNum}${INTERVAL_LETTER[limit.interval] ?? '?'}`;
+  const suffix = intervalSuffix(limit);
   if (limit.rateLimitType === 'REQUEST_WEIGHT') return `X-MBX-USED-WEIGHT-${suffix}`;
   if (limit.rateLimitType === 'ORDERS') return `X-MBX-ORDER-COUNT-${suffix}`;
   return undefined;
+}
+
+/** A limit's interval as header names and `ordersByInterval` write it: `'1M'`, `'10S'`, `'1D'`. */
+export function intervalSuffix(limit: Pick<RateLimit, 'interval' | 'intervalNum'>): string {
+  return `${limit.intervalNum}${INTERVAL_LETTER[limit.interval] ?? '?'}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import table from '../../data/endpoints.json' with { type: 'json' };
+import { show } from '../common/show.ts';
 import { normalizePath } from './normalizePath.ts';
 import type { EndpointLimit, EndpointSpec, EndpointTable, WeightRange, WeightRule } from './types.ts';
 
@@ -23,7 +24,7 @@ export function endpointKey(method: string, path: string | URL): string {
 
 /**
  * Builds an endpoint table from `base` (the bundled `data/endpoints.json` by default) and `overrides`.
- * Weights change upstream often (FACTS §4), so the table is data a user can patch without waiting for a release.
+ * Binance changes weights often, so the table is data a user can patch without waiting for a release.
  * Every entry is validated; a bad one throws a `TypeError`/`RangeError` naming it.
  */
 export function createEndpointTable(overrides?: EndpointOverrides, base: EndpointTable = endpointTable): EndpointTable {
@@ -184,12 +185,6 @@ function weightNumber(value: unknown, where: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new RangeError(`${where} must be a non-negative finite number, got ${show(value)}`);
   }
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'an array';
-  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
 }
 
 /**

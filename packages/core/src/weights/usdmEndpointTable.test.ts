@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import usdmEndpoints from '../../data/usdm/endpoints.json' with { type: 'json' };
-import { usdmEndpointTable } from './usdmEndpointTable.ts';
+import { usdmEndpointTable } from './usdmEndpoints.generated.ts';
 import { weightOf } from './weightOf.ts';
 
 const upstream = usdmEndpoints.endpoints;

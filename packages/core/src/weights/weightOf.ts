@@ -2,7 +2,7 @@ import { endpointTable } from './endpointTable.ts';
 import { normalizePath } from './normalizePath.ts';
 import type { RequestParams } from './ParamReader.ts';
 import { ParamReader } from './ParamReader.ts';
-import type { EndpointSpec, EndpointTable, WeightRange, WeightRule } from './types.ts';
+import type { EndpointLimit, EndpointSpec, EndpointTable, WeightRange, WeightRule } from './types.ts';
 
 /** What a request costs against the rate limits, as {@link weightOf} computes it. */
 export interface EndpointWeight {
@@ -15,6 +15,11 @@ export interface EndpointWeight {
   orders: number;
   /** Orders added per ORDERS limiter, keyed by interval (`'10S'`, `'1M'`), where the table gives them apart. */
   ordersByInterval: Readonly<Record<string, number>> | undefined;
+  /**
+   * A limit of the endpoint's own besides REQUEST_WEIGHT (e.g. 1,000 requests per 5 minutes for each
+   * `/futures/data/` endpoint), which the limiter keeps as a budget of its own.
+   */
+  ownLimit: EndpointLimit | undefined;
   /** Whether the endpoint is in the table; `false` means `weight` is the caller's default. */
   known: boolean;
   /** Weight the server charges when the call succeeds, where that differs (0 for order placement). */
@@ -73,6 +78,7 @@ export function weightOf(
       weight: fallback,
       orders: 0,
       ordersByInterval: undefined,
+      ownLimit: undefined,
       known: false,
       weightOnSuccess: undefined,
       signed: false,
@@ -84,6 +90,7 @@ export function weightOf(
     weight,
     orders: spec.orderRateLimit ? Math.max(0, ...Object.values(spec.orderRateLimit)) : (spec.unfilledOrderCount ?? 0),
     ordersByInterval: spec.orderRateLimit,
+    ownLimit: spec.ownLimit,
     known: true,
     weightOnSuccess: spec.weightOnSuccess,
     signed: SIGNED_SECURITY.has(spec.security),

@@ -10,12 +10,12 @@ const INT_RE = /^[0-9]{1,20}$/;
 const RECV_RE = /^([0-9]{1,20})(?:\.([0-9]+))?$/;
 
 /**
- * The exchange's timing security (FACTS §5), in integer microseconds so fractional recvWindows and µs timestamps
+ * The exchange's timing security, in integer microseconds so fractional recvWindows and µs timestamps
  * compare exactly: accept only when `timestamp < serverTime + 1000 ms` and `serverTime - timestamp <= recvWindow`.
  * Timestamps above 1e14 are microseconds. Throws the -1021/-1102/-1100/-1111 answer otherwise.
  *
  * recvWindow above 60000 answers -1102 "'recvWindow' contains unexpected value. Cannot be greater than 60000.":
- * the old -1131 code is retired (FACTS §9) and errors.md's -1102 list carries exactly this message shape.
+ * the old -1131 code is retired and Binance's -1102 list carries exactly this message shape.
  */
 export function checkTimestamp(
   timestamp: string | undefined,

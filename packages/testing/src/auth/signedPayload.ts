@@ -2,7 +2,7 @@
 export interface SignedPayload {
   /** The `signature` value as sent (still percent-encoded), or undefined. */
   signature: string | undefined;
-  /** Query string without its signature, followed directly by the body without its signature (FACTS §6). */
+  /** Query string without its signature, followed directly by the body without its signature. */
   payload: Buffer;
 }
 

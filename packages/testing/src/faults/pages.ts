@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 
-/** The body Binance sends for an unknown path when `Accept` includes text/html (FACTS §1). */
+/** The body Binance sends for an unknown path when `Accept` includes text/html. */
 export const NOT_FOUND_HTML = '<html><body><h2>404 Not found</h2></body></html>';
 
 /** A 5xx page in the style of an nginx/ELB gateway in front of the API. */

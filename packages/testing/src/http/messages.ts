@@ -1,4 +1,4 @@
-// The exchange's own wording, copied from the Spot API docs (../shared/binance/errors.json and messages.json).
+// The exchange's own wording, copied from the Spot API docs.
 // messages.test.ts checks every literal here against those files so a typo cannot slip in.
 
 /** Exact `msg` strings the fake answers with, keyed by what they mean. */

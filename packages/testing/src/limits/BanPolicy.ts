@@ -1,7 +1,7 @@
 /**
  * When a client that keeps sending after 429s gets banned (418), and for how long.
  *
- * FACTS §3 only says bans follow "not backing off after 429s" and scale "from 2 minutes to 3 days"; the exact
+ * Binance's docs only say bans follow "not backing off after 429s" and scale "from 2 minutes to 3 days"; the exact
  * trigger is not documented, so it is configurable here.
  */
 export interface BanPolicy {

@@ -31,7 +31,7 @@ export interface RateLimitUsage extends RateLimit {
   count: number;
 }
 
-/** The limits the live exchange announced at the time of writing (FACTS §3). */
+/** The limits the live exchange announced at the time of writing. */
 export const DEFAULT_RATE_LIMITS: readonly RateLimit[] = Object.freeze([
   { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 6000 },
   { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 50 },
@@ -47,7 +47,7 @@ export const INTERVAL_MS: Readonly<Record<RateLimitInterval, number>> = {
   DAY: 86_400_000,
 };
 
-/** Header letters per interval unit (FACTS §3: SECOND=>S, MINUTE=>M, HOUR=>H, DAY=>D). */
+/** Header letters per interval unit (SECOND=>S, MINUTE=>M, HOUR=>H, DAY=>D). */
 export const INTERVAL_LETTER: Readonly<Record<RateLimitInterval, string>> = {
   SECOND: 'S',
   MINUTE: 'M',

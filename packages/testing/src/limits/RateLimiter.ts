@@ -132,7 +132,7 @@ export class RateLimiter {
     return new ApiError(429, -1003, this.texts.tooMuchWeight(l.limit, l.per), undefined, retryAfterSec(worstEnd, t));
   }
 
-  /** Gives back weight charged at `t` (successful order requests cost 0, FACTS §3). */
+  /** Gives back weight charged at `t` (successful order requests cost 0). */
   refundWeight(ip: string, t: number, weight: number): void {
     const c = this.clients.get(ip);
     if (!c || weight === 0) return;

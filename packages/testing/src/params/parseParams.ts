@@ -30,7 +30,7 @@ export interface ParsedParams {
 }
 
 /**
- * Merges the query string and an x-www-form-urlencoded body (FACTS §6: the query wins on duplicates).
+ * Merges the query string and an x-www-form-urlencoded body (the query wins on duplicates).
  * The same name twice within one of them is -1101; a broken percent-escape is -1100.
  */
 export function parseParams(rawQuery: string, rawBody: string): ParsedParams {

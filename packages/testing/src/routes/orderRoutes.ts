@@ -54,7 +54,7 @@ function errorBody(e: unknown): { code: number; msg: string } {
 }
 
 /**
- * POST /api/v3/order/cancelReplace with the documented outcomes (FACTS §8): 200 when both halves succeed, 409 -2021
+ * POST /api/v3/order/cancelReplace with the documented outcomes: 200 when both halves succeed, 409 -2021
  * when exactly one fails, 400 -2022 when both fail or the cancel fails under STOP_ON_FAILURE (new order NOT_ATTEMPTED,
  * `newOrderResponse: null`). Filter failures of the new order are reported inside `data`, as a failed new order.
  * The order count grows by 1 even when the new order is not attempted.

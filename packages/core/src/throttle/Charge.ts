@@ -1,0 +1,82 @@
+import { headerCount } from './headerCount.ts';
+import type { SettledCharge } from './RateStore.ts';
+import { amountFor, type Claim, type Slot } from './Slot.ts';
+import { windowStart } from './windows.ts';
+
+/** One window a permit is charged to; also the record the store settles. */
+export class Charge implements SettledCharge {
+  readonly slot: Slot;
+  readonly limitKey: string;
+  readonly start: number;
+  readonly end: number;
+  readonly amount: number;
+  readonly capacity: number;
+  counted = 0;
+  certain = false;
+  serverCount: number | undefined = undefined;
+  confirmedAtReserve = 0;
+
+  constructor(slot: Slot, start: number, amount: number) {
+    this.slot = slot;
+    this.limitKey = slot.key;
+    this.start = start;
+    this.end = start + slot.intervalMs;
+    this.amount = amount;
+    this.capacity = slot.capacity;
+  }
+}
+
+/**
+ * The windows a request may be counted in, for every slot it uses: the server counts it when it arrives, which is
+ * between `lo` and `hi` (server ms). Charges of one slot are adjacent, in window order.
+ */
+export function chargesFor(slots: readonly Slot[], claim: Claim, lo: number, hi: number): Charge[] {
+  const charges: Charge[] = [];
+  for (const slot of slots) {
+    const amount = amountFor(slot, claim);
+    if (amount <= 0) continue;
+    for (let start = windowStart(lo, slot.intervalMs); start <= hi; start += slot.intervalMs) {
+      charges.push(new Charge(slot, start, amount));
+    }
+  }
+  return charges;
+}
+
+/**
+ * Fills in what the server counted, per charge, once the response is in: the request reached the server between
+ * `lo` and `hi` (server ms). A window it cannot have landed in counts 0; a successful call's weight is cut to
+ * `weightOnSuccess`; a usage header is read only for the one window the request certainly landed in — one from a
+ * request that may have crossed a boundary is ignored rather than guessed.
+ */
+export function settleCharges(
+  charges: readonly Charge[],
+  lo: number,
+  hi: number,
+  weightOnSuccess: number | undefined,
+  headers: unknown,
+): void {
+  for (let i = 0; i < charges.length; ) {
+    const slot = charges[i]!.slot;
+    let j = i;
+    let possible = 0;
+    for (; j < charges.length && charges[j]!.slot === slot; j++) {
+      const c = charges[j]!;
+      if (c.start <= hi && c.end > lo) possible++;
+    }
+    for (let k = i; k < j; k++) {
+      const c = charges[k]!;
+      const here = c.start <= hi && c.end > lo;
+      c.counted = !here
+        ? 0
+        : slot.type === 'REQUEST_WEIGHT' && weightOnSuccess !== undefined
+          ? Math.min(c.amount, weightOnSuccess)
+          : c.amount;
+      c.certain = here && possible === 1;
+      c.serverCount =
+        c.certain && slot.headerLower !== undefined && headers !== undefined
+          ? headerCount(headers, slot.headerLower, slot.header!)
+          : undefined;
+    }
+    i = j;
+  }
+}
