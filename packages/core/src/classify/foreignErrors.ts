@@ -18,8 +18,11 @@ const CONNECTOR_STATUS: Record<string, number | undefined> = {
   ConnectorClientError: undefined,
 };
 
-/** ccxt's message for an exchange error: the exchange id, then Binance's JSON body. */
-const CCXT_MESSAGE = /^binance(?:usdm|coinm|us)?\s+(\{[\s\S]*\})\s*$/;
+/**
+ * ccxt's message for an exchange error: the exchange id, then Binance's JSON body. Only Spot's id: the futures
+ * exchanges' codes mean other things, and ccxt's message does not say which API answered beyond the id.
+ */
+const CCXT_MESSAGE = /^binance\s+(\{[\s\S]*\})\s*$/;
 
 /**
  * Reads the errors other Binance SDKs throw, so that `classify({ error })` types them like the exchange's answer:
