@@ -1,11 +1,10 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Spot } from '@binance/spot';
 import { binanceErrors as axiosPlugin } from '@binance-errors/axios';
 import { type BinanceErrorsOptions, BinanceGuard, isBinanceError } from '@binance-errors/core';
 import { binanceErrors as gotPlugin } from '@binance-errors/got';
 import { binanceErrors as kyPlugin } from '@binance-errors/ky';
 import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
-import axios, { type InternalAxiosRequestConfig } from 'axios';
+import axios from 'axios';
 import axiosRetry, { isRetryableError } from 'axios-retry';
 import got from 'got';
 import ky from 'ky';
@@ -139,20 +138,7 @@ const compositions: Composition[] = [
       asks: true,
       setup(ex, reconcile) {
         const { instance } = axiosInstance(ex, reconcile);
-        // axios-retry re-sends `error.config`. The plugin's errors carry no config today, which alone would keep
-        // axios-retry from re-sending anything; these interceptors give each error its request's config, as an
-        // AxiosError has, so the table tests the plugin's own guarantee, not that accident.
-        const call = new AsyncLocalStorage<{ config?: InternalAxiosRequestConfig }>();
-        instance.interceptors.request.use((config) => {
-          const box = call.getStore();
-          if (box) box.config = config;
-          return config;
-        });
-        instance.interceptors.response.use(undefined, (error: unknown) => {
-          const config = call.getStore()?.config;
-          if (isBinanceError(error) && config) Object.defineProperty(error, 'config', { value: config });
-          throw error;
-        });
+        // axios-retry re-sends `error.config`: the plugin's errors carry the caller's config (secrets removed).
         let asked = 0;
         axiosRetry(instance, {
           retries: 5,
@@ -164,7 +150,7 @@ const compositions: Composition[] = [
           },
         });
         return {
-          place: (i) => call.run({}, () => instance.post('/api/v3/order', new URLSearchParams(order(i)))),
+          place: (i) => instance.post('/api/v3/order', new URLSearchParams(order(i))),
           resendsAsked: () => asked,
         };
       },

@@ -5,6 +5,11 @@ import {
   createPlugin,
   formBody,
   type GuardTransport,
+  isBinanceError,
+  redactDeep,
+  redactHeaders,
+  redactText,
+  redactUrl,
 } from '@binance-errors/core';
 import axios, {
   type AxiosAdapter,
@@ -94,11 +99,12 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         read: (response) => ({ status: response.status, headers: response.headers, body: response.data }),
       };
       const guard = plugin.guardFor(url);
-      return guard.run(
-        { method: config.method ?? 'GET', url, body, headers: config.headers },
-        transport,
-        plugin.callOptions(config.binance, signal),
-      );
+      const call = plugin.callOptions(config.binance, signal);
+      return guard
+        .run({ method: config.method ?? 'GET', url, body, headers: config.headers }, transport, call)
+        .catch((error: unknown) => {
+          throw asAxiosError(error, config, call.credentials?.secrets ?? []);
+        });
     };
 
   const interceptor = ((config: InternalAxiosRequestConfig) => {
@@ -137,6 +143,40 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
 }
 
 type AxiosRequestConfigAdapter = InternalAxiosRequestConfig['adapter'];
+
+/**
+ * Gives a `BinanceError` what axios' ecosystem reads on an `AxiosError`: `isAxiosError` and the caller's `config`
+ * with its secrets removed (the `X-MBX-APIKEY` header, a `signature` parameter). `response` (status, headers,
+ * Binance's body) and `request` are the error's own. A request refused before sending (`sent: false`) also tells
+ * axios-retry not to retry it: sending it again at once would only be refused again, and waiting longer is what
+ * `maxWaitMs` forbids.
+ */
+function asAxiosError(error: unknown, config: InternalAxiosRequestConfig, secrets: readonly string[]): unknown {
+  if (!isBinanceError(error) || (error as { isAxiosError?: unknown }).isAxiosError === true) return error;
+  const safe: Record<string, unknown> = {
+    ...config,
+    url: config.url === undefined ? undefined : redactUrl(config.url, secrets),
+    params:
+      config.params instanceof URLSearchParams
+        ? new URLSearchParams(redactUrl(`?${config.params}`, secrets).slice(1))
+        : redactDeep(config.params, secrets),
+    data: typeof config.data === 'string' ? redactText(config.data, secrets) : redactDeep(config.data, secrets),
+    headers: new AxiosHeaders(redactHeaders(config.headers, secrets)),
+    auth: undefined,
+  };
+  const retryState = safe[AXIOS_RETRY];
+  if (error.sent === false && retryState !== null && typeof retryState === 'object') {
+    safe[AXIOS_RETRY] = { ...retryState, retries: 0 };
+  }
+  Object.defineProperties(error, {
+    isAxiosError: { value: true, configurable: true },
+    config: { value: safe, configurable: true },
+  });
+  return error;
+}
+
+/** The per-request config key of axios-retry (its documented per-request override). */
+const AXIOS_RETRY = 'axios-retry';
 
 /** Marks the adapter wrapper, whichever copy of this package made it. */
 const GUARDED = Symbol.for('@binance-errors/axios:guarded');

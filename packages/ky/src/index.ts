@@ -158,6 +158,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
             error,
             request: { method: request.method, url: request.url },
             secrets: credentials?.secrets,
+            product: plugin.guardFor(request.url).profile.product,
           });
         },
       ],

@@ -15,6 +15,7 @@ import type { ApiProduct, ApiProfile } from '../profiles/ApiProfile.ts';
 import { profileForOrigin, profiles } from '../profiles/profileForOrigin.ts';
 import { clampServerWait } from '../time/limits.ts';
 import { epochMs } from './epochTime.ts';
+import { readForeignError } from './foreignErrors.ts';
 import { type ParsedBody, parseBody } from './parseBody.ts';
 import { parseRetryAfter } from './retryAfter.ts';
 import { readTransportError } from './transport.ts';
@@ -82,7 +83,7 @@ export function classify(input: ClassifyInput): BinanceError {
 
 function classifyUnsafe(input: ClassifyInput): BinanceError {
   if (input.error instanceof BinanceError) return input.error;
-  const fromError = responseOfClientError(input.error);
+  const fromError = responseOfClientError(input.error) ?? readForeignError(input.error);
   const status = input.status ?? fromError?.status;
   const headers = input.headers ?? fromError?.headers;
   const body = input.body !== undefined ? input.body : fromError?.body;

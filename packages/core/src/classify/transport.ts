@@ -75,7 +75,7 @@ export function readTransportError(error: unknown): TransportFailure | undefined
   if (
     codes.length > 0 ||
     names.some((n) => NETWORK_NAMES.has(n)) ||
-    /fetch failed|socket hang up|network error|other side closed/i.test(text)
+    /fetch failed|socket hang up|network error|other side closed|request failed after \d+ retries/i.test(text)
   ) {
     return { category: 'network', maybeSent, code, description: describe('failed on the network', code, text) };
   }

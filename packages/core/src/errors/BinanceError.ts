@@ -27,6 +27,12 @@ export interface BinanceErrorOptions {
   /** Whether sending the same request again (after `retryAfterMs`) is safe. */
   retryable?: boolean | undefined;
   executed?: Executed | undefined;
+  /**
+   * `false` when the plugin refused the request before sending it (a known ban, a 429 pause, a throttle wait over
+   * `maxWaitMs`, an open breaker): nothing left the process, and `response` is the answer Binance gives in that
+   * state, built locally. Left out when the request may have been sent.
+   */
+  sent?: false | undefined;
   /** How long to wait before a retry can succeed, in ms. */
   retryAfterMs?: number | undefined;
   bannedUntil?: Date | undefined;
@@ -82,6 +88,8 @@ export class BinanceError extends Error {
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly executed: Executed;
+  /** `false`: refused before sending, nothing left the process (`response` is Binance's answer in that state, built locally). */
+  declare readonly sent?: false;
   declare readonly retryAfterMs?: number;
   declare readonly bannedUntil?: Date;
   declare readonly filter?: string;
@@ -106,6 +114,7 @@ export class BinanceError extends Error {
     this.status = options.status;
     this.retryable = options.retryable ?? defaults.retryable;
     this.executed = options.executed ?? defaults.executed;
+    if (options.sent === false) this.sent = false;
     // Numbers from the wire are checked where they are read; these guards keep a hand-built error serialisable too.
     const retryAfterMs = options.retryAfterMs;
     if (typeof retryAfterMs === 'number' && !Number.isNaN(retryAfterMs)) {
@@ -159,6 +168,7 @@ export class BinanceError extends Error {
       docsUrl: this.docsUrl,
       request: this.request,
     };
+    if (this.sent !== undefined) json.sent = this.sent;
     if (this.retryAfterMs !== undefined) json.retryAfterMs = this.retryAfterMs;
     if (this.bannedUntil !== undefined) json.bannedUntil = this.bannedUntil.toISOString();
     if (this.filter !== undefined) json.filter = this.filter;
@@ -185,6 +195,7 @@ export interface BinanceErrorJSON {
   hint: string;
   docsUrl: string;
   request: RedactedRequest | undefined;
+  sent?: false;
   retryAfterMs?: number;
   bannedUntil?: string;
   filter?: string;

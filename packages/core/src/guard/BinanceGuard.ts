@@ -31,6 +31,7 @@ import { backoffDelay } from './backoff.ts';
 import type { Credentials } from './Credentials.ts';
 import { type LedgerEntry, OutcomeLedger } from './OutcomeLedger.ts';
 import { redirectError } from './redirectError.ts';
+import { refusedBeforeSending } from './refusedBeforeSending.ts';
 
 /** One request as the adapter hands it to the guard: the unsigned originals. */
 export interface GuardRequest {
@@ -561,18 +562,12 @@ export class BinanceGuard {
     purpose: Attempt['purpose'],
     state: RunState = { secrets: secretsOf(req, call), sent: false },
   ): Promise<R> {
-    if (this.#breaker && !req.reducesExposure && this.#breaker.state === 'open') throw this.#circuitOpen(req);
-    const signer = req.signed ? call.credentials?.signer : undefined;
-    if (signer && this.#clock) await this.#clock.ensureSynced();
-    const permit = this.#limiter
-      ? await this.#limiter.acquire({
-          ...req.cost,
-          priority: req.reducesExposure ? 'cancel' : 'normal',
-          signal: call.signal,
-          maxWaitMs: call.maxWaitMs,
-          label: req.label,
-        })
-      : undefined;
+    // Refused before sending (perhaps while the clock's own request waited): the caller's request is the one refused.
+    const refused = (error: unknown) =>
+      refusedBeforeSending(error, { method: req.method, url: req.rawUrl, label: req.label }, state.secrets);
+    const permit = await this.#admit(req, call).catch((error: unknown) => {
+      throw refused(error);
+    });
     // Stamp and sign after the wait, from the unsigned originals, so a retry never carries two signatures.
     const attempt = this.#build(req, call, number, purpose, state.secrets);
     const exchange = () => this.#exchange(req, transport, attempt, permit, state);
@@ -580,9 +575,25 @@ export class BinanceGuard {
     try {
       return await this.#breaker.run(exchange, { bypass: req.reducesExposure });
     } catch (error) {
-      if (error instanceof BinanceCircuitOpenError && permit) await this.#limiter?.release(permit);
-      throw error;
+      if (!(error instanceof BinanceCircuitOpenError)) throw error;
+      if (permit) await this.#limiter?.release(permit);
+      throw refused(error);
     }
+  }
+
+  /** Everything before an attempt may leave: the breaker, the clock's first sync, the wait for budget. */
+  async #admit(req: Described, call: CallOptions): Promise<Permit | undefined> {
+    if (this.#breaker && !req.reducesExposure && this.#breaker.state === 'open') throw this.#circuitOpen();
+    const signer = req.signed ? call.credentials?.signer : undefined;
+    if (signer && this.#clock) await this.#clock.ensureSynced();
+    if (!this.#limiter) return undefined;
+    return await this.#limiter.acquire({
+      ...req.cost,
+      priority: req.reducesExposure ? 'cancel' : 'normal',
+      signal: call.signal,
+      maxWaitMs: call.maxWaitMs,
+      label: req.label,
+    });
   }
 
   async #exchange<R>(
@@ -632,15 +643,20 @@ export class BinanceGuard {
       docsBaseUrl: this.#docsBaseUrl,
       product: this.profile.product,
     });
+    await this.#obey(err, view.status);
+    throw err;
+  }
+
+  /** A 418 bans and a 429 pauses every request on this guard, whichever request (the caller's, the clock's) got it. */
+  async #obey(err: BinanceError, status: number): Promise<void> {
     if (err.category === 'ip-ban' && this.#limiter) {
       // The message's "banned until" is the server's own clock, to the ms; Retry-After is rounded up to seconds.
       await this.#limiter.ban(
         err.bannedUntil ? { untilServerMs: err.bannedUntil.getTime() } : { retryAfterMs: err.retryAfterMs ?? 120_000 },
       );
-    } else if (err.category === 'rate-limit' && this.#limiter && view.status === 429) {
+    } else if (err.category === 'rate-limit' && this.#limiter && status === 429) {
       await this.#limiter.penalize({ retryAfterMs: err.retryAfterMs ?? 1000 });
     }
-    throw err;
   }
 
   #build(
@@ -739,12 +755,11 @@ export class BinanceGuard {
     return (err.retryAfterMs ?? 0) <= (call.maxWaitMs ?? this.#limiter?.maxWaitMs ?? 30_000);
   }
 
-  #circuitOpen(req: Described): BinanceCircuitOpenError {
-    const retryAfterMs = this.#breaker?.retryAfterMs() ?? 0;
+  /** The breaker's refusal; `refusedBeforeSending` names the request and gives it Binance's answer. */
+  #circuitOpen(): BinanceCircuitOpenError {
     return new BinanceCircuitOpenError({
-      message: `Binance circuit breaker is open after -1008 overloads; ${req.label} was not sent [retry after ${retryAfterMs} ms]`,
-      retryAfterMs,
-      request: { method: req.method, url: redactUrl(req.rawUrl) },
+      message: 'Binance circuit breaker is open after -1008 overloads; the request was not sent.',
+      retryAfterMs: this.#breaker?.retryAfterMs() ?? 0,
     });
   }
 
@@ -772,12 +787,14 @@ export class BinanceGuard {
       typeof view.body === 'string' || view.body instanceof Uint8Array ? safeJson(String(view.body)) : view.body;
     const serverTime = (body as { serverTime?: unknown } | undefined)?.serverTime;
     if (view.status >= 400 || typeof serverTime !== 'number') {
-      throw classify({
+      const err = classify({
         status: view.status,
         headers: view.headers as Record<string, string>,
         body: view.body,
         product: this.profile.product,
       });
+      await this.#obey(err, view.status);
+      throw err;
     }
     return serverTime;
   }
