@@ -3,8 +3,9 @@
  * signature, breaker, header reconciliation), with an in-memory transport so no I/O is measured. Used by
  * `guard.bench.ts` and by the root `npm run bench` (B5).
  */
-import { BinanceGuard, type GuardTransport } from '../src/guard/BinanceGuard.ts';
+import { BinanceGuard } from '../src/guard/BinanceGuard.ts';
 import { Credentials } from '../src/guard/Credentials.ts';
+import type { GuardTransport } from '../src/guard/transport.ts';
 
 export interface GuardBenchOptions {
   rounds: number;

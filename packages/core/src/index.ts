@@ -82,19 +82,10 @@ export type {
   RateLimitUsage,
   RedactedRequest,
 } from './errors/types.ts';
-export {
-  type Attempt,
-  BinanceGuard,
-  type BinanceGuardOptions,
-  type CallOptions,
-  type GuardRequest,
-  type GuardSnapshot,
-  type GuardTransport,
-  type ResponseView,
-  type RetryEvent,
-  type UnknownEndpointEvent,
-} from './guard/BinanceGuard.ts';
+export { BinanceGuard } from './guard/BinanceGuard.ts';
 export { type CredentialOptions, Credentials } from './guard/Credentials.ts';
+export type { BinanceGuardOptions, GuardSnapshot, RetryEvent, UnknownEndpointEvent } from './guard/options.ts';
+export type { Attempt, CallOptions, GuardRequest, GuardTransport, ResponseView } from './guard/transport.ts';
 export { bodyCutOff } from './plugin/bodyCutOff.ts';
 export {
   type BinanceErrorsOptions,

@@ -1,218 +1,34 @@
 import { inspect } from 'node:util';
 import type { Breaker, BreakerState } from '../breaker/Breaker.ts';
-import { OpossumBreaker, type OpossumBreakerOptions } from '../breaker/OpossumBreaker.ts';
+import { OpossumBreaker } from '../breaker/OpossumBreaker.ts';
 import { isIdempotentMethod } from '../catalog/policy.ts';
 import { classify } from '../classify/classify.ts';
 import { ServerClock } from '../clock/ServerClock.ts';
 import { Listeners } from '../common/Listeners.ts';
+import { sleep } from '../common/sleep.ts';
 import type { BinanceError } from '../errors/BinanceError.ts';
-import { BinanceAbortError, BinanceCircuitOpenError, BinanceUnknownOutcomeError } from '../errors/classes.ts';
-import { errorClassFor } from '../errors/errorClassFor.ts';
+import { BinanceAbortError, BinanceCircuitOpenError } from '../errors/classes.ts';
 import { isBinanceError } from '../errors/isBinanceError.ts';
-import { headerEntries, redactUrl } from '../errors/redact.ts';
+import { redactUrl } from '../errors/redact.ts';
 import type { RateLimit } from '../errors/types.ts';
 import { sharedConflict } from '../options/sharedConflict.ts';
 import { validateGuardOptions } from '../options/validateOptions.ts';
 import { type ApiProduct, type ApiProfile, endpointParts } from '../profiles/ApiProfile.ts';
 import { officialProfile, profileForOrigin, profiles } from '../profiles/profileForOrigin.ts';
-import { signRequest } from '../sign/signRequest.ts';
-import type { RateStore } from '../throttle/RateStore.ts';
-import type {
-  Permit,
-  ThrottleBanEvent,
-  ThrottleLimit,
-  ThrottleRateLimitEvent,
-  ThrottleWaitEvent,
-} from '../throttle/types.ts';
+import type { Permit, ThrottleBanEvent, ThrottleRateLimitEvent, ThrottleWaitEvent } from '../throttle/types.ts';
 import { WeightLimiter } from '../throttle/WeightLimiter.ts';
 import type { EndpointTable } from '../weights/types.ts';
-import { type EndpointWeight, weightOf } from '../weights/weightOf.ts';
-import { backoffDelay } from './backoff.ts';
-import type { Credentials } from './Credentials.ts';
+import { buildAttempt } from './buildAttempt.ts';
+import { type Described, describeRequest } from './Described.ts';
 import { type LedgerEntry, OutcomeLedger } from './OutcomeLedger.ts';
+import type { BinanceGuardOptions, GuardSnapshot, RetryEvent, UnknownEndpointEvent } from './options.ts';
+import { answerResend, reconcile } from './reconcile.ts';
 import { redirectError } from './redirectError.ts';
 import { refusedBeforeSending } from './refusedBeforeSending.ts';
-
-/** One request as the adapter hands it to the guard: the unsigned originals. */
-export interface GuardRequest {
-  /** HTTP method, any case. */
-  method: string;
-  /** Absolute URL, with the caller's query parameters (unsigned). */
-  url: string | URL;
-  /** The body as it will be sent (a form-encoded string for Binance), or `undefined`. */
-  body?: string | undefined;
-  /**
-   * The caller's own headers (any common shape). Only read: an `X-MBX-APIKEY` the caller set itself makes the
-   * request one that never follows a redirect, and its value is scrubbed from errors like the plugin's own key.
-   */
-  headers?: unknown;
-}
-
-/** Per-call settings an adapter passes along with each request. */
-export interface CallOptions {
-  /** Key and signer of the adapter that sends the request. */
-  credentials?: Credentials | undefined;
-  /** `recvWindow` for signed requests, in ms (up to 60000, decimals allowed). @default 5000 */
-  recvWindow?: number | undefined;
-  /** Force signing on (`true`) or off (`false`); by default the endpoint table decides. */
-  signed?: boolean | undefined;
-  /** Query the order by its client order id after an unknown outcome of an order placement. @default false */
-  reconcile?: boolean | undefined;
-  signal?: AbortSignal | undefined;
-  /** Overrides the throttle's `maxWaitMs` for this call, in ms. */
-  maxWaitMs?: number | undefined;
-}
-
-/** One HTTP attempt, ready to send exactly as it is. */
-export interface Attempt {
-  method: string;
-  /** The URL to send, byte for byte (the signature covers its query string). */
-  url: string;
-  /** The body to send, byte for byte, or `undefined`. */
-  body: string | undefined;
-  /** Headers to set on the request (e.g. `X-MBX-APIKEY`). */
-  headers: Record<string, string>;
-  /** 1 for the first attempt of a call. */
-  number: number;
-  /** `'call'` for the caller's request; `'time'` and `'reconcile'` for requests the guard makes itself. */
-  purpose: 'call' | 'time' | 'reconcile';
-  signal: AbortSignal | undefined;
-  /**
-   * `'error'` when the attempt carries the API key or a signature: the client must not follow a redirect but hand
-   * the 3xx response back, and the guard turns it into an error. `'follow'` otherwise.
-   */
-  redirect: 'follow' | 'error';
-}
-
-/** What the guard needs to know about a response. */
-export interface ResponseView {
-  status: number;
-  headers: unknown;
-  /** The body (string, bytes or parsed JSON); only needed when the guard asks for it. */
-  body?: unknown;
-}
-
-/**
- * How the guard sends through a client. `send` performs one HTTP exchange and resolves for ANY status;
- * it rejects only when no response arrived (connection, timeout, abort).
- */
-export interface GuardTransport<R> {
-  send(attempt: Attempt): Promise<R>;
-  /**
-   * Reads a response's status and headers, and its body when the status is 400 or more or `withBody` is true
-   * (exchangeInfo, time). Must not consume a body the caller will still read.
-   */
-  read(response: R, withBody: boolean): ResponseView | Promise<ResponseView>;
-}
-
-/** Options of a {@link BinanceGuard}; the same as the adapters' `throttle`, `clock`, `breaker` and `retry`. */
-export interface BinanceGuardOptions {
-  throttle?:
-    | false
-    | {
-        /** Limits of the API's main budget (Spot `/api/`, futures `/fapi/`). @default the profile's */
-        limits?: readonly ThrottleLimit[] | undefined;
-        /**
-         * Limits of the API's other budgets by name, e.g. Spot's `sapi` (counted apart from `/api/`, and without
-         * limits by default: each SAPI endpoint has its own, so `/sapi/` requests are charged and reported but not
-         * held back unless given here).
-         */
-        budgetLimits?: Readonly<Record<string, readonly ThrottleLimit[]>> | undefined;
-        /** Longest wait for budget before failing fast with `BinanceThrottleError`, ms. @default 30_000 */
-        maxWaitMs?: number | undefined;
-        /** Fraction of each limit to use. @default 0.98 */
-        safety?: number | undefined;
-        /** Weight charged for endpoints the table does not know. @default 1 */
-        defaultWeight?: number | undefined;
-        store?: RateStore | undefined;
-        /** Multiplies window lengths (tests and benchmarks shorten "1 MINUTE"). @default 1 */
-        intervalScale?: number | undefined;
-        edgeGuardMs?: number | undefined;
-        /** The endpoint table (weights, SIGNED). @default the profile's table (`spot.endpoints`, `usdm.endpoints`) */
-        endpoints?: EndpointTable | undefined;
-      }
-    | undefined;
-  clock?:
-    | false
-    | {
-        /** How often to resync, ms. @default 600_000 */
-        resyncIntervalMs?: number | undefined;
-        /** Round trips per sync; the one with the lowest RTT wins. @default 3 */
-        samples?: number | undefined;
-      }
-    | undefined;
-  breaker?: false | OpossumBreakerOptions | undefined;
-  retry?:
-    | {
-        /** Retries of idempotent reads after 5xx, -1007 or network errors. @default 2 */
-        reads?: number | undefined;
-        /** First backoff step, ms. @default 200 */
-        baseDelayMs?: number | undefined;
-        /** Longest backoff, ms. @default 2000 */
-        maxDelayMs?: number | undefined;
-      }
-    | undefined;
-  /** Base URL of the error reference that `docsUrl` points into. */
-  docsBaseUrl?: string | undefined;
-  /**
-   * Which Binance REST API the origin serves: its limits and weights, its time, exchangeInfo and order endpoints,
-   * its cancels and the orders that pass an open breaker, its error codes. Needed only for an origin that does not
-   * say so itself (a proxy, a relay, the fake exchange): `fapi.binance.com` and the futures testnets are `'usdm'`,
-   * every other origin `'spot'`. Naming another product for one of Binance's own hosts throws a `TypeError`.
-   * @default the product of the origin (`profileForOrigin`)
-   */
-  product?: ApiProduct | undefined;
-}
-
-/** Emitted before an attempt is sent again. */
-export interface RetryEvent {
-  method: string;
-  path: string;
-  attempt: number;
-  reason: 'timestamp' | 'rate-limit' | 'read-retry';
-  delayMs: number;
-}
-
-/** Emitted when a request goes to an endpoint the weight table does not know. */
-export interface UnknownEndpointEvent {
-  method: string;
-  path: string;
-  weight: number;
-}
-
-/** Everything the guard knows, as plain data (no secrets). */
-export interface GuardSnapshot {
-  origin: string;
-  /** The API the guard talks to, e.g. `'usdm'`. */
-  product: ApiProduct;
-  throttle: ReturnType<WeightLimiter['snapshot']> | undefined;
-  breaker: { state: BreakerState; retryAfterMs: number } | undefined;
-  clock: ReturnType<ServerClock['snapshot']> | undefined;
-}
-
-interface Described {
-  method: string;
-  origin: string;
-  path: string;
-  /** The caller's query parameters, unsigned, in order. */
-  query: URLSearchParams;
-  /** The caller's URL as given, for requests the guard does not re-sign. */
-  rawUrl: string;
-  body: string | undefined;
-  /** What it costs against the rate limits, as the profile's endpoint table says; `cost.path` picks its budget. */
-  cost: EndpointWeight;
-  signed: boolean;
-  apiKeyOnly: boolean;
-  /** A cancel, or an order the API serves while it sheds load: passes an open breaker and queues ahead. */
-  reducesExposure: boolean;
-  label: string;
-  /** Server-clock ms after which the last signed attempt can no longer execute: its timestamp + recvWindow. */
-  expiresAt?: number;
-  /** How many clock syncs had completed when the last attempt was stamped (see `ServerClock.resyncSince`). */
-  stampedSyncs?: number;
-  /** The `X-MBX-APIKEY` the caller set itself, if any. */
-  callerKey: string | undefined;
-}
+import { clientOrderIdOf, mergedParams, newClientId, recvWindowOf } from './requestParams.ts';
+import { type RetryPolicy, type RetryTally, retryDecision } from './retryDecision.ts';
+import { secretsOf } from './secrets.ts';
+import type { Attempt, CallOptions, GuardRequest, GuardTransport } from './transport.ts';
 
 /** What one call through the guard has learnt so far. */
 interface RunState {
@@ -224,20 +40,6 @@ interface RunState {
 
 /** How long after its outcome became unknown a request is still answered without sending, beyond its recvWindow. */
 const REMEMBER_BEYOND_RECV_WINDOW_MS = 60_000;
-
-const defaultSleep = (ms: number, signal: AbortSignal | undefined) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 const shared = new Map<string, BinanceGuard>();
 
@@ -393,103 +195,74 @@ export class BinanceGuard {
     state: RunState,
     canResign: boolean,
   ): Promise<R> {
-    let timeRetried = false;
-    let rateLimitRetries = 0;
-    let readRetries = 0;
+    const policy: RetryPolicy = {
+      clock: this.#clock !== undefined,
+      limiter: this.#limiter !== undefined,
+      maxWaitMs: this.#maxWaitMs(call),
+      readRetries: this.#readRetries,
+      baseDelayMs: this.#baseDelayMs,
+      maxDelayMs: this.#maxDelayMs,
+    };
+    const placement = this.profile.isPlacement(req.method, req.path);
+    const tally: RetryTally = { timestampRetried: false, rateLimitRetries: 0, readRetries: 0 };
     for (let number = 1; ; number++) {
       try {
         return await this.#attempt(req, transport, call, number, 'call', state);
       } catch (error) {
         const err = this.#toBinanceError(error, req, call, state);
-        if (err.category === 'timestamp' && req.signed && !canResign) {
-          // The caller signed it: sending the same stale signature again cannot succeed.
-          throw withHint(
-            err,
-            'The request was signed by the caller, and the plugin has no apiSecret/privateKey to sign it again with a ' +
-              'timestamp on the server clock. Give binanceErrors() the apiSecret (or privateKey) and let it sign.',
-            state.secrets,
-          );
-        }
-        if (err.category === 'timestamp' && req.signed && !timeRetried && this.#clock) {
-          timeRetried = true;
-          await this.#clock.resyncSince(req.stampedSyncs ?? this.#clock.syncs, call.signal).catch(() => {
-            throw err;
-          });
-          this.#retry.emit({
+        const step = retryDecision(
+          {
+            error: err,
             method: req.method,
-            path: req.path,
-            attempt: number + 1,
-            reason: 'timestamp',
-            delayMs: 0,
-          });
-          continue;
+            signed: req.signed,
+            canResign,
+            placement,
+            reconcile: call.reconcile === true,
+            secrets: state.secrets,
+          },
+          tally,
+          policy,
+        );
+        const retry = { method: req.method, path: req.path, attempt: number + 1 };
+        switch (step.kind) {
+          case 'throw':
+            throw step.error;
+          case 'reconcile':
+            return await this.#reconcile(req, transport, call, err);
+          case 'resync': {
+            tally.timestampRetried = true;
+            const clock = this.#clock!;
+            await clock.resyncSince(req.stampedSyncs ?? clock.syncs, call.signal).catch(() => {
+              throw err;
+            });
+            this.#retry.emit({ ...retry, reason: 'timestamp', delayMs: 0 });
+            break;
+          }
+          case 'rate-limit':
+            // The limiter is paused until Retry-After: the next acquire waits for it.
+            tally.rateLimitRetries++;
+            this.#retry.emit({ ...retry, reason: 'rate-limit', delayMs: step.delayMs });
+            break;
+          case 'read-retry':
+            tally.readRetries++;
+            this.#retry.emit({ ...retry, reason: 'read-retry', delayMs: step.delayMs });
+            await sleep(step.delayMs, call.signal).catch(() => {
+              throw err;
+            });
+            break;
         }
-        if (err.category === 'rate-limit' && rateLimitRetries < 3 && this.#limiter && this.#canWait(err, call)) {
-          // The limiter is paused until Retry-After: the next acquire waits for it. A 429 was never executed.
-          rateLimitRetries++;
-          const delayMs = err.retryAfterMs ?? 0;
-          this.#retry.emit({ method: req.method, path: req.path, attempt: number + 1, reason: 'rate-limit', delayMs });
-          continue;
-        }
-        if (
-          err.retryable &&
-          isIdempotentMethod(req.method) &&
-          readRetries < this.#readRetries &&
-          (err.category === 'unknown-outcome' ||
-            err.category === 'server' ||
-            err.category === 'network' ||
-            err.category === 'timeout')
-        ) {
-          readRetries++;
-          const delayMs = backoffDelay(readRetries, this.#baseDelayMs, this.#maxDelayMs);
-          this.#retry.emit({ method: req.method, path: req.path, attempt: number + 1, reason: 'read-retry', delayMs });
-          await defaultSleep(delayMs, call.signal).catch(() => {
-            throw err;
-          });
-          continue;
-        }
-        if (
-          call.reconcile &&
-          err.executed === 'unknown' &&
-          canResign &&
-          this.profile.isPlacement(req.method, req.path)
-        ) {
-          return await this.#reconcile(req, transport, call, err);
-        }
-        throw err;
       }
     }
   }
 
-  /**
-   * Answers, without sending anything, a request identical to one whose outcome is unknown: by looking the order
-   * up when `reconcile` is on and the order has a client order id, else with a `BinanceUnknownOutcomeError`.
-   */
-  async #answerResend<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, prior: LedgerEntry) {
-    const original = prior.error!;
-    if (
-      call.reconcile &&
-      prior.clientOrderId !== undefined &&
-      call.credentials?.signer &&
-      this.profile.isPlacement(req.method, req.path)
-    ) {
-      req.query.set('newClientOrderId', prior.clientOrderId);
-      // The lookup may conclude "not placed" only once the first send can no longer execute.
-      if (prior.executableUntil !== undefined) req.expiresAt = prior.executableUntil;
-      return await this.#reconcile(req, transport, call, original);
-    }
-    throw new BinanceUnknownOutcomeError({
-      message:
-        `Binance ${req.label} was not sent again: the same request ended ${Math.max(0, Date.now() - prior.since)} ms ago ` +
-        `in "${original.message}", and it may have executed.`,
-      executed: 'unknown',
-      retryable: false,
-      hint:
-        'Query the order (or enable `reconcile`) before sending it again. To place a new, identical order on ' +
-        'purpose, give it its own newClientOrderId.',
-      request: original.request,
-      cause: original,
-    });
+  /** Answers a request identical to one whose outcome is unknown, without sending it (see `answerResend`). */
+  #answerResend<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, prior: LedgerEntry): Promise<R> {
+    const canReconcile = call.reconcile && call.credentials?.signer && this.profile.isPlacement(req.method, req.path);
+    return answerResend(
+      req,
+      prior,
+      canReconcile ? (order, original) => this.#reconcile(order, transport, call, original) : undefined,
+    );
   }
 
   /** Usage, limits, ban, breaker state and clock offset, as plain data. */
@@ -569,7 +342,7 @@ export class BinanceGuard {
       throw refused(error);
     });
     // Stamp and sign after the wait, from the unsigned originals, so a retry never carries two signatures.
-    const attempt = this.#build(req, call, number, purpose, state.secrets);
+    const attempt = buildAttempt(req, call, number, purpose, this.#clock, state.secrets);
     const exchange = () => this.#exchange(req, transport, attempt, permit, state);
     if (!this.#breaker) return exchange();
     try {
@@ -659,71 +432,11 @@ export class BinanceGuard {
     }
   }
 
-  #build(
-    req: Described,
-    call: CallOptions,
-    number: number,
-    purpose: Attempt['purpose'],
-    secrets: string[] = [],
-  ): Attempt {
-    const headers: Record<string, string> = {};
-    const apiKey = call.credentials?.apiKey;
-    if (apiKey && (req.signed || req.apiKeyOnly)) headers['X-MBX-APIKEY'] = apiKey;
-    // The key or a signature never follows a redirect: it would go wherever the Location points.
-    const redirect =
-      headers['X-MBX-APIKEY'] !== undefined || req.callerKey !== undefined || req.signed ? 'error' : 'follow';
-    const signer = req.signed ? call.credentials?.signer : undefined;
-    if (!signer) {
-      // No credentials: a request that arrives already signed is left exactly as it is.
-      const url = req.rawUrl;
-      return { method: req.method, url, body: req.body, headers, number, purpose, signal: call.signal, redirect };
-    }
-    const recvWindow = call.recvWindow ?? recvWindowOf(req.query) ?? 5000;
-    const timestamp = this.#clock ? this.#clock.stamp() : Date.now();
-    const signed = signRequest({ query: req.query, body: req.body, timestamp, recvWindow, signer });
-    req.expiresAt = timestamp + recvWindow;
-    if (this.#clock) req.stampedSyncs = this.#clock.syncs;
-    // Every signature computed is a secret of this call: a server or proxy that echoes it must not get it into an error.
-    const signature = new URLSearchParams(signed.query).get('signature');
-    if (signature) secrets.push(signature, encodeURIComponent(signature));
-    return {
-      method: req.method,
-      url: `${req.origin}${req.path}?${signed.query}`,
-      body: signed.body,
-      headers,
-      number,
-      purpose,
-      signal: call.signal,
-      redirect,
-    };
-  }
-
+  /** The request as the guard reads it; an endpoint the table does not know is reported. */
   #describe(request: GuardRequest, call: CallOptions): Described {
-    const method = String(request.method ?? 'GET').toUpperCase();
-    const url = request.url instanceof URL ? request.url : new URL(request.url);
-    const path = url.pathname;
-    const params = new URLSearchParams(url.search);
-    const bodyParams = request.body ? new URLSearchParams(request.body) : undefined;
-    const merged = new URLSearchParams(bodyParams);
-    for (const [k, v] of params) merged.set(k, v);
-    const cost = weightOf(method, path, merged, { table: this.#endpoints, defaultWeight: this.#defaultWeight });
-    if (!cost.known) this.#unknownEndpoint.emit({ method, path, weight: cost.weight });
-    const signed = call.signed ?? (cost.signed || params.has('signature'));
-    const callerKey = headerEntries(request.headers).find(([name]) => name.toLowerCase() === 'x-mbx-apikey')?.[1];
-    return {
-      method,
-      origin: url.origin,
-      path,
-      query: params,
-      rawUrl: url.href,
-      body: request.body,
-      cost,
-      signed,
-      apiKeyOnly: this.#endpoints.get(`${method} ${cost.path}`)?.security === 'API_KEY',
-      reducesExposure: this.profile.isCancel(method, path) || this.profile.isOverloadExempt(method, path, merged),
-      label: `${method} ${path}`,
-      callerKey,
-    };
+    const req = describeRequest(request, call, this.profile, this.#endpoints, this.#defaultWeight);
+    if (!req.cost.known) this.#unknownEndpoint.emit({ method: req.method, path: req.path, weight: req.cost.weight });
+    return req;
   }
 
   #toBinanceError(
@@ -751,8 +464,9 @@ export class BinanceGuard {
     });
   }
 
-  #canWait(err: BinanceError, call: CallOptions): boolean {
-    return (err.retryAfterMs ?? 0) <= (call.maxWaitMs ?? this.#limiter?.maxWaitMs ?? 30_000);
+  /** The longest wait for budget `call` accepts, ms. */
+  #maxWaitMs(call: CallOptions): number {
+    return call.maxWaitMs ?? this.#limiter?.maxWaitMs ?? 30_000;
   }
 
   /** The breaker's refusal; `refusedBeforeSending` names the request and gives it Binance's answer. */
@@ -776,7 +490,7 @@ export class BinanceGuard {
     const req = this.#describe({ method: time.method, url: `${this.origin}${time.path}` }, {});
     // Time samples skip the breaker: they are cheap, and a resync must work while it probes.
     const permit = this.#limiter ? await this.#limiter.acquire({ ...req.cost, label: req.label, signal }) : undefined;
-    const attempt = this.#build(req, { signal }, 1, 'time');
+    const attempt = buildAttempt(req, { signal }, 1, 'time', this.#clock);
     const response = await transport.send(attempt).catch(async (error: unknown) => {
       if (permit) await this.#limiter?.settle(permit, { success: false });
       throw error;
@@ -799,53 +513,24 @@ export class BinanceGuard {
     return serverTime;
   }
 
-  /**
-   * Looks up an order placement whose outcome is unknown by its client order id. Found → resolves with the order.
-   * Not found proves nothing while the request may still arrive late and execute: Binance accepts it until its
-   * `timestamp + recvWindow` on the server clock. So "not placed" is concluded only from a lookup made after that
-   * moment, waiting for it within `maxWaitMs`; past `maxWaitMs` the original unknown-outcome error stands.
-   */
-  async #reconcile<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, original: BinanceError) {
-    const body = new URLSearchParams(req.body ?? '');
-    const clientOrderId = req.query.get('newClientOrderId') ?? body.get('newClientOrderId');
-    const symbol = req.query.get('symbol') ?? body.get('symbol');
-    if (!clientOrderId || !symbol || req.expiresAt === undefined) throw original;
-    const query = new URLSearchParams({ symbol, origClientOrderId: clientOrderId });
-    const { method, path } = endpointParts(this.profile.special.orderLookup);
-    const lookup = this.#describe({ method, url: `${req.origin}${path}?${query}` }, { signed: true });
-    const serverNow = () => (this.#clock ? this.#clock.now() : Date.now());
-    // The clock may be off by its uncertainty either way; the extra ms covers the server's whole-ms rounding.
-    const expiresAt = req.expiresAt + (this.#clock?.uncertaintyMs ?? 0) + 1;
-    const giveUpAt = serverNow() + (call.maxWaitMs ?? this.#limiter?.maxWaitMs ?? 30_000);
-    for (;;) {
-      const lookedUpAt = serverNow();
-      try {
-        return await this.#attempt(lookup, transport, call, 1, 'reconcile');
-      } catch (error) {
-        const err = this.#toBinanceError(error, lookup, call);
-        if (err.category !== 'not-found') throw original;
-      }
-      if (lookedUpAt >= expiresAt) break;
-      if (expiresAt > giveUpAt) throw original;
-      // A timer can fire a few ms early (it counts from the event loop's cached time): sleep on rather than spend
-      // another lookup that could not yet conclude anything.
-      while (serverNow() < expiresAt) {
-        await defaultSleep(Math.max(1, Math.ceil(expiresAt - serverNow())), call.signal).catch(() => {
-          throw original;
+  /** Looks the order placement `req` up by its client order id through the profile's order lookup endpoint. */
+  #reconcile<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, original: BinanceError): Promise<R> {
+    let lookup: Described | undefined;
+    return reconcile(req, original, {
+      lookUp: (query) => {
+        if (!lookup) {
+          const { method, path } = endpointParts(this.profile.special.orderLookup);
+          lookup = this.#describe({ method, url: `${req.origin}${path}?${query}` }, { signed: true });
+        }
+        const described = lookup;
+        return this.#attempt(described, transport, call, 1, 'reconcile').catch((error: unknown) => {
+          throw this.#toBinanceError(error, described, call);
         });
-      }
-    }
-    throw new BinanceUnknownOutcomeError({
-      message: `Binance ${req.label} ended in "${original.message}"; reconciled: no order with clientOrderId ${clientOrderId} exists on ${symbol} after its recvWindow ended, so it was not placed.`,
-      code: original.code,
-      msg: original.msg,
-      status: original.status,
-      executed: 'no',
-      retryable: false,
-      hint: 'The order was not placed, and can no longer be (its timestamp + recvWindow has passed on the server clock): it is safe to send it again with a new client order id.',
-      data: { reconciliation: { clientOrderId, symbol, found: false } },
-      request: original.request,
-      cause: original,
+      },
+      serverNow: () => (this.#clock ? this.#clock.now() : Date.now()),
+      uncertaintyMs: this.#clock?.uncertaintyMs ?? 0,
+      maxWaitMs: this.#maxWaitMs(call),
+      signal: call.signal,
     });
   }
 }
@@ -874,54 +559,6 @@ function normaliseOrigin(origin: string): string {
       `origin must be an absolute URL such as https://api.binance.com, got ${JSON.stringify(origin)}`,
     );
   }
-}
-
-/** The exact secret values of a call that are known before it is signed. */
-function secretsOf(req: Described, call: CallOptions): string[] {
-  const secrets = [...(call.credentials?.secrets ?? [])];
-  if (req.callerKey) secrets.push(req.callerKey);
-  const callerSignature = req.query.get('signature');
-  if (callerSignature) secrets.push(callerSignature, encodeURIComponent(callerSignature));
-  return secrets;
-}
-
-/** Query and body parameters together, as the exchange reads them. */
-function mergedParams(req: Described): URLSearchParams {
-  const params = new URLSearchParams(req.body ?? '');
-  for (const [name, value] of req.query) params.append(name, value);
-  return params;
-}
-
-function clientOrderIdOf(req: Described): string | undefined {
-  return req.query.get('newClientOrderId') ?? new URLSearchParams(req.body ?? '').get('newClientOrderId') ?? undefined;
-}
-
-/** The same error with another hint. */
-function withHint(err: BinanceError, hint: string, secrets: readonly string[]): BinanceError {
-  const ErrorClass = errorClassFor(err.category);
-  return new ErrorClass({
-    message: err.message,
-    code: err.code,
-    msg: err.msg,
-    status: err.status,
-    retryable: false,
-    executed: err.executed,
-    hint,
-    docsUrl: err.docsUrl,
-    request: err.request,
-    response: err.response,
-    cause: err.cause,
-    secrets,
-  });
-}
-
-function recvWindowOf(query: URLSearchParams): number | undefined {
-  const value = query.get('recvWindow');
-  return value === null ? undefined : Number(value);
-}
-
-function newClientId(): string {
-  return `be-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
 function safeJson(text: string): unknown {

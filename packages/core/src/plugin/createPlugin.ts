@@ -1,6 +1,8 @@
 import { inspect } from 'node:util';
-import { BinanceGuard, type BinanceGuardOptions, type CallOptions } from '../guard/BinanceGuard.ts';
+import { BinanceGuard } from '../guard/BinanceGuard.ts';
 import { type CredentialOptions, Credentials } from '../guard/Credentials.ts';
+import type { BinanceGuardOptions } from '../guard/options.ts';
+import type { CallOptions } from '../guard/transport.ts';
 import { validatePluginOptions } from '../options/validateOptions.ts';
 import { officialProfile } from '../profiles/profileForOrigin.ts';
 import { OriginScope } from './OriginScope.ts';

@@ -1,0 +1,51 @@
+import type { ServerClock } from '../clock/ServerClock.ts';
+import { signRequest } from '../sign/signRequest.ts';
+import type { Described } from './Described.ts';
+import { recvWindowOf } from './requestParams.ts';
+import { signatureSecrets } from './secrets.ts';
+import type { Attempt, CallOptions } from './transport.ts';
+
+/**
+ * One attempt of `req`, ready to send: the API key where the endpoint wants it, and for a signed request with a
+ * signer, a fresh timestamp on the server clock (`Date.now()` without one) and signature computed from the unsigned
+ * originals. Records on `req` when that attempt stops being executable, and adds its signature to `secrets`.
+ */
+export function buildAttempt(
+  req: Described,
+  call: CallOptions,
+  number: number,
+  purpose: Attempt['purpose'],
+  clock: ServerClock | undefined,
+  secrets: string[] = [],
+): Attempt {
+  const headers: Record<string, string> = {};
+  const apiKey = call.credentials?.apiKey;
+  if (apiKey && (req.signed || req.apiKeyOnly)) headers['X-MBX-APIKEY'] = apiKey;
+  // The key or a signature never follows a redirect: it would go wherever the Location points.
+  const redirect =
+    headers['X-MBX-APIKEY'] !== undefined || req.callerKey !== undefined || req.signed ? 'error' : 'follow';
+  const signer = req.signed ? call.credentials?.signer : undefined;
+  if (!signer) {
+    // No credentials: a request that arrives already signed is left exactly as it is.
+    const url = req.rawUrl;
+    return { method: req.method, url, body: req.body, headers, number, purpose, signal: call.signal, redirect };
+  }
+  const recvWindow = call.recvWindow ?? recvWindowOf(req.query) ?? 5000;
+  const timestamp = clock ? clock.stamp() : Date.now();
+  const signed = signRequest({ query: req.query, body: req.body, timestamp, recvWindow, signer });
+  req.expiresAt = timestamp + recvWindow;
+  if (clock) req.stampedSyncs = clock.syncs;
+  // Every signature computed is a secret of this call: a server or proxy that echoes it must not get it into an error.
+  const signature = new URLSearchParams(signed.query).get('signature');
+  if (signature) secrets.push(...signatureSecrets(signature));
+  return {
+    method: req.method,
+    url: `${req.origin}${req.path}?${signed.query}`,
+    body: signed.body,
+    headers,
+    number,
+    purpose,
+    signal: call.signal,
+    redirect,
+  };
+}
