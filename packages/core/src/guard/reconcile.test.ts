@@ -24,7 +24,7 @@ const order = (expiresAt: number | undefined, id: string | null = 'my-1') => ({
   label: 'POST /api/v3/order',
   query: new URLSearchParams({ symbol: 'BTCUSDT', ...(id === null ? {} : { newClientOrderId: id }) }),
   body: undefined,
-  expiresAt,
+  ...(expiresAt === undefined ? {} : { expiresAt }),
 });
 
 function context(lookUp: ReconcileContext<string>['lookUp'], overrides: Partial<ReconcileContext<string>> = {}) {
