@@ -318,11 +318,40 @@ describe('WeightLimiter', () => {
     });
 
     it('rejects with the store’s error when the store fails', async () => {
-      const broken = new MemoryRateStore();
-      broken.reserve = () => Promise.reject(new Error('redis down'));
+      const memory = new MemoryRateStore();
+      const broken: RateStore = {
+        reserve: () => Promise.reject(new Error('redis down')),
+        settle: (charges) => memory.settle(charges),
+        release: (charges) => memory.release(charges),
+        setPause: (until) => memory.setPause(until),
+        setBan: (until) => memory.setBan(until),
+        getState: (at) => memory.getState(at),
+      };
       const limiter = make({ store: broken });
       await expect(limiter.acquire({ weight: 1 })).rejects.toThrow('redis down');
       expect(limiter.snapshot().queued).toBe(0);
+      // A synchronous store that throws rejects the same way, on the fast path.
+      const corrupt = new MemoryRateStore();
+      corrupt.reserveSync = () => {
+        throw new Error('corrupt state');
+      };
+      await expect(make({ store: corrupt }).acquire({ weight: 1 })).rejects.toThrow('corrupt state');
+    });
+
+    it('grants, settles and releases through a synchronous store without its promises', async () => {
+      const store = new MemoryRateStore();
+      const asyncUsed = () => Promise.reject(new Error('the asynchronous store method was used'));
+      store.reserve = asyncUsed;
+      store.settle = asyncUsed;
+      store.release = asyncUsed;
+      const limiter = make({ store });
+      const permit = await limiter.acquire({ weight: 3 });
+      const unsent = await limiter.acquire({ weight: 2 });
+      expect(store.peekState(T0).windows[0]).toMatchObject({ inFlight: 5, settled: 0 });
+      // Recorded before settle and release return: no promise in between.
+      void limiter.settle(permit, { status: 200 });
+      void limiter.release(unsent);
+      expect(store.peekState(T0).windows[0]).toMatchObject({ inFlight: 0, settled: 3 });
     });
 
     it('uses the injected timers', async () => {

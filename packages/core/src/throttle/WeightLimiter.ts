@@ -31,6 +31,8 @@ import type {
 import { type ServeResult, Waiter, WaitQueue } from './WaitQueue.ts';
 import { windowStart } from './windows.ts';
 
+const RESOLVED = Promise.resolve();
+
 const STORE_METHODS = ['reserve', 'settle', 'release', 'setPause', 'setBan', 'getState'] as const;
 
 const defaultTimers: ThrottleTimers = {
@@ -211,6 +213,13 @@ export class WeightLimiter {
       if (amount > slot.capacity) return Promise.reject(this.#tooHeavy(slot, amount, label));
     }
     const waiter = new Waiter(request, claim, t, maxWaitMs);
+    let granted: GrantedPermit | undefined;
+    try {
+      granted = this.#grantNow(waiter, t);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (granted !== undefined) return Promise.resolve(granted);
     return new Promise<Permit>((resolve, reject) => {
       waiter.resolve = resolve;
       waiter.reject = reject;
@@ -249,7 +258,9 @@ export class WeightLimiter {
     // A response came back: its round trip is what the edge guard is derived from.
     if (status !== undefined) this.#edge.observe(this.#monoNow() - p.grantedMono);
     settleCharges(p.charges, lo, hi, onSuccess, outcome.headers);
-    return this.#store.settle(p.charges).then(() => this.#queue.capacityChanged());
+    const store = this.#store;
+    if (store.settleSync !== undefined) return this.#syncStep(() => store.settleSync!(p.charges));
+    return store.settle(p.charges).then(() => this.#queue.capacityChanged());
   }
 
   /** Returns a permit whose request was never sent (it failed before leaving this process). */
@@ -257,7 +268,9 @@ export class WeightLimiter {
     const p = this.#own(permit);
     if (p === undefined) return Promise.resolve();
     p.done = true;
-    return this.#store.release(p.charges).then(() => this.#queue.capacityChanged());
+    const store = this.#store;
+    if (store.releaseSync !== undefined) return this.#syncStep(() => store.releaseSync!(p.charges));
+    return store.release(p.charges).then(() => this.#queue.capacityChanged());
   }
 
   /**
@@ -472,6 +485,32 @@ export class WeightLimiter {
     return permit instanceof GrantedPermit && permit.owner === this && !permit.done ? permit : undefined;
   }
 
+  /**
+   * The fast path, for a store that reserves synchronously: with nobody queued, no pause and no limit known to be
+   * full, a request that fits is granted at once, without a promise, a pass of the queue or a timer. Anything
+   * else (it does not fit, a pause, a ban the store knows of) is left to the queue, which asks the store again.
+   */
+  #grantNow(w: Waiter, t: number): GrantedPermit | undefined {
+    const store = this.#store;
+    const at = t - this.#earlyMs;
+    if (store.reserveSync === undefined || at < this.#pausedUntil || !this.#queue.idle(t)) return undefined;
+    const edgeGuardMs = this.#edge.ms;
+    const charges = chargesFor(this.#slots, w.claim, at, t + edgeGuardMs);
+    const result = store.reserveSync(at, charges);
+    return result.ok ? this.#permit(w, t, edgeGuardMs, charges, result.confirmed) : undefined;
+  }
+
+  /** A synchronous store step of settle or release, as the promise those return. */
+  #syncStep(step: () => void): Promise<void> {
+    try {
+      step();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#queue.capacityChanged();
+    return RESOLVED;
+  }
+
   /** One waiter's turn in a pass of the queue: grant it, hold it, or fail it. */
   async #serve(w: Waiter, isCancel: boolean): Promise<ServeResult> {
     const t = this.#now();
@@ -492,6 +531,7 @@ export class WeightLimiter {
     }
     const edgeGuardMs = this.#edge.ms;
     const charges = chargesFor(slots, w.claim, at, t + edgeGuardMs);
+    const epoch = this.#queue.epoch;
     let result: Awaited<ReturnType<RateStore['reserve']>>;
     try {
       result = await this.#store.reserve(at, charges);
@@ -521,7 +561,8 @@ export class WeightLimiter {
       if (w.pending) this.#hold(w, t, this.#pausedUntil + this.#earlyMs, undefined, 0);
       return 'next';
     }
-    if (slots !== this.#slots) return w.pending ? 'again' : 'next';
+    // A settle or release while the store answered may have made room: "full" is stale, ask again.
+    if (slots !== this.#slots || epoch !== this.#queue.epoch) return w.pending ? 'again' : 'next';
     const charge = charges[result.index]!;
     const s = slots.indexOf(charge.slot);
     const resumeAt = until + this.#earlyMs;
@@ -563,9 +604,13 @@ export class WeightLimiter {
   }
 
   #grant(w: Waiter, t: number, edgeGuardMs: number, charges: Charge[], confirmed: readonly number[]): void {
-    for (let i = 0; i < charges.length; i++) charges[i]!.confirmedAtReserve = confirmed[i] ?? 0;
     this.#queue.finish(w);
-    w.resolve(new GrantedPermit(this, w, t, this.#monoNow(), edgeGuardMs, charges));
+    w.resolve(this.#permit(w, t, edgeGuardMs, charges, confirmed));
+  }
+
+  #permit(w: Waiter, t: number, edgeGuardMs: number, charges: Charge[], confirmed: readonly number[]): GrantedPermit {
+    for (let i = 0; i < charges.length; i++) charges[i]!.confirmedAtReserve = confirmed[i] ?? 0;
+    return new GrantedPermit(this, w, t, this.#monoNow(), edgeGuardMs, charges);
   }
 
   #failAllBanned(t: number): void {
