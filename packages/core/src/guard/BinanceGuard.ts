@@ -127,6 +127,10 @@ export interface BinanceGuardOptions {
         store?: RateStore | undefined;
         /** Multiplies window lengths (tests and benchmarks shorten "1 MINUTE"). @default 1 */
         intervalScale?: number | undefined;
+        /**
+         * How close to a window's end (ms) a released request is charged to the next window too.
+         * @default derived from the measured latency (see `WeightLimiterOptions.edgeGuardMs`)
+         */
         edgeGuardMs?: number | undefined;
         /** The endpoint table (weights, SIGNED). @default the profile's table (`spot.endpoints`, `usdm.endpoints`) */
         endpoints?: EndpointTable | undefined;
@@ -305,6 +309,13 @@ export class BinanceGuard {
           serverNow: this.#clock ? () => this.#clock!.now() : () => Date.now(),
         })
       : undefined;
+    // The clock's /time round trips are the first latency the derived edge guard knows, before any response.
+    const limiter = this.#limiter;
+    if (limiter && this.#clock) {
+      this.#clock.onSync((sync) => {
+        for (const sample of sync.samples) limiter.observeLatency(sample.rttMs);
+      });
+    }
     this.#breaker = options.breaker === false ? undefined : new OpossumBreaker(options.breaker ?? {});
     this.#readRetries = options.retry?.reads ?? 2;
     this.#baseDelayMs = options.retry?.baseDelayMs ?? 200;
