@@ -249,7 +249,7 @@ function report(samples: B2Sample[], options: B2Options): BenchResult {
     chart,
     notes: [
       'The guard keeps 2 % of each window in reserve (`safety: 0.98`, for other processes on the same IP), so 98 % is its ceiling; the rest of the gap is a heavy request (up to 25) waiting at the head of the queue for the next window.',
-      'Warm-up is excluded from "used" for every variant alike: in the guard\'s first window, requests released in the last 500 ms of the previous one (`edgeGuardMs`, sized for real networks) are charged to both windows, so that window ends about a third short.',
+      'Warm-up is excluded from "used" for every variant alike: in the guard\'s first window, before any round trip is measured, requests released in the last 500 ms of the previous one (the initial `edgeGuardMs`) are charged to both windows, so that window ends short.',
     ],
     raw: samples,
   };

@@ -4,6 +4,7 @@
  */
 import { classifyBench, corpusSize } from '../packages/core/bench/classifyBench.ts';
 import { GUARD_CASES, guardBench } from '../packages/core/bench/guardBench.ts';
+import { LIMITER_STORES, limiterBench } from '../packages/core/bench/limiterBench.ts';
 import type { BenchResult } from './lib/BenchResult.ts';
 import type { Progress } from './lib/progress.ts';
 import { fmt, summarize } from './lib/stats.ts';
@@ -31,6 +32,11 @@ export async function b5Classify(options: B5Options): Promise<BenchResult> {
     rounds: runs,
     requests: options.guardRequests,
     onRound: (s) => progress.update(`B5 guard ${s.case} ${s.round}/${runs}`),
+  });
+  const limiter = await limiterBench({
+    rounds: runs,
+    requests: options.guardRequests,
+    onRound: (s) => progress.update(`B5 limiter ${s.store} ${s.round}/${runs}`),
   });
   const ratio = summarize(rounds.map((r) => r.parse / r.classify));
   const logic = summarize(rounds.map((r) => r.parse / r.classifyNoStack));
@@ -60,11 +66,17 @@ export async function b5Classify(options: B5Options): Promise<BenchResult> {
       fmt(summarize(guard.filter((g) => g.case === c.name).map((g) => g.overheadUs)), 1),
       '',
     ]),
+    ...LIMITER_STORES.map((store) => [
+      `limiter acquire + settle: ${store}`,
+      '',
+      fmt(summarize(limiter.filter((l) => l.store === store).map((l) => l.us)), 2),
+      '',
+    ]),
   ];
   return {
     id: 'B5',
     title: 'B5 — classifier vs JSON.parse, and the guard’s own cost',
-    description: `${runs} rounds × ${options.durationMs} ms per function over a corpus of ${corpusSize()} real error bodies (every code's documented message, filters, WebSocket frames, 409s, CDN HTML pages), alternating order each round; then the guard's per-request bookkeeping (throttle, stamp, HMAC, breaker, header reconciliation) against an in-memory transport, ${options.guardRequests.toLocaleString('en-US')} requests per variant per round. From packages/core/bench.`,
+    description: `${runs} rounds × ${options.durationMs} ms per function over a corpus of ${corpusSize()} real error bodies (every code's documented message, filters, WebSocket frames, 409s, CDN HTML pages), alternating order each round; then the guard's per-request bookkeeping (throttle, stamp, HMAC, breaker, header reconciliation) against an in-memory transport, ${options.guardRequests.toLocaleString('en-US')} requests per variant per round; then the limiter alone (acquire + settle with a usage header), with the in-memory store's synchronous path and with the same store behind promises (a shared store's path). From packages/core/bench.`,
     table: { head: ['operation', 'ops/s', 'µs per op', '÷ JSON.parse'], rows },
     targets: [
       {
@@ -81,6 +93,6 @@ export async function b5Classify(options: B5Options): Promise<BenchResult> {
       },
     ],
     chart: [{ group: 'B5 classify cost ÷ JSON.parse', label: 'classify', value: ratio, target: 2, better: 'lower' }],
-    raw: { classify: rounds, guard },
+    raw: { classify: rounds, guard, limiter },
   };
 }

@@ -60,6 +60,17 @@ describe('BinanceGuard against the fake exchange', () => {
     expect(ex.count({ path: '/api/v3/account', code: -1021 })).toBe(2);
   });
 
+  it("widens the edge guard from the clock's round trips before any response is in", async () => {
+    // 400 ms round trips: more than the 500 ms initial guard covers once the clock's error is added.
+    const { call, guard } = await setup({ latency: { requestMs: 200, responseMs: 200 } });
+    expect(guard.snapshot().throttle?.edgeGuardMs).toBe(500);
+    const atSync: number[] = [];
+    guard.onClockSync(() => atSync.push(guard.snapshot().throttle?.edgeGuardMs ?? 0));
+    expect((await call('GET', '/api/v3/account')).status).toBe(200);
+    expect(atSync).toHaveLength(1);
+    expect(atSync[0]).toBeGreaterThanOrEqual(1.5 * 400);
+  });
+
   it('keeps a saturating burst under the weight limit with zero 429', async () => {
     const limits = [
       { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 200, intervalMs: 1000 } as const,

@@ -107,6 +107,13 @@ export class BinanceGuard {
           serverNow: this.#clock ? () => this.#clock!.now() : () => Date.now(),
         })
       : undefined;
+    // The clock's /time round trips are the first latency the derived edge guard knows, before any response.
+    const limiter = this.#limiter;
+    if (limiter && this.#clock) {
+      this.#clock.onSync((sync) => {
+        for (const sample of sync.samples) limiter.observeLatency(sample.rttMs);
+      });
+    }
     this.#breaker = options.breaker === false ? undefined : new OpossumBreaker(options.breaker ?? {});
     this.#readRetries = options.retry?.reads ?? 2;
     this.#baseDelayMs = options.retry?.baseDelayMs ?? 200;

@@ -29,6 +29,10 @@ export interface BinanceGuardOptions {
         store?: RateStore | undefined;
         /** Multiplies window lengths (tests and benchmarks shorten "1 MINUTE"). @default 1 */
         intervalScale?: number | undefined;
+        /**
+         * How close to a window's end (ms) a released request is charged to the next window too.
+         * @default derived from the measured latency (see `WeightLimiterOptions.edgeGuardMs`)
+         */
         edgeGuardMs?: number | undefined;
         /** The endpoint table (weights, SIGNED). @default the profile's table (`spot.endpoints`, `usdm.endpoints`) */
         endpoints?: EndpointTable | undefined;

@@ -13,10 +13,21 @@ export class GrantedPermit implements Permit {
   readonly grantedAt: number;
   readonly waitedMs: number;
   readonly weightOnSuccess: number | undefined;
+  /** Monotonic ms at the grant, for the round trip the edge guard learns from. */
+  readonly grantedMono: number;
+  /** The edge guard the charges were made with, ms. */
+  readonly edgeGuardMs: number;
   readonly charges: Charge[];
   done = false;
 
-  constructor(owner: object, waiter: Waiter, grantedAt: number, charges: Charge[]) {
+  constructor(
+    owner: object,
+    waiter: Waiter,
+    grantedAt: number,
+    grantedMono: number,
+    edgeGuardMs: number,
+    charges: Charge[],
+  ) {
     this.owner = owner;
     this.weight = waiter.claim.weight;
     this.orders = waiter.claim.orders;
@@ -24,6 +35,8 @@ export class GrantedPermit implements Permit {
     this.grantedAt = grantedAt;
     this.waitedMs = grantedAt - waiter.enqueuedAt;
     this.weightOnSuccess = waiter.weightOnSuccess;
+    this.grantedMono = grantedMono;
+    this.edgeGuardMs = edgeGuardMs;
     this.charges = charges;
   }
 

@@ -27,6 +27,8 @@ class Counter {
   }
 }
 
+const RESOLVED = Promise.resolve();
+
 // Windows are kept this long after they end: a late settle or a server clock that steps back a little must not
 // find a fresh, empty window where the old one was.
 const KEEP_AFTER_END_MS = 60_000;
@@ -35,7 +37,8 @@ const KEEP_AFTER_END_MS = 60_000;
  * The default {@link RateStore}: counters in this process's memory. Right for one process per IP; several
  * processes behind one IP need a shared store (`@binance-errors/redis`).
  *
- * Its promises resolve at once; all work happens synchronously inside each call, so every call is atomic.
+ * Its promises resolve at once; all work happens synchronously inside each call, so every call is atomic. The
+ * `…Sync` methods do the same work without a promise, which lets the limiter grant and settle synchronously.
  */
 export class MemoryRateStore implements RateStore {
   // limitKey → live windows of that limit, oldest first; rarely more than three.
@@ -48,6 +51,16 @@ export class MemoryRateStore implements RateStore {
   }
 
   settle(charges: readonly SettledCharge[]): Promise<void> {
+    this.settleSync(charges);
+    return RESOLVED;
+  }
+
+  release(charges: readonly WindowCharge[]): Promise<void> {
+    this.releaseSync(charges);
+    return RESOLVED;
+  }
+
+  settleSync(charges: readonly SettledCharge[]): void {
     for (const charge of charges) {
       const counter = this.find(charge.limitKey, charge.start);
       if (counter === undefined) continue;
@@ -62,15 +75,13 @@ export class MemoryRateStore implements RateStore {
       counter.foreign = serverCount === counter.observed ? Math.max(counter.foreign, foreign) : foreign;
       counter.observed = serverCount;
     }
-    return Promise.resolve();
   }
 
-  release(charges: readonly WindowCharge[]): Promise<void> {
+  releaseSync(charges: readonly WindowCharge[]): void {
     for (const charge of charges) {
       const counter = this.find(charge.limitKey, charge.start);
       if (counter !== undefined) counter.inFlight = Math.max(0, counter.inFlight - charge.amount);
     }
-    return Promise.resolve();
   }
 
   setPause(until: number): Promise<void> {
@@ -106,7 +117,7 @@ export class MemoryRateStore implements RateStore {
     return { pausedUntil: this.pausedUntil, bannedUntil: this.bannedUntil, windows };
   }
 
-  private reserveSync(at: number, charges: readonly WindowCharge[]): ReserveResult {
+  reserveSync(at: number, charges: readonly WindowCharge[]): ReserveResult {
     if (at < this.bannedUntil) return { ok: false, reason: 'ban', until: this.bannedUntil };
     if (at < this.pausedUntil) return { ok: false, reason: 'pause', until: this.pausedUntil };
     let failed = -1;

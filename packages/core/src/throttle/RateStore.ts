@@ -101,4 +101,13 @@ export interface RateStore {
   getState(at: number): Promise<RateStoreState>;
   /** The same as `getState`, synchronously, for stores that can (the in-memory one). */
   peekState?(at: number): RateStoreState;
+  /**
+   * The same as `reserve`, synchronously, for stores that can (the in-memory one): the limiter then grants a
+   * request that needs no wait without a round of promises.
+   */
+  reserveSync?(at: number, charges: readonly WindowCharge[]): ReserveResult;
+  /** The same as `settle`, synchronously, for stores that can. */
+  settleSync?(charges: readonly SettledCharge[]): void;
+  /** The same as `release`, synchronously, for stores that can. */
+  releaseSync?(charges: readonly WindowCharge[]): void;
 }

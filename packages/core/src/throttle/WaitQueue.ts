@@ -67,6 +67,7 @@ export class WaitQueue {
   #blockedNormal: number[] = [];
   #blockedAll: number[] = [];
   #blockedUsed: number[] = [];
+  #epoch = 0;
 
   constructor(host: WaitQueueHost, slotCount: number) {
     this.#host = host;
@@ -83,6 +84,15 @@ export class WaitQueue {
     (cancel ? this.#cancels : this.#normals).push(w);
     this.#queued++;
     void this.pump();
+  }
+
+  /** Whether a new request may be granted without queueing at `t`: nobody waits and no limit is known to be full. */
+  idle(t: number): boolean {
+    if (this.#queued > 0 || this.#pumping) return false;
+    for (let s = 0; s < this.#blockedAll.length; s++) {
+      if (this.#blockedAll[s]! > t || this.#blockedNormal[s]! > t) return false;
+    }
+    return true;
   }
 
   /** Takes `w` out of the queue (it is granted, refused or aborted). */
@@ -120,8 +130,14 @@ export class WaitQueue {
     this.#blockedUsed = new Array<number>(slotCount).fill(0);
   }
 
+  /** Counts {@link capacityChanged} calls: a store's "full" answer from before the latest one may be stale. */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
   /** Capacity may have come back: forget what was known to be full and let the queue try again. */
   capacityChanged(): void {
+    this.#epoch++;
     this.#blockedNormal.fill(0);
     this.#blockedAll.fill(0);
     if (this.#queued > 0) void this.pump();

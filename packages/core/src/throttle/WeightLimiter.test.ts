@@ -318,11 +318,40 @@ describe('WeightLimiter', () => {
     });
 
     it('rejects with the store’s error when the store fails', async () => {
-      const broken = new MemoryRateStore();
-      broken.reserve = () => Promise.reject(new Error('redis down'));
+      const memory = new MemoryRateStore();
+      const broken: RateStore = {
+        reserve: () => Promise.reject(new Error('redis down')),
+        settle: (charges) => memory.settle(charges),
+        release: (charges) => memory.release(charges),
+        setPause: (until) => memory.setPause(until),
+        setBan: (until) => memory.setBan(until),
+        getState: (at) => memory.getState(at),
+      };
       const limiter = make({ store: broken });
       await expect(limiter.acquire({ weight: 1 })).rejects.toThrow('redis down');
       expect(limiter.snapshot().queued).toBe(0);
+      // A synchronous store that throws rejects the same way, on the fast path.
+      const corrupt = new MemoryRateStore();
+      corrupt.reserveSync = () => {
+        throw new Error('corrupt state');
+      };
+      await expect(make({ store: corrupt }).acquire({ weight: 1 })).rejects.toThrow('corrupt state');
+    });
+
+    it('grants, settles and releases through a synchronous store without its promises', async () => {
+      const store = new MemoryRateStore();
+      const asyncUsed = () => Promise.reject(new Error('the asynchronous store method was used'));
+      store.reserve = asyncUsed;
+      store.settle = asyncUsed;
+      store.release = asyncUsed;
+      const limiter = make({ store });
+      const permit = await limiter.acquire({ weight: 3 });
+      const unsent = await limiter.acquire({ weight: 2 });
+      expect(store.peekState(T0).windows[0]).toMatchObject({ inFlight: 5, settled: 0 });
+      // Recorded before settle and release return: no promise in between.
+      void limiter.settle(permit, { status: 200 });
+      void limiter.release(unsent);
+      expect(store.peekState(T0).windows[0]).toMatchObject({ inFlight: 0, settled: 3 });
     });
 
     it('uses the injected timers', async () => {
@@ -364,6 +393,50 @@ describe('WeightLimiter', () => {
       expect(next.done).toBe(false);
       await vi.advanceTimersByTimeAsync(1);
       expect(next.value?.grantedAt).toBe(T0 + 2000);
+    });
+
+    it('derives the edge guard from measured round trips: narrow on a fast link, wide under load', async () => {
+      const store = new MemoryRateStore();
+      const limiter = make({ store, limits: [weight(1000)], edgeGuardMs: undefined, monoNow: () => Date.now() });
+      const starts = (at: number) =>
+        store
+          .peekState(at)
+          .windows.filter((w) => w.inFlight > 0)
+          .map((w) => w.start);
+      expect(limiter.edgeGuardMs).toBe(500);
+      for (let i = 0; i < 16; i++) {
+        const permit = await limiter.acquire({ weight: 1 });
+        vi.advanceTimersByTime(20);
+        await limiter.settle(permit, { status: 200 });
+      }
+      // 20 ms round trips: 1.5 × 20 + 1 = 31 ms, raised to the 50 ms floor.
+      expect(limiter.snapshot().edgeGuardMs).toBe(50);
+      vi.setSystemTime(T0 + 900);
+      const late = await limiter.acquire({ weight: 1 });
+      // 100 ms before the boundary, a 50 ms guard charges one window; the fixed 500 ms charged both.
+      expect(starts(T0)).toEqual([T0]);
+      // The machine gets loaded: this answer takes 300 ms, and the next request released 400 ms before a boundary
+      // is charged to both windows.
+      vi.setSystemTime(T0 + 1200);
+      await limiter.settle(late, { status: 200 });
+      expect(limiter.edgeGuardMs).toBe(451);
+      vi.setSystemTime(T0 + 1600);
+      await limiter.acquire({ weight: 1 });
+      expect(starts(T0 + 1000)).toEqual([T0 + 1000, T0 + 2000]);
+    });
+
+    it('learns nothing from a request that got no answer, and nothing at all when edgeGuardMs is set', async () => {
+      const derived = make({ edgeGuardMs: undefined, monoNow: () => Date.now() });
+      const permit = await derived.acquire({ weight: 1 });
+      vi.advanceTimersByTime(4000);
+      await derived.settle(permit, { success: false });
+      expect(derived.edgeGuardMs).toBe(500);
+      derived.observeLatency(900);
+      expect(derived.edgeGuardMs).toBe(1351);
+      const fixed = make({ edgeGuardMs: 120 });
+      fixed.observeLatency(900);
+      expect(fixed.edgeGuardMs).toBe(120);
+      expect(() => make({ monoNow: 5 as never })).toThrow(/monoNow must be a function/);
     });
 
     it('charges one window only when the request cannot reach the next one', async () => {
@@ -744,6 +817,7 @@ describe('WeightLimiter', () => {
         ],
         pausedUntil: T0 + 1000,
         queued: 1,
+        edgeGuardMs: 0,
       });
       await expect(limiter.fetchSnapshot()).resolves.toEqual(snapshot);
       limiter.close();

@@ -8,6 +8,7 @@ import { normalizePath } from '../weights/normalizePath.ts';
 import type { EndpointLimit } from '../weights/types.ts';
 import { budgetScope, checkBudgetLimits, ownLimitScope } from './budgetScopes.ts';
 import { type Charge, chargesFor, settleCharges } from './Charge.ts';
+import { EdgeGuard } from './EdgeGuard.ts';
 import { GrantedPermit } from './GrantedPermit.ts';
 import { MemoryRateStore } from './MemoryRateStore.ts';
 import type { RateStore, RateStoreState } from './RateStore.ts';
@@ -30,6 +31,8 @@ import type {
 import { type ServeResult, Waiter, WaitQueue } from './WaitQueue.ts';
 import { windowStart } from './windows.ts';
 
+const RESOLVED = Promise.resolve();
+
 const STORE_METHODS = ['reserve', 'settle', 'release', 'setPause', 'setBan', 'getState'] as const;
 
 const defaultTimers: ThrottleTimers = {
@@ -44,7 +47,8 @@ const defaultTimers: ThrottleTimers = {
  * - Fixed windows aligned to the server clock, one counter per limit (not sliding, not local time).
  * - A request is charged to every window it may be counted in: the server counts it when it *arrives*, which is up
  *   to `edgeGuardMs` after release and up to `earlyGuardMs` before (clock error). Near a boundary that is two
- *   windows; it is released only when both have room.
+ *   windows; it is released only when both have room. Unless set, `edgeGuardMs` follows the measured round trips
+ *   (see {@link WeightLimiter.edgeGuardMs}), so a machine under load widens it and a fast link narrows it.
  * - In-flight reservations count. Responses reconcile with `X-MBX-USED-WEIGHT-*` / `X-MBX-ORDER-COUNT-*`: a
  *   higher server count (others on the IP) raises the local one; a lower or older one never lowers it.
  * - Waiting requests queue in order; `priority: 'cancel'` goes first. A request only waits behind those that need
@@ -79,7 +83,8 @@ export class WeightLimiter {
   readonly #now: () => number;
   readonly #timers: ThrottleTimers;
   readonly #intervalScale: number;
-  readonly #lateMs: number;
+  readonly #edge: EdgeGuard;
+  readonly #monoNow: () => number;
   readonly #earlyMs: number;
   readonly #configured: readonly ThrottleLimit[];
   readonly #mainScope: SlotScope;
@@ -114,12 +119,18 @@ export class WeightLimiter {
     ) {
       throw new RangeError(`intervalScale must be a positive number, got ${show(options.intervalScale)}`);
     }
-    this.#lateMs = nonNegative(options.edgeGuardMs, 'edgeGuardMs', 500, false);
+    this.#edge = new EdgeGuard(
+      options.edgeGuardMs === undefined ? undefined : nonNegative(options.edgeGuardMs, 'edgeGuardMs', 0, false),
+    );
     this.#earlyMs = nonNegative(options.earlyGuardMs, 'earlyGuardMs', 100, false);
     if (options.serverNow !== undefined && typeof options.serverNow !== 'function') {
       throw new TypeError(`serverNow must be a function returning server-clock ms, got ${show(options.serverNow)}`);
     }
     this.#now = options.serverNow ?? (() => Date.now());
+    if (options.monoNow !== undefined && typeof options.monoNow !== 'function') {
+      throw new TypeError(`monoNow must be a function returning monotonic ms, got ${show(options.monoNow)}`);
+    }
+    this.#monoNow = options.monoNow ?? (() => performance.now());
     const timers = options.timers;
     if (
       timers !== undefined &&
@@ -202,6 +213,13 @@ export class WeightLimiter {
       if (amount > slot.capacity) return Promise.reject(this.#tooHeavy(slot, amount, label));
     }
     const waiter = new Waiter(request, claim, t, maxWaitMs);
+    let granted: GrantedPermit | undefined;
+    try {
+      granted = this.#grantNow(waiter, t);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (granted !== undefined) return Promise.resolve(granted);
     return new Promise<Permit>((resolve, reject) => {
       waiter.resolve = resolve;
       waiter.reject = reject;
@@ -235,10 +253,14 @@ export class WeightLimiter {
     const onSuccess = !success ? undefined : outcome.refundOnSuccess === true ? 0 : p.weightOnSuccess;
     // The request reached the server after its release (less the clock error) and before its response came back.
     const lo = p.grantedAt - this.#earlyMs;
-    let hi = Math.min(p.grantedAt + this.#lateMs, s + this.#earlyMs);
-    if (hi < lo) hi = p.grantedAt + this.#lateMs;
+    let hi = Math.min(p.grantedAt + p.edgeGuardMs, s + this.#earlyMs);
+    if (hi < lo) hi = p.grantedAt + p.edgeGuardMs;
+    // A response came back: its round trip is what the edge guard is derived from.
+    if (status !== undefined) this.#edge.observe(this.#monoNow() - p.grantedMono);
     settleCharges(p.charges, lo, hi, onSuccess, outcome.headers);
-    return this.#store.settle(p.charges).then(() => this.#queue.capacityChanged());
+    const store = this.#store;
+    if (store.settleSync !== undefined) return this.#syncStep(() => store.settleSync!(p.charges));
+    return store.settle(p.charges).then(() => this.#queue.capacityChanged());
   }
 
   /** Returns a permit whose request was never sent (it failed before leaving this process). */
@@ -246,7 +268,9 @@ export class WeightLimiter {
     const p = this.#own(permit);
     if (p === undefined) return Promise.resolve();
     p.done = true;
-    return this.#store.release(p.charges).then(() => this.#queue.capacityChanged());
+    const store = this.#store;
+    if (store.releaseSync !== undefined) return this.#syncStep(() => store.releaseSync!(p.charges));
+    return store.release(p.charges).then(() => this.#queue.capacityChanged());
   }
 
   /**
@@ -336,6 +360,25 @@ export class WeightLimiter {
     const t = this.#now();
     this.#lastState = await this.#store.getState(t);
     return this.#buildSnapshot(t, this.#lastState);
+  }
+
+  /**
+   * How long after release a request may still be counted by the server, in ms: a request released this close to
+   * a window's end is charged to both windows. The `edgeGuardMs` option when set; otherwise derived from the round
+   * trips of settled requests and of {@link observeLatency}: `1.5 × p99 + 1` ms of the last 256, between 50 ms
+   * and 5 s, and 500 ms (or more, on a slower link) until 16 are known.
+   */
+  get edgeGuardMs(): number {
+    return this.#edge.ms;
+  }
+
+  /**
+   * Adds a round trip measured outside the limiter, in ms — the guard passes its ServerClock's `/time` samples — to
+   * those the edge guard is derived from. Does nothing when `edgeGuardMs` was set, or for a value that is not a
+   * finite, non-negative number.
+   */
+  observeLatency(rttMs: number): void {
+    this.#edge.observe(rttMs);
   }
 
   /** Calls `listener` whenever a request has to wait. Returns the unsubscribe function. */
@@ -442,6 +485,32 @@ export class WeightLimiter {
     return permit instanceof GrantedPermit && permit.owner === this && !permit.done ? permit : undefined;
   }
 
+  /**
+   * The fast path, for a store that reserves synchronously: with nobody queued, no pause and no limit known to be
+   * full, a request that fits is granted at once, without a promise, a pass of the queue or a timer. Anything
+   * else (it does not fit, a pause, a ban the store knows of) is left to the queue, which asks the store again.
+   */
+  #grantNow(w: Waiter, t: number): GrantedPermit | undefined {
+    const store = this.#store;
+    const at = t - this.#earlyMs;
+    if (store.reserveSync === undefined || at < this.#pausedUntil || !this.#queue.idle(t)) return undefined;
+    const edgeGuardMs = this.#edge.ms;
+    const charges = chargesFor(this.#slots, w.claim, at, t + edgeGuardMs);
+    const result = store.reserveSync(at, charges);
+    return result.ok ? this.#permit(w, t, edgeGuardMs, charges, result.confirmed) : undefined;
+  }
+
+  /** A synchronous store step of settle or release, as the promise those return. */
+  #syncStep(step: () => void): Promise<void> {
+    try {
+      step();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#queue.capacityChanged();
+    return RESOLVED;
+  }
+
   /** One waiter's turn in a pass of the queue: grant it, hold it, or fail it. */
   async #serve(w: Waiter, isCancel: boolean): Promise<ServeResult> {
     const t = this.#now();
@@ -460,7 +529,9 @@ export class WeightLimiter {
       this.#hold(w, t, blocked.until, slots[blocked.slot], this.#queue.blockedUsed(blocked.slot));
       return 'next';
     }
-    const charges = chargesFor(slots, w.claim, at, t + this.#lateMs);
+    const edgeGuardMs = this.#edge.ms;
+    const charges = chargesFor(slots, w.claim, at, t + edgeGuardMs);
+    const epoch = this.#queue.epoch;
     let result: Awaited<ReturnType<RateStore['reserve']>>;
     try {
       result = await this.#store.reserve(at, charges);
@@ -475,7 +546,7 @@ export class WeightLimiter {
         await this.#store.release(charges);
         return w.pending ? 'again' : 'next';
       }
-      this.#grant(w, t, charges, result.confirmed);
+      this.#grant(w, t, edgeGuardMs, charges, result.confirmed);
       return 'next';
     }
     // A custom or shared store may hold garbage: never wait forever, never past the longest ban.
@@ -490,7 +561,8 @@ export class WeightLimiter {
       if (w.pending) this.#hold(w, t, this.#pausedUntil + this.#earlyMs, undefined, 0);
       return 'next';
     }
-    if (slots !== this.#slots) return w.pending ? 'again' : 'next';
+    // A settle or release while the store answered may have made room: "full" is stale, ask again.
+    if (slots !== this.#slots || epoch !== this.#queue.epoch) return w.pending ? 'again' : 'next';
     const charge = charges[result.index]!;
     const s = slots.indexOf(charge.slot);
     const resumeAt = until + this.#earlyMs;
@@ -531,10 +603,14 @@ export class WeightLimiter {
     }
   }
 
-  #grant(w: Waiter, t: number, charges: Charge[], confirmed: readonly number[]): void {
-    for (let i = 0; i < charges.length; i++) charges[i]!.confirmedAtReserve = confirmed[i] ?? 0;
+  #grant(w: Waiter, t: number, edgeGuardMs: number, charges: Charge[], confirmed: readonly number[]): void {
     this.#queue.finish(w);
-    w.resolve(new GrantedPermit(this, w, t, charges));
+    w.resolve(this.#permit(w, t, edgeGuardMs, charges, confirmed));
+  }
+
+  #permit(w: Waiter, t: number, edgeGuardMs: number, charges: Charge[], confirmed: readonly number[]): GrantedPermit {
+    for (let i = 0; i < charges.length; i++) charges[i]!.confirmedAtReserve = confirmed[i] ?? 0;
+    return new GrantedPermit(this, w, t, this.#monoNow(), edgeGuardMs, charges);
   }
 
   #failAllBanned(t: number): void {
@@ -617,7 +693,7 @@ export class WeightLimiter {
         windowEnd: start + slot.intervalMs,
       });
     }
-    const snapshot: ThrottleSnapshot = { limits, queued: this.#queue.size };
+    const snapshot: ThrottleSnapshot = { limits, queued: this.#queue.size, edgeGuardMs: this.#edge.ms };
     const paused = Math.max(this.#pausedUntil, state?.pausedUntil ?? 0);
     const banned = Math.max(this.#bannedUntil, state?.bannedUntil ?? 0);
     if (paused > t) snapshot.pausedUntil = paused;

@@ -57,10 +57,16 @@ export interface WeightLimiterOptions {
   /**
    * How long after release (by `serverNow`) a request may still be counted by the server, in ms: network latency
    * plus the clock estimate's error. A request released this close to a window's end is charged to both windows.
-   * 500 ms covers the one-way latency to Binance from most places with room to spare; raise it on slow links.
-   * @default 500
+   *
+   * Unset, it is derived from the measured round trips (release to response of every settled request, and those
+   * given to `observeLatency`): `1.5 × p99 + 1` ms of the last 256, between 50 ms and 5,000 ms. It widens at once
+   * when a round trip needs more (a machine under load answers late) and narrows as the percentile is recomputed
+   * every 32 round trips; until 16 are known it is 500 ms (more on a link slower than that). Set a number to fix it.
+   * @default derived from the measured latency (500 until 16 round trips are known)
    */
   edgeGuardMs?: number | undefined;
+  /** Monotonic clock in ms (any origin), for the round trips the edge guard is derived from. @default performance.now */
+  monoNow?: (() => number) | undefined;
   /**
    * How far `serverNow()` may run ahead of the real server clock, in ms (ServerClock's error bound, half the
    * best sample's round trip). A request released this soon after a window starts is charged to the previous
@@ -192,4 +198,6 @@ export interface ThrottleSnapshot {
   bannedUntil?: number;
   /** Requests waiting for budget. */
   queued: number;
+  /** The edge guard in use, ms: the `edgeGuardMs` option, or the value derived from the measured latency. */
+  edgeGuardMs: number;
 }
