@@ -78,7 +78,7 @@ export class BinanceGuard {
   #timeTransport: GuardTransport<unknown> | undefined;
 
   constructor(origin: string, options: BinanceGuardOptions = {}) {
-    this.origin = normaliseOrigin(origin);
+    this.origin = normalizeOrigin(origin);
     validateGuardOptions(options);
     this.profile = profileOf(this.origin, options.product);
     // Recorded as resolved, so a later `shared()` caller naming the origin's own product does not conflict.
@@ -128,7 +128,7 @@ export class BinanceGuard {
    * option would leave the caller believing it applies. Pass `guard: new BinanceGuard(…)` for separate state.
    */
   static shared(origin: string, options?: BinanceGuardOptions): BinanceGuard {
-    const key = normaliseOrigin(origin);
+    const key = normalizeOrigin(origin);
     let guard = shared.get(key);
     if (!guard) {
       guard = new BinanceGuard(key, options);
@@ -558,7 +558,7 @@ function profileOf(origin: string, product: ApiProduct | undefined): ApiProfile 
   return profiles[product];
 }
 
-function normaliseOrigin(origin: string): string {
+function normalizeOrigin(origin: string): string {
   try {
     return new URL(origin).origin;
   } catch {
