@@ -280,6 +280,8 @@ function report(samples: B4Sample[], options: B4Options): BenchResult {
  * trip: "33 ms (23–47); 1,968 ms inside the limit". A signed difference ("-1,968 ms") reads as a failure.
  */
 export function recoveryText(recovery: Summary, slack: Summary): string {
-  const margin = slack.median <= 0 ? `${num(-slack.median)} ms inside the limit` : `${num(slack.median)} ms past it`;
+  // Rounded before the sign is read, and without a sign: a median of exactly the limit printed "-0 ms".
+  const ms = Math.round(slack.median);
+  const margin = ms <= 0 ? `${num(Math.abs(ms))} ms inside the limit` : `${num(ms)} ms past it`;
   return `${fmt(recovery, 0, ' ms')}; ${margin}`;
 }

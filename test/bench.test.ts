@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { recoveryText } from '../bench/b4Breaker.ts';
 
 const root = resolve(import.meta.dirname, '..');
 // The repo's own Node 24 (it runs the TypeScript directly), whatever Node runs vitest.
@@ -71,4 +72,14 @@ describe('npm run bench', () => {
       await rm(out, { recursive: true, force: true });
     }
   }, 90_000);
+});
+
+describe('recoveryText', () => {
+  const at = (median: number) => ({ median, min: median, max: median, runs: 1 });
+  it('states the margin without a sign, whichever side of the limit and however close', () => {
+    expect(recoveryText(at(33), at(-1968))).toBe('33 ms; 1,968 ms inside the limit');
+    expect(recoveryText(at(301), at(0))).toBe('301 ms; 0 ms inside the limit');
+    expect(recoveryText(at(301), at(-0.4))).toBe('301 ms; 0 ms inside the limit');
+    expect(recoveryText(at(420), at(120))).toBe('420 ms; 120 ms past it');
+  });
 });
