@@ -369,8 +369,8 @@ function registryModule(names: readonly string[]): string {
   return `${PROFILE_HEADER}
 ${names.map((name) => `import { ${name} } from './${name}.ts';`).join('\n')}
 
-/** The product of every profile file. */
-export type ProfileProduct = ${names.map((name) => `'${name}'`).join(' | ')};
+/** The Binance REST APIs the core knows: one per profile file in \`src/profiles/\`, named after it. */
+export type ApiProduct = ${names.map((name) => `'${name}'`).join(' | ')};
 
 /** Every profile file's profile, by product. */
 export const PROFILES = { ${names.join(', ')} } as const;

@@ -2,7 +2,7 @@ import type { ApiProduct, ApiProfile } from './ApiProfile.ts';
 import { PROFILES } from './registry.generated.ts';
 import { spot } from './spot.ts';
 
-/** Every profile the core ships, by product: one per profile file, src/profiles/<product>.ts. */
+/** Every profile the core ships, by product: one per profile file in `src/profiles/`. */
 export const profiles: Readonly<Record<ApiProduct, ApiProfile>> = Object.freeze({ ...PROFILES });
 
 /**

@@ -2,8 +2,8 @@
 import { spot } from './spot.ts';
 import { usdm } from './usdm.ts';
 
-/** The product of every profile file. */
-export type ProfileProduct = 'spot' | 'usdm';
+/** The Binance REST APIs the core knows: one per profile file in `src/profiles/`, named after it. */
+export type ApiProduct = 'spot' | 'usdm';
 
 /** Every profile file's profile, by product. */
 export const PROFILES = { spot, usdm } as const;
