@@ -21,7 +21,6 @@ export type {
   Retryability,
   StatusMessageEntry,
 } from './catalog/types.ts';
-export { usdmCatalog } from './catalog/usdm.generated.ts';
 export { type ClassifyInput, classify } from './classify/classify.ts';
 export { parseRetryAfter } from './classify/retryAfter.ts';
 export {
@@ -104,9 +103,9 @@ export {
   type SpecialEndpoints,
   type WeightBudget,
 } from './profiles/ApiProfile.ts';
+// Every profile file's exports, and each product folder's `<product>Catalog` and `<product>EndpointTable`.
+export * from './profiles/exports.generated.ts';
 export { profileForOrigin, profiles } from './profiles/profileForOrigin.ts';
-export { spot } from './profiles/spot.ts';
-export { USDM_DEFAULT_LIMITS, usdm } from './profiles/usdm.ts';
 export { createSigner, type SignatureAlgorithm, type Signer } from './sign/createSigner.ts';
 export { encodeComponent, encodeParams, type ParamsInput } from './sign/encodeParams.ts';
 export { type SignedRequest, type SignRequestInput, signRequest, stripSignature } from './sign/signRequest.ts';
@@ -154,7 +153,6 @@ export type {
   WeightRange,
   WeightRule,
 } from './weights/types.ts';
-export { usdmEndpointTable } from './weights/usdmEndpoints.generated.ts';
 export {
   DEFAULT_UNKNOWN_WEIGHT,
   type EndpointWeight,

@@ -3,9 +3,10 @@ import type { RateLimit } from '../errors/types.ts';
 import { endpointKey } from '../weights/endpointTable.ts';
 import type { RequestParams } from '../weights/ParamReader.ts';
 import type { EndpointTable } from '../weights/types.ts';
+import type { ApiProduct } from './registry.generated.ts';
 
-/** The Binance REST APIs the core knows. */
-export type ApiProduct = 'spot' | 'usdm';
+// The generator writes the product names from the profile files.
+export type { ApiProduct } from './registry.generated.ts';
 
 /**
  * Paths with a weight budget of their own and the response headers that report its use. Spot has two: `/api/`

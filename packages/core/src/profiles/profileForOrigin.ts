@@ -1,9 +1,9 @@
 import type { ApiProduct, ApiProfile } from './ApiProfile.ts';
+import { PROFILES } from './registry.generated.ts';
 import { spot } from './spot.ts';
-import { usdm } from './usdm.ts';
 
-/** Every profile the core ships, by product. */
-export const profiles: Readonly<Record<ApiProduct, ApiProfile>> = Object.freeze({ spot, usdm });
+/** Every profile the core ships, by product: one per profile file in `src/profiles/`. */
+export const profiles: Readonly<Record<ApiProduct, ApiProfile>> = Object.freeze({ ...PROFILES });
 
 /**
  * The profile of the API served at `origin` (an origin or any absolute URL): `usdm` for `fapi.binance.com` and the
