@@ -379,7 +379,14 @@ export const PROFILES = { ${names.join(', ')} } as const;
 
 /** What the package's entry exports for every profile: the profile module, and a product folder's catalog and table. */
 function exportsModule(names: readonly string[]): string {
-  const lines = names.map((name) => `export * from './${name}.ts';`);
+  // Each name spelt out, as everywhere in the entry: a profile file's helper does not become public by accident.
+  const lines = names.map((name) => {
+    const code = text(`src/profiles/${name}.ts`);
+    const exported = [...code.matchAll(/^export (const|function|class|type|interface) (\w+)/gm)].map(([, kind, id]) =>
+      kind === 'type' || kind === 'interface' ? `type ${id}` : `${id}`,
+    );
+    return `export { ${exported.join(', ')} } from './${name}.ts';`;
+  });
   for (const product of PRODUCTS) {
     if (product.catalog) lines.push(`export { ${product.catalog} } from '../${product.target.slice('src/'.length)}';`);
     if (product.endpoints)
