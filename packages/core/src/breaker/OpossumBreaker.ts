@@ -33,6 +33,8 @@ export interface OpossumBreakerOptions {
 }
 
 const OPEN_CODE = 'EOPENBREAKER';
+/** The arguments opossum's `fire` event reports; the guard's attempts take none. */
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
 /**
  * The default {@link Breaker}: an opossum 10 circuit breaker used as a thunk runner, so every client's attempts go
@@ -88,8 +90,47 @@ export class OpossumBreaker implements Breaker {
     return this.#state;
   }
 
-  async run<T>(fn: () => Promise<T>, options?: { bypass?: boolean | undefined }): Promise<T> {
+  run<T>(fn: () => Promise<T>, options?: { bypass?: boolean | undefined }): Promise<T> {
     if (options?.bypass) return fn();
+    if (this.#state !== 'closed') return this.#fire(fn);
+    // Closed, as it nearly always is: the attempt is not wrapped in opossum's `fire` (a promise, closures and a
+    // pass of its checks per request). Its outcome is counted afterwards through the events opossum's own
+    // statistics count, so the rolling window, the percentage rule and the transitions stay opossum's.
+    let attempt: Promise<T>;
+    try {
+      attempt = fn();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return attempt.then(this.#succeeded, this.#failed) as Promise<T>;
+  }
+
+  /** Counts an answer: what opossum's `fire` records for a call that resolved, or failed with a filtered error. */
+  #answered(value: unknown): void {
+    this.#breaker.emit('fire', NO_ARGS);
+    this.#breaker.emit('success', value, 0);
+    this.#run = 0;
+  }
+
+  readonly #succeeded = <T>(value: T): T => {
+    this.#answered(value);
+    return value;
+  };
+
+  readonly #failed = async (error: unknown): Promise<never> => {
+    if (!this.#tripsOn(error)) {
+      this.#answered(error);
+      throw error;
+    }
+    // An overload goes through opossum itself, which counts it and opens when the percentage rule says so. If the
+    // breaker opened meanwhile, opossum refuses to count it: an open breaker needs no more failures.
+    await this.#breaker.fire(() => Promise.reject(error)).catch(() => {});
+    this.#count(error);
+    throw error;
+  };
+
+  /** Runs `fn` through opossum's `fire`: the half-open probe, and refusal while open. */
+  async #fire<T>(fn: () => Promise<T>): Promise<T> {
     try {
       const result = (await this.#breaker.fire(fn)) as T;
       this.#run = 0;

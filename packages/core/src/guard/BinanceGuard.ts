@@ -15,11 +15,16 @@ import { sharedConflict } from '../options/sharedConflict.ts';
 import { validateGuardOptions } from '../options/validateOptions.ts';
 import { type ApiProduct, type ApiProfile, endpointParts } from '../profiles/ApiProfile.ts';
 import { officialProfile, profileForOrigin, profiles } from '../profiles/profileForOrigin.ts';
-import type { Permit, ThrottleBanEvent, ThrottleRateLimitEvent, ThrottleWaitEvent } from '../throttle/types.ts';
+import type {
+  AcquireRequest,
+  Permit,
+  ThrottleBanEvent,
+  ThrottleRateLimitEvent,
+  ThrottleWaitEvent,
+} from '../throttle/types.ts';
 import { WeightLimiter } from '../throttle/WeightLimiter.ts';
-import type { EndpointTable } from '../weights/types.ts';
 import { buildAttempt } from './buildAttempt.ts';
-import { type Described, describeRequest } from './Described.ts';
+import { type Described, RequestReader } from './Described.ts';
 import { type LedgerEntry, OutcomeLedger } from './OutcomeLedger.ts';
 import type { BinanceGuardOptions, GuardSnapshot, RetryEvent, UnknownEndpointEvent } from './options.ts';
 import { answerResend, reconcile } from './reconcile.ts';
@@ -28,12 +33,12 @@ import { refusedBeforeSending } from './refusedBeforeSending.ts';
 import { clientOrderIdOf, mergedParams, newClientId, recvWindowOf } from './requestParams.ts';
 import { type RetryPolicy, type RetryTally, retryDecision } from './retryDecision.ts';
 import { secretsOf } from './secrets.ts';
-import type { Attempt, CallOptions, GuardRequest, GuardTransport } from './transport.ts';
+import type { Attempt, CallOptions, GuardRequest, GuardTransport, ResponseView } from './transport.ts';
 
 /** What one call through the guard has learnt so far. */
 interface RunState {
   /** Exact values to scrub from errors: the credentials, the caller's key, and every signature of this call. */
-  secrets: string[];
+  secrets: readonly string[];
   /** Whether an attempt of the call went out (so its outcome can be unknown). */
   sent: boolean;
 }
@@ -42,6 +47,11 @@ interface RunState {
 const REMEMBER_BEYOND_RECV_WINDOW_MS = 60_000;
 
 const shared = new Map<string, BinanceGuard>();
+
+/** Call options of a call that gives none. */
+const NO_CALL: CallOptions = Object.freeze({});
+/** What `#admitNow` returns when the attempt must wait: for the breaker's, the clock's or the limiter's promise. */
+const NOT_NOW = Symbol('not now');
 
 /**
  * The one object adapters talk to: it throttles, stamps, signs, runs each attempt through the breaker, observes
@@ -63,8 +73,7 @@ export class BinanceGuard {
   readonly #limiter: WeightLimiter | undefined;
   readonly #clock: ServerClock | undefined;
   readonly #breaker: Breaker | undefined;
-  readonly #endpoints: EndpointTable;
-  readonly #defaultWeight: number;
+  readonly #reader: RequestReader;
   readonly #readRetries: number;
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
@@ -85,8 +94,11 @@ export class BinanceGuard {
     this.#options = { ...options, product: this.profile.product };
     const throttle = options.throttle === false ? undefined : (options.throttle ?? {});
     const clockOptions = options.clock === false ? undefined : (options.clock ?? {});
-    this.#endpoints = throttle?.endpoints ?? this.profile.endpoints;
-    this.#defaultWeight = throttle?.defaultWeight ?? 1;
+    this.#reader = new RequestReader(
+      this.profile,
+      throttle?.endpoints ?? this.profile.endpoints,
+      throttle?.defaultWeight ?? 1,
+    );
     this.#clock = clockOptions
       ? new ServerClock({
           fetchServerTime: (signal) => this.#fetchServerTime(signal),
@@ -151,84 +163,70 @@ export class BinanceGuard {
    * after 5xx/-1007/network errors). Resolves with the client's response; rejects with a `BinanceError`.
    * Nothing that may have placed, changed or cancelled an order is ever sent twice.
    */
-  async run<R>(request: GuardRequest, transport: GuardTransport<R>, call: CallOptions = {}): Promise<R> {
-    this.#timeTransport = transport as GuardTransport<unknown>;
-    const req = this.#describe(request, call);
-    const state: RunState = { secrets: secretsOf(req, call), sent: false };
-    const signer = req.signed ? call.credentials?.signer : undefined;
-    // A request that may change an order goes through the ledger: never sent again while its outcome is unknown.
-    const key =
-      req.signed && !isIdempotentMethod(req.method)
-        ? OutcomeLedger.fingerprint(
-            req.method,
-            req.origin,
-            req.path,
-            call.credentials?.apiKey ?? req.callerKey ?? '',
-            mergedParams(req),
-          )
-        : undefined;
-    if (key !== undefined) {
-      for (let prior = this.#ledger.get(key); prior; prior = this.#ledger.get(key)) {
-        if (!prior.pending) return await this.#answerResend(req, transport, call, prior);
-        await prior.settled;
-      }
+  run<R>(request: GuardRequest, transport: GuardTransport<R>, call: CallOptions = NO_CALL): Promise<R> {
+    let req: Described;
+    try {
+      req = this.#describe(request, call);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (
-      call.reconcile &&
-      signer &&
-      this.profile.isPlacement(req.method, req.path) &&
-      clientOrderIdOf(req) === undefined
-    ) {
+    this.#timeTransport = transport as GuardTransport<unknown>;
+    const state: RunState = { secrets: secretsOf(req, call), sent: false };
+    // A request that may change an order goes through the ledger: never sent again while its outcome is unknown.
+    if (req.signed && !isIdempotentMethod(req.method)) return this.#runOnce(req, transport, call, state);
+    return this.#runAttempts(req, transport, call, state);
+  }
+
+  /** Runs a signed request that may change an order: at most once while an identical one's outcome is unknown. */
+  async #runOnce<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, state: RunState): Promise<R> {
+    const key = OutcomeLedger.fingerprint(
+      req.method,
+      req.origin,
+      req.path,
+      call.credentials?.apiKey ?? req.callerKey ?? '',
+      mergedParams(req),
+    );
+    for (let prior = this.#ledger.get(key); prior; prior = this.#ledger.get(key)) {
+      if (!prior.pending) return await this.#answerResend(req, transport, call, prior);
+      await prior.settled;
+    }
+    if (call.reconcile && call.credentials?.signer && req.placement && clientOrderIdOf(req) === undefined) {
       // Without an id of our own the outcome could not be looked up afterwards.
       req.query.set('newClientOrderId', newClientId());
     }
     const recvWindow = call.recvWindow ?? recvWindowOf(req.query) ?? 5000;
-    const ticket = key === undefined ? undefined : this.#ledger.open(key, recvWindow + REMEMBER_BEYOND_RECV_WINDOW_MS);
+    const ticket = this.#ledger.open(key, recvWindow + REMEMBER_BEYOND_RECV_WINDOW_MS);
     try {
-      const response = await this.#runAttempts(req, transport, call, state, signer !== undefined);
-      ticket?.close(undefined);
+      const response = await this.#runAttempts(req, transport, call, state);
+      ticket.close(undefined);
       return response;
     } catch (error) {
       const unknown = isBinanceError(error) && error.executed === 'unknown' && state.sent ? error : undefined;
-      ticket?.close(unknown, clientOrderIdOf(req), req.expiresAt);
+      ticket.close(unknown, clientOrderIdOf(req), req.expiresAt);
       throw error;
     }
   }
 
-  async #runAttempts<R>(
-    req: Described,
-    transport: GuardTransport<R>,
-    call: CallOptions,
-    state: RunState,
-    canResign: boolean,
-  ): Promise<R> {
-    const policy: RetryPolicy = {
-      clock: this.#clock !== undefined,
-      limiter: this.#limiter !== undefined,
-      maxWaitMs: this.#maxWaitMs(call),
-      readRetries: this.#readRetries,
-      baseDelayMs: this.#baseDelayMs,
-      maxDelayMs: this.#maxDelayMs,
-    };
-    const placement = this.profile.isPlacement(req.method, req.path);
-    const tally: RetryTally = { timestampRetried: false, rateLimitRetries: 0, readRetries: 0 };
+  async #runAttempts<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, state: RunState): Promise<R> {
+    let tally: RetryTally | undefined;
     for (let number = 1; ; number++) {
       try {
         return await this.#attempt(req, transport, call, number, 'call', state);
       } catch (error) {
         const err = this.#toBinanceError(error, req, call, state);
+        tally ??= { timestampRetried: false, rateLimitRetries: 0, readRetries: 0 };
         const step = retryDecision(
           {
             error: err,
             method: req.method,
             signed: req.signed,
-            canResign,
-            placement,
+            canResign: req.signed && call.credentials?.signer !== undefined,
+            placement: req.placement,
             reconcile: call.reconcile === true,
             secrets: state.secrets,
           },
           tally,
-          policy,
+          this.#retryPolicy(call),
         );
         const retry = { method: req.method, path: req.path, attempt: number + 1 };
         switch (step.kind) {
@@ -264,7 +262,7 @@ export class BinanceGuard {
 
   /** Answers a request identical to one whose outcome is unknown, without sending it (see `answerResend`). */
   #answerResend<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, prior: LedgerEntry): Promise<R> {
-    const canReconcile = call.reconcile && call.credentials?.signer && this.profile.isPlacement(req.method, req.path);
+    const canReconcile = call.reconcile && call.credentials?.signer && req.placement;
     return answerResend(
       req,
       prior,
@@ -334,7 +332,8 @@ export class BinanceGuard {
     return this.snapshot();
   }
 
-  async #attempt<R>(
+  /** One attempt: admitted, stamped and signed, sent through the breaker, its response observed. */
+  #attempt<R>(
     req: Described,
     transport: GuardTransport<R>,
     call: CallOptions,
@@ -342,38 +341,95 @@ export class BinanceGuard {
     purpose: Attempt['purpose'],
     state: RunState = { secrets: secretsOf(req, call), sent: false },
   ): Promise<R> {
-    // Refused before sending (perhaps while the clock's own request waited): the caller's request is the one refused.
-    const refused = (error: unknown) =>
-      refusedBeforeSending(error, { method: req.method, url: req.rawUrl, label: req.label }, state.secrets);
-    const permit = await this.#admit(req, call).catch((error: unknown) => {
-      throw refused(error);
-    });
-    // Stamp and sign after the wait, from the unsigned originals, so a retry never carries two signatures.
-    const attempt = buildAttempt(req, call, number, purpose, this.#clock, state.secrets);
-    const exchange = () => this.#exchange(req, transport, attempt, permit, state);
-    if (!this.#breaker) return exchange();
+    let permit: Permit | undefined | typeof NOT_NOW;
     try {
-      return await this.#breaker.run(exchange, { bypass: req.reducesExposure });
+      permit = this.#admitNow(req, call);
     } catch (error) {
-      if (!(error instanceof BinanceCircuitOpenError)) throw error;
-      if (permit) await this.#limiter?.release(permit);
-      throw refused(error);
+      return Promise.reject(this.#refused(error, req, state));
     }
+    if (permit === NOT_NOW) {
+      return this.#admit(req, call).then(
+        (granted) => this.#send(req, transport, call, number, purpose, state, granted),
+        (error: unknown) => {
+          throw this.#refused(error, req, state);
+        },
+      );
+    }
+    return this.#send(req, transport, call, number, purpose, state, permit);
   }
 
-  /** Everything before an attempt may leave: the breaker, the clock's first sync, the wait for budget. */
-  async #admit(req: Described, call: CallOptions): Promise<Permit | undefined> {
+  /**
+   * Admits an attempt without waiting, as nearly every one is: the breaker lets it pass, the clock needs no first
+   * sync, and the limiter has room now. `NOT_NOW` when it must wait for one of them; throws the breaker's refusal.
+   */
+  #admitNow(req: Described, call: CallOptions): Permit | undefined | typeof NOT_NOW {
     if (this.#breaker && !req.reducesExposure && this.#breaker.state === 'open') throw this.#circuitOpen();
-    const signer = req.signed ? call.credentials?.signer : undefined;
-    if (signer && this.#clock) await this.#clock.ensureSynced();
+    if (req.signed && call.credentials?.signer && this.#clock && !this.#clock.synced) return NOT_NOW;
     if (!this.#limiter) return undefined;
-    return await this.#limiter.acquire({
+    return this.#limiter.tryAcquire(this.#acquireRequest(req, call)) ?? NOT_NOW;
+  }
+
+  /** Everything an attempt may wait for before it leaves: the clock's first sync, budget. */
+  async #admit(req: Described, call: CallOptions): Promise<Permit | undefined> {
+    if (req.signed && call.credentials?.signer && this.#clock) await this.#clock.ensureSynced();
+    return await this.#limiter?.acquire(this.#acquireRequest(req, call));
+  }
+
+  #acquireRequest(req: Described, call: CallOptions): AcquireRequest {
+    return {
       ...req.cost,
       priority: req.reducesExposure ? 'cancel' : 'normal',
       signal: call.signal,
       maxWaitMs: call.maxWaitMs,
       label: req.label,
-    });
+    };
+  }
+
+  /** Refused before sending (perhaps while the clock's own request waited): the caller's request is the one refused. */
+  #refused(error: unknown, req: Described, state: RunState): unknown {
+    return refusedBeforeSending(error, { method: req.method, url: req.rawUrl, label: req.label }, state.secrets);
+  }
+
+  #send<R>(
+    req: Described,
+    transport: GuardTransport<R>,
+    call: CallOptions,
+    number: number,
+    purpose: Attempt['purpose'],
+    state: RunState,
+    permit: Permit | undefined,
+  ): Promise<R> {
+    let attempt: Attempt;
+    try {
+      // Stamp and sign after the wait, from the unsigned originals, so a retry never carries two signatures.
+      attempt = buildAttempt(req, call, number, purpose, this.#clock, state);
+    } catch (error) {
+      if (permit) void this.#limiter?.release(permit);
+      return Promise.reject(error);
+    }
+    const breaker = this.#breaker;
+    if (!breaker) return this.#exchange(req, transport, attempt, permit, state);
+    const exchange = () => this.#exchange(req, transport, attempt, permit, state);
+    if (breaker.state === 'closed' || req.reducesExposure)
+      return breaker.run(exchange, { bypass: req.reducesExposure });
+    return this.#probe(breaker, exchange, req, permit, state);
+  }
+
+  /** An attempt while the breaker is not closed: it may be the half-open probe, or be refused. */
+  async #probe<R>(
+    breaker: Breaker,
+    exchange: () => Promise<R>,
+    req: Described,
+    permit: Permit | undefined,
+    state: RunState,
+  ): Promise<R> {
+    try {
+      return await breaker.run(exchange);
+    } catch (error) {
+      if (!(error instanceof BinanceCircuitOpenError)) throw error;
+      if (permit) await this.#limiter?.release(permit);
+      throw this.#refused(error, req, state);
+    }
   }
 
   async #exchange<R>(
@@ -382,7 +438,7 @@ export class BinanceGuard {
     attempt: Attempt,
     permit: Permit | undefined,
     state: RunState,
-  ) {
+  ): Promise<R> {
     let response: R;
     try {
       state.sent = true;
@@ -391,13 +447,15 @@ export class BinanceGuard {
       if (permit) await this.#limiter?.settle(permit, { success: false });
       throw error;
     }
-    const view = await transport.read(response, this.profile.isExchangeInfo(req.method, req.path));
+    const read = transport.read(response, req.exchangeInfo);
+    const view = read instanceof Promise ? await read : (read as ResponseView);
     if (permit) {
-      await this.#limiter?.settle(permit, {
+      const settled = this.#limiter?.settleNow(permit, {
         status: view.status,
         headers: view.headers,
         refundOnSuccess: req.cost.weightOnSuccess === 0,
       });
+      if (settled) await settled;
     }
     if (view.status >= 300 && view.status < 400 && attempt.redirect === 'error') {
       const { method, url } = attempt;
@@ -411,7 +469,7 @@ export class BinanceGuard {
       });
     }
     if (view.status < 400) {
-      if (this.profile.isExchangeInfo(req.method, req.path)) this.#learn(view.body);
+      if (req.exchangeInfo) this.#learn(view.body);
       return response;
     }
     const err = classify({
@@ -441,7 +499,7 @@ export class BinanceGuard {
 
   /** The request as the guard reads it; an endpoint the table does not know is reported. */
   #describe(request: GuardRequest, call: CallOptions): Described {
-    const req = describeRequest(request, call, this.profile, this.#endpoints, this.#defaultWeight);
+    const req = this.#reader.describe(request, call);
     if (!req.cost.known) this.#unknownEndpoint.emit({ method: req.method, path: req.path, weight: req.cost.weight });
     return req;
   }
@@ -469,6 +527,17 @@ export class BinanceGuard {
       docsBaseUrl: this.#docsBaseUrl,
       product: this.profile.product,
     });
+  }
+
+  #retryPolicy(call: CallOptions): RetryPolicy {
+    return {
+      clock: this.#clock !== undefined,
+      limiter: this.#limiter !== undefined,
+      maxWaitMs: this.#maxWaitMs(call),
+      readRetries: this.#readRetries,
+      baseDelayMs: this.#baseDelayMs,
+      maxDelayMs: this.#maxDelayMs,
+    };
   }
 
   /** The longest wait for budget `call` accepts, ms. */

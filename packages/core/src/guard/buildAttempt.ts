@@ -8,7 +8,7 @@ import type { Attempt, CallOptions } from './transport.ts';
 /**
  * One attempt of `req`, ready to send: the API key where the endpoint wants it, and for a signed request with a
  * signer, a fresh timestamp on the server clock (`Date.now()` without one) and signature computed from the unsigned
- * originals. Records on `req` when that attempt stops being executable, and adds its signature to `secrets`.
+ * originals. Records on `req` when that attempt stops being executable, and adds its signature to `state.secrets`.
  */
 export function buildAttempt(
   req: Described,
@@ -16,7 +16,7 @@ export function buildAttempt(
   number: number,
   purpose: Attempt['purpose'],
   clock: ServerClock | undefined,
-  secrets: string[] = [],
+  state?: { secrets: readonly string[] },
 ): Attempt {
   const headers: Record<string, string> = {};
   const apiKey = call.credentials?.apiKey;
@@ -36,8 +36,7 @@ export function buildAttempt(
   req.expiresAt = timestamp + recvWindow;
   if (clock) req.stampedSyncs = clock.syncs;
   // Every signature computed is a secret of this call: a server or proxy that echoes it must not get it into an error.
-  const signature = new URLSearchParams(signed.query).get('signature');
-  if (signature) secrets.push(...signatureSecrets(signature));
+  if (state) state.secrets = [...state.secrets, ...signatureSecrets(signed.signature)];
   return {
     method: req.method,
     url: `${req.origin}${req.path}?${signed.query}`,

@@ -74,7 +74,8 @@ export interface ApiProfile {
   readonly origins: ApiOrigins;
   /**
    * Whether Binance lets this request through while it sheds load (-1008) — orders that only reduce exposure.
-   * Cancels are a separate question: {@link ApiProfile.isCancel}.
+   * Cancels are a separate question: {@link ApiProfile.isCancel}. The guard asks it of SIGNED endpoints only (an
+   * order is always signed), so that the parameters of other requests need not be read.
    */
   isOverloadExempt(method: string, path: string, params?: RequestParams): boolean;
   /** Whether the request cancels orders. */

@@ -189,6 +189,37 @@ export class WeightLimiter {
    * order counts and the endpoint's own limit.
    */
   acquire(request: AcquireRequest): Promise<Permit> {
+    const permit = this.tryAcquire(request);
+    return permit === undefined ? this.#acquire(request) : Promise.resolve(permit);
+  }
+
+  /**
+   * {@link acquire} without the promise, for a request that can go at once: with a synchronous store (the memory
+   * store), nobody queued ahead, no pause or ban, and room in every limit, it is reserved and its permit returned.
+   * Otherwise nothing is reserved and it returns `undefined` — call `acquire`, which waits, or rejects with the
+   * reason (a bad field, a ban, an aborted signal, a request heavier than a limit).
+   */
+  tryAcquire(request: AcquireRequest): Permit | undefined {
+    if (this.#store.reserveSync === undefined || request.signal?.aborted) return undefined;
+    let claim: Claim;
+    try {
+      claim = this.#claimOf(request);
+    } catch {
+      return undefined;
+    }
+    const { maxWaitMs } = request;
+    if (maxWaitMs !== undefined && (typeof maxWaitMs !== 'number' || !(maxWaitMs >= 0))) return undefined;
+    const t = this.#now();
+    if (t - this.#earlyMs < this.#bannedUntil) return undefined;
+    // A request heavier than a whole limit finds no room here either; `acquire` tells it so.
+    try {
+      return this.#grantNow(new Waiter(request, claim, t, this.maxWaitMs), t);
+    } catch {
+      return undefined;
+    }
+  }
+
+  #acquire(request: AcquireRequest): Promise<Permit> {
     let claim: Claim;
     let maxWaitMs = this.maxWaitMs;
     try {
@@ -213,13 +244,6 @@ export class WeightLimiter {
       if (amount > slot.capacity) return Promise.reject(this.#tooHeavy(slot, amount, label));
     }
     const waiter = new Waiter(request, claim, t, maxWaitMs);
-    let granted: GrantedPermit | undefined;
-    try {
-      granted = this.#grantNow(waiter, t);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (granted !== undefined) return Promise.resolve(granted);
     return new Promise<Permit>((resolve, reject) => {
       waiter.resolve = resolve;
       waiter.reject = reject;
@@ -244,8 +268,20 @@ export class WeightLimiter {
    * a permit of another limiter, does nothing.
    */
   settle(permit: Permit, outcome: SettleOutcome = {}): Promise<void> {
+    try {
+      return this.settleNow(permit, outcome) ?? RESOLVED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * {@link settle}, done synchronously where the store is synchronous: then it returns `undefined` (and throws
+   * what the store throws), and the promise of the store's step otherwise.
+   */
+  settleNow(permit: Permit, outcome: SettleOutcome = {}): Promise<void> | undefined {
     const p = this.#own(permit);
-    if (p === undefined) return Promise.resolve();
+    if (p === undefined) return undefined;
     p.done = true;
     const s = this.#now();
     const status = outcome.status;
@@ -259,8 +295,10 @@ export class WeightLimiter {
     if (status !== undefined) this.#edge.observe(this.#monoNow() - p.grantedMono);
     settleCharges(p.charges, lo, hi, onSuccess, outcome.headers);
     const store = this.#store;
-    if (store.settleSync !== undefined) return this.#syncStep(() => store.settleSync!(p.charges));
-    return store.settle(p.charges).then(() => this.#queue.capacityChanged());
+    if (store.settleSync === undefined) return store.settle(p.charges).then(() => this.#queue.capacityChanged());
+    store.settleSync(p.charges);
+    this.#queue.capacityChanged();
+    return undefined;
   }
 
   /** Returns a permit whose request was never sent (it failed before leaving this process). */

@@ -72,10 +72,27 @@ export function weightOf(
   const table = opts?.table ?? endpointTable;
   const normalised = normalizePath(path);
   const spec = table.get(`${method.toUpperCase()} ${normalised}`);
+  return costOf(
+    spec,
+    normalised,
+    opts?.defaultWeight,
+    spec?.rule === undefined ? undefined : new ParamReader(params, path),
+  );
+}
+
+/**
+ * What a request to the table entry `spec` (looked up at the normalised path `normalised`) costs; `params` is only
+ * read when the entry has a parameter rule, so a caller that knows `spec.rule` is absent may leave it out.
+ */
+export function costOf(
+  spec: EndpointSpec | undefined,
+  normalised: string,
+  defaultWeight: number | undefined,
+  params: ParamReader | undefined,
+): EndpointWeight {
   if (spec === undefined) {
-    const fallback = opts?.defaultWeight ?? DEFAULT_UNKNOWN_WEIGHT;
     return {
-      weight: fallback,
+      weight: defaultWeight ?? DEFAULT_UNKNOWN_WEIGHT,
       orders: 0,
       ordersByInterval: undefined,
       ownLimit: undefined,
@@ -85,7 +102,8 @@ export function weightOf(
       path: normalised,
     };
   }
-  const weight = spec.rule === undefined ? spec.weight : ruleWeight(spec, spec.rule, new ParamReader(params, path));
+  const weight =
+    spec.rule === undefined ? spec.weight : ruleWeight(spec, spec.rule, params ?? new ParamReader(undefined));
   return {
     weight,
     orders: spec.orderRateLimit ? Math.max(0, ...Object.values(spec.orderRateLimit)) : (spec.unfilledOrderCount ?? 0),

@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { spot } from '../profiles/spot.ts';
+import { usdm } from '../profiles/usdm.ts';
+import { weightOf } from '../weights/weightOf.ts';
+import { RequestReader } from './Described.ts';
+
+const spotReader = () => new RequestReader(spot, spot.endpoints, 1);
+
+describe('RequestReader', () => {
+  it('reads a URL exactly as URL does, whether its query is kept verbatim or goes through URL', () => {
+    const reader = spotReader();
+    const queryChar = fc.constantFrom(...'aZ09=&-_.~%!$()*+,;:@/?"\'<> #\t€[]{}|\\^`'.split(''));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          'https://api.binance.com/api/v3/depth',
+          'HTTPS://API.Binance.com:443/api/v3/depth',
+          'http://127.0.0.1:8080/api/v3/ticker/price',
+          'https://api.binance.com',
+          'https://api.binance.com/api/v3/../v3/depth',
+          'https://api.binance.com/api/v3/ticker%2Fprice',
+        ),
+        fc.option(
+          fc.array(queryChar, { maxLength: 30 }).map((chars) => chars.join('')),
+          { nil: undefined },
+        ),
+        (base, query) => {
+          const url = query === undefined ? base : `${base}?${query}`;
+          const parsed = new URL(url);
+          // Twice: the second read comes from the endpoint cache.
+          for (let i = 0; i < 2; i++) {
+            const req = reader.describe({ method: 'get', url }, {});
+            expect(req.rawUrl).toBe(parsed.href);
+            expect(req.origin).toBe(parsed.origin);
+            expect(req.path).toBe(parsed.pathname);
+            expect([...req.query]).toEqual([...parsed.searchParams]);
+            expect(req.method).toBe('GET');
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('charges each request by its own parameters, though the endpoint is read once', () => {
+    const reader = spotReader();
+    for (const limit of [5, 100, 500, 1000, 5000]) {
+      const url = `https://api.binance.com/api/v3/depth?symbol=BTCUSDT&limit=${limit}`;
+      expect(reader.describe({ method: 'GET', url }, {}).cost.weight).toBe(
+        weightOf('GET', url, undefined, spot.endpoints).weight,
+      );
+    }
+    // A body parameter counts, and the query wins a name both give, as the exchange reads them.
+    const openOrders = 'https://api.binance.com/api/v3/openOrders';
+    expect(reader.describe({ method: 'GET', url: openOrders }, {}).cost.weight).toBe(80);
+    expect(reader.describe({ method: 'GET', url: openOrders, body: 'symbol=BTCUSDT' }, {}).cost.weight).toBe(6);
+    const both = reader.describe({ method: 'GET', url: `${openOrders}?symbol=`, body: 'symbol=BTCUSDT' }, {});
+    expect(both.cost.weight).toBe(80);
+  });
+
+  it('finds a signature the caller put in the query, plain or percent-encoded, and only then calls it signed', () => {
+    const reader = spotReader();
+    const ticker = 'https://api.binance.com/api/v3/ticker/price?symbol=BTCUSDT';
+    const plain = reader.describe({ method: 'GET', url: ticker }, {});
+    expect([plain.signed, plain.callerSignature]).toEqual([false, undefined]);
+    const own = reader.describe({ method: 'GET', url: `${ticker}&signature=abc` }, {});
+    expect([own.signed, own.callerSignature]).toEqual([true, 'abc']);
+    const encoded = reader.describe({ method: 'GET', url: `${ticker}&%73ignature=abc` }, {});
+    expect([encoded.signed, encoded.callerSignature]).toEqual([true, 'abc']);
+    expect(reader.describe({ method: 'GET', url: ticker }, { signed: true }).signed).toBe(true);
+    expect(reader.describe({ method: 'GET', url: 'https://api.binance.com/api/v3/account' }, {}).signed).toBe(true);
+  });
+
+  it("reads the caller's own API key from any header shape", () => {
+    const reader = spotReader();
+    const url = 'https://api.binance.com/api/v3/ticker/price';
+    for (const headers of [
+      new Headers({ 'X-MBX-APIKEY': 'k1' }),
+      { 'x-mbx-apikey': 'k1' },
+      { 'X-MBX-APIKEY': 'k1' },
+      { 'X-Mbx-ApiKey': 'k1' },
+    ]) {
+      expect(reader.describe({ method: 'GET', url, headers }, {}).callerKey).toBe('k1');
+    }
+    expect(reader.describe({ method: 'GET', url, headers: { accept: 'json' } }, {}).callerKey).toBeUndefined();
+  });
+
+  it('asks the profile whether an order reduces exposure, for a single order and a batch alike', () => {
+    const reader = new RequestReader(usdm, usdm.endpoints, 1);
+    const fapi = 'https://fapi.binance.com/fapi/v1';
+    const order = (body: string) => reader.describe({ method: 'POST', url: `${fapi}/order`, body }, {});
+    expect(order('symbol=BTCUSDT&side=SELL&type=MARKET&quantity=1&reduceOnly=true').reducesExposure).toBe(true);
+    expect(order('symbol=BTCUSDT&side=SELL&type=MARKET&quantity=1').reducesExposure).toBe(false);
+    const batch = encodeURIComponent(JSON.stringify([{ symbol: 'BTCUSDT', side: 'SELL', reduceOnly: 'true' }]));
+    const described = reader.describe({ method: 'POST', url: `${fapi}/batchOrders?batchOrders=${batch}` }, {});
+    expect([described.reducesExposure, described.placement]).toEqual([true, false]);
+    expect(reader.describe({ method: 'DELETE', url: `${fapi}/order?symbol=BTCUSDT` }, {}).reducesExposure).toBe(true);
+  });
+});
