@@ -56,7 +56,7 @@ interface Endpoint {
   exchangeInfo: boolean;
 }
 
-/** Endpoints remembered per reader; a process talks to a few dozen, so a full cache is simply started again. */
+/** Endpoints remembered per method; a process talks to a few dozen, so a full cache is simply started again. */
 const MAX_ENDPOINTS = 512;
 
 /**
@@ -75,7 +75,8 @@ export class RequestReader {
   readonly #profile: ApiProfile;
   readonly #endpoints: EndpointTable;
   readonly #defaultWeight: number;
-  readonly #known = new Map<string, Endpoint>();
+  /** Endpoints by method, then by the URL up to its query. */
+  readonly #known = new Map<string, Map<string, Endpoint>>();
 
   constructor(profile: ApiProfile, endpoints: EndpointTable, defaultWeight: number) {
     this.#profile = profile;
@@ -119,14 +120,13 @@ export class RequestReader {
   ): Described {
     const body = request.body;
     const req = new ReadRequest(method, endpoint, search, rawUrl, body, callerKeyOf(request.headers));
-    if (endpoint.fixedCost === undefined || body || endpoint.signed) {
+    if (body) {
       // Query and body together, the query winning a name both give, as the exchange reads them.
       const merged = new URLSearchParams(body);
       for (const [k, v] of req.query) merged.set(k, v);
-      if (endpoint.fixedCost === undefined) {
-        req.cost = costOf(endpoint.spec, endpoint.normalised, this.#defaultWeight, new ParamReader(merged));
-      }
-      req.reducesExposure ||= endpoint.signed && this.#profile.isOverloadExempt(method, endpoint.path, merged);
+      this.#readParams(req, endpoint, merged);
+    } else if (endpoint.fixedCost === undefined || endpoint.signed) {
+      this.#readParams(req, endpoint, req.query);
     }
     // A query without the name, plain or percent-encoded, has no signature: most are not parsed at all.
     if (search.includes('signature') || search.includes('%'))
@@ -135,9 +135,17 @@ export class RequestReader {
     return req;
   }
 
+  /** What the parameters decide: the cost where a rule reads them, and whether an order reduces exposure. */
+  #readParams(req: ReadRequest, endpoint: Endpoint, params: URLSearchParams): void {
+    if (endpoint.fixedCost === undefined) {
+      req.cost = costOf(endpoint.spec, endpoint.normalised, this.#defaultWeight, new ParamReader(params));
+    }
+    req.reducesExposure ||= endpoint.signed && this.#profile.isOverloadExempt(req.method, endpoint.path, params);
+  }
+
   #endpoint(method: string, prefix: string): Endpoint {
-    const id = `${method} ${prefix}`;
-    const known = this.#known.get(id);
+    let byPrefix = this.#known.get(method);
+    const known = byPrefix?.get(prefix);
     if (known !== undefined) return known;
     const url = new URL(prefix);
     const path = url.pathname;
@@ -158,8 +166,11 @@ export class RequestReader {
       placement: this.#profile.isPlacement(method, path),
       exchangeInfo: this.#profile.isExchangeInfo(method, path),
     };
-    if (this.#known.size >= MAX_ENDPOINTS) this.#known.clear();
-    this.#known.set(id, endpoint);
+    if (byPrefix === undefined || byPrefix.size >= MAX_ENDPOINTS) {
+      byPrefix = new Map();
+      this.#known.set(method, byPrefix);
+    }
+    byPrefix.set(prefix, endpoint);
     return endpoint;
   }
 }

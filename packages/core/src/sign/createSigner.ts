@@ -1,4 +1,4 @@
-import { createHmac, createPrivateKey, type KeyObject, sign } from 'node:crypto';
+import { createHmac, createPrivateKey, createSecretKey, type KeyObject, sign } from 'node:crypto';
 import { inspect } from 'node:util';
 
 /** The signature algorithms Binance accepts. */
@@ -26,7 +26,9 @@ export function createSigner(options: { apiSecret: string } | { privateKey: stri
     if (typeof secret !== 'string' || secret.length === 0) {
       throw new TypeError(`apiSecret must be a non-empty string, got ${typeof secret}`);
     }
-    return makeSigner('HMAC_SHA256', (payload) => createHmac('sha256', secret).update(payload).digest('hex'));
+    // The key is imported once, not on every signature.
+    const key = createSecretKey(secret, 'utf8');
+    return makeSigner('HMAC_SHA256', (payload) => createHmac('sha256', key).update(payload).digest('hex'));
   }
   const key = toKeyObject(options.privateKey);
   const type = key.asymmetricKeyType;

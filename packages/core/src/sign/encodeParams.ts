@@ -11,16 +11,23 @@ export type ParamsInput =
  */
 export function encodeParams(params: ParamsInput): string {
   const parts: string[] = [];
-  for (const [key, value] of entries(params)) parts.push(`${encodeComponent(key)}=${encodeComponent(value)}`);
+  for (const [key, value] of paramEntries(params)) parts.push(`${encodeComponent(key)}=${encodeComponent(value)}`);
   return parts.join('&');
 }
 
+/** Characters `encodeURIComponent` leaves alone that Binance's encoding does not. */
+const SUB_DELIMS = /[!'()*]/g;
+/** Text that needs no encoding at all: the unreserved characters. */
+const UNRESERVED = /^[-_.~a-zA-Z0-9]*$/;
+
 /** encodeURIComponent plus the five characters it leaves alone (`!'()*`). */
 export function encodeComponent(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  if (UNRESERVED.test(text)) return text;
+  return encodeURIComponent(text).replace(SUB_DELIMS, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-function entries(params: ParamsInput): Array<[string, string]> {
+/** Parameters in any {@link ParamsInput} shape as `[name, value]` pairs, in order, `undefined` values left out. */
+export function paramEntries(params: ParamsInput): Array<[string, string]> {
   if (params instanceof URLSearchParams) return [...params];
   if (Array.isArray(params)) return params.map(([k, v]) => [String(k), String(v)]);
   const out: Array<[string, string]> = [];

@@ -1,5 +1,5 @@
 import type { Signer } from './createSigner.ts';
-import { encodeComponent, encodeParams, type ParamsInput } from './encodeParams.ts';
+import { encodeComponent, encodeParams, type ParamsInput, paramEntries } from './encodeParams.ts';
 
 /** Parameters the signer adds itself; any copy in the originals is dropped so a retry never carries two. */
 const SIGNING_PARAMS = new Set(['timestamp', 'signature', 'recvWindow']);
@@ -31,10 +31,12 @@ export interface SignedRequest {
  * after a clock resync) yields exactly one `timestamp` and one `signature`.
  */
 export function signRequest(input: SignRequestInput): SignedRequest {
-  const params = stripSignature(input.query);
-  params.push(['timestamp', String(Math.floor(input.timestamp))]);
-  if (input.recvWindow !== undefined) params.push(['recvWindow', String(input.recvWindow)]);
-  const query = encodeParams(params);
+  let query = '';
+  for (const [key, value] of paramEntries(input.query)) {
+    if (!SIGNING_PARAMS.has(key)) query += `${encodeComponent(key)}=${encodeComponent(value)}&`;
+  }
+  query += `timestamp=${Math.floor(input.timestamp)}`;
+  if (input.recvWindow !== undefined) query += `&recvWindow=${encodeComponent(String(input.recvWindow))}`;
   const body = input.body === undefined ? undefined : stripBody(input.body);
   const signature = input.signer.sign(query + (body ?? ''));
   return { query: `${query}&signature=${encodeComponent(signature)}`, body, signature };
@@ -42,15 +44,7 @@ export function signRequest(input: SignRequestInput): SignedRequest {
 
 /** The parameters without `timestamp`, `recvWindow` and `signature`, in order. */
 export function stripSignature(params: ParamsInput): Array<[string, string]> {
-  const list =
-    params instanceof URLSearchParams
-      ? [...params]
-      : Array.isArray(params)
-        ? params.map(([k, v]) => [String(k), String(v)] as [string, string])
-        : Object.entries(params as Record<string, unknown>)
-            .filter(([, v]) => v !== undefined)
-            .map(([k, v]) => [k, String(v)] as [string, string]);
-  return list.filter(([key]) => !SIGNING_PARAMS.has(key));
+  return paramEntries(params).filter(([key]) => !SIGNING_PARAMS.has(key));
 }
 
 function stripBody(body: string): string {

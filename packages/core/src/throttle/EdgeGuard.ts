@@ -29,7 +29,8 @@ export class EdgeGuard {
   readonly fixed: boolean;
   #ms: number;
   readonly #ring = new Float64Array(SAMPLES);
-  readonly #sorted = new Float64Array(SAMPLES);
+  /** The largest trips of a recompute, largest first. */
+  readonly #top = new Float64Array(SAMPLES - Math.ceil(PERCENTILE * SAMPLES) + 1);
   #count = 0;
   #next = 0;
   #sinceRecompute = 0;
@@ -64,10 +65,18 @@ export class EdgeGuard {
 
   #recompute(): void {
     this.#sinceRecompute = 0;
-    const sorted = this.#sorted.subarray(0, this.#count);
-    sorted.set(this.#ring.subarray(0, this.#count));
-    sorted.sort();
-    this.#ms = guardFor(sorted[Math.ceil(PERCENTILE * this.#count) - 1]!);
+    const n = this.#count;
+    // The percentile of n trips is the k-th largest, and k is small (3 of 256): one pass keeps the k largest.
+    const k = n - Math.ceil(PERCENTILE * n) + 1;
+    const top = this.#top.fill(Number.NEGATIVE_INFINITY, 0, k);
+    for (let i = 0; i < n; i++) {
+      const rtt = this.#ring[i]!;
+      if (rtt <= top[k - 1]!) continue;
+      let j = k - 1;
+      for (; j > 0 && top[j - 1]! < rtt; j--) top[j] = top[j - 1]!;
+      top[j] = rtt;
+    }
+    this.#ms = guardFor(top[k - 1]!);
   }
 }
 

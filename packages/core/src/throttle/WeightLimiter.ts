@@ -32,6 +32,8 @@ import { type ServeResult, Waiter, WaitQueue } from './WaitQueue.ts';
 import { windowStart } from './windows.ts';
 
 const RESOLVED = Promise.resolve();
+/** Paths whose budget is remembered; a process talks to a few dozen endpoints, so a full cache starts again. */
+const MAX_BUDGET_PATHS = 512;
 
 const STORE_METHODS = ['reserve', 'settle', 'release', 'setPause', 'setBan', 'getState'] as const;
 
@@ -88,6 +90,7 @@ export class WeightLimiter {
   readonly #earlyMs: number;
   readonly #configured: readonly ThrottleLimit[];
   readonly #mainScope: SlotScope;
+  readonly #budgets = new Map<string, string>();
   /** Every slot: the main budget's (which `learn()` replaces), the other budgets', then endpoints' own limits. */
   #slots: Slot[];
   #mainSlots: Slot[];
@@ -494,9 +497,20 @@ export class WeightLimiter {
         `acquire: path must be the request's path, e.g. '/sapi/v1/capital/config/getall', got ${show(path)}`,
       );
     }
-    const budget = path === undefined ? this.#mainScope.budget : this.profile.budgetFor(normalizePath(path)).name;
+    const budget = path === undefined ? this.#mainScope.budget : this.#budgetOf(path);
     const group = request.ownLimit === undefined ? undefined : this.#ownSlot(request.ownLimit).scope.group;
     return { weight, orders, ordersByInterval: byInterval, budget, group };
+  }
+
+  /** The budget a request to `path` is charged to; paths repeat, so each is matched against the profile once. */
+  #budgetOf(path: string): string {
+    let budget = this.#budgets.get(path);
+    if (budget === undefined) {
+      budget = this.profile.budgetFor(normalizePath(path)).name;
+      if (this.#budgets.size >= MAX_BUDGET_PATHS) this.#budgets.clear();
+      this.#budgets.set(path, budget);
+    }
+    return budget;
   }
 
   /** The slot of an endpoint's own limit, made the first time a request names its group. */
