@@ -8,6 +8,13 @@ export interface Breaker {
    * `fn` is not called. `bypass` runs `fn` whatever the state, without counting it (cancels).
    */
   run<T>(fn: () => Promise<T>, options?: { bypass?: boolean | undefined }): Promise<T>;
+  /**
+   * Counts the outcome of an attempt sent without `run` while the breaker was closed — how the guard sends nearly
+   * every attempt, with no wrapper per request: `failed` with the error it failed with, or a success. Returns a
+   * promise while a failure is being counted (the breaker may open), to await before the error goes on. A breaker
+   * without it has every attempt sent through `run`.
+   */
+  record?(failed: boolean, error?: unknown): Promise<void> | undefined;
   readonly state: BreakerState;
   /** ms until an open breaker lets a probe through; 0 when closed or half-open. */
   retryAfterMs(): number;

@@ -105,6 +105,35 @@ describe('OpossumBreaker', () => {
     expect(breaker.state).toBe('open');
   });
 
+  it('counts outcomes recorded without run like run does: the percentage rule opens it, answers close nothing', async () => {
+    // Successes and business errors alike are answers: counted as fires and successes.
+    for (let i = 0; i < 6; i++) expect(breaker.record(false)).toBeUndefined();
+    for (const make of business) expect(breaker.record(true, make())).toBeUndefined();
+    expect(breaker.stats()).toMatchObject({ fires: 10, failures: 0, successes: 10 });
+    breaker.shutdown();
+    breaker = new OpossumBreaker({ resetTimeoutMs: 1000, volumeThreshold: 4, consecutiveFailures: 0 });
+    // 10 answers, then overloads: the 10th brings the failures to 50 %, not above; the 11th passes it.
+    for (let i = 0; i < 10; i++) breaker.record(false);
+    for (let i = 0; i < 10; i++) await breaker.record(true, busy());
+    expect(breaker.state).toBe('closed');
+    await breaker.record(true, busy());
+    expect(breaker.state).toBe('open');
+    expect(breaker.stats()).toMatchObject({ fires: 21, failures: 11, successes: 10 });
+  });
+
+  it('opens on a run of overloads recorded without run, and an answer between them breaks the run', async () => {
+    breaker.shutdown();
+    breaker = new OpossumBreaker({ resetTimeoutMs: 1000, volumeThreshold: 1000, consecutiveFailures: 3 });
+    await breaker.record(true, busy());
+    await breaker.record(true, busy());
+    breaker.record(false);
+    await breaker.record(true, busy());
+    await breaker.record(true, busy());
+    expect(breaker.state).toBe('closed');
+    await breaker.record(true, busy());
+    expect(breaker.state).toBe('open');
+  });
+
   it('stops notifying after unsubscribe, and rejects bad options', async () => {
     const seen: string[] = [];
     const off = breaker.onStateChange((s) => seen.push(s));

@@ -93,41 +93,44 @@ export class OpossumBreaker implements Breaker {
   run<T>(fn: () => Promise<T>, options?: { bypass?: boolean | undefined }): Promise<T> {
     if (options?.bypass) return fn();
     if (this.#state !== 'closed') return this.#fire(fn);
-    // Closed, as it nearly always is: the attempt is not wrapped in opossum's `fire` (a promise, closures and a
-    // pass of its checks per request). Its outcome is counted afterwards through the events opossum's own
-    // statistics count, so the rolling window, the percentage rule and the transitions stay opossum's.
     let attempt: Promise<T>;
     try {
       attempt = fn();
     } catch (error) {
       return Promise.reject(error);
     }
-    return attempt.then(this.#succeeded, this.#failed) as Promise<T>;
+    return attempt.then(
+      (value) => {
+        this.record(false);
+        return value;
+      },
+      async (error: unknown) => {
+        await this.record(true, error);
+        throw error;
+      },
+    );
   }
 
-  /** Counts an answer: what opossum's `fire` records for a call that resolved, or failed with a filtered error. */
-  #answered(value: unknown): void {
-    this.#breaker.emit('fire', NO_ARGS);
-    this.#breaker.emit('success', value, 0);
-    this.#run = 0;
-  }
-
-  readonly #succeeded = <T>(value: T): T => {
-    this.#answered(value);
-    return value;
-  };
-
-  readonly #failed = async (error: unknown): Promise<never> => {
-    if (!this.#tripsOn(error)) {
-      this.#answered(error);
-      throw error;
+  /**
+   * Counts an outcome without opossum's `fire` (a promise, closures and a pass of its checks per request): an
+   * answer through the events opossum's own statistics count, an overload through opossum itself, so the rolling
+   * window, the percentage rule and the transitions stay opossum's.
+   */
+  record(failed: boolean, error?: unknown): Promise<void> | undefined {
+    if (!failed || !this.#tripsOn(error)) {
+      // What `fire` records for a call that resolved, or failed with an error the filter lets through.
+      this.#breaker.emit('fire', NO_ARGS);
+      this.#breaker.emit('success', error, 0);
+      this.#run = 0;
+      return undefined;
     }
-    // An overload goes through opossum itself, which counts it and opens when the percentage rule says so. If the
-    // breaker opened meanwhile, opossum refuses to count it: an open breaker needs no more failures.
-    await this.#breaker.fire(() => Promise.reject(error)).catch(() => {});
-    this.#count(error);
-    throw error;
-  };
+    // opossum counts the overload and opens when its percentage rule says so. If the breaker opened meanwhile, it
+    // refuses to count it: an open breaker needs no more failures.
+    return this.#breaker
+      .fire(() => Promise.reject(error))
+      .catch(() => {})
+      .then(() => this.#count(error));
+  }
 
   /** Runs `fn` through opossum's `fire`: the half-open probe, and refusal while open. */
   async #fire<T>(fn: () => Promise<T>): Promise<T> {

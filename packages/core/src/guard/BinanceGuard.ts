@@ -408,10 +408,12 @@ export class BinanceGuard {
       return Promise.reject(error);
     }
     const breaker = this.#breaker;
-    if (!breaker) return this.#exchange(req, transport, attempt, permit, state);
-    const exchange = () => this.#exchange(req, transport, attempt, permit, state);
-    if (breaker.state === 'closed' || req.reducesExposure)
-      return breaker.run(exchange, { bypass: req.reducesExposure });
+    // Cancels pass the breaker uncounted; while it is closed, the exchange counts its own outcome (`record`).
+    if (!breaker || req.reducesExposure) return this.#exchange(req, transport, attempt, permit, state, undefined);
+    if (breaker.state === 'closed' && breaker.record) {
+      return this.#exchange(req, transport, attempt, permit, state, breaker);
+    }
+    const exchange = () => this.#exchange(req, transport, attempt, permit, state, undefined);
     return this.#probe(breaker, exchange, req, permit, state);
   }
 
@@ -432,34 +434,55 @@ export class BinanceGuard {
     }
   }
 
+  /**
+   * Sends the attempt and observes its response: resolves with it for a status below 300 (or a redirect the client
+   * may follow), rejects with the classified error otherwise. `counted` is the breaker that counts the outcome here.
+   */
   async #exchange<R>(
     req: Described,
     transport: GuardTransport<R>,
     attempt: Attempt,
     permit: Permit | undefined,
     state: RunState,
+    counted: Breaker | undefined,
   ): Promise<R> {
-    let response: R;
     try {
-      state.sent = true;
-      response = await transport.send(attempt);
+      let response: R;
+      try {
+        state.sent = true;
+        response = await transport.send(attempt);
+      } catch (error) {
+        if (permit) await this.#limiter?.settle(permit, { success: false });
+        throw error;
+      }
+      const read = transport.read(response, req.exchangeInfo);
+      const view = read instanceof Promise ? await read : (read as ResponseView);
+      if (permit) {
+        const settled = this.#limiter?.settleNow(permit, {
+          status: view.status,
+          headers: view.headers,
+          refundOnSuccess: req.cost.weightOnSuccess === 0,
+        });
+        if (settled) await settled;
+      }
+      const err = this.#failureOf(req, attempt, view, state);
+      if (err === undefined) {
+        counted?.record!(false);
+        return response;
+      }
+      await this.#obey(err, view.status);
+      throw err;
     } catch (error) {
-      if (permit) await this.#limiter?.settle(permit, { success: false });
+      if (counted) await counted.record!(true, error);
       throw error;
     }
-    const read = transport.read(response, req.exchangeInfo);
-    const view = read instanceof Promise ? await read : (read as ResponseView);
-    if (permit) {
-      const settled = this.#limiter?.settleNow(permit, {
-        status: view.status,
-        headers: view.headers,
-        refundOnSuccess: req.cost.weightOnSuccess === 0,
-      });
-      if (settled) await settled;
-    }
+  }
+
+  /** What a response means: `undefined` for a success, else the error to reject with (a redirect, a Binance error). */
+  #failureOf(req: Described, attempt: Attempt, view: ResponseView, state: RunState): BinanceError | undefined {
     if (view.status >= 300 && view.status < 400 && attempt.redirect === 'error') {
       const { method, url } = attempt;
-      throw redirectError({
+      return redirectError({
         method,
         label: req.label,
         url,
@@ -470,9 +493,9 @@ export class BinanceGuard {
     }
     if (view.status < 400) {
       if (req.exchangeInfo) this.#learn(view.body);
-      return response;
+      return undefined;
     }
-    const err = classify({
+    return classify({
       status: view.status,
       headers: view.headers as Record<string, string>,
       body: view.body,
@@ -481,8 +504,6 @@ export class BinanceGuard {
       docsBaseUrl: this.#docsBaseUrl,
       product: this.profile.product,
     });
-    await this.#obey(err, view.status);
-    throw err;
   }
 
   /** A 418 bans and a 429 pauses every request on this guard, whichever request (the caller's, the clock's) got it. */
