@@ -3,12 +3,18 @@
  * the guard releases them as each window allows, against a fake exchange enforcing 200 REQUEST_WEIGHT per 2 s.
  * The derived edge guard runs beside the fixed 500 ms it replaced, each against its own exchange, in the same runs.
  */
-import { BinanceGuard } from '@binance-errors/core';
-import { createFakeExchange } from '@binance-errors/testing';
 import type { BenchResult } from './lib/BenchResult.ts';
-import { BENCH_KEY, type BenchRequest, pluginClients } from './lib/clients.ts';
+import { type BenchRequest, pluginClients } from './lib/clients.ts';
 import type { Progress } from './lib/progress.ts';
-import { fmt, num, summarize } from './lib/stats.ts';
+import {
+  EDGE_GUARD_VARIANT_NAMES,
+  type EdgeGuardVariant,
+  edgeGuardOf,
+  edgeGuardOption,
+  sharedGuard,
+} from './lib/sharedGuard.ts';
+import { fmt, num, pct, summarize } from './lib/stats.ts';
+import { windowUsage } from './lib/windows.ts';
 
 export interface B2BurstOptions {
   runs: number;
@@ -28,14 +34,8 @@ const REQUEST: BenchRequest = {
   params: { symbol: 'BTCUSDT' },
   signed: false,
 };
-const VARIANTS = {
-  'derived edge guard (default)': undefined,
-  'edgeGuardMs: 500 (the former default)': 500,
-} as const;
-type Variant = keyof typeof VARIANTS;
-
 interface BurstSample {
-  variant: Variant;
+  variant: EdgeGuardVariant;
   run: number;
   /** Weight of 2xx answers in the full windows between the first and the last request ÷ (limit × windows). */
   usedFraction: number;
@@ -47,36 +47,30 @@ interface BurstSample {
   edgeGuardMs: number;
 }
 
-async function burst(variant: Variant, run: number, calls: number): Promise<BurstSample> {
-  const ex = await createFakeExchange({ rateLimits: LIMITS });
-  const edgeGuardMs = VARIANTS[variant];
-  const guard = new BinanceGuard(ex.url, { throttle: { limits: LIMITS, ...(edgeGuardMs ? { edgeGuardMs } : {}) } });
+async function burst(variant: EdgeGuardVariant, run: number, calls: number): Promise<BurstSample> {
+  const { ex, guard, sends, close } = await sharedGuard(
+    { rateLimits: LIMITS },
+    { limits: LIMITS, ...edgeGuardOption(variant) },
+  );
   try {
-    const sends = pluginClients().map((c) => c.plugin(ex.url, { ...BENCH_KEY, guard }));
     const statuses = await Promise.all(Array.from({ length: calls }, (_, i) => sends[i % sends.length]!(REQUEST)));
-    const byWindow = new Map<number, number>();
-    for (const r of ex.requests) {
-      if (r.status < 200 || r.status >= 300) continue;
-      const w = Math.floor(r.time / WINDOW_MS);
-      byWindow.set(w, (byWindow.get(w) ?? 0) + r.weight);
-    }
-    const windows = [...byWindow.keys()].sort((a, b) => a - b);
     // The first window holds what was left of it when the burst started, the last what was left of the burst.
-    const full = windows.slice(1, -1);
-    const used = full.reduce((a, w) => a + byWindow.get(w)!, 0);
+    const answered = ex.requests.filter((r) => r.status >= 200 && r.status < 300).map((r) => r.time);
+    const from = (Math.floor(Math.min(...answered) / WINDOW_MS) + 1) * WINDOW_MS;
+    const to = Math.floor(Math.max(...answered) / WINDOW_MS) * WINDOW_MS;
+    const usage = windowUsage(ex.requests, LIMIT, WINDOW_MS, from, to);
     return {
       variant,
       run,
-      usedFraction: full.length ? used / (LIMIT * full.length) : Number.NaN,
-      fullWindows: full.length,
+      usedFraction: usage.usedFraction,
+      fullWindows: usage.windows.length,
       status429: ex.count({ status: 429 }),
       status418: ex.count({ status: 418 }),
       failed: statuses.filter((s) => s !== 200).length,
-      edgeGuardMs: guard.snapshot().throttle?.edgeGuardMs ?? Number.NaN,
+      edgeGuardMs: edgeGuardOf(guard),
     };
   } finally {
-    guard.close();
-    await ex.close();
+    await close();
   }
 }
 
@@ -85,7 +79,7 @@ export async function b2Burst(options: B2BurstOptions): Promise<BenchResult> {
   const samples: BurstSample[] = [];
   for (let run = 1; run <= runs; run++) {
     progress.update(`B2 burst run ${run}/${runs}: ${calls} calls at ${LIMIT} weight per 2 s window`);
-    const got = await Promise.all(Object.keys(VARIANTS).map((v) => burst(v as Variant, run, calls)));
+    const got = await Promise.all(EDGE_GUARD_VARIANT_NAMES.map((v) => burst(v, run, calls)));
     samples.push(...got);
     progress.line(
       `B2 burst run ${run}/${runs} ${got.map((g) => `${g.variant.split(' (')[0]} ${(g.usedFraction * 100).toFixed(1)}% (429: ${g.status429}, edge ${g.edgeGuardMs} ms)`).join('; ')}`,
@@ -94,10 +88,10 @@ export async function b2Burst(options: B2BurstOptions): Promise<BenchResult> {
   const rows: string[][] = [];
   const chart: BenchResult['chart'] = [];
   const targets: BenchResult['targets'] = [];
-  for (const variant of Object.keys(VARIANTS) as Variant[]) {
+  for (const variant of EDGE_GUARD_VARIANT_NAMES) {
     const s = samples.filter((x) => x.variant === variant);
     const used = summarize(s.map((x) => x.usedFraction));
-    const usedPct = fmt({ ...used, median: used.median * 100, min: used.min * 100, max: used.max * 100 }, 1, ' %');
+    const usedPct = pct(used);
     const n429 = s.reduce((a, x) => a + x.status429, 0);
     const n418 = s.reduce((a, x) => a + x.status418, 0);
     rows.push([

@@ -6,25 +6,22 @@
  * weight per window. The variants run side by side, so they share the machine's state in every run.
  */
 
-import { BinanceGuard } from '@binance-errors/core';
 import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
 import Bottleneck from 'bottleneck';
 import type { BenchResult } from './lib/BenchResult.ts';
-import { BENCH_KEY, type BenchRequest, pluginClients, type Send } from './lib/clients.ts';
+import { BENCH_ACCOUNT, BENCH_KEY, pluginClients, type Send } from './lib/clients.ts';
 import type { Progress } from './lib/progress.ts';
-import { fmt, num, sleep, summarize } from './lib/stats.ts';
-import { MEAN_WEIGHT, mixedRequests } from './lib/workload.ts';
+import { sharedGuard } from './lib/sharedGuard.ts';
+import { fmt, num, pct, summarize } from './lib/stats.ts';
+import { windowUsage } from './lib/windows.ts';
+import { closedLoop, type LoadShape, MEAN_WEIGHT } from './lib/workload.ts';
 
-export interface B2Options {
+export interface B2Options extends LoadShape {
   runs: number;
   /** Length of each run's measured load, ms (≥ 30 s for the quoted figures). */
   durationMs: number;
   /** Load before the measured part, ms: the clock's first sync and the first window boundary. */
   warmupMs: number;
-  /** Closed-loop workers per variant, split across the clients. */
-  workers: number;
-  /** Each worker starts a request at most this often, ms: caps the offered load of variants that do not wait. */
-  cycleMs: number;
   progress: Progress;
 }
 
@@ -50,7 +47,7 @@ export interface B2Sample {
   ok: number;
   status429: number;
   status418: number;
-  /** Requests the client side failed before sending (BinanceThrottleError, ban fail-fast), or transport errors. */
+  /** Requests the client side failed before sending (BinanceThrottleError, a limiter's refusal), or transport errors. */
   localErrors: number;
 }
 
@@ -63,26 +60,12 @@ interface Setup {
 }
 
 async function setup(variant: Variant): Promise<Setup> {
-  const ex = await createFakeExchange({
-    accounts: [{ apiKey: BENCH_KEY.apiKey, secret: BENCH_KEY.apiSecret, balances: { USDT: '1000' } }],
-    rateLimits: LIMITS,
-    ban: BAN,
-  });
-  const clients = pluginClients();
   if (variant === 'binance-errors (shared guard)') {
-    const guard = new BinanceGuard(ex.url, { throttle: { limits: LIMITS } });
-    return {
-      variant,
-      ex,
-      sends: clients.map((c) => c.plugin(ex.url, { ...BENCH_KEY, guard })),
-      wrap: (send) => send(),
-      close: async () => {
-        guard.close();
-        await ex.close();
-      },
-    };
+    const { ex, sends, close } = await sharedGuard({ rateLimits: LIMITS, ban: BAN }, { limits: LIMITS });
+    return { variant, ex, sends, wrap: (send) => send(), close };
   }
-  const sends = clients.map((c) => c.bare(ex.url, BENCH_KEY));
+  const ex = await createFakeExchange({ accounts: [BENCH_ACCOUNT], rateLimits: LIMITS, ban: BAN });
+  const sends = pluginClients().map((c) => c.bare(ex.url, BENCH_KEY));
   if (variant === 'no throttle') return { variant, ex, sends, wrap: (send) => send(), close: () => ex.close() };
   const perWindow = Math.floor(LIMIT / MEAN_WEIGHT);
   const limiter = new Bottleneck({
@@ -102,44 +85,14 @@ async function setup(variant: Variant): Promise<Setup> {
   };
 }
 
-async function load(s: Setup, options: B2Options, until: number): Promise<number> {
-  const next = mixedRequests(7);
-  let localErrors = 0;
-  await Promise.all(
-    Array.from({ length: options.workers }, async (_, w) => {
-      const send = s.sends[w % s.sends.length]!;
-      while (performance.now() < until) {
-        const started = performance.now();
-        const request: BenchRequest = next();
-        const status = await s.wrap(() => send(request)).catch(() => 0);
-        if (status === 0) localErrors++;
-        const rest = options.cycleMs - (performance.now() - started);
-        if (rest > 0) await sleep(rest);
-      }
-    }),
-  );
-  return localErrors;
-}
-
 function measure(s: Setup, run: number, fromMs: number, toMs: number, localErrors: number): B2Sample {
-  const first = Math.ceil(fromMs / WINDOW_MS);
-  const last = Math.floor(toMs / WINDOW_MS) - 1;
-  const okWeight = new Map<number, number>();
-  const counted = new Map<number, number>();
-  for (const r of s.ex.requests) {
-    const w = Math.floor(r.time / WINDOW_MS);
-    if (w < first || w > last) continue;
-    counted.set(w, (counted.get(w) ?? 0) + r.weight);
-    if (r.status >= 200 && r.status < 300) okWeight.set(w, (okWeight.get(w) ?? 0) + r.weight);
-  }
-  const fullWindows = Math.max(0, last - first + 1);
-  const used = [...okWeight.values()].reduce((a, b) => a + b, 0);
+  const usage = windowUsage(s.ex.requests, LIMIT, WINDOW_MS, fromMs, toMs);
   return {
     variant: s.variant,
     run,
-    usedFraction: fullWindows ? used / (LIMIT * fullWindows) : Number.NaN,
-    peakWindowFraction: Math.max(0, ...counted.values()) / LIMIT,
-    fullWindows,
+    usedFraction: usage.usedFraction,
+    peakWindowFraction: usage.peakWindowFraction,
+    fullWindows: usage.windows.length,
     requests: s.ex.requests.length,
     ok: s.ex.count({ status: 200 }),
     status429: s.ex.count({ status: 429 }),
@@ -156,13 +109,13 @@ export async function b2Utilisation(options: B2Options): Promise<BenchResult> {
     try {
       const from = Date.now() + options.warmupMs;
       const until = performance.now() + options.warmupMs + durationMs;
-      const ticker = setInterval(() => {
+      const stopTicking = progress.ticking(() => {
         const left = Math.max(0, (until - performance.now()) / 1000);
         const used = setups.map((s) => `${s.variant.split(' ')[0]} ${s.ex.count({ status: 429 })}×429`).join(', ');
-        progress.update(`B2 run ${run}/${runs}: ${left.toFixed(0)} s left; ${used}`);
-      }, 500);
-      const errors = await Promise.all(setups.map((s) => load(s, options, until)));
-      clearInterval(ticker);
+        return `B2 run ${run}/${runs}: ${left.toFixed(0)} s left; ${used}`;
+      });
+      const errors = await Promise.all(setups.map((s) => closedLoop(s.sends, options, until, s.wrap)));
+      stopTicking();
       const to = from + durationMs;
       const got = setups.map((s, i) => measure(s, run, from, to, errors[i]!));
       samples.push(...got);
@@ -187,8 +140,8 @@ function report(samples: B2Sample[], options: B2Options): BenchResult {
     const total = (f: (x: B2Sample) => number) => s.reduce((a, x) => a + f(x), 0);
     rows.push([
       variant,
-      fmt({ ...used, median: used.median * 100, min: used.min * 100, max: used.max * 100 }, 1, ' %'),
-      fmt({ ...peak, median: peak.median * 100, min: peak.min * 100, max: peak.max * 100 }, 0, ' %'),
+      pct(used),
+      pct(peak, 0),
       fmt(summarize(s.map((x) => x.status429)), 0),
       fmt(summarize(s.map((x) => x.status418)), 0),
       num(total((x) => x.status429)),
@@ -211,7 +164,7 @@ function report(samples: B2Sample[], options: B2Options): BenchResult {
           id: 'B2',
           name: 'fraction of the weight limit used (axios + ky + got, one guard)',
           target: '≥ 95 %',
-          measured: fmt({ ...used, median: used.median * 100, min: used.min * 100, max: used.max * 100 }, 1, ' %'),
+          measured: pct(used),
           met: used.median >= 0.95,
         },
         {

@@ -5,7 +5,7 @@
  * sanity row that shows the guard's cost without any client's hook machinery.
  */
 import { createHmac } from 'node:crypto';
-import { type BinanceErrorsOptions, createPlugin } from '@binance-errors/core';
+import { type BinanceErrorsOptions, createPlugin, isBinanceError } from '@binance-errors/core';
 import axios from 'axios';
 import got from 'got';
 import ky from 'ky';
@@ -42,6 +42,9 @@ export const BENCH_KEY: BenchCredentials = {
   apiSecret: 'bench-api-secret-0123456789abcdef0123456789abcdef',
 };
 
+/** The fake exchange's account for {@link BENCH_KEY}, with a balance for the signed reads. */
+export const BENCH_ACCOUNT = { apiKey: BENCH_KEY.apiKey, secret: BENCH_KEY.apiSecret, balances: { USDT: '1000' } };
+
 /** The query string a bare client sends: the parameters, stamped and signed when the endpoint is SIGNED. */
 function queryOf(request: BenchRequest, credentials: BenchCredentials): string {
   const query = new URLSearchParams(request.params);
@@ -51,8 +54,13 @@ function queryOf(request: BenchRequest, credentials: BenchCredentials): string {
   return `${payload}&signature=${createHmac('sha256', credentials.apiSecret).update(payload).digest('hex')}`;
 }
 
-/** The HTTP status of an error a client throws for a non-2xx answer, a BinanceError's status, or 0. */
+/**
+ * The HTTP status of an error a client throws for a non-2xx answer, a BinanceError's status, or 0 — also for the
+ * plugin's local refusals (throttle, open breaker): they carry Binance's status for the same cause, but nothing was
+ * sent, so no answer came.
+ */
 function statusOf(error: unknown): number {
+  if (isBinanceError(error) && (error.category === 'throttled' || error.category === 'circuit-open')) return 0;
   const e = error as { status?: unknown; response?: { status?: unknown; statusCode?: unknown } } | null;
   const status = e?.response?.status ?? e?.response?.statusCode ?? e?.status;
   return typeof status === 'number' ? status : 0;

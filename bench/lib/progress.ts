@@ -21,6 +21,12 @@ export class Progress {
     process.stderr.write(`${this.#stamp()} ${text}\n`);
   }
 
+  /** Calls {@link update} with `text()` every `everyMs` until the returned function is called. */
+  ticking(text: () => string, everyMs = 500): () => void {
+    const timer = setInterval(() => this.update(text()), everyMs);
+    return () => clearInterval(timer);
+  }
+
   /** Seconds since the bench started. */
   get elapsedS(): number {
     return (performance.now() - this.#started) / 1000;

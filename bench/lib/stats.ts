@@ -31,6 +31,11 @@ export function fmt(s: Summary, digits = 2, unit = ''): string {
   return s.runs === 1 || s.min === s.max ? `${n(s.median)}${unit}` : `${n(s.median)}${unit} (${n(s.min)}–${n(s.max)})`;
 }
 
+/** A fraction's `median (min–max)` as percentages with `digits` decimals: `97.9 % (97.8–98.0)`. */
+export function pct(s: Summary, digits = 1): string {
+  return fmt({ ...s, median: s.median * 100, min: s.min * 100, max: s.max * 100 }, digits, ' %');
+}
+
 /** A number with thousands separators and `digits` decimals. */
 export function num(x: number, digits = 0): string {
   if (!Number.isFinite(x)) return String(x);

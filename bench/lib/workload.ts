@@ -1,5 +1,5 @@
-import type { BenchRequest } from './clients.ts';
-import { seededRandom } from './stats.ts';
+import type { BenchRequest, Send } from './clients.ts';
+import { seededRandom, sleep } from './stats.ts';
 
 /** B2's mixed-weight workload: request shapes with their REQUEST_WEIGHT and share of the mix. */
 export const MIX: ReadonlyArray<{ share: number; weight: number; request: BenchRequest }> = [
@@ -49,4 +49,42 @@ export function mixedRequests(seed: number): () => BenchRequest {
     }
     return MIX.at(-1)!.request;
   };
+}
+
+/** How hard {@link closedLoop} pushes. */
+export interface LoadShape {
+  /** Closed-loop workers, split round robin across the sends. */
+  workers: number;
+  /** Each worker starts a request at most this often, ms: caps the offered load of variants that do not wait. */
+  cycleMs: number;
+}
+
+/**
+ * Runs the mixed workload until `until` (a `performance.now()` time): each worker sends one request of
+ * {@link mixedRequests} through `wrap` (a limiter, or straight through), waits for its answer and the rest of its
+ * cycle, and goes again. Resolves with the number of requests that got no answer: failed before sending
+ * (`BinanceThrottleError`, an open breaker, a limiter's refusal) or on the way.
+ */
+export async function closedLoop(
+  sends: readonly Send[],
+  shape: LoadShape,
+  until: number,
+  wrap: (send: () => Promise<number>) => Promise<number> = (send) => send(),
+): Promise<number> {
+  const next = mixedRequests(7);
+  let unanswered = 0;
+  await Promise.all(
+    Array.from({ length: shape.workers }, async (_, w) => {
+      const send = sends[w % sends.length]!;
+      while (performance.now() < until) {
+        const started = performance.now();
+        const request = next();
+        const status = await wrap(() => send(request)).catch(() => 0);
+        if (status === 0) unanswered++;
+        const rest = shape.cycleMs - (performance.now() - started);
+        if (rest > 0) await sleep(rest);
+      }
+    }),
+  );
+  return unanswered;
 }
