@@ -125,8 +125,11 @@ export class RequestReader {
       const merged = new URLSearchParams(body);
       for (const [k, v] of req.query) merged.set(k, v);
       this.#readParams(req, endpoint, merged);
-    } else if (endpoint.fixedCost === undefined || endpoint.signed) {
+    } else if (endpoint.signed) {
       this.#readParams(req, endpoint, req.query);
+    } else if (endpoint.fixedCost === undefined) {
+      // Its weight rule reads a parameter or two straight from the query text; signing will not need it parsed.
+      this.#readParams(req, endpoint, `?${search}`);
     }
     // A query without the name, plain or percent-encoded, has no signature: most are not parsed at all.
     if (search.includes('signature') || search.includes('%'))
@@ -136,7 +139,7 @@ export class RequestReader {
   }
 
   /** What the parameters decide: the cost where a rule reads them, and whether an order reduces exposure. */
-  #readParams(req: ReadRequest, endpoint: Endpoint, params: URLSearchParams): void {
+  #readParams(req: ReadRequest, endpoint: Endpoint, params: URLSearchParams | string): void {
     if (endpoint.fixedCost === undefined) {
       req.cost = costOf(endpoint.spec, endpoint.normalised, this.#defaultWeight, new ParamReader(params));
     }

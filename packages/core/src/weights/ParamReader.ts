@@ -58,12 +58,34 @@ export class ParamReader {
     const source = this.#source;
     if (source === undefined || source === null) return undefined;
     if (typeof source === 'string') {
-      this.#parsed ??= new URLSearchParams(source.startsWith('?') ? source.slice(1) : source);
+      const query = source.startsWith('?') ? source.slice(1) : source;
+      // Without `%` or `+` nothing is decoded: the pair is found in the text itself, with nothing parsed.
+      if (this.#parsed === undefined && !ENCODED.test(query)) return plainParam(query, name);
+      this.#parsed ??= new URLSearchParams(query);
       return this.#parsed.get(name) ?? undefined;
     }
     if (source instanceof URLSearchParams) return source.get(name) ?? undefined;
     return Object.hasOwn(source, name) ? (source as Record<string, unknown>)[name] : undefined;
   }
+}
+
+/** A query string that URLSearchParams would decode something in. */
+const ENCODED = /[%+]/;
+
+/** The value of the first `name` pair in a query string with nothing encoded, as URLSearchParams reads it. */
+function plainParam(query: string, name: string): string | undefined {
+  for (let start = 0; start < query.length; ) {
+    let end = query.indexOf('&', start);
+    if (end === -1) end = query.length;
+    const eq = query.indexOf('=', start);
+    const keyEnd = eq === -1 || eq > end ? end : eq;
+    // An empty pair (`&&`) is no parameter, not one named ''.
+    if (end > start && keyEnd - start === name.length && query.startsWith(name, start)) {
+      return keyEnd === end ? '' : query.slice(keyEnd + 1, end);
+    }
+    start = end + 1;
+  }
+  return undefined;
 }
 
 function countItems(text: string): number {
