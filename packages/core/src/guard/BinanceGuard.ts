@@ -404,7 +404,8 @@ export class BinanceGuard {
       // Stamp and sign after the wait, from the unsigned originals, so a retry never carries two signatures.
       attempt = buildAttempt(req, call, number, purpose, this.#clock, state);
     } catch (error) {
-      if (permit) void this.#limiter?.release(permit);
+      // The attempt never left: its reservation goes back (a store failing that too is not this call's error).
+      if (permit) this.#limiter?.release(permit).catch(() => {});
       return Promise.reject(error);
     }
     const breaker = this.#breaker;

@@ -34,7 +34,10 @@ export interface BinanceGuardOptions {
          * @default derived from the measured latency (see `WeightLimiterOptions.edgeGuardMs`)
          */
         edgeGuardMs?: number | undefined;
-        /** The endpoint table (weights, SIGNED). @default the profile's table (`spot.endpoints`, `usdm.endpoints`) */
+        /**
+         * The endpoint table (weights, SIGNED), read once per endpoint: build it (`createEndpointTable`) before the
+         * guard rather than changing it afterwards. @default the profile's table (`spot.endpoints`, `usdm.endpoints`)
+         */
         endpoints?: EndpointTable | undefined;
       }
     | undefined;
