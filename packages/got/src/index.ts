@@ -94,9 +94,12 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
           // The first attempt goes out as the request got already built for this call, rather than building a
           // second one per call; later attempts and the guard's own requests are new ones.
           ownRequestSent = true;
-          asAttempt(call).url = attempt.url;
+          // The URL got built for the call is the attempt's unless the guard signed it: parsed again only then.
+          const sameUrl = attempt.url === url;
+          asAttempt(call, sameUrl);
+          if (!sameUrl) call.url = attempt.url;
           call.method = init.method;
-          call.merge({ headers });
+          if (hasKeys(headers)) call.merge({ headers });
           call.body = init.body;
           call.signal = init.signal;
           call.followRedirect = init.followRedirect;
@@ -186,9 +189,10 @@ const CALL_PROMISE: object = Object.create(Promise.prototype, {
  * Readies got options to send exactly what an attempt says: no URL prefix, query or payload of their own (the
  * attempt's URL and body carry them), no retries of got's (the guard owns them), and every status handed back.
  */
-function asAttempt(options: Options): Options {
+function asAttempt(options: Options, keepUrl = false): Options {
   options.prefixUrl = '';
-  options.searchParams = undefined;
+  // `keepUrl`: the options' own URL, query included, is the attempt's.
+  if (!keepUrl) options.searchParams = undefined;
   options.form = undefined;
   options.json = undefined;
   options.body = undefined;
@@ -196,6 +200,11 @@ function asAttempt(options: Options): Options {
   options.resolveBodyOnly = false;
   options.throwHttpErrors = false;
   return options;
+}
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
 }
 
 export * from '@binance-errors/core';
