@@ -98,11 +98,12 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
           const sameUrl = attempt.url === url;
           asAttempt(call, sameUrl);
           if (!sameUrl) call.url = attempt.url;
-          call.method = init.method;
+          // Only what changes is set: each of got's setters validates its value, a cost per call for nothing.
+          if (call.method !== init.method) call.method = init.method;
           if (hasKeys(headers)) call.merge({ headers });
-          call.body = init.body;
+          if (init.body !== undefined) call.body = init.body;
           call.signal = init.signal;
-          call.followRedirect = init.followRedirect;
+          if (call.followRedirect !== init.followRedirect) call.followRedirect = init.followRedirect;
           request = next(call) as RequestPromise<Response>;
         } else {
           request = (got as unknown as GotWithDefaults)(attempt.url, init, baseOptions());
@@ -190,15 +191,16 @@ const CALL_PROMISE: object = Object.create(Promise.prototype, {
  * attempt's URL and body carry them), no retries of got's (the guard owns them), and every status handed back.
  */
 function asAttempt(options: Options, keepUrl = false): Options {
-  options.prefixUrl = '';
+  // Set where they differ only, as above.
+  if (options.prefixUrl !== '') options.prefixUrl = '';
   // `keepUrl`: the options' own URL, query included, is the attempt's.
   if (!keepUrl) options.searchParams = undefined;
-  options.form = undefined;
-  options.json = undefined;
-  options.body = undefined;
+  if (options.form !== undefined) options.form = undefined;
+  if (options.json !== undefined) options.json = undefined;
+  if (options.body !== undefined) options.body = undefined;
   options.retry.limit = 0;
-  options.resolveBodyOnly = false;
-  options.throwHttpErrors = false;
+  if (options.resolveBodyOnly) options.resolveBodyOnly = false;
+  if (options.throwHttpErrors !== false) options.throwHttpErrors = false;
   return options;
 }
 
