@@ -70,36 +70,62 @@ function settle(send: (request: BenchRequest) => Promise<number>): Send {
   return (request) => send(request).catch(statusOf);
 }
 
+/**
+ * The parameters a bare client sends, as the object it takes them in: the request's own, stamped and signed when
+ * the endpoint is SIGNED (each client serializes these plain values exactly as URLSearchParams does).
+ */
+function paramsOf(request: BenchRequest, credentials: BenchCredentials): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(queryOf(request, credentials)));
+}
+
+function headersOf(request: BenchRequest, credentials: BenchCredentials): Record<string, string> {
+  return request.signed ? { 'X-MBX-APIKEY': credentials.apiKey } : {};
+}
+
+/**
+ * Each client called exactly as its conformance driver calls it with the plugin (base URL option, parameters as an
+ * object, the same timeout and body reading), so that installing the plugin is the only difference B1 measures.
+ */
 const bare: Record<string, BenchClient['bare']> = {
   axios: (baseUrl, credentials) => {
     const instance = axios.create({ baseURL: baseUrl });
     return settle(async (request) => {
       const res = await instance.request({
         method: request.method,
-        url: `${request.path}?${queryOf(request, credentials)}`,
-        headers: request.signed ? { 'X-MBX-APIKEY': credentials.apiKey } : {},
+        url: request.path,
+        timeout: 0,
+        params: paramsOf(request, credentials),
+        headers: headersOf(request, credentials),
       });
       return res.status;
     });
   },
-  ky: (baseUrl, credentials) =>
-    settle(async (request) => {
-      const res = await ky(`${baseUrl}${request.path}?${queryOf(request, credentials)}`, {
+  ky: (baseUrl, credentials) => {
+    const api = ky.create({ prefix: baseUrl });
+    return settle(async (request) => {
+      const res = await api(request.path.replace(/^\//, ''), {
         method: request.method,
-        headers: request.signed ? { 'X-MBX-APIKEY': credentials.apiKey } : {},
+        timeout: false,
+        searchParams: paramsOf(request, credentials),
+        headers: headersOf(request, credentials),
       });
-      await res.json();
+      const text = await res.text();
+      if (text !== '') JSON.parse(text);
       return res.status;
-    }),
-  got: (baseUrl, credentials) =>
-    settle(async (request) => {
-      const res = await got(`${baseUrl}${request.path}?${queryOf(request, credentials)}`, {
+    });
+  },
+  got: (baseUrl, credentials) => {
+    const api = got.extend({ prefixUrl: baseUrl });
+    return settle(async (request) => {
+      const res = await api(request.path.replace(/^\//, ''), {
         method: request.method,
-        headers: request.signed ? { 'X-MBX-APIKEY': credentials.apiKey } : {},
         responseType: 'json',
+        searchParams: paramsOf(request, credentials),
+        headers: headersOf(request, credentials),
       });
       return res.statusCode;
-    }),
+    });
+  },
 };
 
 const fetchClient: BenchClient = {
@@ -108,7 +134,7 @@ const fetchClient: BenchClient = {
     settle(async (request) => {
       const res = await fetch(`${baseUrl}${request.path}?${queryOf(request, credentials)}`, {
         method: request.method,
-        headers: request.signed ? { 'X-MBX-APIKEY': credentials.apiKey } : {},
+        headers: headersOf(request, credentials),
       });
       await res.json();
       return res.status;

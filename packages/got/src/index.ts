@@ -68,10 +68,10 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     // The request of the latest attempt, and got's promise events the caller listens to (none, for most calls),
     // forwarded from every attempt.
     let current: RequestPromise<Response> | undefined;
-    const events = new EventEmitter();
-    const forwarded = new Set<(typeof EVENTS)[number]>();
+    let events: EventEmitter | undefined;
+    let forwarded: Set<(typeof EVENTS)[number]> | undefined;
     const forward = (request: RequestPromise<Response>, event: (typeof EVENTS)[number]) =>
-      (request.on as unknown as EventEmitter['on'])(event, (...args: unknown[]) => events.emit(event, ...args));
+      (request.on as unknown as EventEmitter['on'])(event, (...args: unknown[]) => events?.emit(event, ...args));
     const cancel = new AbortController();
     const signal = call.signal ? AbortSignal.any([call.signal as AbortSignal, cancel.signal]) : cancel.signal;
     const transport: GuardTransport<Response> = {
@@ -94,12 +94,16 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
           // The first attempt goes out as the request got already built for this call, rather than building a
           // second one per call; later attempts and the guard's own requests are new ones.
           ownRequestSent = true;
-          asAttempt(call).url = attempt.url;
-          call.method = init.method;
-          call.merge({ headers });
-          call.body = init.body;
+          // The URL got built for the call is the attempt's unless the guard signed it: parsed again only then.
+          const sameUrl = attempt.url === url;
+          asAttempt(call, sameUrl);
+          if (!sameUrl) call.url = attempt.url;
+          // Only what changes is set: each of got's setters validates its value, a cost per call for nothing.
+          if (call.method !== init.method) call.method = init.method;
+          if (hasKeys(headers)) call.merge({ headers });
+          if (init.body !== undefined) call.body = init.body;
           call.signal = init.signal;
-          call.followRedirect = init.followRedirect;
+          if (call.followRedirect !== init.followRedirect) call.followRedirect = init.followRedirect;
           request = next(call) as RequestPromise<Response>;
         } else {
           request = (got as unknown as GotWithDefaults)(attempt.url, init, baseOptions());
@@ -107,7 +111,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
         if (attempt.purpose !== 'time') {
           // The clock's samples are the guard's business; the caller hears of its own call's requests.
           current = request;
-          for (const event of forwarded) forward(request, event);
+          if (forwarded) for (const event of forwarded) forward(request, event);
         }
         return request.catch((error: unknown) => {
           // The headers came, the body did not end: got rejects with a ReadError holding the response.
@@ -134,53 +138,75 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     // The shortcuts chain on `result`, so a failed call rejects them without an unhandled `result`.
     const raw = () => result.then(() => response).then((res) => res.rawBody);
     const text = () => raw().then((bytes) => Buffer.from(bytes).toString(call.encoding ?? 'utf8'));
-    return Object.defineProperties(result, {
-      json: {
-        value: () => {
-          call.headers.accept ??= 'application/json';
-          return text().then((raw) => call.parseJson(raw));
-        },
-      },
-      text: { value: text },
-      buffer: { value: raw },
-      ...Object.fromEntries(
-        (['on', 'once', 'off'] as const).map((method) => [
-          method,
-          {
-            value: (event: string, listener: () => void) => {
-              const known = EVENTS.find((e) => e === event);
-              if (method !== 'off' && known && !forwarded.has(known)) {
-                forwarded.add(known);
-                if (current) forward(current, known);
-              }
-              events[method](event, listener);
-              return result;
-            },
-          },
-        ]),
-      ),
-      // got 14 assigns its own `cancel` over a handler's promise; the setter keeps ours.
-      cancel: { get: () => (reason?: unknown) => cancel.abort(reason), set: () => {} },
-    }) as unknown as ReturnType<typeof next>;
+    const listen =
+      (method: 'on' | 'once' | 'off') =>
+      (event: string, listener: () => void): typeof result => {
+        events ??= new EventEmitter();
+        forwarded ??= new Set();
+        const known = EVENTS.find((e) => e === event);
+        if (method !== 'off' && known && !forwarded.has(known)) {
+          forwarded.add(known);
+          if (current) forward(current, known);
+        }
+        events[method](event, listener);
+        return result;
+      };
+    // Plain properties, as got sets its own promise's; `cancel` is inherited (see CALL_PROMISE).
+    const methods = Object.setPrototypeOf(result, CALL_PROMISE) as Record<PropertyKey, unknown>;
+    methods[CANCEL] = (reason?: unknown) => cancel.abort(reason);
+    methods.json = () => {
+      call.headers.accept ??= 'application/json';
+      return text().then((raw) => call.parseJson(raw));
+    };
+    methods.text = text;
+    methods.buffer = raw;
+    methods.on = listen('on');
+    methods.once = listen('once');
+    methods.off = listen('off');
+    return result as unknown as ReturnType<typeof next>;
   };
 
   return { handlers: [handler] };
 }
 
+/** The key of a call's own `cancel` on its promise. */
+const CANCEL = Symbol('cancel');
+
+/**
+ * The prototype of the promise a call returns: a promise whose `cancel` aborts the call. An accessor with a setter
+ * that keeps it, because got 14 assigns its own `cancel` over a handler's promise; shared by every call, because
+ * defining an accessor on each promise costs microseconds per request.
+ */
+const CALL_PROMISE: object = Object.create(Promise.prototype, {
+  cancel: {
+    get(this: { [CANCEL]?: unknown }) {
+      return this[CANCEL];
+    },
+    set() {},
+  },
+});
+
 /**
  * Readies got options to send exactly what an attempt says: no URL prefix, query or payload of their own (the
  * attempt's URL and body carry them), no retries of got's (the guard owns them), and every status handed back.
  */
-function asAttempt(options: Options): Options {
-  options.prefixUrl = '';
-  options.searchParams = undefined;
-  options.form = undefined;
-  options.json = undefined;
-  options.body = undefined;
+function asAttempt(options: Options, keepUrl = false): Options {
+  // Set where they differ only, as above.
+  if (options.prefixUrl !== '') options.prefixUrl = '';
+  // `keepUrl`: the options' own URL, query included, is the attempt's.
+  if (!keepUrl) options.searchParams = undefined;
+  if (options.form !== undefined) options.form = undefined;
+  if (options.json !== undefined) options.json = undefined;
+  if (options.body !== undefined) options.body = undefined;
   options.retry.limit = 0;
-  options.resolveBodyOnly = false;
-  options.throwHttpErrors = false;
+  if (options.resolveBodyOnly) options.resolveBodyOnly = false;
+  if (options.throwHttpErrors !== false) options.throwHttpErrors = false;
   return options;
+}
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
 }
 
 export * from '@binance-errors/core';

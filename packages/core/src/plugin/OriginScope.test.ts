@@ -21,6 +21,36 @@ describe('OriginScope', () => {
     expect(scope.covers('not a url')).toBe(false);
   });
 
+  it('reads the origin exactly as URL parsing does, however the URL is written', () => {
+    const scope = new OriginScope();
+    const base = 'http://127.0.0.1:9000';
+    const cases: [string, boolean][] = [
+      ['HTTPS://API.Binance.COM/api/v3/time', true],
+      ['https://api.binance.com:443/api/v3/time', true],
+      ['https://api.binance.com:444/api/v3/time', false],
+      ['https://api.binance.com?x=1', true],
+      ['https://api.binance.com#frag', true],
+      ['https://api.binance.com', true],
+      ['https://api.binance.com.evil.example/', false],
+      ['https://evil.example@api.binance.com/api/v3/time', true],
+      ['https://api.binance.com@evil.example/api/v3/time', false],
+      ['https://api.binance.com:1@evil.example/', false],
+      ['https://api.binance.com\\@evil.example/', true],
+      ['https://api.bin\tance.com/api/v3/time', true],
+      ['https://api.binance.com:99999/api/v3/time', false],
+      [' https://api.binance.com/api/v3/time', true],
+      ['http://127.0.0.1:9000/api', true],
+      ['http://127.0.0.1:09000/api', true],
+      ['http://127.0.0.1:80/api', false],
+      ['http://2130706433:9000/api', true],
+      ['ftp://api.binance.com/', false],
+    ];
+    for (const [url, expected] of cases) {
+      // Twice: the second answer comes from the cache of URL starts.
+      expect([scope.covers(url, base), scope.covers(url, base)], url).toEqual([expected, expected]);
+    }
+  });
+
   it('lists each profile origin once, taken from the profiles', () => {
     expect(BINANCE_ORIGINS).toEqual(
       Object.values(profiles).flatMap((p) =>

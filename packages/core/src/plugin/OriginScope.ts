@@ -43,6 +43,31 @@ export class OriginScope {
 }
 
 function originOf(url: string | URL): string | undefined {
+  if (typeof url === 'string') {
+    // Every request asks: read the origin from the URL's start and parse each distinct start once.
+    const start = PLAIN_START.exec(url)?.[0];
+    if (start !== undefined) {
+      if (startOrigins.has(start)) return startOrigins.get(start);
+      if (startOrigins.size >= MAX_STARTS) startOrigins.clear();
+      const origin = parsedOrigin(start);
+      startOrigins.set(start, origin);
+      return origin;
+    }
+  }
+  return parsedOrigin(url);
+}
+
+/**
+ * `http(s)://host[:port]` up to the end of the authority (`/`, `?`, `#` or the end), when the authority holds only
+ * letters, digits, dots, hyphens and a port: nothing URL parsing would strip, decode or read as a delimiter, so
+ * the whole URL's origin is the origin of this start alone. Any other URL is parsed whole.
+ */
+const PLAIN_START = /^https?:\/\/[a-z0-9.-]+(?::[0-9]{1,5})?(?=[/?#]|$)/i;
+/** Bounds the cache of origins by URL start, should a caller send to ever new hosts. */
+const MAX_STARTS = 256;
+const startOrigins = new Map<string, string | undefined>();
+
+function parsedOrigin(url: string | URL): string | undefined {
   const parsed = url instanceof URL ? url : safeUrl(url);
   return parsed && /^https?:$/.test(parsed.protocol) ? parsed.origin : undefined;
 }

@@ -75,6 +75,8 @@ export function createPlugin(options: BinanceErrorsOptions = {}): BinancePlugin 
     ...guardOptions
   } = options;
   const { product, ...sharedOptions } = guardOptions;
+  // What most requests get (no settings of their own, no signal): built once, shared, never changed.
+  const defaultCall: CallOptions = Object.freeze({ credentials, recvWindow, reconcile: reconcile ?? false });
   const plugin: BinancePlugin = {
     covers: (url, base) => scope.covers(url, base),
     guardFor: (url) => {
@@ -86,6 +88,7 @@ export function createPlugin(options: BinanceErrorsOptions = {}): BinancePlugin 
       return BinanceGuard.shared(origin, guardOptions);
     },
     callOptions: (request, signal) => {
+      if (request === undefined && (signal === undefined || signal === null)) return defaultCall;
       checkRecvWindow(request?.recvWindow, 'binance.recvWindow');
       return {
         credentials,
