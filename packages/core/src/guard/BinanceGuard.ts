@@ -83,6 +83,8 @@ export class BinanceGuard {
   /** The options it was built with, to refuse a later `shared()` caller that asks for different ones. */
   readonly #options: BinanceGuardOptions;
   readonly #ledger = new OutcomeLedger();
+  /** Frozen options objects `shared()` has accepted for this guard: they are not checked again. */
+  readonly #accepted = new WeakSet<object>();
   /** The transport of the most recent call: the clock syncs through the client the user already configured. */
   #timeTransport: GuardTransport<unknown> | undefined;
 
@@ -140,6 +142,9 @@ export class BinanceGuard {
    * option would leave the caller believing it applies. Pass `guard: new BinanceGuard(…)` for separate state.
    */
   static shared(origin: string, options?: BinanceGuardOptions): BinanceGuard {
+    // An origin as `URL` writes it is its own key; a frozen options object, once accepted, cannot have changed.
+    const known = shared.get(origin);
+    if (known !== undefined && (options === undefined || known.#accepted.has(options))) return known;
     const key = normalizeOrigin(origin);
     let guard = shared.get(key);
     if (!guard) {
@@ -154,6 +159,7 @@ export class BinanceGuard {
         );
       }
     }
+    if (options !== undefined && Object.isFrozen(options)) guard.#accepted.add(options);
     return guard;
   }
 

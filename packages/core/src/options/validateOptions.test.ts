@@ -125,6 +125,13 @@ describe('BinanceGuard options', () => {
     expect(() => BinanceGuard.shared(origin, { clock: { samples: 5 } })).toThrow(/clock.samples is 5 .*the default/);
     expect(() => BinanceGuard.shared(origin, { breaker: {} })).toThrow(/breaker is a different object .*false/);
     expect(() => BinanceGuard.shared(origin, { retry: { reads: 1.5 } })).toThrow(RangeError);
+    // A frozen options object is checked the first time only, yet a conflicting one is still refused after it.
+    const same = Object.freeze({ throttle: { maxWaitMs: 5000 } });
+    expect([BinanceGuard.shared(origin, same), BinanceGuard.shared(origin, same)]).toEqual([first, first]);
+    expect(() => BinanceGuard.shared(origin, Object.freeze({ throttle: { maxWaitMs: 100 } }))).toThrow(/maxWaitMs/);
+    first.close();
+    expect(BinanceGuard.shared(origin, same)).not.toBe(first);
+    BinanceGuard.shared(origin).close();
   });
 
   it("picks the API from the origin or the product option, and shares a guard only for the origin's one product", () => {

@@ -42,7 +42,8 @@ export class OriginScope {
   }
 }
 
-function originOf(url: string | URL): string | undefined {
+/** The origin of an http(s) URL, `undefined` for anything else; each distinct URL start is parsed once. */
+export function originOf(url: string | URL): string | undefined {
   if (typeof url === 'string') {
     // Every request asks: read the origin from the URL's start and parse each distinct start once.
     const start = PLAIN_START.exec(url)?.[0];

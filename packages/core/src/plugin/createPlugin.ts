@@ -5,7 +5,7 @@ import type { BinanceGuardOptions } from '../guard/options.ts';
 import type { CallOptions } from '../guard/transport.ts';
 import { validatePluginOptions } from '../options/validateOptions.ts';
 import { officialProfile } from '../profiles/profileForOrigin.ts';
-import { OriginScope } from './OriginScope.ts';
+import { OriginScope, originOf } from './OriginScope.ts';
 
 /** The options every adapter's `binanceErrors()` takes. */
 export interface BinanceErrorsOptions extends CredentialOptions, BinanceGuardOptions {
@@ -75,13 +75,16 @@ export function createPlugin(options: BinanceErrorsOptions = {}): BinancePlugin 
     ...guardOptions
   } = options;
   const { product, ...sharedOptions } = guardOptions;
+  // Frozen, so that the shared guard checks them against its own the first time only (see BinanceGuard.shared).
+  Object.freeze(guardOptions);
+  Object.freeze(sharedOptions);
   // What most requests get (no settings of their own, no signal): built once, shared, never changed.
   const defaultCall: CallOptions = Object.freeze({ credentials, recvWindow, reconcile: reconcile ?? false });
   const plugin: BinancePlugin = {
     covers: (url, base) => scope.covers(url, base),
     guardFor: (url) => {
       if (guard) return guard;
-      const origin = typeof url === 'string' ? new URL(url).origin : url.origin;
+      const origin = originOf(url) ?? new URL(url).origin;
       // `product` names the API behind origins that do not say it themselves; Binance's own hosts keep theirs.
       if (product !== undefined && officialProfile(origin) !== undefined)
         return BinanceGuard.shared(origin, sharedOptions);

@@ -7,9 +7,9 @@ describe('ParamReader', () => {
     const text = fc.array(fc.constantFrom(...'ab=&%2B+x?1 '.split('')), { maxLength: 24 }).map((c) => c.join(''));
     fc.assert(
       fc.property(text, fc.constantFrom('a', 'b', 'ab', 'x', '', '?a', 'a b', '+'), (query, name) => {
-        const expected = new URLSearchParams(query).get(name) ?? undefined;
-        expect(new ParamReader(query).get(name)).toBe(expected);
-        expect(new ParamReader(`?${query}`).get(name)).toBe(expected);
+        for (const text of [query, `?${query}`]) {
+          expect(new ParamReader(text).get(name)).toBe(new URLSearchParams(text).get(name) ?? undefined);
+        }
       }),
       { numRuns: 2000 },
     );

@@ -58,10 +58,12 @@ export class ParamReader {
     const source = this.#source;
     if (source === undefined || source === null) return undefined;
     if (typeof source === 'string') {
-      const query = source.startsWith('?') ? source.slice(1) : source;
       // Without `%` or `+` nothing is decoded: the pair is found in the text itself, with nothing parsed.
-      if (this.#parsed === undefined && !ENCODED.test(query)) return plainParam(query, name);
-      this.#parsed ??= new URLSearchParams(query);
+      if (this.#parsed === undefined && !ENCODED.test(source)) {
+        return plainParam(source.startsWith('?') ? source.slice(1) : source, name);
+      }
+      // URLSearchParams drops one leading `?` itself.
+      this.#parsed ??= new URLSearchParams(source);
       return this.#parsed.get(name) ?? undefined;
     }
     if (source instanceof URLSearchParams) return source.get(name) ?? undefined;
