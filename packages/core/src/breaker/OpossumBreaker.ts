@@ -37,9 +37,12 @@ const OPEN_CODE = 'EOPENBREAKER';
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
 /**
- * The default {@link Breaker}: an opossum 10 circuit breaker used as a thunk runner, so every client's attempts go
- * through one instance. opossum's own traps are configured away: no timeout (the HTTP client owns timeouts), no
- * fallback (callers must see failures), no capacity limit (its rejections would count as failures).
+ * The default {@link Breaker}: one opossum 10 circuit breaker for every client's attempts. While it is closed — nearly
+ * always — an attempt is not wrapped in opossum's `fire`; its outcome is counted afterwards ({@link record}) through
+ * the events opossum's statistics count, so the rolling window, the percentage rule and the transitions stay
+ * opossum's. The half-open probe and the refusals while open go through `fire` itself. opossum's own traps are
+ * configured away: no timeout (the HTTP client owns timeouts), no fallback (callers must see failures), no capacity
+ * limit (its rejections would count as failures).
  *
  * Because opossum counts filtered errors as successes, a business error during the half-open probe closes the
  * breaker — deliberately: any answer other than an overload shows the exchange is processing requests again.

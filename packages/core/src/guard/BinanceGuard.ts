@@ -474,7 +474,7 @@ export class BinanceGuard {
       }
       const err = this.#failureOf(req, attempt, view, state);
       if (err === undefined) {
-        counted?.record!(false);
+        if (counted) counted.record!(false);
         return response;
       }
       await this.#obey(err, view.status);
