@@ -88,20 +88,15 @@ export class RequestReader {
   describe(request: GuardRequest, call: CallOptions): Described {
     const method = String(request.method ?? 'GET').toUpperCase();
     const url = request.url;
-    let prefix: string;
-    let search: string | undefined;
-    let query: string;
-    if (typeof url === 'string' && url.indexOf('#') === -1) {
-      const q = url.indexOf('?');
-      prefix = q === -1 ? url : url.slice(0, q);
-      query = q === -1 ? '' : url.slice(q + 1);
-      search = q === -1 ? undefined : query;
-      if (!VERBATIM_QUERY.test(query)) return this.#describeParsed(method, new URL(url), request, call);
-    } else {
+    if (typeof url !== 'string' || url.includes('#')) {
       return this.#describeParsed(method, url instanceof URL ? url : new URL(url), request, call);
     }
-    const endpoint = this.#endpoint(method, prefix);
-    const rawUrl = search === undefined ? endpoint.href : `${endpoint.href}?${search}`;
+    const q = url.indexOf('?');
+    const query = q === -1 ? '' : url.slice(q + 1);
+    if (!VERBATIM_QUERY.test(query)) return this.#describeParsed(method, new URL(url), request, call);
+    const endpoint = this.#endpoint(method, q === -1 ? url : url.slice(0, q));
+    // As `URL` writes it, which keeps a `?` with nothing after it.
+    const rawUrl = q === -1 ? endpoint.href : `${endpoint.href}?${query}`;
     return this.#build(method, endpoint, query, rawUrl, request, call);
   }
 
