@@ -370,15 +370,20 @@ export class BinanceGuard {
    */
   #admitNow(req: Described, call: CallOptions): Permit | undefined | typeof NOT_NOW {
     if (this.#breaker && !req.reducesExposure && this.#breaker.state === 'open') throw this.#circuitOpen();
-    if (req.signed && call.credentials?.signer && this.#clock && !this.#clock.synced) return NOT_NOW;
+    if (this.#stampingClock(req, call)?.synced === false) return NOT_NOW;
     if (!this.#limiter) return undefined;
     return this.#limiter.tryAcquire(this.#acquireRequest(req, call)) ?? NOT_NOW;
   }
 
   /** Everything an attempt may wait for before it leaves: the clock's first sync, budget. */
   async #admit(req: Described, call: CallOptions): Promise<Permit | undefined> {
-    if (req.signed && call.credentials?.signer && this.#clock) await this.#clock.ensureSynced();
+    await this.#stampingClock(req, call)?.ensureSynced();
     return await this.#limiter?.acquire(this.#acquireRequest(req, call));
+  }
+
+  /** The clock this call's attempt is stamped by: a signed request the plugin signs itself. */
+  #stampingClock(req: Described, call: CallOptions): ServerClock | undefined {
+    return req.signed && call.credentials?.signer ? this.#clock : undefined;
   }
 
   #acquireRequest(req: Described, call: CallOptions): AcquireRequest {
