@@ -43,6 +43,35 @@ describe('RequestReader', () => {
     );
   });
 
+  it('charges a repeated query what it cost before, and any other query by its own parameters', () => {
+    // The reader remembers each endpoint's latest query and its cost: a random sequence of repeats and changes,
+    // verbatim or not (quotes and spaces go through URL), must cost what weightOf says, request by request.
+    const query = fc.constantFrom(
+      'symbol=BTCUSDT&limit=5',
+      'symbol=BTCUSDT&limit=5000',
+      'symbol=BTCUSDT&limit=abc',
+      'symbol=BTCUSDT',
+      '',
+      'symbols=["BTCUSDT","ETHUSDT"]',
+      'symbols=%5B%22BTCUSDT%22%5D',
+      "symbols=['A','B','C']",
+      'symbol= BTCUSDT&limit=1000',
+    );
+    const path = fc.constantFrom('/api/v3/depth', '/api/v3/ticker/price', '/api/v3/ticker/24hr');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(path, query), { minLength: 1, maxLength: 40 }), (requests) => {
+        const reader = spotReader();
+        for (const [p, q] of requests) {
+          const url = `https://api.binance.com${p}${q === '' ? '' : `?${q}`}`;
+          const req = reader.describe({ method: 'GET', url }, {});
+          expect(req.cost, url).toEqual(weightOf('GET', url, undefined, spot.endpoints));
+          expect(req.rawUrl, url).toBe(new URL(url).href);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('charges each request by its own parameters, though the endpoint is read once', () => {
     const reader = spotReader();
     for (const limit of [5, 100, 500, 1000, 5000]) {

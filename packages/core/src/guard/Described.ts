@@ -54,6 +54,10 @@ interface Endpoint {
   cancel: boolean;
   placement: boolean;
   exchangeInfo: boolean;
+  /** The query of this endpoint's latest request that `URL` keeps verbatim: the same query is not tested again. */
+  recentQuery: string | undefined;
+  /** What `recentQuery` costs, once a request without a body and without signing has asked. */
+  recentCost: EndpointWeight | undefined;
 }
 
 /** Endpoints remembered per method; a process talks to a few dozen, so a full cache is simply started again. */
@@ -92,11 +96,16 @@ export class RequestReader {
       return this.#describeParsed(method, url instanceof URL ? url : new URL(url), request, call);
     }
     const q = url.indexOf('?');
+    const prefix = q === -1 ? url : url.slice(0, q);
     const query = q === -1 ? '' : url.slice(q + 1);
-    if (!VERBATIM_QUERY.test(query)) return this.#describeParsed(method, new URL(url), request, call);
-    const endpoint = this.#endpoint(method, q === -1 ? url : url.slice(0, q));
+    const endpoint = this.#endpoint(method, prefix);
+    if (query !== endpoint.recentQuery) {
+      if (!VERBATIM_QUERY.test(query)) return this.#describeParsed(method, new URL(url), request, call);
+      endpoint.recentQuery = query;
+      endpoint.recentCost = undefined;
+    }
     // As `URL` writes it, which keeps a `?` with nothing after it.
-    const rawUrl = q === -1 ? endpoint.href : `${endpoint.href}?${query}`;
+    const rawUrl = prefix === endpoint.href ? url : q === -1 ? endpoint.href : `${endpoint.href}?${query}`;
     return this.#build(method, endpoint, query, rawUrl, request, call);
   }
 
@@ -124,7 +133,13 @@ export class RequestReader {
       this.#readParams(req, endpoint, req.query);
     } else if (endpoint.fixedCost === undefined) {
       // Its weight rule reads a parameter or two straight from the query text; signing will not need it parsed.
-      this.#readParams(req, endpoint, `?${search}`);
+      // A repeat of the endpoint's latest query (the same ticker, the same depth) costs what it cost then.
+      const recent = search === endpoint.recentQuery;
+      if (recent && endpoint.recentCost !== undefined) req.cost = endpoint.recentCost;
+      else {
+        this.#readParams(req, endpoint, `?${search}`);
+        if (recent) endpoint.recentCost = req.cost;
+      }
     }
     // A query without the name, plain or percent-encoded, has no signature: most are not parsed at all.
     if (search.includes('signature') || search.includes('%'))
@@ -163,6 +178,8 @@ export class RequestReader {
       cancel: this.#profile.isCancel(method, path),
       placement: this.#profile.isPlacement(method, path),
       exchangeInfo: this.#profile.isExchangeInfo(method, path),
+      recentQuery: undefined,
+      recentCost: undefined,
     };
     if (byPrefix === undefined || byPrefix.size >= MAX_ENDPOINTS) {
       byPrefix = new Map();
