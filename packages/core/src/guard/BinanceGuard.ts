@@ -213,55 +213,71 @@ export class BinanceGuard {
     }
   }
 
-  async #runAttempts<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, state: RunState): Promise<R> {
-    let tally: RetryTally | undefined;
+  /** Runs the call's attempts: the first, and as many more as the retry policy allows after it fails. */
+  #runAttempts<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, state: RunState): Promise<R> {
+    // Nearly every call ends with its first attempt, which needs neither the loop nor its state.
+    return this.#attempt(req, transport, call, 1, 'call', state).then(undefined, (error: unknown) =>
+      this.#retryAfter(error, req, transport, call, state),
+    );
+  }
+
+  /** The attempts after a first one failed with `firstError`, for as long as the retry policy allows. */
+  async #retryAfter<R>(
+    firstError: unknown,
+    req: Described,
+    transport: GuardTransport<R>,
+    call: CallOptions,
+    state: RunState,
+  ): Promise<R> {
+    const tally: RetryTally = { timestampRetried: false, rateLimitRetries: 0, readRetries: 0 };
+    let error = firstError;
     for (let number = 1; ; number++) {
-      try {
-        return await this.#attempt(req, transport, call, number, 'call', state);
-      } catch (error) {
-        const err = this.#toBinanceError(error, req, call, state);
-        tally ??= { timestampRetried: false, rateLimitRetries: 0, readRetries: 0 };
-        const step = retryDecision(
-          {
-            error: err,
-            method: req.method,
-            signed: req.signed,
-            canResign: req.signed && call.credentials?.signer !== undefined,
-            placement: req.placement,
-            reconcile: call.reconcile === true,
-            secrets: state.secrets,
-          },
-          tally,
-          this.#retryPolicy(call),
-        );
-        const retry = { method: req.method, path: req.path, attempt: number + 1 };
-        switch (step.kind) {
-          case 'throw':
-            throw step.error;
-          case 'reconcile':
-            return await this.#reconcile(req, transport, call, err);
-          case 'resync': {
-            tally.timestampRetried = true;
-            const clock = this.#clock!;
-            await clock.resyncSince(req.stampedSyncs ?? clock.syncs, call.signal).catch(() => {
-              throw err;
-            });
-            this.#retry.emit({ ...retry, reason: 'timestamp', delayMs: 0 });
-            break;
-          }
-          case 'rate-limit':
-            // The limiter is paused until Retry-After: the next acquire waits for it.
-            tally.rateLimitRetries++;
-            this.#retry.emit({ ...retry, reason: 'rate-limit', delayMs: step.delayMs });
-            break;
-          case 'read-retry':
-            tally.readRetries++;
-            this.#retry.emit({ ...retry, reason: 'read-retry', delayMs: step.delayMs });
-            await sleep(step.delayMs, call.signal).catch(() => {
-              throw err;
-            });
-            break;
+      const err = this.#toBinanceError(error, req, call, state);
+      const step = retryDecision(
+        {
+          error: err,
+          method: req.method,
+          signed: req.signed,
+          canResign: req.signed && call.credentials?.signer !== undefined,
+          placement: req.placement,
+          reconcile: call.reconcile === true,
+          secrets: state.secrets,
+        },
+        tally,
+        this.#retryPolicy(call),
+      );
+      const retry = { method: req.method, path: req.path, attempt: number + 1 };
+      switch (step.kind) {
+        case 'throw':
+          throw step.error;
+        case 'reconcile':
+          return await this.#reconcile(req, transport, call, err);
+        case 'resync': {
+          tally.timestampRetried = true;
+          const clock = this.#clock!;
+          await clock.resyncSince(req.stampedSyncs ?? clock.syncs, call.signal).catch(() => {
+            throw err;
+          });
+          this.#retry.emit({ ...retry, reason: 'timestamp', delayMs: 0 });
+          break;
         }
+        case 'rate-limit':
+          // The limiter is paused until Retry-After: the next acquire waits for it.
+          tally.rateLimitRetries++;
+          this.#retry.emit({ ...retry, reason: 'rate-limit', delayMs: step.delayMs });
+          break;
+        case 'read-retry':
+          tally.readRetries++;
+          this.#retry.emit({ ...retry, reason: 'read-retry', delayMs: step.delayMs });
+          await sleep(step.delayMs, call.signal).catch(() => {
+            throw err;
+          });
+          break;
+      }
+      try {
+        return await this.#attempt(req, transport, call, number + 1, 'call', state);
+      } catch (next) {
+        error = next;
       }
     }
   }
@@ -449,8 +465,11 @@ export class BinanceGuard {
   /**
    * Sends the attempt and observes its response: resolves with it for a status below 300 (or a redirect the client
    * may follow), rejects with the classified error otherwise. `counted` is the breaker that counts the outcome here.
+   *
+   * Written as a chain of steps rather than one async function: a call holds this state across its whole round
+   * trip, and an async function's frame is several times the size of the two callbacks below.
    */
-  async #exchange<R>(
+  #exchange<R>(
     req: Described,
     transport: GuardTransport<R>,
     attempt: Attempt,
@@ -458,36 +477,107 @@ export class BinanceGuard {
     state: RunState,
     counted: Breaker | undefined,
   ): Promise<R> {
+    state.sent = true;
+    let sending: Promise<R>;
     try {
-      let response: R;
-      try {
-        state.sent = true;
-        response = await transport.send(attempt);
-      } catch (error) {
-        if (permit) await this.#limiter?.settle(permit, { success: false });
-        throw error;
-      }
-      const read = transport.read(response, req.exchangeInfo);
-      const view = read instanceof Promise ? await read : (read as ResponseView);
-      if (permit) {
-        const settled = this.#limiter?.settleNow(permit, {
-          status: view.status,
-          headers: view.headers,
-          refundOnSuccess: req.cost.weightOnSuccess === 0,
-        });
-        if (settled) await settled;
-      }
-      const err = this.#failureOf(req, attempt, view, state);
-      if (err === undefined) {
-        if (counted) counted.record!(false);
-        return response;
-      }
-      await this.#obey(err, view.status);
-      throw err;
+      sending = transport.send(attempt);
     } catch (error) {
-      if (counted) await counted.record!(true, error);
-      throw error;
+      sending = Promise.reject(error);
     }
+    return sending.then(
+      (response) => this.#received(req, transport, attempt, response, permit, state, counted),
+      (error: unknown) => this.#unanswered(error, permit, counted),
+    );
+  }
+
+  /** The attempt's response came: read it, then settle and judge it. */
+  #received<R>(
+    req: Described,
+    transport: GuardTransport<R>,
+    attempt: Attempt,
+    response: R,
+    permit: Permit | undefined,
+    state: RunState,
+    counted: Breaker | undefined,
+  ): R | Promise<R> {
+    let read: ResponseView | Promise<ResponseView>;
+    try {
+      read = transport.read(response, req.exchangeInfo);
+    } catch (error) {
+      return this.#failed(error, counted);
+    }
+    if (!(read instanceof Promise)) return this.#judged(req, attempt, response, read, permit, state, counted);
+    return read.then(
+      (view) => this.#judged(req, attempt, response, view, permit, state, counted),
+      (error: unknown) => this.#failed(error, counted),
+    );
+  }
+
+  /** Settles the attempt's reservation with what the response says, then resolves or rejects with its verdict. */
+  #judged<R>(
+    req: Described,
+    attempt: Attempt,
+    response: R,
+    view: ResponseView,
+    permit: Permit | undefined,
+    state: RunState,
+    counted: Breaker | undefined,
+  ): R | Promise<R> {
+    try {
+      const settled = permit
+        ? this.#limiter?.settleNow(permit, {
+            status: view.status,
+            headers: view.headers,
+            refundOnSuccess: req.cost.weightOnSuccess === 0,
+          })
+        : undefined;
+      if (settled) {
+        return settled.then(
+          () => this.#verdict(req, attempt, response, view, state, counted),
+          (error: unknown) => this.#failed(error, counted),
+        );
+      }
+      return this.#verdict(req, attempt, response, view, state, counted);
+    } catch (error) {
+      return this.#failed(error, counted);
+    }
+  }
+
+  /** The response itself for a success; for a failure, a rejection once a ban or pause it brings is in place. */
+  #verdict<R>(
+    req: Described,
+    attempt: Attempt,
+    response: R,
+    view: ResponseView,
+    state: RunState,
+    counted: Breaker | undefined,
+  ): R | Promise<R> {
+    const err = this.#failureOf(req, attempt, view, state);
+    if (err === undefined) {
+      if (counted) counted.record!(false);
+      return response;
+    }
+    return this.#obey(err, view.status).then(
+      () => this.#failed(err, counted),
+      (error: unknown) => this.#failed(error, counted),
+    );
+  }
+
+  /** No response came: the reservation is settled as failed (a store's own failure then wins), and counted. */
+  async #unanswered(error: unknown, permit: Permit | undefined, counted: Breaker | undefined): Promise<never> {
+    let failure = error;
+    try {
+      if (permit) await this.#limiter?.settle(permit, { success: false });
+    } catch (storeError) {
+      failure = storeError;
+    }
+    return await this.#failed(failure, counted);
+  }
+
+  /** Rejects with `error` once the breaker that counts this attempt, if any, has counted it as failed. */
+  async #failed(error: unknown, counted: Breaker | undefined): Promise<never> {
+    if (counted) await counted.record!(true, error);
+    throw error;
   }
 
   /** What a response means: `undefined` for a success, else the error to reject with (a redirect, a Binance error). */
