@@ -34,13 +34,20 @@ export interface B1Sample {
   p99Ms: number;
   /** Main-thread CPU (user + system) per request, µs. */
   cpuUsPerRequest: number;
-  /** Heap used after a full GC, after the run minus before it, KiB. */
-  heapGrowthKiB: number;
+}
+
+/** Heap growth of one client's variants over one run's worth of requests, measured after the timed runs. */
+export interface B1Heap {
+  client: string;
+  bareKiB: number;
+  pluginKiB: number;
 }
 
 const huge = 1e12;
 /** Chunks per run: bare and plugin take turns this many times. */
-const CHUNKS = 8;
+const CHUNKS = 16;
+/** Untimed passes per variant that heap growth is the median of. */
+const HEAP_PASSES = 3;
 const GUARD_OPTIONS: BinanceGuardOptions = {
   throttle: {
     limits: [
@@ -66,38 +73,54 @@ interface Chunk {
   latencies: Float64Array;
   elapsedMs: number;
   cpuUs: number;
-  heapGrowth: number;
   non200: number;
 }
 
-async function measureChunk(send: Send, requests: readonly BenchRequest[], concurrency: number): Promise<Chunk> {
-  forceGc();
-  const heapBefore = process.memoryUsage().heapUsed;
-  const cpuBefore = process.threadCpuUsage();
-  const latencies = new Float64Array(requests.length);
+/** Sends `requests` through `send`, `concurrency` at a time; resolves with what the last of them returned. */
+async function drive(
+  send: Send,
+  requests: readonly BenchRequest[],
+  concurrency: number,
+  latencies?: Float64Array,
+): Promise<number> {
   let next = 0;
   let non200 = 0;
-  const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       for (let i = next++; i < requests.length; i = next++) {
         const t0 = performance.now();
         const status = await send(requests[i]!);
-        latencies[i] = performance.now() - t0;
+        if (latencies) latencies[i] = performance.now() - t0;
         if (status !== 200) non200++;
       }
     }),
   );
+  return non200;
+}
+
+/**
+ * One timed chunk. No garbage collection is forced around it: a full collection with no request in flight clears
+ * the maps and objects that optimized code embeds weakly, and the next chunk then runs deoptimized code (the
+ * client's and the plugin's alike) until V8 compiles it again — a cost of the benchmark, which a busy process,
+ * whose requests keep those maps alive, does not pay. Heap growth is measured apart ({@link heapGrowthKiB}).
+ */
+async function measureChunk(send: Send, requests: readonly BenchRequest[], concurrency: number): Promise<Chunk> {
+  const cpuBefore = process.threadCpuUsage();
+  const latencies = new Float64Array(requests.length);
+  const started = performance.now();
+  const non200 = await drive(send, requests, concurrency, latencies);
   const elapsedMs = performance.now() - started;
   const cpu = process.threadCpuUsage(cpuBefore);
+  return { latencies, elapsedMs, cpuUs: cpu.user + cpu.system, non200 };
+}
+
+/** Heap used after a full GC, after `requests` went through `send` minus before, KiB (untimed). */
+async function heapGrowthKiB(send: Send, requests: readonly BenchRequest[], concurrency: number): Promise<number> {
   forceGc();
-  return {
-    latencies,
-    elapsedMs,
-    cpuUs: cpu.user + cpu.system,
-    heapGrowth: process.memoryUsage().heapUsed - heapBefore,
-    non200,
-  };
+  const before = process.memoryUsage().heapUsed;
+  await drive(send, requests, concurrency);
+  forceGc();
+  return (process.memoryUsage().heapUsed - before) / 1024;
 }
 
 function combine(chunks: readonly Chunk[]) {
@@ -118,7 +141,6 @@ function combine(chunks: readonly Chunk[]) {
     p50Ms: quantile(sorted, 0.5),
     p99Ms: quantile(sorted, 0.99),
     cpuUsPerRequest: sum((c) => c.cpuUs) / n,
-    heapGrowthKiB: sum((c) => c.heapGrowth) / 1024,
   };
 }
 
@@ -140,11 +162,12 @@ export async function b1Overhead(options: B1Options): Promise<BenchResult> {
   );
   const reqs = workload(requests);
   const samples: B1Sample[] = [];
+  const heap: B1Heap[] = [];
   try {
     for (const { client, variants } of list) {
       progress.update(`B1 warm-up ${client.name}`);
-      await measureChunk(variants.bare, reqs.slice(0, warmup), concurrency);
-      await measureChunk(variants.plugin, reqs.slice(0, warmup), concurrency);
+      await drive(variants.bare, reqs.slice(0, warmup), concurrency);
+      await drive(variants.plugin, reqs.slice(0, warmup), concurrency);
     }
     for (let run = 1; run <= runs; run++) {
       for (const { client, variants } of list) {
@@ -170,15 +193,30 @@ export async function b1Overhead(options: B1Options): Promise<BenchResult> {
         );
       }
     }
+    // Last, so that the full collections these force do not reach into a timed chunk. The heap also holds the
+    // clients' pools and caches, which a pass may grow or trim: the median of three alternating passes is reported.
+    for (const { client, variants } of list) {
+      const passes: Array<{ bare: number; plugin: number }> = [];
+      for (let pass = 1; pass <= HEAP_PASSES; pass++) {
+        progress.update(`B1 heap growth ${client.name}, pass ${pass}/${HEAP_PASSES}`);
+        const bare = await heapGrowthKiB(variants.bare, reqs, concurrency);
+        passes.push({ bare, plugin: await heapGrowthKiB(variants.plugin, reqs, concurrency) });
+      }
+      heap.push({
+        client: client.name,
+        bareKiB: summarize(passes.map((p) => p.bare)).median,
+        pluginKiB: summarize(passes.map((p) => p.plugin)).median,
+      });
+    }
   } finally {
     for (const { guard } of list) guard.close();
     worker.postMessage('close');
     await new Promise((resolve) => worker.once('exit', resolve));
   }
-  return report(samples, options);
+  return report(samples, heap, options);
 }
 
-function report(samples: B1Sample[], options: B1Options): BenchResult {
+function report(samples: B1Sample[], heap: readonly B1Heap[], options: B1Options): BenchResult {
   const clients = [...new Set(samples.map((s) => s.client))];
   const pairs = (client: string) => {
     const out: Array<{ bare: B1Sample; plugin: B1Sample }> = [];
@@ -207,8 +245,7 @@ function report(samples: B1Sample[], options: B1Options): BenchResult {
     const bareRps = summarize(ps.map((p) => p.bare.reqPerS));
     const pluginRps = summarize(ps.map((p) => p.plugin.reqPerS));
     const bareCpu = summarize(ps.map((p) => p.bare.cpuUsPerRequest));
-    const heapBare = summarize(ps.map((p) => p.bare.heapGrowthKiB));
-    const heapPlugin = summarize(ps.map((p) => p.plugin.heapGrowthKiB));
+    const heapOf = heap.find((h) => h.client === client);
     const non200 = ps.reduce((a, p) => a + p.bare.non200 + p.plugin.non200, 0);
     rows.push([
       client === 'fetch' ? 'fetch + BinanceGuard (sanity)' : client,
@@ -221,7 +258,7 @@ function report(samples: B1Sample[], options: B1Options): BenchResult {
       fmt(addedCpu, 0),
       guardCpu === undefined ? '—' : num(Math.round(guardCpu.median)),
       adapterCpu,
-      `${fmt(heapBare, 0)} / ${fmt(heapPlugin, 0)}`,
+      heapOf ? `${num(Math.round(heapOf.bareKiB))} / ${num(Math.round(heapOf.pluginKiB))}` : '—',
       String(non200),
     ]);
     if (client === 'fetch') {
@@ -271,7 +308,7 @@ function report(samples: B1Sample[], options: B1Options): BenchResult {
   return {
     id: 'B1',
     title: 'B1 — overhead per client (bare vs with binance-errors)',
-    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in 8 chunks per run, alternating which goes first. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Fake exchange in a worker thread; CPU is the main thread's (process.threadCpuUsage); heap is heapUsed after a full GC, after minus before the run. Plugin: throttle, clock, breaker and signing on, limits far above the load. The breakdown takes the guard's share as the CPU fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds.`,
+    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, alternating which goes first. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Fake exchange in a worker thread; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Plugin: throttle, clock, breaker and signing on, limits far above the load. The breakdown takes the guard's share as the CPU fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds.`,
     table: {
       head: [
         'client',
@@ -291,6 +328,6 @@ function report(samples: B1Sample[], options: B1Options): BenchResult {
     },
     targets,
     chart,
-    raw: samples,
+    raw: { samples, heap },
   };
 }
