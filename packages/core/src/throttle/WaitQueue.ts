@@ -67,6 +67,8 @@ export class WaitQueue {
   #blockedNormal: number[] = [];
   #blockedAll: number[] = [];
   #blockedUsed: number[] = [];
+  /** Whether any limit is marked full: while none is, nothing above needs a look (nearly every request). */
+  #anyBlocked = false;
   #epoch = 0;
 
   constructor(host: WaitQueueHost, slotCount: number) {
@@ -89,6 +91,7 @@ export class WaitQueue {
   /** Whether a new request may be granted without queueing at `t`: nobody waits and no limit is known to be full. */
   idle(t: number): boolean {
     if (this.#queued > 0 || this.#pumping) return false;
+    if (!this.#anyBlocked) return true;
     for (let s = 0; s < this.#blockedAll.length; s++) {
       if (this.#blockedAll[s]! > t || this.#blockedNormal[s]! > t) return false;
     }
@@ -128,6 +131,7 @@ export class WaitQueue {
     this.#blockedNormal = new Array<number>(slotCount).fill(0);
     this.#blockedAll = new Array<number>(slotCount).fill(0);
     this.#blockedUsed = new Array<number>(slotCount).fill(0);
+    this.#anyBlocked = false;
   }
 
   /** Counts {@link capacityChanged} calls: a store's "full" answer from before the latest one may be stale. */
@@ -138,8 +142,11 @@ export class WaitQueue {
   /** Capacity may have come back: forget what was known to be full and let the queue try again. */
   capacityChanged(): void {
     this.#epoch++;
-    this.#blockedNormal.fill(0);
-    this.#blockedAll.fill(0);
+    if (this.#anyBlocked) {
+      this.#blockedNormal.fill(0);
+      this.#blockedAll.fill(0);
+      this.#anyBlocked = false;
+    }
     if (this.#queued > 0) void this.pump();
   }
 
@@ -150,6 +157,7 @@ export class WaitQueue {
   block(slot: number, until: number, used: number, byCancel: boolean): void {
     const blocked = byCancel ? this.#blockedAll : this.#blockedNormal;
     if (until > blocked[slot]!) blocked[slot] = until;
+    this.#anyBlocked = true;
     this.#blockedUsed[slot] = used;
   }
 
