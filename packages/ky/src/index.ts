@@ -10,6 +10,7 @@ import {
   isBinanceError,
 } from '@binance-errors/core';
 import type { Options } from 'ky';
+import { BufferedResponse } from './BufferedResponse.ts';
 
 type Fetch = NonNullable<Options['fetch']>;
 
@@ -178,7 +179,7 @@ async function readWhole(response: Response): Promise<Response> {
   } catch (cause) {
     throw bodyCutOff(response.status, response.headers.get('content-length'), cause);
   }
-  return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new BufferedResponse(new Uint8Array(bytes), response);
 }
 
 export * from '@binance-errors/core';

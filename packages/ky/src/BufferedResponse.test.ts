@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BufferedResponse } from './BufferedResponse.ts';
+
+const encoder = new TextEncoder();
+const bodies = [
+  '{"symbol":"BTCUSDT","price":"97000.01"}',
+  '',
+  'not json',
+  '\uFEFF{"withBom":true}',
+  '[1,2,3]',
+  'symbol=BTCUSDT&side=BUY',
+];
+const operations = [
+  'text',
+  'json',
+  'arrayBuffer',
+  'bytes',
+  'blob',
+  'formData',
+  'body',
+  'bodyUsed',
+  'clone',
+  'cloneText',
+] as const;
+type Operation = (typeof operations)[number];
+
+/** What an operation gave, in a form two responses can be compared by: a value, or the name of the error. */
+async function outcome(response: Response, operation: Operation): Promise<unknown> {
+  try {
+    switch (operation) {
+      case 'text':
+        return await response.text();
+      case 'json':
+        return await response.json();
+      case 'arrayBuffer':
+        return [...new Uint8Array(await response.arrayBuffer())];
+      case 'bytes':
+        return [...(await response.bytes())];
+      case 'blob': {
+        const blob = await response.blob();
+        return { type: blob.type, text: await blob.text() };
+      }
+      case 'formData':
+        return [...(await response.formData())];
+      case 'body': {
+        const body = response.body;
+        if (body === null) return null;
+        return [...new Uint8Array(await new Response(body).arrayBuffer())];
+      }
+      case 'bodyUsed':
+        return response.bodyUsed;
+      case 'clone':
+        response.clone();
+        return 'cloned';
+      case 'cloneText':
+        return await response.clone().text();
+    }
+  } catch (error) {
+    return { error: (error as Error).name };
+  }
+}
+
+describe('BufferedResponse', () => {
+  it('behaves as a Response over the same bytes, whatever is read and in whatever order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...bodies),
+        fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain;charset=UTF-8'),
+        fc.array(fc.constantFrom(...operations), { minLength: 1, maxLength: 5 }),
+        async (text, contentType, steps) => {
+          const init = {
+            status: 200,
+            statusText: 'OK',
+            headers: { 'content-type': contentType, 'x-mbx-used-weight': '3' },
+          };
+          const reference = new Response(encoder.encode(text), init);
+          const buffered = new BufferedResponse(encoder.encode(text), new Response(null, init));
+          for (const step of steps) {
+            expect(await outcome(buffered, step), `${step} after ${steps.join(', ')}`).toEqual(
+              await outcome(reference, step),
+            );
+          }
+          expect(buffered.status).toBe(200);
+          expect(buffered.statusText).toBe('OK');
+          expect(buffered.headers.get('x-mbx-used-weight')).toBe('3');
+          expect(buffered).toBeInstanceOf(Response);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
