@@ -2,6 +2,8 @@
  * B5 — the classifier beside JSON.parse of the same bodies, and the guard's own bookkeeping per request with an
  * in-memory transport: core's micro-benchmarks (packages/core/bench), run here with the same runs and reporting.
  */
+
+import { breakerBench } from '../packages/core/bench/breakerBench.ts';
 import { classifyBench, corpusSize } from '../packages/core/bench/classifyBench.ts';
 import { GUARD_CASES, guardBench } from '../packages/core/bench/guardBench.ts';
 import { LIMITER_STORES, limiterBench } from '../packages/core/bench/limiterBench.ts';
@@ -38,6 +40,13 @@ export async function b5Classify(options: B5Options): Promise<BenchResult> {
     requests: options.guardRequests,
     onRound: (s) => progress.update(`B5 limiter ${s.store} ${s.round}/${runs}`),
   });
+  const breakerAnswers = 100_000;
+  const breaker = await breakerBench({
+    rounds: runs,
+    answers: breakerAnswers,
+    overloads: 200,
+    onRound: (s) => progress.update(`B5 breaker ${s.round}/${runs}`),
+  });
   const ratio = summarize(rounds.map((r) => r.parse / r.classify));
   const logic = summarize(rounds.map((r) => r.parse / r.classifyNoStack));
   const usPer = (opsPerS: number) => 1e6 / opsPerS;
@@ -72,11 +81,18 @@ export async function b5Classify(options: B5Options): Promise<BenchResult> {
       fmt(summarize(limiter.filter((l) => l.store === store).map((l) => l.us)), 2),
       '',
     ]),
+    ['breaker: an answer counted while closed', '', fmt(summarize(breaker.map((b) => b.answerUs)), 2), ''],
+    [
+      `breaker: an overload counted, ${breakerAnswers.toLocaleString('en-US')} answers in its window`,
+      '',
+      fmt(summarize(breaker.map((b) => b.overloadUs)), 1),
+      '',
+    ],
   ];
   return {
     id: 'B5',
     title: 'B5 — classifier vs JSON.parse, and the guard’s own cost',
-    description: `${runs} rounds × ${options.durationMs} ms per function over a corpus of ${corpusSize()} real error bodies (every code's documented message, filters, WebSocket frames, 409s, CDN HTML pages), alternating order each round; then the guard's per-request bookkeeping (throttle, stamp, HMAC, breaker, header reconciliation) against an in-memory transport, ${options.guardRequests.toLocaleString('en-US')} requests per variant per round; then the limiter alone (acquire + settle with a usage header), with the in-memory store's synchronous path and with the same store behind promises (a shared store's path). From packages/core/bench.`,
+    description: `${runs} rounds × ${options.durationMs} ms per function over a corpus of ${corpusSize()} real error bodies (every code's documented message, filters, WebSocket frames, 409s, CDN HTML pages), alternating order each round; then the guard's per-request bookkeeping (throttle, stamp, HMAC, breaker, header reconciliation) against an in-memory transport, ${options.guardRequests.toLocaleString('en-US')} requests per variant per round; then the limiter alone (acquire + settle with a usage header), with the in-memory store's synchronous path and with the same store behind promises (a shared store's path); then the breaker counting an answer while closed, and an overload while its window holds ${breakerAnswers.toLocaleString('en-US')} answers (10 s at 10,000 requests a second). From packages/core/bench.`,
     table: { head: ['operation', 'ops/s', 'µs per op', '÷ JSON.parse'], rows },
     targets: [
       {
@@ -93,6 +109,6 @@ export async function b5Classify(options: B5Options): Promise<BenchResult> {
       },
     ],
     chart: [{ group: 'B5 classify cost ÷ JSON.parse', label: 'classify', value: ratio, target: 2, better: 'lower' }],
-    raw: { classify: rounds, guard, limiter },
+    raw: { classify: rounds, guard, limiter, breaker },
   };
 }

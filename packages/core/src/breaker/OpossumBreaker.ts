@@ -82,6 +82,10 @@ export class OpossumBreaker implements Breaker {
       volumeThreshold: volume,
       rollingCountTimeout: rolling,
       rollingCountBuckets: 10,
+      // Only the counts decide. With percentiles on, opossum sorts every latency in the window each second (its
+      // snapshot) and on every failure: at thousands of requests a second, tens of thousands of numbers.
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
       errorFilter: (error: unknown) => !tripsOn(error),
     });
     this.#breaker.on('open', () => this.#transition('open'));
