@@ -12,9 +12,12 @@ export const fetchTransport: GuardTransport<Response> = {
       body: attempt.body ?? null,
       signal: attempt.signal ?? null,
     }),
-  read: async (response, withBody) => ({
-    status: response.status,
-    headers: response.headers,
-    body: withBody || response.status >= 400 ? await response.clone().text() : undefined,
-  }),
+  // At once when the body is not needed, as the adapters' transports read a success.
+  read: (response, withBody) =>
+    withBody || response.status >= 400
+      ? response
+          .clone()
+          .text()
+          .then((body) => ({ status: response.status, headers: response.headers, body }))
+      : { status: response.status, headers: response.headers, body: undefined },
 };

@@ -107,11 +107,14 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           }
           return await readWhole(response);
         },
-        read: async (response, withBody) => ({
-          status: response.status,
-          headers: response.headers,
-          body: withBody || response.status >= 400 ? await response.clone().text() : undefined,
-        }),
+        // At once when the body is not needed (nearly every success); a clone of the buffered body otherwise.
+        read: (response, withBody) =>
+          withBody || response.status >= 400
+            ? response
+                .clone()
+                .text()
+                .then((body) => ({ status: response.status, headers: response.headers, body }))
+            : { status: response.status, headers: response.headers, body: undefined },
       };
       return plugin
         .guardFor(request.url)
