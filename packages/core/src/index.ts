@@ -85,6 +85,7 @@ export { BinanceGuard } from './guard/BinanceGuard.ts';
 export { type CredentialOptions, Credentials } from './guard/Credentials.ts';
 export type { BinanceGuardOptions, GuardSnapshot, RetryEvent, UnknownEndpointEvent } from './guard/options.ts';
 export type { Attempt, CallOptions, GuardRequest, GuardTransport, ResponseView } from './guard/transport.ts';
+export { readFetchResponse } from './guard/transport.ts';
 export { bodyCutOff } from './plugin/bodyCutOff.ts';
 export {
   type BinanceErrorsOptions,

@@ -8,6 +8,7 @@ import {
   formContentType,
   type GuardTransport,
   isBinanceError,
+  readFetchResponse,
 } from '@binance-errors/core';
 import type { Options } from 'ky';
 import { BufferedResponse } from './BufferedResponse.ts';
@@ -107,14 +108,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           }
           return await readWhole(response);
         },
-        // At once when the body is not needed (nearly every success); a clone of the buffered body otherwise.
-        read: (response, withBody) =>
-          withBody || response.status >= 400
-            ? response
-                .clone()
-                .text()
-                .then((body) => ({ status: response.status, headers: response.headers, body }))
-            : { status: response.status, headers: response.headers, body: undefined },
+        read: readFetchResponse,
       };
       return plugin
         .guardFor(request.url)

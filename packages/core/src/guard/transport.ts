@@ -71,3 +71,15 @@ export interface GuardTransport<R> {
    */
   read(response: R, withBody: boolean): ResponseView | Promise<ResponseView>;
 }
+
+/**
+ * A {@link GuardTransport}'s `read` for a fetch `Response`: at once when the guard does not need the body (nearly
+ * every success), else from a clone, so the caller still reads the response itself.
+ */
+export function readFetchResponse(response: Response, withBody: boolean): ResponseView | Promise<ResponseView> {
+  if (!withBody && response.status < 400) return { status: response.status, headers: response.headers };
+  return response
+    .clone()
+    .text()
+    .then((body) => ({ status: response.status, headers: response.headers, body }));
+}
