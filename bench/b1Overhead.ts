@@ -76,7 +76,7 @@ interface Chunk {
   non200: number;
 }
 
-/** Sends `requests` through `send`, `concurrency` at a time; resolves with what the last of them returned. */
+/** Sends `requests` through `send`, `concurrency` at a time; resolves with how many were answered other than 200. */
 async function drive(
   send: Send,
   requests: readonly BenchRequest[],
