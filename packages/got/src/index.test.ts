@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
 import got, { HTTPError, type Response } from 'got';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BinanceFilterError, BinanceGuard, binanceErrors, isBinanceError } from './index.ts';
 
 const apiKey = 'got-test-api-key-0123456789';
@@ -201,23 +201,46 @@ describe('binanceErrors (got)', () => {
     expect(ex.count({ path: '/api/v3/ping' })).toBe(1);
   });
 
-  it('cancel() stops an attempt already in flight, typed as aborted, whether or not the call has a signal of its own', async () => {
+  it('cancel() stops an attempt already in flight, before its answer or in its body, typed as aborted, whether or not the call has a signal of its own', async () => {
     const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ guard }));
     await api.get('api/v3/ping');
-    for (const signal of [undefined, new AbortController().signal]) {
-      ex.fault({ kind: 'delay', ms: 3000, times: 1 });
-      const call = api.get('api/v3/ping', signal ? { signal } : {});
-      const settled = call.catch((e: unknown) => e);
-      // The attempt is out: got's own request for it has been made.
-      await new Promise<void>((resolve) => call.on('request', () => resolve()));
-      const started = Date.now();
-      // got 16 types no `cancel`; the plugin's call promise keeps the one got ≤ 13 users call.
-      (call as unknown as { cancel(): void }).cancel();
-      const err = await settled;
-      expect(Date.now() - started, 'rejected without waiting for the answer').toBeLessThan(1000);
-      expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
-      expect((err as { executed?: unknown }).executed).toBe('unknown');
-    }
+    const cases = [
+      // The answer is held back: cancelled while waiting for the headers.
+      { fault: { kind: 'delay', ms: 3000 }, inBody: false },
+      // The headers and a first piece of the body came: cancelled while reading it (not typed as a cut-off body).
+      { fault: { kind: 'slow-body', ms: 3000, chunks: 10 }, inBody: true },
+    ] as const;
+    for (const { fault, inBody } of cases)
+      for (const signal of [undefined, new AbortController().signal]) {
+        ex.fault({ ...fault, times: 1 });
+        const asked = ex.count({ path: '/api/v3/time' });
+        const call = api.get('api/v3/time', signal ? { signal } : {});
+        const settled = call.catch((e: unknown) => e);
+        // The attempt is out: the exchange has it, and for `inBody` the body has begun to arrive.
+        if (inBody)
+          await new Promise<void>((resolve) =>
+            call.on('downloadProgress', (progress) => progress.transferred > 0 && resolve()),
+          );
+        else await vi.waitFor(() => expect(ex.count({ path: '/api/v3/time' })).toBeGreaterThan(asked));
+        const started = Date.now();
+        // got 16 types no `cancel`; the plugin's call promise keeps the one got ≤ 13 users call.
+        (call as unknown as { cancel(): void }).cancel();
+        const err = await settled;
+        expect(Date.now() - started, 'rejected without waiting for the answer').toBeLessThan(1000);
+        expect(isBinanceError(err, 'aborted'), `${fault.kind}: ${err}`).toBe(true);
+        expect((err as { executed?: unknown }).executed).toBe('unknown');
+      }
+  });
+
+  it('cancel() after the answer came leaves its connection alone, which the next request may be using', async () => {
+    const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ guard }));
+    const answered = api.get('api/v3/ping');
+    await answered;
+    ex.fault({ kind: 'delay', ms: 200, times: 1 });
+    const next = api.get('api/v3/time');
+    await vi.waitFor(() => expect(ex.count({ path: '/api/v3/time' })).toBe(1));
+    (answered as unknown as { cancel(): void }).cancel();
+    await expect(next).resolves.toMatchObject({ statusCode: 200 });
   });
 
   it("applies the user's timeout to each attempt", async () => {

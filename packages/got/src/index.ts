@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { ClientRequest } from 'node:http';
 import {
   type BinanceErrorsOptions,
   type BinanceRequestOptions,
@@ -72,8 +73,16 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     let forwarded: Set<(typeof EVENTS)[number]> | undefined;
     const forward = (request: RequestPromise<Response>, event: (typeof EVENTS)[number]) =>
       (request.on as unknown as EventEmitter['on'])(event, (...args: unknown[]) => events?.emit(event, ...args));
+    // `cancel()` aborts the guard's waits through `signal`, and the attempt in flight by destroying its socket
+    // request: got gets no signal of ours, whose listener it would add and remove on every attempt (the caller's
+    // own signal, got handles as it always does).
     const cancel = new AbortController();
     const signal = call.signal ? AbortSignal.any([call.signal as AbortSignal, cancel.signal]) : cancel.signal;
+    let sending: ClientRequest | undefined;
+    const onRequest = (request: ClientRequest) => {
+      if (cancel.signal.aborted) destroy(request, cancel.signal.reason);
+      else sending = request;
+    };
     const transport: GuardTransport<Response> = {
       send: (attempt) => {
         // The clock's requests go without the caller's key; the caller's own requests keep the headers it set.
@@ -82,13 +91,10 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
         for (const [name, value] of Object.entries(attempt.headers)) headers[name.toLowerCase()] = value;
         if (attempt.body !== undefined && contentType) headers['content-type'] = contentType;
         if (attempt.body === undefined && body !== undefined) headers['content-type'] = undefined;
-        const init = {
-          method: attempt.method as 'GET',
-          headers,
-          body: attempt.body,
-          signal: attempt.signal ?? signal,
-          followRedirect: attempt.redirect !== 'error' && call.followRedirect,
-        };
+        const followRedirect = attempt.redirect !== 'error' && call.followRedirect;
+        const init: OptionsInit = { method: attempt.method as 'GET', headers, body: attempt.body, followRedirect };
+        // The clock's own requests carry the signal of the call that waits for them.
+        if (attempt.purpose === 'time' && attempt.signal) init.signal = attempt.signal;
         let request: RequestPromise<Response>;
         if (attempt.purpose === 'call' && !ownRequestSent) {
           // The first attempt goes out as the request got already built for this call, rather than building a
@@ -99,11 +105,10 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
           asAttempt(call, sameUrl);
           if (!sameUrl) call.url = attempt.url;
           // Only what changes is set: each of got's setters validates its value, a cost per call for nothing.
-          if (call.method !== init.method) call.method = init.method;
+          if (call.method !== attempt.method) call.method = attempt.method;
           if (hasKeys(headers)) call.merge({ headers });
-          if (init.body !== undefined) call.body = init.body;
-          call.signal = init.signal;
-          if (call.followRedirect !== init.followRedirect) call.followRedirect = init.followRedirect;
+          if (attempt.body !== undefined) call.body = attempt.body;
+          if (call.followRedirect !== followRedirect) call.followRedirect = followRedirect;
           request = next(call) as RequestPromise<Response>;
         } else {
           request = (got as unknown as GotWithDefaults)(attempt.url, init, baseOptions());
@@ -111,12 +116,14 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
         if (attempt.purpose !== 'time') {
           // The clock's samples are the guard's business; the caller hears of its own call's requests.
           current = request;
+          request.on('request', onRequest);
           if (forwarded) for (const event of forwarded) forward(request, event);
         }
         return request.catch((error: unknown) => {
-          // The headers came, the body did not end: got rejects with a ReadError holding the response.
+          // The headers came, the body did not end: got rejects with a ReadError holding the response (unless
+          // `cancel()` cut it off: the guard types that as aborted).
           const partial = (error as { name?: string; response?: Response }).response;
-          if ((error as Error).name !== 'ReadError' || !partial) throw error;
+          if ((error as Error).name !== 'ReadError' || !partial || cancel.signal.aborted) throw error;
           throw bodyCutOff(partial.statusCode, partial.headers['content-length'], error);
         });
       },
@@ -153,7 +160,10 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
       };
     // Plain properties, as got sets its own promise's; `cancel` is inherited (see CALL_PROMISE).
     const methods = Object.setPrototypeOf(result, CALL_PROMISE) as Record<PropertyKey, unknown>;
-    methods[CANCEL] = (reason?: unknown) => cancel.abort(reason);
+    methods[CANCEL] = (reason?: unknown) => {
+      cancel.abort(reason);
+      if (sending) destroy(sending, cancel.signal.reason);
+    };
     methods.json = () => {
       call.headers.accept ??= 'application/json';
       return text().then((raw) => call.parseJson(raw));
@@ -202,6 +212,18 @@ function asAttempt(options: Options, keepUrl = false): Options {
   if (options.resolveBodyOnly) options.resolveBodyOnly = false;
   if (options.throwHttpErrors !== false) options.throwHttpErrors = false;
   return options;
+}
+
+/**
+ * Stops a request in flight by destroying its socket, which fails it as a lost connection whether its answer has
+ * begun or not (destroying the request itself would drain an answer that has begun, and got would take the part it
+ * had for the whole body). A request already answered is left alone: its socket may serve another request by now.
+ */
+function destroy(request: ClientRequest, reason: unknown): void {
+  if (request.destroyed) return;
+  const error = reason instanceof Error ? reason : new Error(String(reason));
+  if (request.socket) request.socket.destroy(error);
+  else request.destroy(error);
 }
 
 function hasKeys(object: object): boolean {
