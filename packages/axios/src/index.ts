@@ -111,11 +111,9 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
     // which the guard answers without sending when its first outcome is unknown.
     if ((config.adapter as { [GUARDED]?: boolean } | undefined)?.[GUARDED]) return config;
     const { baseURL = '', url: path = '', allowAbsoluteUrls } = config;
-    const target = urlBuilder.getUri({
-      baseURL,
-      url: path,
-      ...(allowAbsoluteUrls !== undefined && { allowAbsoluteUrls }),
-    });
+    // Only the target's origin matters here. axios joins a relative URL to `baseURL` behind a `/`, which ends the
+    // base's authority, so the joined URL's origin is the base's own (and an unparsable base covers nothing).
+    const target = baseURL && (allowAbsoluteUrls === false || !ABSOLUTE_URL.test(path)) ? baseURL : path;
     // Not a Binance origin: the request passes byte for byte as the caller made it.
     if (!plugin.covers(target, baseURL || undefined)) return config;
     if (config.data !== undefined && config.data !== null && typeof config.data === 'object') {
@@ -175,6 +173,9 @@ function asAxiosError(error: unknown, config: InternalAxiosRequestConfig, secret
 
 /** The per-request config key of axios-retry (its documented per-request override). */
 const AXIOS_RETRY = 'axios-retry';
+
+/** What axios takes for an absolute URL (its `isAbsoluteURL`): a scheme and `//`, or `//` alone. */
+const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 
 /** Hands every response back: the guard judges the status. */
 const everyStatus = (): boolean => true;
