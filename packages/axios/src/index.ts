@@ -18,6 +18,7 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
+import { fullPath, requestUrl } from './requestUrl.ts';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -48,22 +49,15 @@ export interface BinanceErrorsInterceptor {
  */
 export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrorsInterceptor {
   const plugin = createPlugin(options);
-  // The config an adapter gets is already merged with its instance's defaults, so its URL is built by an instance
-  // without defaults: axios.getUri would merge it with the global ones again (11.5 µs per request here, vs 1.6 µs).
+  // The config an adapter gets is already merged with its instance's defaults, so where axios builds its URL, an
+  // instance without defaults does: axios.getUri would merge it with the global ones again (11.5 µs vs 1.6 µs).
   const urlBuilder = new axios.Axios({});
 
   const guarded =
     (inner: AxiosRequestConfigAdapter, signal: AbortSignal | undefined): AxiosAdapter =>
     async (config) => {
       const adapter = axios.getAdapter(inner ?? axios.defaults.adapter, config);
-      const { baseURL = '', url: path = '', params, paramsSerializer, allowAbsoluteUrls } = config;
-      const url = urlBuilder.getUri({
-        baseURL,
-        url: path,
-        params,
-        ...(paramsSerializer && { paramsSerializer }),
-        ...(allowAbsoluteUrls !== undefined && { allowAbsoluteUrls }),
-      });
+      const url = requestUrl(urlBuilder, config);
       const body = typeof config.data === 'string' ? config.data : formBody(config.data, 'axios');
       const transport: GuardTransport<AxiosResponse> = {
         send: async (attempt) => {
@@ -110,12 +104,8 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
     // Already ours: a second install on the instance, or the same config sent again (axios-retry, a user's loop),
     // which the guard answers without sending when its first outcome is unknown.
     if ((config.adapter as { [GUARDED]?: boolean } | undefined)?.[GUARDED]) return config;
-    const { baseURL = '', url: path = '', allowAbsoluteUrls } = config;
-    // Only the target's origin matters here. axios joins a relative URL to `baseURL` behind a `/`, which ends the
-    // base's authority, so the joined URL's origin is the base's own (and an unparsable base covers nothing).
-    const target = baseURL && (allowAbsoluteUrls === false || !ABSOLUTE_URL.test(path)) ? baseURL : path;
     // Not a Binance origin: the request passes byte for byte as the caller made it.
-    if (!plugin.covers(target, baseURL || undefined)) return config;
+    if (!plugin.covers(fullPath(config), config.baseURL || undefined)) return config;
     if (config.data !== undefined && config.data !== null && typeof config.data === 'object') {
       // Checked (and a flat object made form parameters) before axios serialises it as JSON.
       const form = formBody(config.data, 'axios');
@@ -173,9 +163,6 @@ function asAxiosError(error: unknown, config: InternalAxiosRequestConfig, secret
 
 /** The per-request config key of axios-retry (its documented per-request override). */
 const AXIOS_RETRY = 'axios-retry';
-
-/** What axios takes for an absolute URL (its `isAbsoluteURL`): a scheme and `//`, or `//` alone. */
-const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 
 /** Hands every response back: the guard judges the status. */
 const everyStatus = (): boolean => true;

@@ -73,9 +73,9 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     let forwarded: Set<(typeof EVENTS)[number]> | undefined;
     const forward = (request: RequestPromise<Response>, event: (typeof EVENTS)[number]) =>
       (request.on as unknown as EventEmitter['on'])(event, (...args: unknown[]) => events?.emit(event, ...args));
-    // `cancel()` aborts the guard's waits through `signal`, and the attempt in flight by destroying its socket
-    // request: got gets no signal of ours, whose listener it would add and remove on every attempt (the caller's
-    // own signal, got handles as it always does).
+    // `cancel()` aborts the guard's waits through `signal`, and the attempt in flight through its socket request
+    // (see `destroy`). got gets no signal of ours, whose listener it would add and remove on every attempt; the
+    // caller's own signal, got handles as it always does.
     const cancel = new AbortController();
     const signal = call.signal ? AbortSignal.any([call.signal as AbortSignal, cancel.signal]) : cancel.signal;
     let sending: ClientRequest | undefined;
