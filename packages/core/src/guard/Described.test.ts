@@ -43,9 +43,10 @@ describe('RequestReader', () => {
     );
   });
 
-  it('charges a repeated query what it cost before, and any other query by its own parameters', () => {
-    // The reader remembers each endpoint's latest query and its cost: a random sequence of repeats and changes,
-    // verbatim or not (quotes and spaces go through URL), must cost what weightOf says, request by request.
+  it('charges a repeated request what it cost before, and any other by its own method and parameters', () => {
+    // The reader remembers its latest request, and each endpoint's latest query and its cost: a random sequence of
+    // repeats and changes (of method, path or query; verbatim or not, as quotes and spaces go through URL) must
+    // cost what weightOf says, request by request.
     const query = fc.constantFrom(
       'symbol=BTCUSDT&limit=5',
       'symbol=BTCUSDT&limit=5000',
@@ -57,14 +58,23 @@ describe('RequestReader', () => {
       "symbols=['A','B','C']",
       'symbol= BTCUSDT&limit=1000',
     );
-    const path = fc.constantFrom('/api/v3/depth', '/api/v3/ticker/price', '/api/v3/ticker/24hr');
+    const path = fc.constantFrom(
+      '/api/v3/depth',
+      '/api/v3/ticker/price',
+      '/api/v3/ticker/24hr',
+      '/api/v3/openOrders',
+      '/api/v3/order',
+    );
+    const method = fc.constantFrom('GET', 'get', 'DELETE', 'POST', undefined);
     fc.assert(
-      fc.property(fc.array(fc.tuple(path, query), { minLength: 1, maxLength: 40 }), (requests) => {
+      fc.property(fc.array(fc.tuple(method, path, query), { minLength: 1, maxLength: 40 }), (requests) => {
         const reader = spotReader();
-        for (const [p, q] of requests) {
+        for (const [m, p, q] of requests) {
           const url = `https://api.binance.com${p}${q === '' ? '' : `?${q}`}`;
-          const req = reader.describe({ method: 'GET', url }, {});
-          expect(req.cost, url).toEqual(weightOf('GET', url, undefined, spot.endpoints));
+          const req = reader.describe({ method: m, url }, {});
+          const upper = (m ?? 'GET').toUpperCase();
+          expect(req.method, `${m} ${url}`).toBe(upper);
+          expect(req.cost, `${m} ${url}`).toEqual(weightOf(upper, url, undefined, spot.endpoints));
           expect(req.rawUrl, url).toBe(new URL(url).href);
         }
       }),

@@ -81,6 +81,10 @@ export class RequestReader {
   readonly #defaultWeight: number;
   /** Endpoints by method, then by the URL up to its query. */
   readonly #known = new Map<string, Map<string, Endpoint>>();
+  /** The latest request read by its string URL, as given, and what it was read as: a repeat skips the parsing. */
+  #lastMethod: unknown;
+  #lastUrl: string | undefined;
+  #last: { method: string; endpoint: Endpoint; query: string; rawUrl: string } | undefined;
 
   constructor(profile: ApiProfile, endpoints: EndpointTable, defaultWeight: number) {
     this.#profile = profile;
@@ -90,8 +94,18 @@ export class RequestReader {
 
   /** Reads `request`: its parts, its cost, whether it is signed and whether it reduces exposure. */
   describe(request: GuardRequest, call: CallOptions): Described {
-    const method = String(request.method ?? 'GET').toUpperCase();
     const url = request.url;
+    const last = this.#last;
+    if (last !== undefined && url === this.#lastUrl && request.method === this.#lastMethod) {
+      // The same request again (the same ticker, the same book): read as it was then.
+      const { endpoint, query } = last;
+      if (query !== endpoint.recentQuery) {
+        endpoint.recentQuery = query;
+        endpoint.recentCost = undefined;
+      }
+      return this.#build(last.method, endpoint, query, last.rawUrl, request, call);
+    }
+    const method = String(request.method ?? 'GET').toUpperCase();
     if (typeof url !== 'string' || url.includes('#')) {
       return this.#describeParsed(method, url instanceof URL ? url : new URL(url), request, call);
     }
@@ -106,6 +120,9 @@ export class RequestReader {
     }
     // As `URL` writes it, which keeps a `?` with nothing after it.
     const rawUrl = prefix === endpoint.href ? url : q === -1 ? endpoint.href : `${endpoint.href}?${query}`;
+    this.#lastMethod = request.method;
+    this.#lastUrl = url;
+    this.#last = { method, endpoint, query, rawUrl };
     return this.#build(method, endpoint, query, rawUrl, request, call);
   }
 
