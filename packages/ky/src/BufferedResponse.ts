@@ -11,13 +11,16 @@ const decoder = new TextDecoder();
  */
 export class BufferedResponse extends Response {
   readonly #bytes: Uint8Array<ArrayBuffer>;
+  /** The headers of the response it was read from, as they are: copying them costs more than the rest here. */
+  readonly #headers: Headers;
   #used = false;
   /** The same body as a real `Response`, once something asked for its stream or a less common reader. */
   #real: Response | undefined;
 
   constructor(bytes: Uint8Array<ArrayBuffer>, from: Response) {
-    super(null, { status: from.status, statusText: from.statusText, headers: from.headers });
+    super(null, { status: from.status, statusText: from.statusText });
     this.#bytes = bytes;
+    this.#headers = from.headers;
   }
 
   override text(): Promise<string> {
@@ -94,11 +97,22 @@ export class BufferedResponse extends Response {
   static bodyUsed(response: BufferedResponse): boolean {
     return response.#real ? response.#real.bodyUsed : response.#used;
   }
+
+  static headers(response: BufferedResponse): Headers {
+    return response.#headers;
+  }
 }
 
-// `body` and `bodyUsed` are accessors on `Response.prototype`; TypeScript types them as fields, so they are
-// replaced here rather than in the class body.
+// `headers`, `body` and `bodyUsed` are accessors on `Response.prototype`; TypeScript types them as fields, so
+// they are replaced here rather than in the class body.
 Object.defineProperties(BufferedResponse.prototype, {
+  headers: {
+    get(this: BufferedResponse) {
+      return BufferedResponse.headers(this);
+    },
+    configurable: true,
+    enumerable: true,
+  },
   body: {
     get(this: BufferedResponse) {
       return BufferedResponse.real(this).body;

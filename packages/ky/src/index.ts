@@ -80,8 +80,9 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
               ? await request.text()
               : undefined;
       const transport: GuardTransport<Response> = {
-        send: async (attempt) => {
-          let response: Response;
+        // A chain rather than an async function: its frame would live across the whole round trip.
+        send: (attempt) => {
+          let response: Promise<Response>;
           if (
             request.body === null &&
             attempt.url === request.url &&
@@ -90,7 +91,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
             Object.keys(attempt.headers).length === 0
           ) {
             // Nothing to sign or add (a public request): ky's own request goes out as it is, without a copy.
-            response = await inner(request, input instanceof Request ? init : undefined);
+            response = inner(request, input instanceof Request ? init : undefined);
           } else {
             const headers = new Headers(request.headers);
             if (attempt.body === undefined && body !== undefined) headers.delete('content-type');
@@ -104,9 +105,9 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
               signal: attempt.signal ?? request.signal,
               redirect: attempt.redirect === 'error' ? 'manual' : request.redirect,
             });
-            response = await inner(attemptRequest, input instanceof Request ? init : undefined);
+            response = inner(attemptRequest, input instanceof Request ? init : undefined);
           }
-          return await readWhole(response);
+          return response.then(readWhole);
         },
         read: readFetchResponse,
       };
@@ -168,15 +169,14 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
  * The response with its whole body read, so that a body cut off by the connection fails inside the guard — as a
  * typed error saying so — rather than later in the caller's `.json()`.
  */
-async function readWhole(response: Response): Promise<Response> {
+function readWhole(response: Response): Response | Promise<Response> {
   if (response.body === null || NULL_BODY.has(response.status)) return response;
-  let bytes: ArrayBuffer;
-  try {
-    bytes = await response.arrayBuffer();
-  } catch (cause) {
-    throw bodyCutOff(response.status, response.headers.get('content-length'), cause);
-  }
-  return new BufferedResponse(new Uint8Array(bytes), response);
+  return response.arrayBuffer().then(
+    (bytes) => new BufferedResponse(new Uint8Array(bytes), response),
+    (cause: unknown) => {
+      throw bodyCutOff(response.status, response.headers.get('content-length'), cause);
+    },
+  );
 }
 
 export * from '@binance-errors/core';

@@ -478,13 +478,7 @@ export class BinanceGuard {
     counted: Breaker | undefined,
   ): Promise<R> {
     state.sent = true;
-    let sending: Promise<R>;
-    try {
-      sending = transport.send(attempt);
-    } catch (error) {
-      sending = Promise.reject(error);
-    }
-    return sending.then(
+    return sendThrough(transport, attempt).then(
       (response) => this.#received(req, transport, attempt, response, permit, state, counted),
       (error: unknown) => this.#unanswered(error, permit, counted),
     );
@@ -690,7 +684,7 @@ export class BinanceGuard {
     // Time samples skip the breaker: they are cheap, and a resync must work while it probes.
     const permit = this.#limiter ? await this.#limiter.acquire({ ...req.cost, label: req.label, signal }) : undefined;
     const attempt = buildAttempt(req, { signal }, 1, 'time', this.#clock);
-    const response = await transport.send(attempt).catch(async (error: unknown) => {
+    const response = await sendThrough(transport, attempt).catch(async (error: unknown) => {
       if (permit) await this.#limiter?.settle(permit, { success: false });
       throw error;
     });
@@ -765,5 +759,14 @@ function safeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return undefined;
+  }
+}
+
+/** `transport.send(attempt)`, with an error it throws at once turned into the rejection it stands for. */
+function sendThrough<R>(transport: GuardTransport<R>, attempt: Attempt): Promise<R> {
+  try {
+    return transport.send(attempt);
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
