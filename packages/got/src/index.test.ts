@@ -27,9 +27,11 @@ describe('binanceErrors (got)', () => {
     expect(Array.isArray(account.balances)).toBe(true);
     const text = await api.get('api/v3/account').text();
     expect(JSON.parse(text)).toHaveProperty('balances');
+    const bytes = await api.get('api/v3/account').buffer();
+    expect(JSON.parse(Buffer.from(bytes).toString('utf8'))).toHaveProperty('balances');
     const body = await api.get('api/v3/ping', { resolveBodyOnly: true, responseType: 'json' });
     expect(body).toEqual({});
-    expect(ex.findRequests({ path: '/api/v3/account' }).map((r) => r.signatureValid)).toEqual([true, true]);
+    expect(ex.findRequests({ path: '/api/v3/account' }).map((r) => r.signatureValid)).toEqual([true, true, true]);
   });
 
   it("runs the user's hooks on every attempt and their handlers around it", async () => {
@@ -70,12 +72,20 @@ describe('binanceErrors (got)', () => {
     ex.setSkew(6000);
     // The first attempt goes out as got's own request for the call; the retry after the resync is a new one.
     const statuses: number[] = [];
+    const firsts: number[] = [];
+    const removed: number[] = [];
+    const notHeard = (res: Response) => removed.push(res.statusCode);
     const orders = await api
       .get('api/v3/openOrders', { searchParams: { symbol: 'BTCUSDT' } })
       .on('response', (res: Response) => statuses.push(res.statusCode))
+      .once('response', (res: Response) => firsts.push(res.statusCode))
+      .on('response', notHeard)
+      .off('response', notHeard)
       .json<unknown[]>();
     expect(orders).toEqual([]);
     expect(statuses).toEqual([400, 200]); // got's promise events come from every attempt
+    expect(firsts).toEqual([400]);
+    expect(removed).toEqual([]);
     const calls = ex.findRequests({ path: '/api/v3/openOrders' });
     expect(calls.map((r) => [r.code, r.signatureValid, r.params.symbol, r.apiKey])).toEqual([
       [-1021, true, 'BTCUSDT', apiKey],

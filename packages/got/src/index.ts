@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ClientRequest } from 'node:http';
 import {
+  type Attempt,
   type BinanceErrorsOptions,
   type BinanceRequestOptions,
   bodyCutOff,
@@ -8,6 +9,7 @@ import {
   formBody,
   formContentType,
   type GuardTransport,
+  type ResponseView,
 } from '@binance-errors/core';
 import got, { type HandlerFunction, Options, type OptionsInit, type RequestPromise, type Response } from 'got';
 
@@ -52,150 +54,216 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     // Not a Binance origin: the request passes byte for byte as the caller made it.
     if (!plugin.covers(url, call.prefixUrl.toString() || undefined)) return next(call);
     Object.defineProperty(call, CLAIMED, { value: true });
-    let body: string | undefined;
-    // Read now: the first attempt clears `call`'s payload. A `form` call is form-encoded by got; a body the
-    // caller sent without a type is sent as the form parameters the guard signed.
-    const contentType =
-      call.form !== undefined || call.json !== undefined
-        ? 'application/x-www-form-urlencoded'
-        : formContentType(call.headers['content-type']?.toString());
-    const resolveBodyOnly = call.resolveBodyOnly;
-    // The defaults of the requests after the first: this call's options. Built on demand (most calls are one
-    // attempt), possibly after the first attempt has set `call` up.
-    let base: Options | undefined;
-    const baseOptions = () => (base ??= asAttempt(new Options(undefined, undefined, call)));
-    let ownRequestSent = false;
-
-    // The request of the latest attempt, and got's promise events the caller listens to (none, for most calls),
-    // forwarded from every attempt.
-    let current: RequestPromise<Response> | undefined;
-    let events: EventEmitter | undefined;
-    let forwarded: Set<(typeof EVENTS)[number]> | undefined;
-    const forward = (request: RequestPromise<Response>, event: (typeof EVENTS)[number]) =>
-      (request.on as unknown as EventEmitter['on'])(event, (...args: unknown[]) => events?.emit(event, ...args));
-    // `cancel()` aborts the guard's waits through `signal`, and the attempt in flight through its socket request
-    // (see `destroy`). got gets no signal of ours, whose listener it would add and remove on every attempt; the
-    // caller's own signal, got handles as it always does.
-    const cancel = new AbortController();
-    const signal = call.signal ? AbortSignal.any([call.signal as AbortSignal, cancel.signal]) : cancel.signal;
-    let sending: ClientRequest | undefined;
-    const onRequest = (request: ClientRequest) => {
-      if (cancel.signal.aborted) destroy(request, cancel.signal.reason);
-      else sending = request;
-    };
-    const transport: GuardTransport<Response> = {
-      send: (attempt) => {
-        // The clock's requests go without the caller's key; the caller's own requests keep the headers it set.
-        const headers: Record<string, string | undefined> =
-          attempt.purpose === 'time' ? { 'x-mbx-apikey': undefined } : {};
-        for (const [name, value] of Object.entries(attempt.headers)) headers[name.toLowerCase()] = value;
-        if (attempt.body !== undefined && contentType) headers['content-type'] = contentType;
-        if (attempt.body === undefined && body !== undefined) headers['content-type'] = undefined;
-        const followRedirect = attempt.redirect !== 'error' && call.followRedirect;
-        const init: OptionsInit = { method: attempt.method as 'GET', headers, body: attempt.body, followRedirect };
-        // The clock's own requests carry the signal of the call that waits for them.
-        if (attempt.purpose === 'time' && attempt.signal) init.signal = attempt.signal;
-        let request: RequestPromise<Response>;
-        if (attempt.purpose === 'call' && !ownRequestSent) {
-          // The first attempt goes out as the request got already built for this call, rather than building a
-          // second one per call; later attempts and the guard's own requests are new ones.
-          ownRequestSent = true;
-          // The URL got built for the call is the attempt's unless the guard signed it: parsed again only then.
-          const sameUrl = attempt.url === url;
-          asAttempt(call, sameUrl);
-          // As a URL: got checks a string one character by character first (5 µs for a signed URL, 2 as a URL).
-          if (!sameUrl) call.url = new URL(attempt.url);
-          // Only what changes is set: each of got's setters validates its value, a cost per call for nothing.
-          if (call.method !== attempt.method) call.method = attempt.method;
-          if (hasKeys(headers)) call.merge({ headers });
-          if (attempt.body !== undefined) call.body = attempt.body;
-          if (call.followRedirect !== followRedirect) call.followRedirect = followRedirect;
-          request = next(call) as RequestPromise<Response>;
-        } else {
-          request = (got as unknown as GotWithDefaults)(attempt.url, init, baseOptions());
-        }
-        if (attempt.purpose !== 'time') {
-          // The clock's samples are the guard's business; the caller hears of its own call's requests.
-          current = request;
-          request.on('request', onRequest);
-          if (forwarded) for (const event of forwarded) forward(request, event);
-        }
-        return request.catch((error: unknown) => {
-          // The headers came, the body did not end: got rejects with a ReadError holding the response (unless
-          // `cancel()` cut it off: the guard types that as aborted).
-          const partial = (error as { name?: string; response?: Response }).response;
-          if ((error as Error).name !== 'ReadError' || !partial || cancel.signal.aborted) throw error;
-          throw bodyCutOff(partial.statusCode, partial.headers['content-length'], error);
-        });
-      },
-      read: (response) => ({ status: response.statusCode, headers: response.headers, body: response.body }),
-    };
+    const taken = new TakenCall(call, url, next as Next);
     // Deferred one tick, like got itself, so `.json()` can still set the Accept header.
     const response = Promise.resolve().then(() => {
       // Read here, so that a body the guard cannot sign rejects the call like any other error of got's.
-      body = formBody(call.form ?? call.json ?? call.body, 'got');
+      taken.body = formBody(call.form ?? call.json ?? call.body, 'got');
       return plugin
         .guardFor(url)
         .run(
-          { method: call.method, url, body, headers: call.headers },
-          transport,
-          plugin.callOptions(settings, signal),
+          { method: call.method, url, body: taken.body, headers: call.headers },
+          taken,
+          plugin.callOptions(settings, taken.signal),
         );
     });
-    const result = response.then((res) => (resolveBodyOnly ? res.body : res));
-    // The shortcuts chain on `result`, so a failed call rejects them without an unhandled `result`.
-    const raw = () => result.then(() => response).then((res) => res.rawBody);
-    const text = () => raw().then((bytes) => Buffer.from(bytes).toString(call.encoding ?? 'utf8'));
-    const listen =
-      (method: 'on' | 'once' | 'off') =>
-      (event: string, listener: () => void): typeof result => {
-        events ??= new EventEmitter();
-        forwarded ??= new Set();
-        const known = EVENTS.find((e) => e === event);
-        if (method !== 'off' && known && !forwarded.has(known)) {
-          forwarded.add(known);
-          if (current) forward(current, known);
-        }
-        events[method](event, listener);
-        return result;
-      };
-    // Plain properties, as got sets its own promise's; `cancel` is inherited (see CALL_PROMISE).
-    const methods = Object.setPrototypeOf(result, CALL_PROMISE) as Record<PropertyKey, unknown>;
-    methods[CANCEL] = (reason?: unknown) => {
-      cancel.abort(reason);
-      if (sending) destroy(sending, cancel.signal.reason);
-    };
-    methods.json = () => {
-      call.headers.accept ??= 'application/json';
-      return text().then((raw) => call.parseJson(raw));
-    };
-    methods.text = text;
-    methods.buffer = raw;
-    methods.on = listen('on');
-    methods.once = listen('once');
-    methods.off = listen('off');
+    const result = (call.resolveBodyOnly ? response.then((res) => res.body) : response) as CallPromise &
+      Promise<unknown>;
+    taken.response = response;
+    taken.result = result;
+    // The promise's methods (`json`, `on`, `cancel`, …) are inherited from CALL_PROMISE and read the call here.
+    Object.setPrototypeOf(result, CALL_PROMISE);
+    result[TAKEN] = taken;
     return result as unknown as ReturnType<typeof next>;
   };
 
   return { handlers: [handler] };
 }
 
-/** The key of a call's own `cancel` on its promise. */
-const CANCEL = Symbol('cancel');
+/** got's `next` for a handler: the rest of the chain, ending in got's own request for the call. */
+type Next = (options: Options) => RequestPromise<Response>;
+
+/** The key of the call a promise of this plugin stands for. */
+const TAKEN = Symbol('binance-errors call');
+
+/** The promise a taken call returns: got's promise API, over the call's own state. */
+interface CallPromise {
+  [TAKEN]: TakenCall;
+}
 
 /**
- * The prototype of the promise a call returns: a promise whose `cancel` aborts the call. An accessor with a setter
- * that keeps it, because got 14 assigns its own `cancel` over a handler's promise; shared by every call, because
- * defining an accessor on each promise costs microseconds per request.
+ * One promise-API call the plugin has taken on: the guard's transport for its attempts, and the state its promise's
+ * methods read. One object per call, with its methods shared, rather than a dozen closures per call.
+ */
+class TakenCall implements GuardTransport<Response> {
+  readonly #call: Options;
+  readonly #url: string;
+  readonly #next: Next;
+  /** Read now: the first attempt clears the call's payload. A `form` call is form-encoded by got. */
+  readonly #contentType: string | undefined;
+  /** The body the guard signs (set when the call starts, a tick after the handler). */
+  body: string | undefined;
+  response!: Promise<Response>;
+  result!: Promise<unknown>;
+  /** The defaults of the requests after the first: this call's options, built when first needed. */
+  #base: Options | undefined;
+  #ownRequestSent = false;
+  /** The request of the latest attempt, and got's promise events the caller listens to, forwarded from each. */
+  #current: RequestPromise<Response> | undefined;
+  #events: EventEmitter | undefined;
+  #forwarded: Set<(typeof EVENTS)[number]> | undefined;
+  /**
+   * `cancel()` aborts the guard's waits through `signal`, and the attempt in flight through its socket request
+   * (see `destroy`). got gets no signal of ours, whose listener it would add and remove on every attempt; the
+   * caller's own signal, got handles as it always does.
+   */
+  readonly #cancel = new AbortController();
+  readonly signal: AbortSignal;
+  #sending: ClientRequest | undefined;
+  readonly #onRequest = (request: ClientRequest): void => {
+    if (this.#cancel.signal.aborted) destroy(request, this.#cancel.signal.reason);
+    else this.#sending = request;
+  };
+
+  constructor(call: Options, url: string, next: Next) {
+    this.#call = call;
+    this.#url = url;
+    this.#next = next;
+    // A body the caller sent without a type is sent as the form parameters the guard signed.
+    this.#contentType =
+      call.form !== undefined || call.json !== undefined
+        ? 'application/x-www-form-urlencoded'
+        : formContentType(call.headers['content-type']?.toString());
+    this.signal = call.signal
+      ? AbortSignal.any([call.signal as AbortSignal, this.#cancel.signal])
+      : this.#cancel.signal;
+  }
+
+  send(attempt: Attempt): Promise<Response> {
+    const call = this.#call;
+    // The clock's requests go without the caller's key; the caller's own requests keep the headers it set.
+    const headers: Record<string, string | undefined> = attempt.purpose === 'time' ? { 'x-mbx-apikey': undefined } : {};
+    for (const [name, value] of Object.entries(attempt.headers)) headers[name.toLowerCase()] = value;
+    if (attempt.body !== undefined && this.#contentType) headers['content-type'] = this.#contentType;
+    if (attempt.body === undefined && this.body !== undefined) headers['content-type'] = undefined;
+    const followRedirect = attempt.redirect !== 'error' && call.followRedirect;
+    let request: RequestPromise<Response>;
+    if (attempt.purpose === 'call' && !this.#ownRequestSent) {
+      // The first attempt goes out as the request got already built for this call, rather than building a
+      // second one per call; later attempts and the guard's own requests are new ones.
+      this.#ownRequestSent = true;
+      // The URL got built for the call is the attempt's unless the guard signed it: parsed again only then.
+      const sameUrl = attempt.url === this.#url;
+      asAttempt(call, sameUrl);
+      // As a URL: got checks a string one character by character first (5 µs for a signed URL, 2 as a URL).
+      if (!sameUrl) call.url = new URL(attempt.url);
+      // Only what changes is set: each of got's setters validates its value, a cost per call for nothing.
+      if (call.method !== attempt.method) call.method = attempt.method;
+      if (hasKeys(headers)) call.merge({ headers });
+      if (attempt.body !== undefined) call.body = attempt.body;
+      if (call.followRedirect !== followRedirect) call.followRedirect = followRedirect;
+      request = this.#next(call);
+    } else {
+      const init: OptionsInit = { method: attempt.method as 'GET', headers, body: attempt.body, followRedirect };
+      // The clock's own requests carry the signal of the call that waits for them.
+      if (attempt.purpose === 'time' && attempt.signal) init.signal = attempt.signal;
+      this.#base ??= asAttempt(new Options(undefined, undefined, call));
+      request = (got as unknown as GotWithDefaults)(attempt.url, init, this.#base);
+    }
+    if (attempt.purpose !== 'time') {
+      // The clock's samples are the guard's business; the caller hears of its own call's requests.
+      this.#current = request;
+      request.on('request', this.#onRequest);
+      if (this.#forwarded) for (const event of this.#forwarded) this.#forward(request, event);
+    }
+    return request.catch((error: unknown) => {
+      // The headers came, the body did not end: got rejects with a ReadError holding the response (unless
+      // `cancel()` cut it off: the guard types that as aborted).
+      const partial = (error as { name?: string; response?: Response }).response;
+      if ((error as Error).name !== 'ReadError' || !partial || this.#cancel.signal.aborted) throw error;
+      throw bodyCutOff(partial.statusCode, partial.headers['content-length'], error);
+    });
+  }
+
+  read(response: Response): ResponseView {
+    return { status: response.statusCode, headers: response.headers, body: response.body };
+  }
+
+  cancel(reason?: unknown): void {
+    this.#cancel.abort(reason);
+    if (this.#sending) destroy(this.#sending, this.#cancel.signal.reason);
+  }
+
+  /** The body's bytes; chained on `result`, so a failed call rejects them without an unhandled `result`. */
+  buffer(): Promise<Response['rawBody']> {
+    return this.result.then(() => this.response).then((res) => res.rawBody);
+  }
+
+  text(): Promise<string> {
+    return this.buffer().then((bytes) => Buffer.from(bytes).toString(this.#call.encoding ?? 'utf8'));
+  }
+
+  json(): Promise<unknown> {
+    this.#call.headers.accept ??= 'application/json';
+    return this.text().then((raw) => this.#call.parseJson(raw));
+  }
+
+  listen(method: 'on' | 'once' | 'off', event: string, listener: (...args: unknown[]) => void): void {
+    this.#events ??= new EventEmitter();
+    this.#forwarded ??= new Set();
+    const known = EVENTS.find((e) => e === event);
+    if (method !== 'off' && known && !this.#forwarded.has(known)) {
+      this.#forwarded.add(known);
+      if (this.#current) this.#forward(this.#current, known);
+    }
+    this.#events[method](event, listener);
+  }
+
+  #forward(request: RequestPromise<Response>, event: (typeof EVENTS)[number]): void {
+    (request.on as unknown as EventEmitter['on'])(event, (...args: unknown[]) => this.#events?.emit(event, ...args));
+  }
+}
+
+/**
+ * The prototype of the promise a call returns: a promise with got's methods, reading the call they belong to.
+ * Shared by every call, because defining them on each promise costs microseconds per request. got copies its
+ * own promise's methods onto a handler's promise only where the name is not there yet (inherited names count),
+ * and got 14 assigns its own `cancel` over it: an accessor with a setter that keeps ours.
  */
 const CALL_PROMISE: object = Object.create(Promise.prototype, {
   cancel: {
-    get(this: { [CANCEL]?: unknown }) {
-      return this[CANCEL];
+    get(this: CallPromise) {
+      return (reason?: unknown) => this[TAKEN].cancel(reason);
     },
     set() {},
   },
+  json: method(function (this: CallPromise) {
+    return this[TAKEN].json();
+  }),
+  text: method(function (this: CallPromise) {
+    return this[TAKEN].text();
+  }),
+  buffer: method(function (this: CallPromise) {
+    return this[TAKEN].buffer();
+  }),
+  on: method(function (this: CallPromise, event: string, listener: (...args: unknown[]) => void) {
+    this[TAKEN].listen('on', event, listener);
+    return this;
+  }),
+  once: method(function (this: CallPromise, event: string, listener: (...args: unknown[]) => void) {
+    this[TAKEN].listen('once', event, listener);
+    return this;
+  }),
+  off: method(function (this: CallPromise, event: string, listener: (...args: unknown[]) => void) {
+    this[TAKEN].listen('off', event, listener);
+    return this;
+  }),
 });
+
+/** A method as a class defines it: writable and configurable, not enumerable. */
+function method(value: (...args: never[]) => unknown): PropertyDescriptor {
+  return { value, writable: true, configurable: true };
+}
 
 /**
  * Readies got options to send exactly what an attempt says: no URL prefix, query or payload of their own (the
