@@ -4,6 +4,7 @@
  * exchange in a worker thread. 80 % public `GET /api/v3/ticker/price`, 20 % signed `GET /api/v3/openOrders` (the
  * bare client signs those itself), from a fixed seed.
  */
+import { Session } from 'node:inspector/promises';
 import { Worker } from 'node:worker_threads';
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
 import type { BenchResult } from './lib/BenchResult.ts';
@@ -41,6 +42,9 @@ export interface B1Heap {
   client: string;
   bareKiB: number;
   pluginKiB: number;
+  /** Bytes allocated per request (collected objects included), sampled by V8's heap profiler. */
+  bareAllocBytes: number;
+  pluginAllocBytes: number;
 }
 
 const huge = 1e12;
@@ -48,6 +52,8 @@ const huge = 1e12;
 const CHUNKS = 16;
 /** Untimed passes per variant that heap growth is the median of. */
 const HEAP_PASSES = 3;
+/** Requests per variant whose allocation is sampled, after the heap passes. */
+const ALLOC_REQUESTS = 3000;
 const GUARD_OPTIONS: BinanceGuardOptions = {
   throttle: {
     limits: [
@@ -112,6 +118,33 @@ async function measureChunk(send: Send, requests: readonly BenchRequest[], concu
   const elapsedMs = performance.now() - started;
   const cpu = process.threadCpuUsage(cpuBefore);
   return { latencies, elapsedMs, cpuUs: cpu.user + cpu.system, non200 };
+}
+
+/**
+ * Bytes allocated per request while `requests` go through `send`, collected objects included: V8's sampling heap
+ * profiler, one sample per 256 bytes on average (untimed; exact where time is noisy).
+ */
+async function allocatedBytes(send: Send, requests: readonly BenchRequest[], concurrency: number): Promise<number> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 256,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    await drive(send, requests, concurrency);
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    let total = 0;
+    const pending = [profile.head];
+    for (let node = pending.pop(); node; node = pending.pop()) {
+      total += node.selfSize;
+      pending.push(...node.children);
+    }
+    return total / requests.length;
+  } finally {
+    session.disconnect();
+  }
 }
 
 /** Heap used after a full GC, after `requests` went through `send` minus before, KiB (untimed). */
@@ -202,10 +235,14 @@ export async function b1Overhead(options: B1Options): Promise<BenchResult> {
         const bare = await heapGrowthKiB(variants.bare, reqs, concurrency);
         passes.push({ bare, plugin: await heapGrowthKiB(variants.plugin, reqs, concurrency) });
       }
+      progress.update(`B1 allocation ${client.name}`);
+      const sample = reqs.slice(0, ALLOC_REQUESTS);
       heap.push({
         client: client.name,
         bareKiB: summarize(passes.map((p) => p.bare)).median,
         pluginKiB: summarize(passes.map((p) => p.plugin)).median,
+        bareAllocBytes: await allocatedBytes(variants.bare, sample, concurrency),
+        pluginAllocBytes: await allocatedBytes(variants.plugin, sample, concurrency),
       });
     }
   } finally {
@@ -261,6 +298,9 @@ function report(samples: B1Sample[], heap: readonly B1Heap[], options: B1Options
       guardCpu === undefined ? '—' : num(Math.round(guardCpu.median)),
       adapterCpu,
       heapOf ? `${num(Math.round(heapOf.bareKiB))} / ${num(Math.round(heapOf.pluginKiB))}` : '—',
+      heapOf
+        ? `${(heapOf.bareAllocBytes / 1000).toFixed(1)} / ${(heapOf.pluginAllocBytes / 1000).toFixed(1)} (+${((heapOf.pluginAllocBytes - heapOf.bareAllocBytes) / 1000).toFixed(1)})`
+        : '—',
       String(non200),
     ]);
     if (client === 'fetch') {
@@ -310,7 +350,7 @@ function report(samples: B1Sample[], heap: readonly B1Heap[], options: B1Options
   return {
     id: 'B1',
     title: 'B1 — overhead per client (bare vs with binance-errors)',
-    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, alternating which goes first. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Fake exchange in a worker thread; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Plugin: throttle, clock, breaker and signing on, limits far above the load. The breakdown takes the guard's share as the CPU fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds.`,
+    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, alternating which goes first. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Fake exchange in a worker thread; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Allocated is what V8's sampling heap profiler counts over ${ALLOC_REQUESTS.toLocaleString('en-US')} requests per variant after that, collected objects included: unlike time, it does not move between runs. Plugin: throttle, clock, breaker and signing on, limits far above the load. The breakdown takes the guard's share as the CPU fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds.`,
     table: {
       head: [
         'client',
@@ -324,6 +364,7 @@ function report(samples: B1Sample[], heap: readonly B1Heap[], options: B1Options
         'of which guard µs',
         'of which adapter µs',
         'heap growth KiB bare / plugin',
+        'allocated kB/req bare / plugin (added)',
         'non-200',
       ],
       rows,

@@ -42,6 +42,11 @@ describe('npm run bench', () => {
       expect(b1.table.rows.map((row: string[]) => row[0])).toEqual(expect.arrayContaining(['axios']));
       // Nothing may fail on the way: every B1 answer was a 200.
       expect(b1.raw.samples.every((s: { non200: number }) => s.non200 === 0)).toBe(true);
+      // Allocation is sampled for every client and variant: a request allocates kilobytes, bare or not.
+      for (const h of b1.raw.heap) {
+        expect(h.bareAllocBytes, h.client).toBeGreaterThan(1000);
+        expect(h.pluginAllocBytes, h.client).toBeGreaterThan(1000);
+      }
 
       // B4 names its reset timeout rather than calling a shortened one "defaults", and says by how much recovery
       // stayed inside (or went past) its limit instead of printing a negative difference.
