@@ -1,8 +1,8 @@
 import { inspect } from 'node:util';
 import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
-import axios, { type AxiosAdapter, AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
+import axios, { type AxiosAdapter } from 'axios';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BinanceFilterError, BinanceGuard, binanceErrors, createPlugin, isBinanceError } from './index.ts';
+import { BinanceFilterError, BinanceGuard, binanceErrors, isBinanceError } from './index.ts';
 
 const apiKey = 'axios-test-api-key-0123456789';
 const apiSecret = 'axios-test-api-secret-0123456789';
@@ -28,52 +28,6 @@ describe('binanceErrors (axios)', () => {
     // Without the plugin nothing signs the request: the exchange refuses it, and axios throws its own error.
     expect(axios.isAxiosError(err)).toBe(true);
     expect(ex.count({ path: '/api/v3/account', code: -2014 })).toBe(1);
-  });
-
-  it('takes on exactly the requests whose URL, as axios builds it, is on a Binance origin or the base URL', () => {
-    const interceptor = binanceErrors({ apiKey, apiSecret, guard });
-    const scope = createPlugin({ apiKey, apiSecret, guard });
-    const urlBuilder = new axios.Axios({});
-    const bases = [
-      '',
-      'https://api.binance.com',
-      'https://api.binance.com//',
-      'https://user@api.binance.com?x=1',
-      'http://127.0.0.1:9',
-      'https://evil.example',
-      'https:',
-      '/relative',
-      'HTTPS://API.BINANCE.COM:443',
-    ];
-    const urls = [
-      '',
-      '/api/v3/ping',
-      'api/v3/ping',
-      '//evil.example/x',
-      'https://evil.example/x',
-      '///x',
-      'https://api.binance.com/api/v3/ping',
-      'HTTPS://api.BINANCE.com/x',
-      'ftp://x/y',
-      'https://evil.example@api.binance.com/x',
-    ];
-    let checked = 0;
-    for (const baseURL of bases)
-      for (const url of urls)
-        for (const allowAbsoluteUrls of [undefined, true, false]) {
-          const options = { baseURL, url, ...(allowAbsoluteUrls !== undefined && { allowAbsoluteUrls }) };
-          let target: string;
-          try {
-            target = urlBuilder.getUri(options);
-          } catch {
-            continue; // axios refuses to send it at all
-          }
-          const config = { ...options, headers: new AxiosHeaders() } as InternalAxiosRequestConfig;
-          const takenOn = interceptor(config).adapter !== undefined;
-          expect(takenOn, JSON.stringify({ ...options, target })).toBe(scope.covers(target, baseURL || undefined));
-          checked++;
-        }
-    expect(checked).toBeGreaterThan(200);
   });
 
   it('runs after interceptors registered before and after it, and keeps a custom adapter', async () => {

@@ -1,6 +1,7 @@
-import axios from 'axios';
+import axios, { AxiosHeaders } from 'axios';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { binanceErrors, createPlugin } from './index.ts';
 import { requestUrl } from './requestUrl.ts';
 
 const bases = [
@@ -9,6 +10,7 @@ const bases = [
   'https://api.binance.com/',
   'https://api.binance.com//',
   'http://127.0.0.1:9/v1',
+  'https://evil.example',
   'https://user@api.binance.com?x=1',
   'https://api.binance.com#frag',
   'https:',
@@ -27,6 +29,9 @@ const urls = [
   'ftp://x/y',
   '/a%20b/c',
   '/path with space',
+  '///x',
+  'HTTPS://api.BINANCE.com/x',
+  'https://evil.example@api.binance.com/x',
 ];
 // Mostly what Binance's parameters look like, and now and then characters some encoding changes.
 const plain = (minLength: number) =>
@@ -52,7 +57,7 @@ const params = fc.oneof(
   fc.constant(Object.assign(Object.create(null), { symbol: 'ETHUSDT' })),
 );
 
-describe('requestUrl', () => {
+describe('the URL a request goes to', () => {
   it("builds the URL axios' own getUri builds, for any base, URL, parameters and serializer", () => {
     const reference = new axios.Axios({});
     let fallbacks = 0;
@@ -98,9 +103,31 @@ describe('requestUrl', () => {
       ),
       { numRuns: 2000 },
     );
-    console.log('DBG', fallbacks, calls);
     // Both paths were taken often: built here, and left to getUri.
     expect(fallbacks).toBeLessThan(calls * 0.75);
     expect(fallbacks).toBeGreaterThan(calls * 0.1);
+  });
+
+  it('is where the interceptor decides scope: it takes on exactly the requests getUri puts on a covered origin', () => {
+    const options = { apiKey: 'url-test-key', apiSecret: 'url-test-secret', origins: ['http://127.0.0.1:9'] };
+    const interceptor = binanceErrors(options);
+    const scope = createPlugin(options);
+    const reference = new axios.Axios({});
+    let checked = 0;
+    for (const baseURL of bases)
+      for (const url of urls)
+        for (const allowAbsoluteUrls of [undefined, true, false]) {
+          const config = { baseURL, url, ...(allowAbsoluteUrls !== undefined && { allowAbsoluteUrls }) };
+          let target: string;
+          try {
+            target = reference.getUri(config);
+          } catch {
+            continue; // axios refuses to send it at all
+          }
+          const takenOn = interceptor({ ...config, headers: new AxiosHeaders() }).adapter !== undefined;
+          expect(takenOn, JSON.stringify({ ...config, target })).toBe(scope.covers(target, baseURL || undefined));
+          checked++;
+        }
+    expect(checked).toBeGreaterThan(300);
   });
 });

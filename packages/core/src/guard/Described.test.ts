@@ -71,7 +71,8 @@ describe('RequestReader', () => {
         const reader = spotReader();
         for (const [m, p, q] of requests) {
           const url = `https://api.binance.com${p}${q === '' ? '' : `?${q}`}`;
-          const req = reader.describe({ method: m, url }, {});
+          // A JavaScript caller may leave the method out: it is GET.
+          const req = reader.describe({ method: m as string, url }, {});
           const upper = (m ?? 'GET').toUpperCase();
           expect(req.method, `${m} ${url}`).toBe(upper);
           expect(req.cost, `${m} ${url}`).toEqual(weightOf(upper, url, undefined, spot.endpoints));
