@@ -82,7 +82,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       const transport: GuardTransport<Response> = {
         // A chain rather than an async function: its frame would live across the whole round trip.
         send: (attempt) => {
-          let response: Promise<Response>;
+          let response: Response | Promise<Response>;
           if (
             request.body === null &&
             attempt.url === request.url &&
@@ -107,7 +107,8 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
             });
             response = inner(attemptRequest, input instanceof Request ? init : undefined);
           }
-          return response.then(readWhole);
+          // (`Promise.resolve`: a custom fetch may answer without a promise; a promise passes as it is.)
+          return Promise.resolve(response).then(readWhole);
         },
         read: readFetchResponse,
       };
