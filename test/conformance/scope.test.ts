@@ -208,6 +208,22 @@ describe.each(rawDrivers)('composition: $name', (driver) => {
     expect(foreign.requests).toEqual([]);
   });
 
+  it.each(['X-MBX-APIKEY', 'x-mbx-apikey', 'X-Mbx-ApiKey'])(
+    'never follows a redirect with a key the caller set itself (%s) on a public request, without credentials of its own',
+    async (name) => {
+      const foreign = await recorder();
+      const proxy = await recorder((req, res) => {
+        res.writeHead(302, { location: `${foreign.url}${req.url}` }).end();
+      });
+      const send = driver.create(proxy.url, { guard: guardFor(proxy.url) });
+      const err = await fail(send({ url: '/api/v3/ticker/price?symbol=BTCUSDT', headers: { [name]: API_KEY } }));
+      expect(isBinanceError(err, 'request'), String(err)).toBe(true);
+      expect(err.message).toContain(`redirecting to ${foreign.url}/api/v3/ticker/price`);
+      expect(JSON.stringify(err)).not.toContain(API_KEY);
+      expect(foreign.requests).toEqual([]);
+    },
+  );
+
   it('signs a flat object body as form parameters and places the order once', async () => {
     const ex = await exchange();
     const send = driver.create(ex.url, withKeys(guardFor(ex.url)));

@@ -59,13 +59,19 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     const response = Promise.resolve().then(() => {
       // Read here, so that a body the guard cannot sign rejects the call like any other error of got's.
       taken.body = formBody(call.form ?? call.json ?? call.body, 'got');
-      return plugin
-        .guardFor(url)
-        .run(
-          { method: call.method, url, body: taken.body, headers: call.headers },
-          taken,
-          plugin.callOptions(settings, taken.signal),
-        );
+      // The guard reads only the caller's own key from the headers. got's headers answer any casing, but a scan of
+      // them for a header that is not there (most calls) goes through got's proxy key by key.
+      const callerKey = call.headers['x-mbx-apikey'];
+      return plugin.guardFor(url).run(
+        {
+          method: call.method,
+          url,
+          body: taken.body,
+          headers: callerKey === undefined ? undefined : { 'x-mbx-apikey': callerKey },
+        },
+        taken,
+        plugin.callOptions(settings, taken.signal),
+      );
     });
     const result = (call.resolveBodyOnly ? response.then((res) => res.body) : response) as CallPromise &
       Promise<unknown>;
