@@ -81,10 +81,14 @@ export class RequestReader {
   readonly #defaultWeight: number;
   /** Endpoints by method, then by the URL up to its query. */
   readonly #known = new Map<string, Map<string, Endpoint>>();
-  /** The latest request read by its string URL, as given, and what it was read as: a repeat skips the parsing. */
-  #lastMethod: unknown;
-  #lastUrl: string | undefined;
-  #last: { method: string; endpoint: Endpoint; query: string; rawUrl: string } | undefined;
+  /**
+   * The latest request read by its string URL (method and URL as given) and what it was read as: a repeat skips
+   * the parsing. Only the reading that sets an endpoint's `recentQuery` sets this, so `query` is still its
+   * endpoint's `recentQuery`.
+   */
+  #last:
+    | { givenMethod: unknown; url: string; method: string; endpoint: Endpoint; query: string; rawUrl: string }
+    | undefined;
 
   constructor(profile: ApiProfile, endpoints: EndpointTable, defaultWeight: number) {
     this.#profile = profile;
@@ -96,14 +100,9 @@ export class RequestReader {
   describe(request: GuardRequest, call: CallOptions): Described {
     const url = request.url;
     const last = this.#last;
-    if (last !== undefined && url === this.#lastUrl && request.method === this.#lastMethod) {
+    if (last !== undefined && url === last.url && request.method === last.givenMethod) {
       // The same request again (the same ticker, the same book): read as it was then.
-      const { endpoint, query } = last;
-      if (query !== endpoint.recentQuery) {
-        endpoint.recentQuery = query;
-        endpoint.recentCost = undefined;
-      }
-      return this.#build(last.method, endpoint, query, last.rawUrl, request, call);
+      return this.#build(last.method, last.endpoint, last.query, last.rawUrl, request, call);
     }
     const method = String(request.method ?? 'GET').toUpperCase();
     if (typeof url !== 'string' || url.includes('#')) {
@@ -120,9 +119,7 @@ export class RequestReader {
     }
     // As `URL` writes it, which keeps a `?` with nothing after it.
     const rawUrl = prefix === endpoint.href ? url : q === -1 ? endpoint.href : `${endpoint.href}?${query}`;
-    this.#lastMethod = request.method;
-    this.#lastUrl = url;
-    this.#last = { method, endpoint, query, rawUrl };
+    this.#last = { givenMethod: request.method, url, method, endpoint, query, rawUrl };
     return this.#build(method, endpoint, query, rawUrl, request, call);
   }
 
