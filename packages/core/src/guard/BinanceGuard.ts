@@ -200,7 +200,7 @@ export class BinanceGuard {
       // Without an id of our own the outcome could not be looked up afterwards.
       req.query.set('newClientOrderId', newClientId());
     }
-    const recvWindow = call.recvWindow ?? recvWindowOf(req.query) ?? 5000;
+    const recvWindow = call.recvWindow ?? recvWindowOf(req) ?? 5000;
     const ticket = this.#ledger.open(key, recvWindow + REMEMBER_BEYOND_RECV_WINDOW_MS);
     try {
       const response = await this.#runAttempts(req, transport, call, state);

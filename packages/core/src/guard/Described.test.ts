@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { spot } from '../profiles/spot.ts';
 import { usdm } from '../profiles/usdm.ts';
 import { weightOf } from '../weights/weightOf.ts';
-import { RequestReader } from './Described.ts';
+import { type Described, RequestReader } from './Described.ts';
+import type { GuardRequest } from './transport.ts';
 
 const spotReader = () => new RequestReader(spot, spot.endpoints, 1);
 
@@ -77,6 +78,49 @@ describe('RequestReader', () => {
           expect(req.method, `${m} ${url}`).toBe(upper);
           expect(req.cost, `${m} ${url}`).toEqual(weightOf(upper, url, undefined, spot.endpoints));
           expect(req.rawUrl, url).toBe(new URL(url).href);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads a request to a URL it read before exactly as a reader that never saw the URL reads it', () => {
+    // Readings of body-less requests are kept by URL: a sequence of repeats and changes (of method, URL, body,
+    // headers and the call's `signed`) must read, field by field, as each request alone does.
+    const fields = (req: Described) => ({
+      ...Object.fromEntries(
+        (
+          ['method', 'origin', 'path', 'rawUrl', 'body', 'cost', 'signed', 'apiKeyOnly', 'reducesExposure'] as const
+        ).map((k) => [k, req[k]]),
+      ),
+      more: [req.placement, req.exchangeInfo, req.label, req.callerKey, req.callerSignature],
+      query: [...req.query],
+    });
+    const profile = fc.constantFrom(spot, usdm);
+    const origin = fc.constantFrom('https://api.binance.com', 'https://fapi.binance.com');
+    const path = fc.constantFrom('/api/v3/order', '/api/v3/depth', '/api/v3/openOrders', '/fapi/v1/order');
+    const query = fc.constantFrom(
+      '',
+      'symbol=BTCUSDT&limit=5000',
+      'symbol=BTCUSDT&reduceOnly=true',
+      'symbol=BTCUSDT&signature=abc',
+      'symbol=BTCUSDT&%73ignature=abc',
+      'symbol=BTCUSDT&recvWindow=9000',
+      'symbol= BTCUSDT#x',
+    );
+    const request = fc.record({
+      method: fc.constantFrom('GET', 'get', 'DELETE', 'POST', undefined),
+      url: fc.tuple(origin, path, query).map(([o, p, q]) => `${o}${p}${q === '' ? '' : `?${q}`}`),
+      body: fc.constantFrom(undefined, '', 'reduceOnly=true', 'symbol=ETHUSDT&limit=5'),
+      headers: fc.constantFrom(undefined, { 'X-MBX-APIKEY': 'own' }),
+    });
+    const call = fc.record({ signed: fc.constantFrom(undefined, true, false) });
+    fc.assert(
+      fc.property(profile, fc.array(fc.tuple(request, call), { minLength: 1, maxLength: 30 }), (p, sequence) => {
+        const reader = new RequestReader(p, p.endpoints, 1);
+        for (const [req, options] of sequence) {
+          const alone = new RequestReader(p, p.endpoints, 1).describe(req as GuardRequest, options);
+          expect(fields(reader.describe(req as GuardRequest, options)), JSON.stringify(req)).toEqual(fields(alone));
         }
       }),
       { numRuns: 300 },

@@ -4,37 +4,43 @@ import { normalizePath } from '../weights/normalizePath.ts';
 import { ParamReader } from '../weights/ParamReader.ts';
 import type { EndpointSpec, EndpointTable } from '../weights/types.ts';
 import { costOf, type EndpointWeight } from '../weights/weightOf.ts';
+import { mayCarry } from './requestParams.ts';
 import type { CallOptions, GuardRequest } from './transport.ts';
 
 /** A request as the guard reads it: the caller's unsigned originals, what it costs and how it must be sent. */
 export interface Described {
-  method: string;
-  origin: string;
-  path: string;
+  readonly method: string;
+  readonly origin: string;
+  readonly path: string;
   /** The caller's query parameters, unsigned, in order (parsed the first time they are read). */
   readonly query: URLSearchParams;
+  /**
+   * The query to sign: {@link query} once something has read or changed it, otherwise the caller's query text
+   * after its `?`, as `URL` keeps it (most signed requests are signed without parsing it).
+   */
+  readonly unsignedQuery: URLSearchParams | string;
   /** The caller's URL as given, for requests the guard does not re-sign. */
-  rawUrl: string;
-  body: string | undefined;
+  readonly rawUrl: string;
+  readonly body: string | undefined;
   /** What it costs against the rate limits, as the profile's endpoint table says; `cost.path` picks its budget. */
-  cost: EndpointWeight;
-  signed: boolean;
-  apiKeyOnly: boolean;
+  readonly cost: EndpointWeight;
+  readonly signed: boolean;
+  readonly apiKeyOnly: boolean;
   /** A cancel, or an order the API serves while it sheds load: passes an open breaker and queues ahead. */
-  reducesExposure: boolean;
+  readonly reducesExposure: boolean;
   /** An order placement (the profile's `isPlacement`). */
-  placement: boolean;
+  readonly placement: boolean;
   /** The exchange-information endpoint, whose answer teaches the limiter the server's limits. */
-  exchangeInfo: boolean;
-  label: string;
+  readonly exchangeInfo: boolean;
+  readonly label: string;
   /** Server-clock ms after which the last signed attempt can no longer execute: its timestamp + recvWindow. */
   expiresAt?: number;
   /** How many clock syncs had completed when the last attempt was stamped (see `ServerClock.resyncSince`). */
   stampedSyncs?: number;
   /** The `X-MBX-APIKEY` the caller set itself, if any. */
-  callerKey: string | undefined;
+  readonly callerKey: string | undefined;
   /** The `signature` the caller's query carries already, if any. */
-  callerSignature: string | undefined;
+  readonly callerSignature: string | undefined;
 }
 
 /** What a method and a URL up to its query say about every request to them. */
@@ -54,14 +60,29 @@ interface Endpoint {
   cancel: boolean;
   placement: boolean;
   exchangeInfo: boolean;
-  /** The query of this endpoint's latest request that `URL` keeps verbatim: the same query is not tested again. */
-  recentQuery: string | undefined;
-  /** What `recentQuery` costs, once a request without a body and without signing has asked. */
-  recentCost: EndpointWeight | undefined;
+}
+
+/**
+ * What a method, a URL and a body say about a request: everything but its headers and the call's options. For a
+ * request without a body this depends on the method and the URL alone, so it is read once per URL.
+ */
+interface Reading {
+  /** The method as the caller gave it (a repeat must give the same). */
+  givenMethod: unknown;
+  method: string;
+  endpoint: Endpoint;
+  /** The query after its `?`, as `URL` keeps it. */
+  search: string;
+  rawUrl: string;
+  cost: EndpointWeight;
+  reducesExposure: boolean;
+  callerSignature: string | undefined;
 }
 
 /** Endpoints remembered per method; a process talks to a few dozen, so a full cache is simply started again. */
 const MAX_ENDPOINTS = 512;
+/** Readings of body-less requests remembered by URL; when full, the cache is simply started again. */
+const MAX_READINGS = 512;
 
 /**
  * A query string `URL` keeps exactly as written: printable ASCII without the characters its parser percent-encodes
@@ -72,8 +93,9 @@ const VERBATIM_QUERY = /^[!$-&(-;=?-~]*$/;
 /**
  * Reads requests as the guard needs them, for one profile and endpoint table. What depends only on the method and
  * the URL before its query — origin, path, table entry, the cost where no parameter changes it — is worked out once
- * per endpoint, and the query is parsed only when something reads a parameter: most requests are repeats of a few
- * endpoints, and most are not signed. The table is read once per endpoint.
+ * per endpoint; what a body-less request's URL says — its cost, whether it reduces exposure, a signature of the
+ * caller's — once per URL: most requests are repeats of a few URLs (a ticker polled, open orders checked). The
+ * query is parsed only when something reads a parameter, and the table is read once per endpoint.
  */
 export class RequestReader {
   readonly #profile: ApiProfile;
@@ -81,14 +103,8 @@ export class RequestReader {
   readonly #defaultWeight: number;
   /** Endpoints by method, then by the URL up to its query. */
   readonly #known = new Map<string, Map<string, Endpoint>>();
-  /**
-   * The latest request read by its string URL (method and URL as given) and what it was read as: a repeat skips
-   * the parsing. Only the reading that sets an endpoint's `recentQuery` sets this, so `query` is still its
-   * endpoint's `recentQuery`.
-   */
-  #last:
-    | { givenMethod: unknown; url: string; method: string; endpoint: Endpoint; query: string; rawUrl: string }
-    | undefined;
+  /** Readings of body-less requests by their URL as given, without those carrying a signature (never repeated). */
+  readonly #readings = new Map<string, Reading>();
 
   constructor(profile: ApiProfile, endpoints: EndpointTable, defaultWeight: number) {
     this.#profile = profile;
@@ -98,76 +114,72 @@ export class RequestReader {
 
   /** Reads `request`: its parts, its cost, whether it is signed and whether it reduces exposure. */
   describe(request: GuardRequest, call: CallOptions): Described {
-    const url = request.url;
-    const last = this.#last;
-    if (last !== undefined && url === last.url && request.method === last.givenMethod) {
-      // The same request again (the same ticker, the same book): read as it was then.
-      return this.#build(last.method, last.endpoint, last.query, last.rawUrl, request, call);
-    }
-    const method = String(request.method ?? 'GET').toUpperCase();
-    if (typeof url !== 'string' || url.includes('#')) {
-      return this.#describeParsed(method, url instanceof URL ? url : new URL(url), request, call);
-    }
-    const q = url.indexOf('?');
-    const prefix = q === -1 ? url : url.slice(0, q);
-    const query = q === -1 ? '' : url.slice(q + 1);
-    const endpoint = this.#endpoint(method, prefix);
-    if (query !== endpoint.recentQuery) {
-      if (!VERBATIM_QUERY.test(query)) return this.#describeParsed(method, new URL(url), request, call);
-      endpoint.recentQuery = query;
-      endpoint.recentCost = undefined;
-    }
-    // As `URL` writes it, which keeps a `?` with nothing after it.
-    const rawUrl = prefix === endpoint.href ? url : q === -1 ? endpoint.href : `${endpoint.href}?${query}`;
-    this.#last = { givenMethod: request.method, url, method, endpoint, query, rawUrl };
-    return this.#build(method, endpoint, query, rawUrl, request, call);
-  }
-
-  #describeParsed(method: string, url: URL, request: GuardRequest, call: CallOptions): Described {
-    const endpoint = this.#endpoint(method, `${url.origin}${url.pathname}`);
-    return this.#build(method, endpoint, url.search.slice(1), url.href, request, call);
-  }
-
-  #build(
-    method: string,
-    endpoint: Endpoint,
-    search: string,
-    rawUrl: string,
-    request: GuardRequest,
-    call: CallOptions,
-  ): Described {
-    const body = request.body;
-    const req = new ReadRequest(method, endpoint, search, rawUrl, body, callerKeyOf(request.headers));
-    if (body) {
-      // Query and body together, the query winning a name both give, as the exchange reads them.
-      const merged = new URLSearchParams(body);
-      for (const [k, v] of req.query) merged.set(k, v);
-      this.#readParams(req, endpoint, merged);
-    } else if (endpoint.signed) {
-      this.#readParams(req, endpoint, req.query);
-    } else if (endpoint.fixedCost === undefined) {
-      // Its weight rule reads a parameter or two straight from the query text; signing will not need it parsed.
-      // A repeat of the endpoint's latest query (the same ticker, the same depth) costs what it cost then.
-      const recent = search === endpoint.recentQuery;
-      if (recent && endpoint.recentCost !== undefined) req.cost = endpoint.recentCost;
-      else {
-        this.#readParams(req, endpoint, `?${search}`);
-        if (recent) endpoint.recentCost = req.cost;
-      }
-    }
-    // A query without the name, plain or percent-encoded, has no signature: most are not parsed at all.
-    if (search.includes('signature') || search.includes('%'))
-      req.callerSignature = req.query.get('signature') ?? undefined;
-    req.signed = call.signed ?? (req.cost.signed || req.callerSignature !== undefined);
+    const reading = this.#reading(request);
+    const req = new ReadRequest(reading, request.body, callerKeyOf(request.headers));
+    req.signed = call.signed ?? (reading.cost.signed || reading.callerSignature !== undefined);
     return req;
   }
 
-  /** What the parameters decide: the cost where a rule reads them, and whether an order reduces exposure. */
-  #readParams(req: ReadRequest, endpoint: Endpoint, params: URLSearchParams | string): void {
-    if (endpoint.fixedCost === undefined) {
-      req.cost = costOf(endpoint.spec, endpoint.normalised, this.#defaultWeight, new ParamReader(params));
+  #reading(request: GuardRequest): Reading {
+    const { url, body } = request;
+    if (typeof url !== 'string') return this.#readParsed(request, url instanceof URL ? url : new URL(url));
+    const known = body ? undefined : this.#readings.get(url);
+    if (known !== undefined && known.givenMethod === request.method) return known;
+    let reading: Reading;
+    if (url.includes('#')) reading = this.#readParsed(request, new URL(url));
+    else {
+      const q = url.indexOf('?');
+      const prefix = q === -1 ? url : url.slice(0, q);
+      const query = q === -1 ? '' : url.slice(q + 1);
+      if (!VERBATIM_QUERY.test(query)) reading = this.#readParsed(request, new URL(url));
+      else {
+        const endpoint = this.#endpoint(methodOf(request), prefix);
+        // As `URL` writes it, which keeps a `?` with nothing after it.
+        const rawUrl = prefix === endpoint.href ? url : q === -1 ? endpoint.href : `${endpoint.href}?${query}`;
+        reading = this.#read(request, endpoint, query, rawUrl);
+      }
     }
-    req.reducesExposure ||= endpoint.signed && this.#profile.isOverloadExempt(req.method, endpoint.path, params);
+    if (!body && reading.callerSignature === undefined) {
+      if (this.#readings.size >= MAX_READINGS) this.#readings.clear();
+      this.#readings.set(url, reading);
+    }
+    return reading;
+  }
+
+  #readParsed(request: GuardRequest, url: URL): Reading {
+    const endpoint = this.#endpoint(methodOf(request), `${url.origin}${url.pathname}`);
+    return this.#read(request, endpoint, url.search.slice(1), url.href);
+  }
+
+  /** What the parameters decide: the cost where a rule reads them, whether an order reduces exposure, a signature. */
+  #read(request: GuardRequest, endpoint: Endpoint, search: string, rawUrl: string): Reading {
+    const method = methodOf(request);
+    let query: URLSearchParams | undefined;
+    let params: URLSearchParams | string | undefined;
+    const body = request.body;
+    if (body) {
+      // Query and body together, the query winning a name both give, as the exchange reads them.
+      query = parseQuery(search);
+      params = new URLSearchParams(body);
+      for (const [k, v] of query) params.set(k, v);
+    } else if (endpoint.signed) {
+      query = parseQuery(search);
+      params = query;
+    } else if (endpoint.fixedCost === undefined) {
+      // Its weight rule reads a parameter or two straight from the query text.
+      params = `?${search}`;
+    }
+    // Without a fixed cost, one of the branches above gave the parameters its rule reads.
+    const cost =
+      endpoint.fixedCost ?? costOf(endpoint.spec, endpoint.normalised, this.#defaultWeight, new ParamReader(params!));
+    const reducesExposure =
+      endpoint.cancel ||
+      (endpoint.signed && params !== undefined && this.#profile.isOverloadExempt(method, endpoint.path, params));
+    // A query without the name, plain or percent-encoded, has no signature: most are not parsed at all.
+    const callerSignature = mayCarry(search, 'signature')
+      ? ((query ?? parseQuery(search)).get('signature') ?? undefined)
+      : undefined;
+    return { givenMethod: request.method, method, endpoint, search, rawUrl, cost, reducesExposure, callerSignature };
   }
 
   #endpoint(method: string, prefix: string): Endpoint {
@@ -192,8 +204,6 @@ export class RequestReader {
       cancel: this.#profile.isCancel(method, path),
       placement: this.#profile.isPlacement(method, path),
       exchangeInfo: this.#profile.isExchangeInfo(method, path),
-      recentQuery: undefined,
-      recentCost: undefined,
     };
     if (byPrefix === undefined || byPrefix.size >= MAX_ENDPOINTS) {
       byPrefix = new Map();
@@ -204,55 +214,74 @@ export class RequestReader {
   }
 }
 
-/** One request as {@link RequestReader} reads it. */
+/** One request as {@link RequestReader} reads it: its reading, and what is its own. */
 class ReadRequest implements Described {
-  readonly method: string;
-  readonly origin: string;
-  readonly path: string;
-  readonly rawUrl: string;
+  readonly #reading: Reading;
   readonly body: string | undefined;
-  cost: EndpointWeight;
+  readonly callerKey: string | undefined;
   signed = false;
-  readonly apiKeyOnly: boolean;
-  reducesExposure: boolean;
-  readonly placement: boolean;
-  readonly exchangeInfo: boolean;
-  readonly label: string;
   expiresAt?: number;
   stampedSyncs?: number;
-  readonly callerKey: string | undefined;
-  callerSignature: string | undefined;
-  readonly #search: string;
   #query: URLSearchParams | undefined;
 
-  constructor(
-    method: string,
-    endpoint: Endpoint,
-    search: string,
-    rawUrl: string,
-    body: string | undefined,
-    callerKey: string | undefined,
-  ) {
-    this.method = method;
-    this.origin = endpoint.origin;
-    this.path = endpoint.path;
-    this.rawUrl = rawUrl;
+  constructor(reading: Reading, body: string | undefined, callerKey: string | undefined) {
+    this.#reading = reading;
     this.body = body;
-    this.cost = endpoint.fixedCost!;
-    this.apiKeyOnly = endpoint.apiKeyOnly;
-    this.reducesExposure = endpoint.cancel;
-    this.placement = endpoint.placement;
-    this.exchangeInfo = endpoint.exchangeInfo;
-    this.label = endpoint.label;
     this.callerKey = callerKey;
-    this.#search = search;
+  }
+
+  get method(): string {
+    return this.#reading.method;
+  }
+  get origin(): string {
+    return this.#reading.endpoint.origin;
+  }
+  get path(): string {
+    return this.#reading.endpoint.path;
+  }
+  get rawUrl(): string {
+    return this.#reading.rawUrl;
+  }
+  get cost(): EndpointWeight {
+    return this.#reading.cost;
+  }
+  get apiKeyOnly(): boolean {
+    return this.#reading.endpoint.apiKeyOnly;
+  }
+  get reducesExposure(): boolean {
+    return this.#reading.reducesExposure;
+  }
+  get placement(): boolean {
+    return this.#reading.endpoint.placement;
+  }
+  get exchangeInfo(): boolean {
+    return this.#reading.endpoint.exchangeInfo;
+  }
+  get label(): string {
+    return this.#reading.endpoint.label;
+  }
+  get callerSignature(): string | undefined {
+    return this.#reading.callerSignature;
   }
 
   get query(): URLSearchParams {
-    // With its `?`, which URLSearchParams drops once: a query that starts with `?` keeps it, as in `URL`.
-    this.#query ??= new URLSearchParams(`?${this.#search}`);
+    this.#query ??= parseQuery(this.#reading.search);
     return this.#query;
   }
+
+  get unsignedQuery(): URLSearchParams | string {
+    return this.#query ?? this.#reading.search;
+  }
+}
+
+/** The method as the exchange reads it: a JavaScript caller may leave it out, which is GET. */
+function methodOf(request: GuardRequest): string {
+  return String(request.method ?? 'GET').toUpperCase();
+}
+
+/** Parses a query after its `?`: with a `?` put back, which URLSearchParams drops once, so a leading `?` stays. */
+function parseQuery(search: string): URLSearchParams {
+  return new URLSearchParams(`?${search}`);
 }
 
 /** The `X-MBX-APIKEY` the caller set on its own request, if any. */

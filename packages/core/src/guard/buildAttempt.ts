@@ -30,9 +30,9 @@ export function buildAttempt(
     const url = req.rawUrl;
     return { method: req.method, url, body: req.body, headers, number, purpose, signal: call.signal, redirect };
   }
-  const recvWindow = call.recvWindow ?? recvWindowOf(req.query) ?? 5000;
+  const recvWindow = call.recvWindow ?? recvWindowOf(req) ?? 5000;
   const timestamp = clock ? clock.stamp() : Date.now();
-  const signed = signRequest({ query: req.query, body: req.body, timestamp, recvWindow, signer });
+  const signed = signRequest({ query: req.unsignedQuery, body: req.body, timestamp, recvWindow, signer });
   req.expiresAt = timestamp + recvWindow;
   if (clock) req.stampedSyncs = clock.syncs;
   // Every signature computed is a secret of this call: a server or proxy that echoes it must not get it into an error.

@@ -13,9 +13,19 @@ export function clientOrderIdOf(req: Pick<Described, 'query' | 'body'>): string 
 }
 
 /** The caller's own `recvWindow` query parameter, in ms. */
-export function recvWindowOf(query: URLSearchParams): number | undefined {
-  const value = query.get('recvWindow');
+export function recvWindowOf(req: Pick<Described, 'query' | 'unsignedQuery'>): number | undefined {
+  const text = req.unsignedQuery;
+  if (typeof text === 'string' && !mayCarry(text, 'recvWindow')) return undefined;
+  const value = req.query.get('recvWindow');
   return value === null ? undefined : Number(value);
+}
+
+/**
+ * Whether a query's text (after its `?`) may carry the parameter `name`: it says so, or it percent-encodes
+ * something, perhaps the name. A query that cannot is not parsed to find out.
+ */
+export function mayCarry(search: string, name: string): boolean {
+  return search.includes(name) || search.includes('%');
 }
 
 /** A client order id of the plugin's own, for an order placement that must be looked up afterwards. */

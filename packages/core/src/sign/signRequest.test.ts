@@ -1,5 +1,6 @@
 import { createHmac, generateKeyPairSync, verify } from 'node:crypto';
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSigner } from './createSigner.ts';
 import { encodeParams } from './encodeParams.ts';
@@ -80,5 +81,34 @@ describe('signRequest', () => {
     const signed = signRequest({ query: { symbol: 'BTCUSDT' }, timestamp: 1, signer: createSigner({ privateKey }) });
     expect(signed.query).not.toMatch(/signature=.*[+/=]/);
     expect(new URLSearchParams(signed.query).get('signature')).toBe(signed.signature);
+  });
+
+  it('signs query text exactly as it signs the same text parsed, whether or not it is taken as it is', () => {
+    // Text of unreserved `name=value` pairs is signed without parsing; anything else (encoded or reserved
+    // characters, empty pairs, a signing parameter of its own) is parsed first. Both must give the same request.
+    const mostly = (plain: string[], odd: string[]) =>
+      fc.oneof({ arbitrary: fc.constantFrom(...plain), weight: 3 }, { arbitrary: fc.constantFrom(...odd), weight: 1 });
+    const name = mostly(['symbol', 'side', 'a.b', 'x_y~'], ['timestamp', 'recvWindow', 'signature', '', 'a b', '%41']);
+    const value = mostly(['', 'BTCUSDT', '1.5', '-_.~'], ['=', 'a+b', '%20', '[1]', 'é', '?']);
+    const pairs = fc
+      .array(fc.tuple(name, value), { maxLength: 5 })
+      .map((list) => list.map((p) => p.join('=')).join('&'));
+    const piece = fc.constantFrom('symbol', '=', '&', '&&', '+', '%2', ' ', '?', '#', 'timestamp=1', 'xsignature=2');
+    const text = fc.oneof(
+      pairs,
+      fc.array(piece, { maxLength: 8 }).map((pieces) => pieces.join('')),
+    );
+    let plain = 0;
+    fc.assert(
+      fc.property(text, (text) => {
+        const asText = signRequest({ query: text, timestamp: 5, recvWindow: 5000, signer });
+        const parsed = signRequest({ query: new URLSearchParams(`?${text}`), timestamp: 5, recvWindow: 5000, signer });
+        expect(asText).toEqual(parsed);
+        if (/^[\w.~-]+=[\w.~-]*(&[\w.~-]+=[\w.~-]*)*$/.test(text) && !text.includes('recvWindow=')) plain++;
+      }),
+      { numRuns: 2000 },
+    );
+    // The text path was taken, and not only for the empty query.
+    expect(plain).toBeGreaterThan(100);
   });
 });
