@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { profiles } from '../profiles/profileForOrigin.ts';
-import { BINANCE_ORIGINS, BINANCE_SPOT_ORIGINS, OriginScope } from './OriginScope.ts';
+import { BINANCE_ORIGINS, BINANCE_SPOT_ORIGINS, OriginScope, originOf } from './OriginScope.ts';
 
 describe('OriginScope', () => {
   it("covers Binance's hosts of every product, the client's base URL and the listed origins, and nothing else", () => {
@@ -49,6 +50,29 @@ describe('OriginScope', () => {
       // Twice: the second answer comes from the cache of URL starts.
       expect([scope.covers(url, base), scope.covers(url, base)], url).toEqual([expected, expected]);
     }
+  });
+
+  it('reads the origin of any URL after any other exactly as URL parsing does', () => {
+    // The latest URL starts are tried first: a URL that shares one's text but not its authority
+    // (`https://api.binance.com.evil.example`, `…com@evil.example`, `…com:1@…`) must still be read whole.
+    const start = fc.constantFrom('https://api.binance.com', 'http://127.0.0.1:9000', 'HTTP://127.0.0.1', 'ftp://a.b');
+    const rest = fc
+      .array(fc.constantFrom('/', '?', '#', '.', '@', ':', '1', 'evil', '\\', ' ', 'api/v3'), { maxLength: 5 })
+      .map((parts) => parts.join(''));
+    const expected = (url: string) => {
+      try {
+        const parsed = new URL(url);
+        return /^https?:$/.test(parsed.protocol) ? parsed.origin : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(fc.tuple(start, rest), { minLength: 1, maxLength: 12 }), (urls) => {
+        for (const [s, r] of urls) expect(originOf(s + r), s + r).toBe(expected(s + r));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('lists each profile origin once, taken from the profiles', () => {

@@ -45,17 +45,34 @@ export class OriginScope {
 /** The origin of an http(s) URL, `undefined` for anything else; each distinct URL start is parsed once. */
 export function originOf(url: string | URL): string | undefined {
   if (typeof url === 'string') {
-    // Every request asks: read the origin from the URL's start and parse each distinct start once.
+    // Every request asks, and most go to one or two origins: a URL that starts with one of the latest starts
+    // read, up to the end of its authority, has that start's origin; nothing is allocated to find out.
+    for (const recent of recentStarts) {
+      if (url.startsWith(recent.start) && endsAuthority(url, recent.start.length)) return recent.origin;
+    }
+    // Otherwise read the origin from the URL's start and parse each distinct start once.
     const start = PLAIN_START.exec(url)?.[0];
     if (start !== undefined) {
-      if (startOrigins.has(start)) return startOrigins.get(start);
-      if (startOrigins.size >= MAX_STARTS) startOrigins.clear();
-      const origin = parsedOrigin(start);
-      startOrigins.set(start, origin);
+      let origin: string | undefined;
+      if (startOrigins.has(start)) origin = startOrigins.get(start);
+      else {
+        if (startOrigins.size >= MAX_STARTS) startOrigins.clear();
+        origin = parsedOrigin(start);
+        startOrigins.set(start, origin);
+      }
+      recentStarts[nextRecent] = { start, origin };
+      nextRecent = (nextRecent + 1) % RECENT_STARTS;
       return origin;
     }
   }
   return parsedOrigin(url);
+}
+
+/** Whether `url` ends its authority at `at`: the end, or a `/`, `?` or `#` (as {@link PLAIN_START} requires). */
+function endsAuthority(url: string, at: number): boolean {
+  if (at === url.length) return true;
+  const c = url.charCodeAt(at);
+  return c === 0x2f || c === 0x3f || c === 0x23;
 }
 
 /**
@@ -67,6 +84,10 @@ const PLAIN_START = /^https?:\/\/[a-z0-9.-]+(?::[0-9]{1,5})?(?=[/?#]|$)/i;
 /** Bounds the cache of origins by URL start, should a caller send to ever new hosts. */
 const MAX_STARTS = 256;
 const startOrigins = new Map<string, string | undefined>();
+/** How many of the latest starts {@link originOf} tries before it reads the start again. */
+const RECENT_STARTS = 4;
+const recentStarts: Array<{ start: string; origin: string | undefined }> = [];
+let nextRecent = 0;
 
 function parsedOrigin(url: string | URL): string | undefined {
   const parsed = url instanceof URL ? url : safeUrl(url);
