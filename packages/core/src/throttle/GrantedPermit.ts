@@ -1,7 +1,7 @@
 import type { Charge } from './Charge.ts';
+import type { Claim } from './Slot.ts';
 import { safeLabel } from './throttleErrors.ts';
-import type { Permit } from './types.ts';
-import type { Waiter } from './WaitQueue.ts';
+import type { AcquireRequest, Permit } from './types.ts';
 
 /** A {@link Permit} as the limiter grants it: the public fields, plus its owner and charges (internal). */
 export class GrantedPermit implements Permit {
@@ -20,21 +20,27 @@ export class GrantedPermit implements Permit {
   readonly charges: Charge[];
   done = false;
 
+  /**
+   * @param of the request's label and `weightOnSuccess` (its `AcquireRequest`, or its `Waiter` in the queue)
+   * @param enqueuedAt server ms when it asked, for `waitedMs`
+   */
   constructor(
     owner: object,
-    waiter: Waiter,
+    of: Pick<AcquireRequest, 'label' | 'weightOnSuccess'>,
+    claim: Claim,
+    enqueuedAt: number,
     grantedAt: number,
     grantedMono: number,
     edgeGuardMs: number,
     charges: Charge[],
   ) {
     this.owner = owner;
-    this.weight = waiter.claim.weight;
-    this.orders = waiter.claim.orders;
-    this.label = waiter.label;
+    this.weight = claim.weight;
+    this.orders = claim.orders;
+    this.label = of.label;
     this.grantedAt = grantedAt;
-    this.waitedMs = grantedAt - waiter.enqueuedAt;
-    this.weightOnSuccess = waiter.weightOnSuccess;
+    this.waitedMs = grantedAt - enqueuedAt;
+    this.weightOnSuccess = of.weightOnSuccess;
     this.grantedMono = grantedMono;
     this.edgeGuardMs = edgeGuardMs;
     this.charges = charges;

@@ -216,7 +216,7 @@ export class WeightLimiter {
     if (t - this.#earlyMs < this.#bannedUntil) return undefined;
     // A request heavier than a whole limit finds no room here either; `acquire` tells it so.
     try {
-      return this.#grantNow(new Waiter(request, claim, t, this.maxWaitMs), t);
+      return this.#grantNow(request, claim, t);
     } catch {
       return undefined;
     }
@@ -542,14 +542,14 @@ export class WeightLimiter {
    * full, a request that fits is granted at once, without a promise, a pass of the queue or a timer. Anything
    * else (it does not fit, a pause, a ban the store knows of) is left to the queue, which asks the store again.
    */
-  #grantNow(w: Waiter, t: number): GrantedPermit | undefined {
+  #grantNow(request: AcquireRequest, claim: Claim, t: number): GrantedPermit | undefined {
     const store = this.#store;
     const at = t - this.#earlyMs;
     if (store.reserveSync === undefined || at < this.#pausedUntil || !this.#queue.idle(t)) return undefined;
     const edgeGuardMs = this.#edge.ms;
-    const charges = chargesFor(this.#slots, w.claim, at, t + edgeGuardMs);
+    const charges = chargesFor(this.#slots, claim, at, t + edgeGuardMs);
     const result = store.reserveSync(at, charges);
-    return result.ok ? this.#permit(w, t, edgeGuardMs, charges, result.confirmed) : undefined;
+    return result.ok ? this.#permit(request, claim, t, t, edgeGuardMs, charges, result.confirmed) : undefined;
   }
 
   /** A synchronous store step of settle or release, as the promise those return. */
@@ -657,12 +657,20 @@ export class WeightLimiter {
 
   #grant(w: Waiter, t: number, edgeGuardMs: number, charges: Charge[], confirmed: readonly number[]): void {
     this.#queue.finish(w);
-    w.resolve(this.#permit(w, t, edgeGuardMs, charges, confirmed));
+    w.resolve(this.#permit(w, w.claim, w.enqueuedAt, t, edgeGuardMs, charges, confirmed));
   }
 
-  #permit(w: Waiter, t: number, edgeGuardMs: number, charges: Charge[], confirmed: readonly number[]): GrantedPermit {
+  #permit(
+    of: Pick<AcquireRequest, 'label' | 'weightOnSuccess'>,
+    claim: Claim,
+    enqueuedAt: number,
+    t: number,
+    edgeGuardMs: number,
+    charges: Charge[],
+    confirmed: readonly number[],
+  ): GrantedPermit {
     for (let i = 0; i < charges.length; i++) charges[i]!.confirmedAtReserve = confirmed[i] ?? 0;
-    return new GrantedPermit(this, w, t, this.#monoNow(), edgeGuardMs, charges);
+    return new GrantedPermit(this, of, claim, enqueuedAt, t, this.#monoNow(), edgeGuardMs, charges);
   }
 
   #failAllBanned(t: number): void {
