@@ -67,8 +67,10 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
     (inner: Fetch, settings: BinanceRequestOptions | undefined, given: SeenOptions): Fetch =>
     async (input, init) => {
       const request = input instanceof Request ? input : new Request(input, init);
+      // Read once: a Request serialises its URL into a new string every time `url` is read.
+      const url = request.url;
       // Not a Binance origin: the request passes byte for byte as the caller made it.
-      if (!plugin.covers(request.url, baseOf(given))) return inner(input, init);
+      if (!plugin.covers(url, baseOf(given))) return inner(input, init);
       // The body as the caller gave it: a flat `json` object is sent as form parameters; FormData, a Blob, a
       // stream or a nested object is refused here, before anything is sent.
       const body =
@@ -85,7 +87,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           let response: Response | Promise<Response>;
           if (
             request.body === null &&
-            attempt.url === request.url &&
+            attempt.url === url &&
             attempt.method === request.method &&
             attempt.redirect === 'follow' &&
             Object.keys(attempt.headers).length === 0
@@ -113,9 +115,9 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         read: readFetchResponse,
       };
       return plugin
-        .guardFor(request.url)
+        .guardFor(url)
         .run(
-          { method: request.method, url: request.url, body, headers: request.headers },
+          { method: request.method, url, body, headers: request.headers },
           transport,
           plugin.callOptions(settings, request.signal),
         );
