@@ -122,21 +122,24 @@ export class RequestReader {
 
   #reading(request: GuardRequest): Reading {
     const { url, body } = request;
-    if (typeof url !== 'string') return this.#readParsed(request, url instanceof URL ? url : new URL(url));
+    if (typeof url !== 'string') {
+      return this.#readParsed(request, methodOf(request), url instanceof URL ? url : new URL(url));
+    }
     const known = body ? undefined : this.#readings.get(url);
     if (known !== undefined && known.givenMethod === request.method) return known;
+    const method = methodOf(request);
     let reading: Reading;
-    if (url.includes('#')) reading = this.#readParsed(request, new URL(url));
+    if (url.includes('#')) reading = this.#readParsed(request, method, new URL(url));
     else {
       const q = url.indexOf('?');
       const prefix = q === -1 ? url : url.slice(0, q);
       const query = q === -1 ? '' : url.slice(q + 1);
-      if (!VERBATIM_QUERY.test(query)) reading = this.#readParsed(request, new URL(url));
+      if (!VERBATIM_QUERY.test(query)) reading = this.#readParsed(request, method, new URL(url));
       else {
-        const endpoint = this.#endpoint(methodOf(request), prefix);
+        const endpoint = this.#endpoint(method, prefix);
         // As `URL` writes it, which keeps a `?` with nothing after it.
         const rawUrl = prefix === endpoint.href ? url : q === -1 ? endpoint.href : `${endpoint.href}?${query}`;
-        reading = this.#read(request, endpoint, query, rawUrl);
+        reading = this.#read(request, method, endpoint, query, rawUrl);
       }
     }
     if (!body && reading.callerSignature === undefined) {
@@ -146,14 +149,13 @@ export class RequestReader {
     return reading;
   }
 
-  #readParsed(request: GuardRequest, url: URL): Reading {
-    const endpoint = this.#endpoint(methodOf(request), `${url.origin}${url.pathname}`);
-    return this.#read(request, endpoint, url.search.slice(1), url.href);
+  #readParsed(request: GuardRequest, method: string, url: URL): Reading {
+    const endpoint = this.#endpoint(method, `${url.origin}${url.pathname}`);
+    return this.#read(request, method, endpoint, url.search.slice(1), url.href);
   }
 
   /** What the parameters decide: the cost where a rule reads them, whether an order reduces exposure, a signature. */
-  #read(request: GuardRequest, endpoint: Endpoint, search: string, rawUrl: string): Reading {
-    const method = methodOf(request);
+  #read(request: GuardRequest, method: string, endpoint: Endpoint, search: string, rawUrl: string): Reading {
     let query: URLSearchParams | undefined;
     let params: URLSearchParams | string | undefined;
     const body = request.body;
