@@ -5,6 +5,7 @@
  * bare client signs those itself), from a fixed seed.
  */
 import { Session } from 'node:inspector/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
 import type { BenchResult } from './lib/BenchResult.ts';
@@ -20,6 +21,8 @@ export interface B1Options {
   concurrency: number;
   /** Requests per variant before the first run (JIT, sockets, the clock's first sync). */
   warmup: number;
+  /** The open-loop phase: requests a second, and requests per variant (sent in alternating chunks). */
+  openLoop: { rate: number; requests: number };
   progress: Progress;
 }
 
@@ -37,6 +40,19 @@ export interface B1Sample {
   cpuUsPerRequest: number;
 }
 
+/** Latency of one client's variants in the open-loop phase, pooled over its chunks, ms. */
+export interface B1OpenLoop {
+  client: string;
+  rate: number;
+  requests: number;
+  bareP50Ms: number;
+  bareP90Ms: number;
+  bareP99Ms: number;
+  pluginP50Ms: number;
+  pluginP90Ms: number;
+  pluginP99Ms: number;
+}
+
 /** Heap growth of one client's variants over one run's worth of requests, measured after the timed runs. */
 export interface B1Heap {
   client: string;
@@ -52,6 +68,8 @@ const huge = 1e12;
 const CHUNKS = 16;
 /** Untimed passes per variant that heap growth is the median of. */
 const HEAP_PASSES = 3;
+/** Chunks per variant of the open-loop phase: bare and plugin take turns this many times. */
+const OPEN_CHUNKS = 6;
 /** Requests per variant whose allocation is sampled, after the heap passes. */
 const ALLOC_REQUESTS = 3000;
 const GUARD_OPTIONS: BinanceGuardOptions = {
@@ -121,6 +139,44 @@ async function measureChunk(send: Send, requests: readonly BenchRequest[], concu
 }
 
 /**
+ * Sends `requests` at `rate` a second, each at its scheduled time whether or not earlier ones have come back (open
+ * loop: no queue of the benchmark's own forms), and returns each one's latency from that scheduled time, so a pause
+ * of the client thread counts for every request it holds back.
+ */
+async function openLoop(send: Send, requests: readonly BenchRequest[], rate: number): Promise<Float64Array> {
+  const latencies = new Float64Array(requests.length);
+  const periodMs = 1000 / rate;
+  const start = performance.now();
+  const answers: Array<Promise<void>> = [];
+  for (let i = 0; i < requests.length; ) {
+    const now = performance.now();
+    for (; i < requests.length && start + i * periodMs <= now; i++) {
+      const due = start + i * periodMs;
+      const at = i;
+      answers.push(
+        send(requests[at]!).then(() => {
+          latencies[at] = performance.now() - due;
+        }),
+      );
+    }
+    if (i < requests.length) await delay(Math.max(0, start + i * periodMs - performance.now()));
+  }
+  await Promise.all(answers);
+  return latencies;
+}
+
+/** The latencies of several chunks in one sorted array. */
+function sortedLatencies(chunks: readonly Float64Array[]): number[] {
+  const all = new Float64Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all.sort() as unknown as number[];
+}
+
+/**
  * Bytes allocated per request while `requests` go through `send`, collected objects included: V8's sampling heap
  * profiler, one sample per 256 bytes on average (untimed; exact where time is noisy).
  */
@@ -157,15 +213,8 @@ async function heapGrowthKiB(send: Send, requests: readonly BenchRequest[], conc
 }
 
 function combine(chunks: readonly Chunk[]) {
-  const n = chunks.reduce((a, c) => a + c.latencies.length, 0);
-  const latencies = new Float64Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    latencies.set(c.latencies, at);
-    at += c.latencies.length;
-  }
-  latencies.sort();
-  const sorted = latencies as unknown as number[];
+  const sorted = sortedLatencies(chunks.map((c) => c.latencies));
+  const n = sorted.length;
   const sum = (f: (c: Chunk) => number) => chunks.reduce((a, c) => a + f(c), 0);
   return {
     requests: n,
@@ -196,6 +245,7 @@ export async function b1Overhead(options: B1Options): Promise<BenchResult> {
   const reqs = workload(requests);
   const samples: B1Sample[] = [];
   const heap: B1Heap[] = [];
+  const open: B1OpenLoop[] = [];
   try {
     for (const { client, variants } of list) {
       progress.update(`B1 warm-up ${client.name}`);
@@ -226,6 +276,33 @@ export async function b1Overhead(options: B1Options): Promise<BenchResult> {
         );
       }
     }
+    // Open loop: a rate well below saturation, as a trading system runs most of the time. Latency is then the
+    // round trip plus each variant's own work, not queueing for a saturated client thread.
+    const openSize = Math.ceil(options.openLoop.requests / OPEN_CHUNKS);
+    const openReqs = workload(openSize * OPEN_CHUNKS);
+    for (const { client, variants } of list) {
+      const latencies: Record<'bare' | 'plugin', Float64Array[]> = { bare: [], plugin: [] };
+      for (let c = 0; c < OPEN_CHUNKS; c++) {
+        const slice = openReqs.slice(c * openSize, (c + 1) * openSize);
+        for (const variant of c % 2 ? (['bare', 'plugin'] as const) : (['plugin', 'bare'] as const)) {
+          progress.update(`B1 open loop ${client.name} ${variant}, chunk ${c + 1}/${OPEN_CHUNKS}`);
+          latencies[variant].push(await openLoop(variants[variant], slice, options.openLoop.rate));
+        }
+      }
+      const bare = sortedLatencies(latencies.bare);
+      const plugin = sortedLatencies(latencies.plugin);
+      open.push({
+        client: client.name,
+        rate: options.openLoop.rate,
+        requests: bare.length,
+        bareP50Ms: quantile(bare, 0.5),
+        bareP90Ms: quantile(bare, 0.9),
+        bareP99Ms: quantile(bare, 0.99),
+        pluginP50Ms: quantile(plugin, 0.5),
+        pluginP90Ms: quantile(plugin, 0.9),
+        pluginP99Ms: quantile(plugin, 0.99),
+      });
+    }
     // Last, so that the full collections these force do not reach into a timed chunk. The heap also holds the
     // clients' pools and caches, which a pass may grow or trim: the median of three alternating passes is reported.
     for (const { client, variants } of list) {
@@ -250,10 +327,15 @@ export async function b1Overhead(options: B1Options): Promise<BenchResult> {
     worker.postMessage('close');
     await new Promise((resolve) => worker.once('exit', resolve));
   }
-  return report(samples, heap, options);
+  return report(samples, heap, open, options);
 }
 
-function report(samples: B1Sample[], heap: readonly B1Heap[], options: B1Options): BenchResult {
+function report(
+  samples: B1Sample[],
+  heap: readonly B1Heap[],
+  open: readonly B1OpenLoop[],
+  options: B1Options,
+): BenchResult {
   const clients = [...new Set(samples.map((s) => s.client))];
   const pairs = (client: string) => {
     const out: Array<{ bare: B1Sample; plugin: B1Sample }> = [];
@@ -279,6 +361,10 @@ function report(samples: B1Sample[], heap: readonly B1Heap[], options: B1Options
     const bareP50 = summarize(ps.map((p) => p.bare.p50Ms));
     const bareP99 = summarize(ps.map((p) => p.bare.p99Ms));
     const addedCpu = addedCpuOf(client);
+    const below = open.find((o) => o.client === client);
+    const openTail = below
+      ? ` Below saturation (open loop, ${num(below.rate)} requests a second) the plugin adds ${(below.pluginP99Ms - below.bareP99Ms).toFixed(2)} ms at p99: see the notes under B1.`
+      : '';
     const adapterCpu =
       guardCpu === undefined || client === 'fetch' ? '—' : num(Math.round(addedCpu.median - guardCpu.median));
     const bareRps = summarize(ps.map((p) => p.bare.reqPerS));
@@ -338,7 +424,7 @@ function report(samples: B1Sample[], heap: readonly B1Heap[], options: B1Options
           met: addedP99.median <= 0.5,
           ...(addedP99.median > 0.5
             ? {
-                note: `the tail here is garbage collection, not the plugin's work on a request: bare ${client} itself has p50 ${bareP50.median.toFixed(2)} ms and p99 ${bareP99.median.toFixed(2)} ms. V8's young-generation scavenges pause the client thread for many ms (13–21 kB of each bare request's objects outlive one, in every client here, so each scavenge copies megabytes), and they land in either variant's chunks at random: added p99 spreads ${addedP99.min.toFixed(2)} to ${addedP99.max.toFixed(2)} ms across runs. Below the tail, latency is queueing for the client thread (p50 is ${options.concurrency} ÷ throughput), so added p50 follows the throughput loss.`,
+                note: `the tail here is garbage collection, not the plugin's work on a request: bare ${client} itself has p50 ${bareP50.median.toFixed(2)} ms and p99 ${bareP99.median.toFixed(2)} ms. V8's young-generation scavenges pause the client thread for many ms (13–21 kB of each bare request's objects outlive one, in every client here, so each scavenge copies megabytes), and they land in either variant's chunks at random: added p99 spreads ${addedP99.min.toFixed(2)} to ${addedP99.max.toFixed(2)} ms across runs. Below the tail, latency is queueing for the client thread (p50 is ${options.concurrency} ÷ throughput), so added p50 follows the throughput loss.${openTail}`,
               }
             : {}),
         },
@@ -371,6 +457,20 @@ function report(samples: B1Sample[], heap: readonly B1Heap[], options: B1Options
     },
     targets,
     chart,
-    raw: { samples, heap },
+    notes: open.length === 0 ? [] : [openLoopNote(open)],
+    raw: { samples, heap, openLoop: open },
   };
+}
+
+/** One line on the open-loop phase: each client's latency at a rate below saturation, bare and with the plugin. */
+function openLoopNote(open: readonly B1OpenLoop[]): string {
+  const at = (bare: number, plugin: number) =>
+    `${bare.toFixed(2)} → ${plugin.toFixed(2)} ms (${plugin >= bare ? '+' : ''}${(plugin - bare).toFixed(2)})`;
+  const each = open.map(
+    (o) =>
+      `${o.client} p50 ${at(o.bareP50Ms, o.pluginP50Ms)}, p90 ${at(o.bareP90Ms, o.pluginP90Ms)}, p99 ${at(o.bareP99Ms, o.pluginP99Ms)}`,
+  );
+  const bareP99 = open.map((o) => o.bareP99Ms);
+  const { rate, requests } = open[0]!;
+  return `Open loop, below saturation: ${num(requests)} requests per variant at ${num(rate)} a second, sent on schedule whatever is in flight, bare and plugin in alternating chunks; latency from each request's scheduled time, over all its chunks. Bare → plugin: ${each.join('; ')}. Even here the bare clients' p99 (${Math.min(...bareP99).toFixed(1)}–${Math.max(...bareP99).toFixed(1)} ms) is V8's scavenges pausing the thread, so added p99 moves by ms either way between runs; p50 and p90 are below the pauses.`;
 }

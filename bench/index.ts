@@ -35,7 +35,7 @@ const outDir = resolve(process.env.BENCH_OUT ?? here);
 const wanted = (id: string) => !only || only.includes(id);
 
 /**
- * Runs per figure and sizes. The full set takes about 14 minutes on the 2-core machine: B1 ≈ 2.5 min,
+ * Runs per figure and sizes. The full set takes about 15 minutes on the 2-core machine: B1 ≈ 3.5 min,
  * B2 5 × 34 s plus 5 × ≈ 12 s of bursts, B2M one run of ≈ 3 min (a minute window cannot be had quicker, so one
  * run of two measured windows: its figure is a single run's, not a median), B3 ≈ 10 s, B4 5 × ≈ 23 s,
  * B5 ≈ 20 s, B6 what the redis package asks for.
@@ -43,7 +43,7 @@ const wanted = (id: string) => !only || only.includes(id);
 const config = quick
   ? {
       runs: 1,
-      b1: { requests: 300, warmup: 100, concurrency: 32 },
+      b1: { requests: 300, warmup: 100, concurrency: 32, openLoop: { rate: 1000, requests: 120 } },
       b2: { durationMs: 4000, warmupMs: 300, workers: 12, cycleMs: 40 },
       b2Burst: { calls: 500 },
       b2Minute: { runs: 1, windows: 1, windowMs: 1000, leadMs: 300, workers: 12, cycleMs: 40 },
@@ -54,7 +54,7 @@ const config = quick
     }
   : {
       runs: 5,
-      b1: { requests: 8000, warmup: 4000, concurrency: 32 },
+      b1: { requests: 8000, warmup: 4000, concurrency: 32, openLoop: { rate: 1000, requests: 6000 } },
       b2: { durationMs: 30_000, warmupMs: 4000, workers: 12, cycleMs: 40 },
       b2Burst: { calls: 500 },
       b2Minute: { runs: 1, windows: 2, windowMs: 60_000, leadMs: 5000, workers: 12, cycleMs: 40 },

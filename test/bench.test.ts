@@ -42,6 +42,17 @@ describe('npm run bench', () => {
       expect(b1.table.rows.map((row: string[]) => row[0])).toEqual(expect.arrayContaining(['axios']));
       // Nothing may fail on the way: every B1 answer was a 200.
       expect(b1.raw.samples.every((s: { non200: number }) => s.non200 === 0)).toBe(true);
+      // The open-loop phase measures every client below saturation, and its note says what it found.
+      expect(b1.raw.openLoop.map((o: { client: string }) => o.client)).toEqual(
+        b1.table.rows.map((row: string[]) => (row[0]!.startsWith('fetch') ? 'fetch' : row[0])),
+      );
+      for (const o of b1.raw.openLoop) {
+        expect(o.bareP50Ms, o.client).toBeGreaterThan(0);
+        expect(o.bareP90Ms, o.client).toBeGreaterThanOrEqual(o.bareP50Ms);
+        expect(o.bareP99Ms, o.client).toBeGreaterThanOrEqual(o.bareP90Ms);
+        expect(o.pluginP99Ms, o.client).toBeGreaterThanOrEqual(o.pluginP50Ms);
+      }
+      expect(b1.notes.join('\n')).toMatch(/Open loop, below saturation: .*axios p50 [\d.]+ → [\d.]+ ms/);
       // Allocation is sampled for every client and variant: a request allocates kilobytes, bare or not.
       for (const h of b1.raw.heap) {
         expect(h.bareAllocBytes, h.client).toBeGreaterThan(1000);
