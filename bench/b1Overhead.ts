@@ -140,7 +140,7 @@ async function measureChunk(send: Send, requests: readonly BenchRequest[], concu
 
 /**
  * Sends `requests` at `rate` a second, each at its scheduled time whether or not earlier ones have come back (open
- * loop: no queue of the benchmark's own forms), and returns each one's latency from that scheduled time, so a pause
+ * loop: no queue of the benchmark's own builds up), and returns each one's latency from that scheduled time, so a pause
  * of the client thread counts for every request it holds back.
  */
 async function openLoop(send: Send, requests: readonly BenchRequest[], rate: number): Promise<Float64Array> {
@@ -363,7 +363,7 @@ function report(
     const addedCpu = addedCpuOf(client);
     const below = open.find((o) => o.client === client);
     const openTail = below
-      ? ` Below saturation (open loop, ${num(below.rate)} requests a second) the plugin adds ${(below.pluginP99Ms - below.bareP99Ms).toFixed(2)} ms at p99: see the notes under B1.`
+      ? ` Below saturation (open loop, ${num(below.rate)} requests a second) its added p99 is ${(below.pluginP99Ms - below.bareP99Ms).toFixed(2)} ms, with the same cause: see the notes under B1.`
       : '';
     const adapterCpu =
       guardCpu === undefined || client === 'fetch' ? '—' : num(Math.round(addedCpu.median - guardCpu.median));
