@@ -5,6 +5,7 @@ import { encodeComponent, encodeParams, type ParamsInput, paramEntries } from '.
 const SIGNING_PARAMS = new Set(['timestamp', 'signature', 'recvWindow']);
 /** Query text that encodes to itself: `name=value` pairs of unreserved characters only, none of them empty. */
 const PLAIN_QUERY = /^[-\w.~]+=[-\w.~]*(?:&[-\w.~]+=[-\w.~]*)*$/;
+/** A signing parameter in query or body text, which then must be parsed and stripped. */
 const SIGNING_PARAM = /(?:^|&)(?:timestamp|signature|recvWindow)=/;
 
 /** What {@link signRequest} needs: the unsigned originals and when the request is stamped. */
@@ -68,6 +69,6 @@ function plainQuery(query: ParamsInput | string): string | undefined {
 }
 
 function stripBody(body: string): string {
-  if (!/(^|&)(timestamp|signature|recvWindow)=/.test(body)) return body;
+  if (!SIGNING_PARAM.test(body)) return body;
   return encodeParams(stripSignature(new URLSearchParams(body)));
 }
