@@ -51,7 +51,11 @@ function queryOf(request: BenchRequest, credentials: BenchCredentials): string {
   if (!request.signed) return query.toString();
   query.set('timestamp', String(Date.now()));
   const payload = query.toString();
-  return `${payload}&signature=${createHmac('sha256', credentials.apiSecret).update(payload).digest('hex')}`;
+  return `${payload}&signature=${signatureOf(payload, credentials)}`;
+}
+
+function signatureOf(payload: string, credentials: BenchCredentials): string {
+  return createHmac('sha256', credentials.apiSecret).update(payload).digest('hex');
 }
 
 /**
@@ -71,11 +75,15 @@ function settle(send: (request: BenchRequest) => Promise<number>): Send {
 }
 
 /**
- * The parameters a bare client sends, as the object it takes them in: the request's own, stamped and signed when
- * the endpoint is SIGNED (each client serializes these plain values exactly as URLSearchParams does).
+ * The parameters a bare client sends, as the object it takes them in: the request's own as they are, or, when the
+ * endpoint is SIGNED, stamped and signed the way a user signs by hand (each client serializes these plain values
+ * exactly as URLSearchParams does, so the signature holds).
  */
 function paramsOf(request: BenchRequest, credentials: BenchCredentials): Record<string, string> {
-  return Object.fromEntries(new URLSearchParams(queryOf(request, credentials)));
+  if (!request.signed) return request.params;
+  const params = { ...request.params, timestamp: String(Date.now()) };
+  const payload = new URLSearchParams(params).toString();
+  return { ...params, signature: signatureOf(payload, credentials) };
 }
 
 function headersOf(request: BenchRequest, credentials: BenchCredentials): Record<string, string> {
