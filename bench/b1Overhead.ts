@@ -5,6 +5,7 @@
  * bare client signs those itself), from a fixed seed.
  */
 import { Session } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
@@ -38,6 +39,8 @@ export interface B1Sample {
   p99Ms: number;
   /** Main-thread CPU (user + system) per request, µs. */
   cpuUsPerRequest: number;
+  /** Of that, garbage collection pausing the main thread, µs per request. */
+  gcUsPerRequest: number;
 }
 
 /** Latency of one client's variants in the open-loop phase, pooled over its chunks, ms. */
@@ -97,7 +100,35 @@ interface Chunk {
   latencies: Float64Array;
   elapsedMs: number;
   cpuUs: number;
+  gcMs: number;
   non200: number;
+}
+
+/** The main thread's garbage-collection pauses, as V8 reports them, to be summed over a span of time. */
+class GcPauses {
+  readonly #pauses: Array<{ start: number; ms: number }> = [];
+  readonly #observer = new PerformanceObserver((list) => this.#take(list.getEntries()));
+
+  constructor() {
+    this.#observer.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Pause time, ms, of the collections that started between `from` and `to` (performance.now() times). */
+  between(from: number, to: number): number {
+    // Entries reach the observer a tick late: take those still queued.
+    this.#take(this.#observer.takeRecords());
+    let ms = 0;
+    for (const p of this.#pauses) if (p.start >= from && p.start < to) ms += p.ms;
+    return ms;
+  }
+
+  close(): void {
+    this.#observer.disconnect();
+  }
+
+  #take(entries: readonly PerformanceEntry[]): void {
+    for (const e of entries) this.#pauses.push({ start: e.startTime, ms: e.duration });
+  }
 }
 
 /** Sends `requests` through `send`, `concurrency` at a time; resolves with how many were answered other than 200. */
@@ -128,14 +159,25 @@ async function drive(
  * client's and the plugin's alike) until V8 compiles it again — a cost of the benchmark, which a busy process,
  * whose requests keep those maps alive, does not pay. Heap growth is measured apart ({@link heapGrowthKiB}).
  */
-async function measureChunk(send: Send, requests: readonly BenchRequest[], concurrency: number): Promise<Chunk> {
+async function measureChunk(
+  send: Send,
+  requests: readonly BenchRequest[],
+  concurrency: number,
+  gc: GcPauses,
+): Promise<Chunk> {
   const cpuBefore = process.threadCpuUsage();
   const latencies = new Float64Array(requests.length);
   const started = performance.now();
   const non200 = await drive(send, requests, concurrency, latencies);
-  const elapsedMs = performance.now() - started;
+  const ended = performance.now();
   const cpu = process.threadCpuUsage(cpuBefore);
-  return { latencies, elapsedMs, cpuUs: cpu.user + cpu.system, non200 };
+  return {
+    latencies,
+    elapsedMs: ended - started,
+    cpuUs: cpu.user + cpu.system,
+    gcMs: gc.between(started, ended),
+    non200,
+  };
 }
 
 /**
@@ -223,6 +265,7 @@ function combine(chunks: readonly Chunk[]) {
     p50Ms: quantile(sorted, 0.5),
     p99Ms: quantile(sorted, 0.99),
     cpuUsPerRequest: sum((c) => c.cpuUs) / n,
+    gcUsPerRequest: (sum((c) => c.gcMs) * 1000) / n,
   };
 }
 
@@ -243,6 +286,7 @@ export async function b1Overhead(options: B1Options): Promise<BenchResult> {
     }),
   );
   const reqs = workload(requests);
+  const gc = new GcPauses();
   const samples: B1Sample[] = [];
   const heap: B1Heap[] = [];
   const open: B1OpenLoop[] = [];
@@ -263,7 +307,7 @@ export async function b1Overhead(options: B1Options): Promise<BenchResult> {
           const order = (run + c) % 2 ? (['bare', 'plugin'] as const) : (['plugin', 'bare'] as const);
           for (const variant of order) {
             progress.update(`B1 run ${run}/${runs}: ${client.name} ${variant}, chunk ${c + 1}/${CHUNKS}`);
-            chunks[variant].push(await measureChunk(variants[variant], slice, concurrency));
+            chunks[variant].push(await measureChunk(variants[variant], slice, concurrency, gc));
           }
         }
         const got = {
@@ -323,6 +367,7 @@ export async function b1Overhead(options: B1Options): Promise<BenchResult> {
       });
     }
   } finally {
+    gc.close();
     for (const { guard } of list) guard.close();
     worker.postMessage('close');
     await new Promise((resolve) => worker.once('exit', resolve));
@@ -370,6 +415,8 @@ function report(
     const bareRps = summarize(ps.map((p) => p.bare.reqPerS));
     const pluginRps = summarize(ps.map((p) => p.plugin.reqPerS));
     const bareCpu = summarize(ps.map((p) => p.bare.cpuUsPerRequest));
+    const bareGc = summarize(ps.map((p) => p.bare.gcUsPerRequest)).median;
+    const pluginGc = summarize(ps.map((p) => p.plugin.gcUsPerRequest)).median;
     const heapOf = heap.find((h) => h.client === client);
     const non200 = ps.reduce((a, p) => a + p.bare.non200 + p.plugin.non200, 0);
     rows.push([
@@ -383,6 +430,7 @@ function report(
       fmt(addedCpu, 0),
       guardCpu === undefined ? '—' : num(Math.round(guardCpu.median)),
       adapterCpu,
+      `${bareGc.toFixed(1)} / ${pluginGc.toFixed(1)}`,
       heapOf ? `${num(Math.round(heapOf.bareKiB))} / ${num(Math.round(heapOf.pluginKiB))}` : '—',
       heapOf
         ? `${(heapOf.bareAllocBytes / 1000).toFixed(1)} / ${(heapOf.pluginAllocBytes / 1000).toFixed(1)} (+${((heapOf.pluginAllocBytes - heapOf.bareAllocBytes) / 1000).toFixed(1)})`
@@ -436,7 +484,7 @@ function report(
   return {
     id: 'B1',
     title: 'B1 — overhead per client (bare vs with binance-errors)',
-    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, alternating which goes first. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Fake exchange in a worker thread; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Allocated is what V8's sampling heap profiler counts over ${ALLOC_REQUESTS.toLocaleString('en-US')} requests per variant after that, collected objects included: unlike time, it moves by a percent or two between runs. Plugin: throttle, clock, breaker and signing on, limits far above the load. The breakdown takes the guard's share as the CPU fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds.`,
+    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, alternating which goes first. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Fake exchange in a worker thread; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). GC pauses are the main thread's garbage-collection pauses during the timed chunks (V8's 'gc' performance entries), a part of its CPU. Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Allocated is what V8's sampling heap profiler counts over ${ALLOC_REQUESTS.toLocaleString('en-US')} requests per variant after that, collected objects included: unlike time, it moves by a percent or two between runs. Plugin: throttle, clock, breaker and signing on, limits far above the load. The breakdown takes the guard's share as the CPU fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds.`,
     table: {
       head: [
         'client',
@@ -449,6 +497,7 @@ function report(
         'added CPU µs/req',
         'of which guard µs',
         'of which adapter µs',
+        'GC pauses µs/req bare / plugin',
         'heap growth KiB bare / plugin',
         'allocated kB/req bare / plugin (added)',
         'non-200',

@@ -42,6 +42,11 @@ describe('npm run bench', () => {
       expect(b1.table.rows.map((row: string[]) => row[0])).toEqual(expect.arrayContaining(['axios']));
       // Nothing may fail on the way: every B1 answer was a 200.
       expect(b1.raw.samples.every((s: { non200: number }) => s.non200 === 0)).toBe(true);
+      // GC pauses are counted per chunk: never negative, never more than the time the chunk took.
+      for (const s of b1.raw.samples as Array<{ gcUsPerRequest: number; reqPerS: number }>) {
+        expect(s.gcUsPerRequest).toBeGreaterThanOrEqual(0);
+        expect(s.gcUsPerRequest).toBeLessThan(1e6 / s.reqPerS);
+      }
       // The open-loop phase measures every client below saturation, and its note says what it found.
       expect(b1.raw.openLoop.map((o: { client: string }) => o.client)).toEqual(
         b1.table.rows.map((row: string[]) => (row[0]!.startsWith('fetch') ? 'fetch' : row[0])),
