@@ -1,14 +1,11 @@
 /**
  * The clients every per-client benchmark runs: each bare (as a user has it before installing binance-errors) and
- * with the plugin installed the documented one-line way. The plugin side comes from the conformance suite's
- * drivers, so a client gets benchmarked as soon as it has a driver there; plain fetch with a `BinanceGuard` is a
- * sanity row that shows the guard's cost without any client's hook machinery.
+ * with the plugin installed the documented one-line way. Both come from the conformance suite's drivers, so a
+ * client gets benchmarked as soon as it has a driver there; plain fetch with a `BinanceGuard` is a sanity row that
+ * shows the guard's cost without any client's hook machinery.
  */
 import { createHmac } from 'node:crypto';
 import { type BinanceErrorsOptions, createPlugin, isBinanceError } from '@binance-errors/core';
-import axios from 'axios';
-import got from 'got';
-import ky from 'ky';
 import { drivers } from '../../test/conformance/drivers.ts';
 import { fetchTransport } from '../../test/support/fetchTransport.ts';
 
@@ -90,60 +87,6 @@ function headersOf(request: BenchRequest, credentials: BenchCredentials): Record
   return request.signed ? { 'X-MBX-APIKEY': credentials.apiKey } : {};
 }
 
-/**
- * The `headers` option of a signed request, to spread into a client's options; nothing for a public one, which a
- * user (and the plugin's drivers) would send without one: an empty `headers` still costs each client a merge.
- */
-function keyHeaderOf(request: BenchRequest, credentials: BenchCredentials): { headers?: Record<string, string> } {
-  return request.signed ? { headers: headersOf(request, credentials) } : {};
-}
-
-/**
- * Each client called exactly as its conformance driver calls it with the plugin (base URL option, parameters as an
- * object, the same timeout and body reading), so that installing the plugin is the only difference B1 measures.
- */
-const bare: Record<string, BenchClient['bare']> = {
-  axios: (baseUrl, credentials) => {
-    const instance = axios.create({ baseURL: baseUrl });
-    return settle(async (request) => {
-      const res = await instance.request({
-        method: request.method,
-        url: request.path,
-        timeout: 0,
-        params: paramsOf(request, credentials),
-        ...keyHeaderOf(request, credentials),
-      });
-      return res.status;
-    });
-  },
-  ky: (baseUrl, credentials) => {
-    const api = ky.create({ prefix: baseUrl });
-    return settle(async (request) => {
-      const res = await api(request.path.replace(/^\//, ''), {
-        method: request.method,
-        timeout: false,
-        searchParams: paramsOf(request, credentials),
-        ...keyHeaderOf(request, credentials),
-      });
-      const text = await res.text();
-      if (text !== '') JSON.parse(text);
-      return res.status;
-    });
-  },
-  got: (baseUrl, credentials) => {
-    const api = got.extend({ prefixUrl: baseUrl });
-    return settle(async (request) => {
-      const res = await api(request.path.replace(/^\//, ''), {
-        method: request.method,
-        responseType: 'json',
-        searchParams: paramsOf(request, credentials),
-        ...keyHeaderOf(request, credentials),
-      });
-      return res.statusCode;
-    });
-  },
-};
-
 const fetchClient: BenchClient = {
   name: 'fetch',
   bare: (baseUrl, credentials) =>
@@ -167,17 +110,28 @@ const fetchClient: BenchClient = {
 };
 
 /**
- * fetch + BinanceGuard first, then every client that has a conformance driver (axios now; ky and got as their
- * adapters land), each paired with its bare twin.
+ * fetch + BinanceGuard first, then every client that has a conformance driver, each called through that driver's
+ * `Call` bare and with the plugin installed: the same calling code on both sides, so that installing the plugin is
+ * the only difference B1 measures. Bare, a signed request carries the key and signature the bench puts in it, as a
+ * user signing by hand would.
  */
 export function benchClients(): BenchClient[] {
   const list: BenchClient[] = [fetchClient];
   for (const driver of drivers) {
-    const makeBare = bare[driver.name];
-    if (!makeBare) continue;
     list.push({
       name: driver.name,
-      bare: makeBare,
+      bare: (baseUrl, credentials) => {
+        const call = driver.bare(baseUrl);
+        return settle(async (request) => {
+          const res = await call({
+            method: request.method,
+            path: request.path,
+            params: paramsOf(request, credentials),
+            ...(request.signed && { headers: headersOf(request, credentials) }),
+          });
+          return res.status;
+        });
+      },
       plugin: (baseUrl, options) => {
         const call = driver.create(baseUrl, options);
         return settle(async (request) => {

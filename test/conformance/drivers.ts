@@ -2,9 +2,9 @@ import { binanceErrors as axiosPlugin } from '@binance-errors/axios';
 import type { BinanceErrorsOptions, BinanceRequestOptions } from '@binance-errors/core';
 import { binanceErrors as gotPlugin } from '@binance-errors/got';
 import { binanceErrors as kyPlugin } from '@binance-errors/ky';
-import axios from 'axios';
-import got from 'got';
-import ky from 'ky';
+import axios, { type AxiosInstance } from 'axios';
+import got, { type Got } from 'got';
+import ky, { type KyInstance } from 'ky';
 
 /** One request as a scenario states it; each driver says it in its client's own words. */
 export interface CallSpec {
@@ -14,6 +14,8 @@ export interface CallSpec {
   params?: Record<string, string>;
   /** Form body parameters (x-www-form-urlencoded). */
   form?: Record<string, string>;
+  /** Request headers of the caller's own (a bare client sends its API key this way). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
   binance?: BinanceRequestOptions;
   /** Client-side timeout, ms. */
@@ -32,6 +34,8 @@ export type Call = (spec: CallSpec) => Promise<CallResult>;
 export interface Driver {
   name: 'axios' | 'ky' | 'got';
   create(baseUrl: string, options: BinanceErrorsOptions): Call;
+  /** The same client called the same way, without binance-errors (the benchmarks' baseline). */
+  bare(baseUrl: string): Call;
 }
 
 export const axiosDriver: Driver = {
@@ -39,57 +43,69 @@ export const axiosDriver: Driver = {
   create(baseUrl, options) {
     const instance = axios.create({ baseURL: baseUrl });
     instance.interceptors.request.use(axiosPlugin(options));
-    return async (spec) => {
-      const res = await instance.request({
-        method: spec.method ?? 'GET',
-        url: spec.path,
-        timeout: spec.timeoutMs ?? 0,
-        ...(spec.params && { params: spec.params }),
-        ...(spec.form && { data: new URLSearchParams(spec.form) }),
-        ...(spec.signal && { signal: spec.signal }),
-        ...(spec.binance && { binance: spec.binance }),
-      });
-      return { status: res.status, data: res.data };
-    };
+    return axiosCall(instance);
   },
+  bare: (baseUrl) => axiosCall(axios.create({ baseURL: baseUrl })),
 };
+
+function axiosCall(instance: AxiosInstance): Call {
+  return async (spec) => {
+    const res = await instance.request({
+      method: spec.method ?? 'GET',
+      url: spec.path,
+      timeout: spec.timeoutMs ?? 0,
+      ...(spec.params && { params: spec.params }),
+      ...(spec.form && { data: new URLSearchParams(spec.form) }),
+      ...(spec.headers && { headers: spec.headers }),
+      ...(spec.signal && { signal: spec.signal }),
+      ...(spec.binance && { binance: spec.binance }),
+    });
+    return { status: res.status, data: res.data };
+  };
+}
 
 export const kyDriver: Driver = {
   name: 'ky',
-  create(baseUrl, options) {
-    const api = ky.create({ prefix: baseUrl }).extend(kyPlugin(options));
-    return async (spec) => {
-      const res = await api(spec.path.replace(/^\//, ''), {
-        method: spec.method ?? 'GET',
-        timeout: spec.timeoutMs ?? false,
-        ...(spec.params && { searchParams: spec.params }),
-        ...(spec.form && { body: new URLSearchParams(spec.form) }),
-        ...(spec.signal && { signal: spec.signal }),
-        ...(spec.binance && { context: { binance: spec.binance } }),
-      });
-      const text = await res.text();
-      return { status: res.status, data: text === '' ? text : JSON.parse(text) };
-    };
-  },
+  create: (baseUrl, options) => kyCall(ky.create({ prefix: baseUrl }).extend(kyPlugin(options))),
+  bare: (baseUrl) => kyCall(ky.create({ prefix: baseUrl })),
 };
+
+function kyCall(api: KyInstance): Call {
+  return async (spec) => {
+    const res = await api(spec.path.replace(/^\//, ''), {
+      method: spec.method ?? 'GET',
+      timeout: spec.timeoutMs ?? false,
+      ...(spec.params && { searchParams: spec.params }),
+      ...(spec.form && { body: new URLSearchParams(spec.form) }),
+      ...(spec.headers && { headers: spec.headers }),
+      ...(spec.signal && { signal: spec.signal }),
+      ...(spec.binance && { context: { binance: spec.binance } }),
+    });
+    const text = await res.text();
+    return { status: res.status, data: text === '' ? text : JSON.parse(text) };
+  };
+}
 
 export const gotDriver: Driver = {
   name: 'got',
-  create(baseUrl, options) {
-    const api = got.extend({ prefixUrl: baseUrl }, gotPlugin(options));
-    return async (spec) => {
-      const res = await api(spec.path.replace(/^\//, ''), {
-        method: spec.method ?? 'GET',
-        responseType: 'json',
-        ...(spec.timeoutMs !== undefined && { timeout: { request: spec.timeoutMs } }),
-        ...(spec.params && { searchParams: spec.params }),
-        ...(spec.form && { form: spec.form }),
-        ...(spec.signal && { signal: spec.signal }),
-        ...(spec.binance && { context: { binance: spec.binance } }),
-      });
-      return { status: res.statusCode, data: res.body };
-    };
-  },
+  create: (baseUrl, options) => gotCall(got.extend({ prefixUrl: baseUrl }, gotPlugin(options))),
+  bare: (baseUrl) => gotCall(got.extend({ prefixUrl: baseUrl })),
 };
+
+function gotCall(api: Got): Call {
+  return async (spec) => {
+    const res = await api(spec.path.replace(/^\//, ''), {
+      method: spec.method ?? 'GET',
+      responseType: 'json',
+      ...(spec.timeoutMs !== undefined && { timeout: { request: spec.timeoutMs } }),
+      ...(spec.params && { searchParams: spec.params }),
+      ...(spec.form && { form: spec.form }),
+      ...(spec.headers && { headers: spec.headers }),
+      ...(spec.signal && { signal: spec.signal }),
+      ...(spec.binance && { context: { binance: spec.binance } }),
+    });
+    return { status: res.statusCode, data: res.body };
+  };
+}
 
 export const drivers: Driver[] = [axiosDriver, kyDriver, gotDriver];
