@@ -44,15 +44,7 @@ export const BENCH_ACCOUNT = { apiKey: BENCH_KEY.apiKey, secret: BENCH_KEY.apiSe
 
 /** The query string a bare client sends: the parameters, stamped and signed when the endpoint is SIGNED. */
 function queryOf(request: BenchRequest, credentials: BenchCredentials): string {
-  const query = new URLSearchParams(request.params);
-  if (!request.signed) return query.toString();
-  query.set('timestamp', String(Date.now()));
-  const payload = query.toString();
-  return `${payload}&signature=${signatureOf(payload, credentials)}`;
-}
-
-function signatureOf(payload: string, credentials: BenchCredentials): string {
-  return createHmac('sha256', credentials.apiSecret).update(payload).digest('hex');
+  return new URLSearchParams(paramsOf(request, credentials)).toString();
 }
 
 /**
@@ -80,7 +72,7 @@ function paramsOf(request: BenchRequest, credentials: BenchCredentials): Record<
   if (!request.signed) return request.params;
   const params = { ...request.params, timestamp: String(Date.now()) };
   const payload = new URLSearchParams(params).toString();
-  return { ...params, signature: signatureOf(payload, credentials) };
+  return { ...params, signature: createHmac('sha256', credentials.apiSecret).update(payload).digest('hex') };
 }
 
 function headersOf(request: BenchRequest, credentials: BenchCredentials): Record<string, string> {
