@@ -63,64 +63,80 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
   const plugin = createPlugin(options);
   const baseOf = (o: SeenOptions) => (o.prefix || o.baseUrl || undefined)?.toString();
 
+  /** Sends ky's `request` through the guard; `body` is its body as the caller gave it (form text), if any. */
+  const run = (
+    inner: Fetch,
+    settings: BinanceRequestOptions | undefined,
+    input: Parameters<Fetch>[0],
+    init: Parameters<Fetch>[1],
+    request: Request,
+    url: string,
+    body: string | undefined,
+  ): Promise<Response> => {
+    const transport: GuardTransport<Response> = {
+      // A chain rather than an async function: its frame would live across the whole round trip.
+      send: (attempt) => {
+        let response: Response | Promise<Response>;
+        if (
+          request.body === null &&
+          attempt.url === url &&
+          attempt.method === request.method &&
+          attempt.redirect === 'follow' &&
+          Object.keys(attempt.headers).length === 0
+        ) {
+          // Nothing to sign or add (a public request): ky's own request goes out as it is, without a copy.
+          response = inner(request, input instanceof Request ? init : undefined);
+        } else {
+          const headers = new Headers(request.headers);
+          if (attempt.body === undefined && body !== undefined) headers.delete('content-type');
+          const contentType = attempt.body === undefined ? undefined : formContentType(headers.get('content-type'));
+          if (contentType) headers.set('content-type', contentType);
+          for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
+          const attemptRequest = new Request(attempt.url, {
+            method: attempt.method,
+            headers,
+            body: attempt.body ?? null,
+            signal: attempt.signal ?? request.signal,
+            redirect: attempt.redirect === 'error' ? 'manual' : request.redirect,
+          });
+          response = inner(attemptRequest, input instanceof Request ? init : undefined);
+        }
+        // (`Promise.resolve`: a custom fetch may answer without a promise; a promise passes as it is.)
+        return Promise.resolve(response).then(readWhole);
+      },
+      read: readFetchResponse,
+    };
+    return plugin
+      .guardFor(url)
+      .run(
+        { method: request.method, url, body, headers: request.headers },
+        transport,
+        plugin.callOptions(settings, request.signal),
+      );
+  };
+
+  // Not an async function: it would wrap the guard's promise in one more, resolved three ticks later.
   const guarded =
     (inner: Fetch, settings: BinanceRequestOptions | undefined, given: SeenOptions): Fetch =>
-    async (input, init) => {
-      const request = input instanceof Request ? input : new Request(input, init);
-      // Read once: a Request serialises its URL into a new string every time `url` is read.
-      const url = request.url;
-      // Not a Binance origin: the request passes byte for byte as the caller made it.
-      if (!plugin.covers(url, baseOf(given))) return inner(input, init);
-      // The body as the caller gave it: a flat `json` object is sent as form parameters; FormData, a Blob, a
-      // stream or a nested object is refused here, before anything is sent.
-      const body =
-        given.json !== undefined
-          ? formBody(given.json, 'ky')
-          : given.body !== undefined && given.body !== null && typeof given.body !== 'string'
-            ? formBody(given.body, 'ky')
-            : request.body
-              ? await request.text()
-              : undefined;
-      const transport: GuardTransport<Response> = {
-        // A chain rather than an async function: its frame would live across the whole round trip.
-        send: (attempt) => {
-          let response: Response | Promise<Response>;
-          if (
-            request.body === null &&
-            attempt.url === url &&
-            attempt.method === request.method &&
-            attempt.redirect === 'follow' &&
-            Object.keys(attempt.headers).length === 0
-          ) {
-            // Nothing to sign or add (a public request): ky's own request goes out as it is, without a copy.
-            response = inner(request, input instanceof Request ? init : undefined);
-          } else {
-            const headers = new Headers(request.headers);
-            if (attempt.body === undefined && body !== undefined) headers.delete('content-type');
-            const contentType = attempt.body === undefined ? undefined : formContentType(headers.get('content-type'));
-            if (contentType) headers.set('content-type', contentType);
-            for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
-            const attemptRequest = new Request(attempt.url, {
-              method: attempt.method,
-              headers,
-              body: attempt.body ?? null,
-              signal: attempt.signal ?? request.signal,
-              redirect: attempt.redirect === 'error' ? 'manual' : request.redirect,
-            });
-            response = inner(attemptRequest, input instanceof Request ? init : undefined);
-          }
-          // (`Promise.resolve`: a custom fetch may answer without a promise; a promise passes as it is.)
-          return Promise.resolve(response).then(readWhole);
-        },
-        read: readFetchResponse,
-      };
-      return plugin
-        .guardFor(url)
-        .run(
-          { method: request.method, url, body, headers: request.headers },
-          transport,
-          plugin.callOptions(settings, request.signal),
-        );
+    (input, init) => {
+      try {
+        const request = input instanceof Request ? input : new Request(input, init);
+        // Read once: a Request serialises its URL into a new string every time `url` is read.
+        const url = request.url;
+        // Not a Binance origin: the request passes byte for byte as the caller made it.
+        if (!plugin.covers(url, baseOf(given))) return inner(input, init);
+        // The body as the caller gave it: a flat `json` object is sent as form parameters; FormData, a Blob, a
+        // stream or a nested object is refused here, before anything is sent.
+        if (given.json !== undefined)
+          return run(inner, settings, input, init, request, url, formBody(given.json, 'ky'));
+        if (given.body !== undefined && given.body !== null && typeof given.body !== 'string') {
+          return run(inner, settings, input, init, request, url, formBody(given.body, 'ky'));
+        }
+        if (!request.body) return run(inner, settings, input, init, request, url, undefined);
+        return request.text().then((text) => run(inner, settings, input, init, request, url, text));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     };
 
   return {
