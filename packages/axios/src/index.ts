@@ -1,7 +1,9 @@
 import {
   type BinanceErrorsOptions,
+  type BinanceGuard,
   type BinanceRequestOptions,
   bodyCutOff,
+  type CallOptions,
   createPlugin,
   formBody,
   type GuardTransport,
@@ -53,14 +55,27 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
   // instance without defaults does: axios.getUri would merge it with the global ones again (11.5 µs vs 1.6 µs).
   const urlBuilder = new axios.Axios({});
 
+  // Neither function is async: the adapter's would wrap the guard's promise in one more, resolved three ticks
+  // later, and an attempt's would keep its frame across the whole round trip.
   const guarded =
     (inner: AxiosRequestConfigAdapter, signal: AbortSignal | undefined): AxiosAdapter =>
-    async (config) => {
-      const adapter = axios.getAdapter(inner ?? axios.defaults.adapter, config);
-      const url = requestUrl(urlBuilder, config);
-      const body = typeof config.data === 'string' ? config.data : formBody(config.data, 'axios');
+    (config) => {
+      let adapter: AxiosAdapter;
+      let url: string;
+      let body: string | undefined;
+      let guard: BinanceGuard;
+      let call: CallOptions;
+      try {
+        adapter = axios.getAdapter(inner ?? axios.defaults.adapter, config);
+        url = requestUrl(urlBuilder, config);
+        body = typeof config.data === 'string' ? config.data : formBody(config.data, 'axios');
+        guard = plugin.guardFor(url);
+        call = plugin.callOptions(config.binance, signal);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const transport: GuardTransport<AxiosResponse> = {
-        send: async (attempt) => {
+        send: (attempt) => {
           // A copy per attempt: the inner adapter writes Content-Length into the headers it is given.
           const headers = new AxiosHeaders(config.headers);
           if (attempt.body === undefined && body !== undefined) headers.delete('Content-Type');
@@ -78,20 +93,22 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           // The guard judges the status; the inner adapter must hand every response back.
           attemptConfig.validateStatus = everyStatus;
           if (attempt.redirect === 'error') attemptConfig.maxRedirects = 0;
-          const response = await adapter(attemptConfig).catch((error: unknown) => {
-            // The headers came, the body did not end: axios rejects with the response it had.
-            const partial = axios.isAxiosError(error) ? error.response : undefined;
-            if (!partial || !/aborted|terminated/i.test((error as Error).message)) throw error;
-            throw bodyCutOff(partial.status, partial.headers['content-length'], error);
-          });
-          // The user sees the config they sent, not our signed copy.
-          response.config = config;
-          return response;
+          return adapter(attemptConfig).then(
+            (response) => {
+              // The user sees the config they sent, not our signed copy.
+              response.config = config;
+              return response;
+            },
+            (error: unknown) => {
+              // The headers came, the body did not end: axios rejects with the response it had.
+              const partial = axios.isAxiosError(error) ? error.response : undefined;
+              if (!partial || !/aborted|terminated/i.test((error as Error).message)) throw error;
+              throw bodyCutOff(partial.status, partial.headers['content-length'], error);
+            },
+          );
         },
         read: (response) => ({ status: response.status, headers: response.headers, body: response.data }),
       };
-      const guard = plugin.guardFor(url);
-      const call = plugin.callOptions(config.binance, signal);
       return guard
         .run({ method: config.method ?? 'GET', url, body, headers: config.headers }, transport, call)
         .catch((error: unknown) => {
