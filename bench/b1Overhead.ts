@@ -131,6 +131,11 @@ class GcPauses {
   }
 }
 
+/** The order the variants take in the `k`-th chunk: each goes first every other time. */
+function turn(k: number): readonly ['bare', 'plugin'] | readonly ['plugin', 'bare'] {
+  return k % 2 ? (['bare', 'plugin'] as const) : (['plugin', 'bare'] as const);
+}
+
 /** Sends `requests` through `send`, `concurrency` at a time; resolves with how many were answered other than 200. */
 async function drive(
   send: Send,
@@ -304,8 +309,7 @@ export async function b1Overhead(options: B1Options): Promise<BenchResult> {
         const size = Math.ceil(requests / CHUNKS);
         for (let c = 0; c < CHUNKS; c++) {
           const slice = reqs.slice(c * size, (c + 1) * size);
-          const order = (run + c) % 2 ? (['bare', 'plugin'] as const) : (['plugin', 'bare'] as const);
-          for (const variant of order) {
+          for (const variant of turn(run + c)) {
             progress.update(`B1 run ${run}/${runs}: ${client.name} ${variant}, chunk ${c + 1}/${CHUNKS}`);
             chunks[variant].push(await measureChunk(variants[variant], slice, concurrency, gc));
           }
@@ -328,7 +332,7 @@ export async function b1Overhead(options: B1Options): Promise<BenchResult> {
       const latencies: Record<'bare' | 'plugin', Float64Array[]> = { bare: [], plugin: [] };
       for (let c = 0; c < OPEN_CHUNKS; c++) {
         const slice = openReqs.slice(c * openSize, (c + 1) * openSize);
-        for (const variant of c % 2 ? (['bare', 'plugin'] as const) : (['plugin', 'bare'] as const)) {
+        for (const variant of turn(c)) {
           progress.update(`B1 open loop ${client.name} ${variant}, chunk ${c + 1}/${OPEN_CHUNKS}`);
           latencies[variant].push(await openLoop(variants[variant], slice, options.openLoop.rate));
         }
