@@ -69,12 +69,16 @@ describe.each(drivers)('conformance, USDⓈ-M Futures: $name', (driver) => {
   const client = (ex: FakeExchange, guard: BinanceGuard, extra = {}): Call =>
     driver.create(ex.url, { apiKey: API_KEY, apiSecret: API_SECRET, guard, ...extra });
 
-  it('keeps a saturating burst under the futures limit with zero 429 and uses at least 95% of it', async () => {
-    // A 2 s window; the edge guard covers 100 ms of release-to-arrival delay on a busy machine, as the Spot burst.
+  it('keeps a saturating burst under the futures limit with zero 429 and uses at least 90% of it', async () => {
+    // A 2 s window. As in the Spot burst, the edge guard is the one derived from the measured round trips: it must
+    // cover the worst delay between release and arrival, which grows while the rest of the suite runs beside this.
     const windowMs = 2000;
     const { limits, onFake, scale } = scaledLimits(600, 300, windowMs);
     const ex = await exchange({ rateLimits: onFake });
-    const call = client(ex, guardFor(ex, { throttle: { limits, intervalScale: scale, safety: 1, edgeGuardMs: 100 } }));
+    const call = client(ex, guardFor(ex, { throttle: { limits, intervalScale: scale, safety: 1 } }));
+    // Start clear of the 500 ms edge guard used before any round trip is measured (see the Spot burst).
+    const intoWindow = ex.now() % windowMs;
+    if (intoWindow >= windowMs - 500) await new Promise((r) => setTimeout(r, windowMs - intoWindow + 10));
     const started = ex.now();
     // Futures depth weighs 5 at limit=100 and 2 at limit=5 (Spot: 5 and 1).
     await Promise.all(
@@ -84,10 +88,10 @@ describe.each(drivers)('conformance, USDⓈ-M Futures: $name', (driver) => {
     );
     expect(ex.count({ status: 429 })).toBe(0);
     expect(ex.count({ path: '/fapi/v1/depth', status: 200 })).toBe(400);
-    // Every full window between the first and the last request is at least 95% used.
+    // Every full window between the first and the last request is at least 90% used.
     const windows = fullWindowWeights(ex.requests, windowMs);
     expect(windows.length).toBeGreaterThan(0);
-    for (const { weight } of windows) expect(weight / 600).toBeGreaterThanOrEqual(0.95);
+    for (const { weight } of windows) expect(weight / 600).toBeGreaterThanOrEqual(0.9);
     expect(Math.floor(started / windowMs)).toBeLessThanOrEqual(windows[0]!.window);
   });
 
