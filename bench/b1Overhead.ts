@@ -5,13 +5,12 @@
  * bare client signs those itself), from a fixed seed.
  */
 import { Session } from 'node:inspector/promises';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
 import type { BenchResult } from './lib/BenchResult.ts';
 import { BENCH_KEY, type BenchRequest, benchClients, type Send } from './lib/clients.ts';
-import { forceGc } from './lib/gc.ts';
+import { forceGc, GcPauses } from './lib/gc.ts';
 import type { Progress } from './lib/progress.ts';
 import { fmt, num, quantile, seededRandom, summarize } from './lib/stats.ts';
 
@@ -75,7 +74,8 @@ const HEAP_PASSES = 3;
 const OPEN_CHUNKS = 6;
 /** Requests per variant whose allocation is sampled, after the heap passes. */
 const ALLOC_REQUESTS = 3000;
-const GUARD_OPTIONS: BinanceGuardOptions = {
+/** The guard B1's plugin variants run with: throttle, clock and breaker on, limits far above the load. */
+export const GUARD_OPTIONS: BinanceGuardOptions = {
   throttle: {
     limits: [
       { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: huge },
@@ -102,33 +102,6 @@ interface Chunk {
   cpuUs: number;
   gcMs: number;
   non200: number;
-}
-
-/** The main thread's garbage-collection pauses, as V8 reports them, to be summed over a span of time. */
-class GcPauses {
-  readonly #pauses: Array<{ start: number; ms: number }> = [];
-  readonly #observer = new PerformanceObserver((list) => this.#take(list.getEntries()));
-
-  constructor() {
-    this.#observer.observe({ entryTypes: ['gc'] });
-  }
-
-  /** Pause time, ms, of the collections that started between `from` and `to` (performance.now() times). */
-  between(from: number, to: number): number {
-    // Entries reach the observer a tick late: take those still queued.
-    this.#take(this.#observer.takeRecords());
-    let ms = 0;
-    for (const p of this.#pauses) if (p.start >= from && p.start < to) ms += p.ms;
-    return ms;
-  }
-
-  close(): void {
-    this.#observer.disconnect();
-  }
-
-  #take(entries: readonly PerformanceEntry[]): void {
-    for (const e of entries) this.#pauses.push({ start: e.startTime, ms: e.duration });
-  }
 }
 
 /** The order the variants take in the `k`-th chunk: each goes first every other time. */

@@ -95,6 +95,46 @@ describe('npm run bench', () => {
   }, 180_000);
 });
 
+describe('npm run bench:breakdown', () => {
+  const run = (env: Record<string, string>) =>
+    promisify(execFile)(node, ['--conditions=@binance-errors/source', 'bench/breakdown.ts'], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
+
+  it("compares each part of the plugin pair by pair and prints one row per comparison, its exchange's answers all 200s", async () => {
+    const { stdout, stderr } = await run({ BREAKDOWN_ONLY: 'fetch', BREAKDOWN_PAIRS: '2', BREAKDOWN_CHUNK: '64' });
+    const rows = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('| fetch'))
+      .map((line) => line.split('|').map((cell) => cell.trim()));
+    expect(rows.map((r) => r[1])).toEqual([
+      'fetch: bare → bare (the instrument’s own noise)',
+      'fetch: bare → fetch + guard',
+      'fetch: bare → guard with throttle, clock and breaker off',
+      'fetch + guard: throttle off → on',
+      'fetch + guard: clock off → on',
+      'fetch + guard: breaker off → on',
+    ]);
+    for (const r of rows) {
+      // Not necessarily positive here: pauses are wall-clock time, and under the suite's load a pause can outlast the
+      // CPU of a 64-request chunk.
+      expect(Number.isFinite(Number(r[2]!.replaceAll(',', ''))), r[1]).toBe(true);
+      expect(r[3], r[1]).toMatch(/^-?[\d,]+\.\d ± [\d,]+\.\d$/);
+      expect(r[5], r[1]).toBe('2');
+    }
+    // Progress goes to stderr, one line per comparison.
+    expect(stderr).toMatch(/\[6\/6\] fetch \+ guard: breaker off → on: -?[\d,.]+ ± [\d,.]+ µs/);
+  }, 60_000);
+
+  it('names a client it does not know instead of running nothing', async () => {
+    await expect(run({ BREAKDOWN_ONLY: 'fetch,axois' })).rejects.toThrow(
+      /BREAKDOWN_ONLY names axois, which is not one of fetch, axios, ky, got/,
+    );
+  });
+});
+
 describe('recoveryText', () => {
   const at = (median: number) => ({ median, min: median, max: median, runs: 1 });
   it('states the margin without a sign, whichever side of the limit and however close', () => {

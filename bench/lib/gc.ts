@@ -1,3 +1,4 @@
+import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -16,4 +17,31 @@ export function forceGc(): void {
   }
   collect();
   collect();
+}
+
+/** The main thread's garbage-collection pauses, as V8 reports them, to be summed over a span of time. */
+export class GcPauses {
+  readonly #pauses: Array<{ start: number; ms: number }> = [];
+  readonly #observer = new PerformanceObserver((list) => this.#take(list.getEntries()));
+
+  constructor() {
+    this.#observer.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Pause time, ms, of the collections that started between `from` and `to` (performance.now() times). */
+  between(from: number, to: number): number {
+    // Entries reach the observer a tick late: take those still queued.
+    this.#take(this.#observer.takeRecords());
+    let ms = 0;
+    for (const p of this.#pauses) if (p.start >= from && p.start < to) ms += p.ms;
+    return ms;
+  }
+
+  close(): void {
+    this.#observer.disconnect();
+  }
+
+  #take(entries: readonly PerformanceEntry[]): void {
+    for (const e of entries) this.#pauses.push({ start: e.startTime, ms: e.duration });
+  }
 }

@@ -1,0 +1,216 @@
+/**
+ * Where the plugin's added CPU goes, part by part: each comparison runs two variants of one client in alternating
+ * chunks, pair after pair, and reports the median difference in the main thread's CPU per request. B1 says what
+ * the whole plugin costs per run; this says which part costs what, to within a couple of µs, which B1's run-to-run
+ * spread cannot. See docs/guide/performance.md, "Where the added time goes".
+ *
+ * The exchange runs in a process of its own. Where `taskset` exists and there are two cores or more, it is pinned to
+ * the second core and this process to the first, so that neither takes the other's core or caches. Every request
+ * is an unsigned `GET /api/v3/ticker/price`, 32 at a time; a chunk's CPU leaves out its collection pauses (wall-clock
+ * time, which on a busy machine can outlast the CPU it overlaps: run it on a quiet one).
+ *
+ *   npm run bench:breakdown
+ *   BREAKDOWN_ONLY=fetch,ky BREAKDOWN_PAIRS=200 npm run bench:breakdown
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { createInterface } from 'node:readline';
+import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
+import { GUARD_OPTIONS } from './b1Overhead.ts';
+import { BENCH_KEY, type BenchRequest, benchClients, type Send } from './lib/clients.ts';
+import { GcPauses } from './lib/gc.ts';
+import { mdTable } from './lib/markdown.ts';
+import { Progress } from './lib/progress.ts';
+import { num, quantile } from './lib/stats.ts';
+
+/** A variant of one client: bare, or with the plugin and its guard built with these options. */
+type Variant = 'bare' | BinanceGuardOptions;
+
+interface Comparison {
+  client: string;
+  name: string;
+  from: Variant;
+  to: Variant;
+}
+
+const PARTS_OFF: BinanceGuardOptions = { throttle: false, clock: false, breaker: false };
+const without = (part: 'throttle' | 'clock' | 'breaker'): BinanceGuardOptions => ({ ...GUARD_OPTIONS, [part]: false });
+
+/** Every comparison, in the order of the report. */
+const COMPARISONS: readonly Comparison[] = [
+  { client: 'fetch', name: 'fetch: bare → bare (the instrument’s own noise)', from: 'bare', to: 'bare' },
+  { client: 'fetch', name: 'fetch: bare → fetch + guard', from: 'bare', to: GUARD_OPTIONS },
+  { client: 'fetch', name: 'fetch: bare → guard with throttle, clock and breaker off', from: 'bare', to: PARTS_OFF },
+  { client: 'fetch', name: 'fetch + guard: throttle off → on', from: without('throttle'), to: GUARD_OPTIONS },
+  { client: 'fetch', name: 'fetch + guard: clock off → on', from: without('clock'), to: GUARD_OPTIONS },
+  { client: 'fetch', name: 'fetch + guard: breaker off → on', from: without('breaker'), to: GUARD_OPTIONS },
+  ...['axios', 'ky', 'got'].flatMap((client): Comparison[] => [
+    { client, name: `${client}: bare → plugin`, from: 'bare', to: GUARD_OPTIONS },
+    { client, name: `${client}: bare → plugin, throttle, clock and breaker off`, from: 'bare', to: PARTS_OFF },
+    { client, name: `${client} + plugin: throttle off → on`, from: without('throttle'), to: GUARD_OPTIONS },
+  ]),
+];
+
+const REQUEST: BenchRequest = {
+  method: 'GET',
+  path: '/api/v3/ticker/price',
+  params: { symbol: 'BTCUSDT' },
+  signed: false,
+};
+const CONCURRENCY = 32;
+
+/** One comparison's result: the pairs' differences, µs per request, and the `from` variant's own CPU. */
+export interface BreakdownRow {
+  name: string;
+  fromCpuUs: number;
+  addedUs: number;
+  /** Half the width of the median's 95 % interval (1.58 × IQR ÷ √pairs, as a box plot's notch). */
+  plusMinusUs: number;
+  q25: number;
+  q75: number;
+  pairs: number;
+}
+
+const positive = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer, got ${raw}`);
+  return n;
+};
+
+const pairs = positive('BREAKDOWN_PAIRS', 400);
+const chunk = positive('BREAKDOWN_CHUNK', 1000);
+const only = process.env.BREAKDOWN_ONLY?.split(',').filter(Boolean);
+const clients = benchClients();
+for (const name of only ?? []) {
+  if (!clients.some((c) => c.name === name)) {
+    throw new TypeError(`BREAKDOWN_ONLY names ${name}, which is not one of ${clients.map((c) => c.name).join(', ')}`);
+  }
+}
+const chosen = COMPARISONS.filter((c) => only === undefined || only.includes(c.client));
+
+const pin = availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0;
+if (pin) spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+const exchange = spawn(
+  process.execPath,
+  [...process.execArgv, new URL('./breakdown.exchange.ts', import.meta.url).pathname],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
+);
+if (pin) spawnSync('taskset', ['-a', '-p', '-c', '1', String(exchange.pid)], { stdio: 'ignore' });
+const url = await new Promise<string>((resolve, reject) => {
+  exchange.once('exit', (code) => reject(new Error(`the breakdown's exchange exited (${code}) before it started`)));
+  createInterface({ input: exchange.stdout! }).once('line', resolve);
+});
+
+const progress = new Progress();
+const gc = new GcPauses();
+const guards: BinanceGuard[] = [];
+
+/** The main thread's CPU per request over one chunk, less its collection pauses, µs. */
+async function cpuPerRequest(send: Send): Promise<number> {
+  const t0 = performance.now();
+  const cpu0 = process.threadCpuUsage();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < chunk; i = next++) {
+        const status = await send(REQUEST);
+        if (status !== 200) throw new Error(`the breakdown's exchange answered ${status}`);
+      }
+    }),
+  );
+  const cpu = process.threadCpuUsage(cpu0);
+  const gcUs = gc.between(t0, performance.now()) * 1000;
+  return (cpu.user + cpu.system - gcUs) / chunk;
+}
+
+function sendOf(client: string, variant: Variant): Send {
+  const c = clients.find((x) => x.name === client)!;
+  if (variant === 'bare') return c.bare(url, BENCH_KEY);
+  const guard = new BinanceGuard(url, variant);
+  guards.push(guard);
+  return c.plugin(url, { ...BENCH_KEY, guard });
+}
+
+async function compare(c: Comparison, index: number): Promise<BreakdownRow> {
+  const from = sendOf(c.client, c.from);
+  const to = sendOf(c.client, c.to);
+  for (let i = 0; i < 3; i++) {
+    await cpuPerRequest(from);
+    await cpuPerRequest(to);
+  }
+  const diffs: number[] = [];
+  const fromCpu: number[] = [];
+  const started = performance.now();
+  const stop = progress.ticking(() => {
+    const left = ((performance.now() - started) / Math.max(1, diffs.length)) * (pairs - diffs.length);
+    return `[${index + 1}/${chosen.length}] ${c.name}: pair ${diffs.length}/${pairs}, ${Math.ceil(left / 1000)} s left`;
+  });
+  try {
+    for (let k = 0; k < pairs; k++) {
+      // Each variant goes first every other pair.
+      let f: number;
+      let t: number;
+      if (k % 2) {
+        f = await cpuPerRequest(from);
+        t = await cpuPerRequest(to);
+      } else {
+        t = await cpuPerRequest(to);
+        f = await cpuPerRequest(from);
+      }
+      diffs.push(t - f);
+      fromCpu.push(f);
+    }
+  } finally {
+    stop();
+  }
+  diffs.sort((x, y) => x - y);
+  fromCpu.sort((x, y) => x - y);
+  const q25 = quantile(diffs, 0.25);
+  const q75 = quantile(diffs, 0.75);
+  return {
+    name: c.name,
+    fromCpuUs: quantile(fromCpu, 0.5),
+    addedUs: quantile(diffs, 0.5),
+    plusMinusUs: (1.58 * (q75 - q25)) / Math.sqrt(diffs.length),
+    q25,
+    q75,
+    pairs: diffs.length,
+  };
+}
+
+const rows: BreakdownRow[] = [];
+try {
+  progress.line(
+    `${chosen.length} comparisons × ${pairs} pairs of ${chunk}-request chunks${pin ? ', exchange and client pinned to cores 1 and 0' : ''}`,
+  );
+  for (const [i, c] of chosen.entries()) {
+    const row = await compare(c, i);
+    rows.push(row);
+    progress.line(`[${i + 1}/${chosen.length}] ${row.name}: ${num(row.addedUs, 1)} ± ${num(row.plusMinusUs, 1)} µs`);
+  }
+} finally {
+  for (const guard of guards) guard.close();
+  gc.close();
+  exchange.stdin!.end();
+}
+
+process.stdout.write(
+  `${mdTable(
+    [
+      'comparison',
+      'from: CPU µs/req',
+      'added CPU µs/req (95 % interval of the median)',
+      'pair differences q25 – q75',
+      'pairs',
+    ],
+    rows.map((r) => [
+      r.name,
+      num(r.fromCpuUs, 0),
+      `${num(r.addedUs, 1)} ± ${num(r.plusMinusUs, 1)}`,
+      `${num(r.q25, 1)} – ${num(r.q75, 1)}`,
+      String(r.pairs),
+    ]),
+  )}\n`,
+);
