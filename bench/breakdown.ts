@@ -36,7 +36,9 @@ interface Comparison {
 const PARTS_OFF: BinanceGuardOptions = { throttle: false, clock: false, breaker: false };
 const without = (part: 'throttle' | 'clock' | 'breaker'): BinanceGuardOptions => ({ ...GUARD_OPTIONS, [part]: false });
 
-/** Every comparison, in the order of the report. */
+const clients = benchClients();
+
+/** Every comparison, in the order of the report: fetch + guard part by part, then each client with a driver. */
 const COMPARISONS: readonly Comparison[] = [
   { client: 'fetch', name: 'fetch: bare → bare (the instrument’s own noise)', from: 'bare', to: 'bare' },
   { client: 'fetch', name: 'fetch: bare → fetch + guard', from: 'bare', to: GUARD_OPTIONS },
@@ -44,11 +46,14 @@ const COMPARISONS: readonly Comparison[] = [
   { client: 'fetch', name: 'fetch + guard: throttle off → on', from: without('throttle'), to: GUARD_OPTIONS },
   { client: 'fetch', name: 'fetch + guard: clock off → on', from: without('clock'), to: GUARD_OPTIONS },
   { client: 'fetch', name: 'fetch + guard: breaker off → on', from: without('breaker'), to: GUARD_OPTIONS },
-  ...['axios', 'ky', 'got'].flatMap((client): Comparison[] => [
-    { client, name: `${client}: bare → plugin`, from: 'bare', to: GUARD_OPTIONS },
-    { client, name: `${client}: bare → plugin, throttle, clock and breaker off`, from: 'bare', to: PARTS_OFF },
-    { client, name: `${client} + plugin: throttle off → on`, from: without('throttle'), to: GUARD_OPTIONS },
-  ]),
+  ...clients
+    .map((c) => c.name)
+    .filter((client) => client !== 'fetch')
+    .flatMap((client): Comparison[] => [
+      { client, name: `${client}: bare → plugin`, from: 'bare', to: GUARD_OPTIONS },
+      { client, name: `${client}: bare → plugin, throttle, clock and breaker off`, from: 'bare', to: PARTS_OFF },
+      { client, name: `${client} + plugin: throttle off → on`, from: without('throttle'), to: GUARD_OPTIONS },
+    ]),
 ];
 
 const REQUEST: BenchRequest = {
@@ -82,7 +87,6 @@ const positive = (name: string, fallback: number): number => {
 const pairs = positive('BREAKDOWN_PAIRS', 400);
 const chunk = positive('BREAKDOWN_CHUNK', 1000);
 const only = process.env.BREAKDOWN_ONLY?.split(',').filter(Boolean);
-const clients = benchClients();
 for (const name of only ?? []) {
   if (!clients.some((c) => c.name === name)) {
     throw new TypeError(`BREAKDOWN_ONLY names ${name}, which is not one of ${clients.map((c) => c.name).join(', ')}`);
