@@ -96,7 +96,7 @@ function workload(n: number): BenchRequest[] {
 }
 
 /** What one chunk of requests through one variant cost. */
-interface Chunk {
+export interface Chunk {
   latencies: Float64Array;
   elapsedMs: number;
   cpuUs: number;
@@ -105,7 +105,7 @@ interface Chunk {
 }
 
 /** The order the variants take in the `k`-th chunk: each goes first every other time. */
-function turn(k: number): readonly ['bare', 'plugin'] | readonly ['plugin', 'bare'] {
+export function turn(k: number): readonly ['bare', 'plugin'] | readonly ['plugin', 'bare'] {
   return k % 2 ? (['bare', 'plugin'] as const) : (['plugin', 'bare'] as const);
 }
 
@@ -137,7 +137,7 @@ async function drive(
  * client's and the plugin's alike) until V8 compiles it again — a cost of the benchmark, which a busy process,
  * whose requests keep those maps alive, does not pay. Heap growth is measured apart ({@link heapGrowthKiB}).
  */
-async function measureChunk(
+export async function measureChunk(
   send: Send,
   requests: readonly BenchRequest[],
   concurrency: number,

@@ -1,8 +1,8 @@
 /**
  * Where the plugin's added CPU goes, part by part: each comparison runs two variants of one client in alternating
  * chunks, pair after pair, and reports the median difference in the main thread's CPU per request. B1 says what
- * the whole plugin costs per run; this says which part costs what, to within a couple of µs, which B1's run-to-run
- * spread cannot. See docs/guide/performance.md, "Where the added time goes".
+ * the whole plugin costs per run; this says which part costs what, to within a few µs (its 95 % intervals), which
+ * B1's run-to-run spread cannot. See docs/guide/performance.md, "Where the added time goes".
  *
  * The exchange runs in a process of its own. Where `taskset` exists and there are two cores or more, it is pinned to
  * the second core and this process to the first, so that neither takes the other's core or caches. Every request
@@ -16,7 +16,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
-import { GUARD_OPTIONS } from './b1Overhead.ts';
+import { GUARD_OPTIONS, measureChunk, turn } from './b1Overhead.ts';
 import { BENCH_KEY, type BenchRequest, benchClients, type Send } from './lib/clients.ts';
 import { GcPauses } from './lib/gc.ts';
 import { mdTable } from './lib/markdown.ts';
@@ -86,6 +86,7 @@ const positive = (name: string, fallback: number): number => {
 
 const pairs = positive('BREAKDOWN_PAIRS', 400);
 const chunk = positive('BREAKDOWN_CHUNK', 1000);
+const requests: readonly BenchRequest[] = Array.from({ length: chunk }, () => REQUEST);
 const only = process.env.BREAKDOWN_ONLY?.split(',').filter(Boolean);
 for (const name of only ?? []) {
   if (!clients.some((c) => c.name === name)) {
@@ -113,20 +114,10 @@ const guards: BinanceGuard[] = [];
 
 /** The main thread's CPU per request over one chunk, less its collection pauses, µs. */
 async function cpuPerRequest(send: Send): Promise<number> {
-  const t0 = performance.now();
-  const cpu0 = process.threadCpuUsage();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (let i = next++; i < chunk; i = next++) {
-        const status = await send(REQUEST);
-        if (status !== 200) throw new Error(`the breakdown's exchange answered ${status}`);
-      }
-    }),
-  );
-  const cpu = process.threadCpuUsage(cpu0);
-  const gcUs = gc.between(t0, performance.now()) * 1000;
-  return (cpu.user + cpu.system - gcUs) / chunk;
+  const measured = await measureChunk(send, requests, CONCURRENCY, gc);
+  if (measured.non200 > 0)
+    throw new Error(`the breakdown's exchange answered ${measured.non200} requests with other than 200`);
+  return (measured.cpuUs - measured.gcMs * 1000) / requests.length;
 }
 
 function sendOf(client: string, variant: Variant): Send {
@@ -152,19 +143,13 @@ async function compare(c: Comparison, index: number): Promise<BreakdownRow> {
     return `[${index + 1}/${chosen.length}] ${c.name}: pair ${diffs.length}/${pairs}, ${Math.ceil(left / 1000)} s left`;
   });
   try {
+    // `from` takes B1's bare turn and `to` its plugin turn: each goes first every other pair.
+    const sends = { bare: from, plugin: to };
     for (let k = 0; k < pairs; k++) {
-      // Each variant goes first every other pair.
-      let f: number;
-      let t: number;
-      if (k % 2) {
-        f = await cpuPerRequest(from);
-        t = await cpuPerRequest(to);
-      } else {
-        t = await cpuPerRequest(to);
-        f = await cpuPerRequest(from);
-      }
-      diffs.push(t - f);
-      fromCpu.push(f);
+      const cpu = { bare: 0, plugin: 0 };
+      for (const variant of turn(k)) cpu[variant] = await cpuPerRequest(sends[variant]);
+      diffs.push(cpu.plugin - cpu.bare);
+      fromCpu.push(cpu.bare);
     }
   } finally {
     stop();
