@@ -6,12 +6,17 @@
 export function headerValue(headers: unknown, lower: string, canonical: string): unknown {
   if (headers === null || typeof headers !== 'object') return undefined;
   try {
+    const record = headers as Record<string, unknown>;
+    // The lower-case property first: got's plain record and axios's AxiosHeaders hold a response's headers so,
+    // and reading it costs far less than AxiosHeaders' case-insensitive `get`.
+    const own = record[lower];
+    if (own !== undefined && own !== null) return own;
+    // A `Headers`-like object answers in any casing.
     if (typeof (headers as { get?: unknown }).get === 'function') {
       const value = (headers as { get(name: string): unknown }).get(lower);
-      if (value !== undefined && value !== null) return value;
+      return value === null ? undefined : value;
     }
-    const record = headers as Record<string, unknown>;
-    const value = record[lower] ?? record[canonical];
+    const value = record[canonical];
     if (value !== undefined) return value;
     // Plain records from some clients keep the server's casing; a scan is the last resort, not the norm.
     for (const key of Object.keys(record)) {
