@@ -1,6 +1,7 @@
 import { BinanceGuard, Credentials, isBinanceError } from '@binance-errors/core';
 import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startClearOfColdEdge } from './conformance/support/windows.ts';
 import { fetchTransport } from './support/fetchTransport.ts';
 
 const API_KEY = 'guard-test-key-0123456789';
@@ -85,9 +86,7 @@ describe('BinanceGuard against the fake exchange', () => {
       } as const,
     ];
     const { ex, call } = await setup({ rateLimits: limits }, { throttle: { limits, safety: 1 } });
-    // Start clear of the 500 ms edge guard used before any round trip is measured.
-    const intoWindow = ex.now() % windowMs;
-    if (intoWindow >= windowMs - 500) await new Promise((r) => setTimeout(r, windowMs - intoWindow + 10));
+    await startClearOfColdEdge(ex, windowMs);
     const started = ex.now();
     await Promise.all(
       Array.from({ length: 240 }, (_, i) => call('GET', '/api/v3/depth', `symbol=BTCUSDT&limit=${i % 2 ? 100 : 5}`)),

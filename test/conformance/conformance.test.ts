@@ -11,7 +11,7 @@ import { createFakeExchange, type FakeExchange, type FakeExchangeOptions } from 
 import { afterEach, describe, expect, it } from 'vitest';
 import { fail } from '../support/fail.ts';
 import { type Call, drivers } from './drivers.ts';
-import { fullWindowWeights } from './support/windows.ts';
+import { fullWindowWeights, startClearOfColdEdge } from './support/windows.ts';
 
 const API_KEY = 'conformance-api-key-0123456789abcdef';
 const API_SECRET = 'conformance-api-secret-0123456789abcdef';
@@ -231,10 +231,7 @@ describe.each(drivers)('conformance: $name', (driver) => {
     const limits: RateLimit[] = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 600 }];
     const ex = await exchange({ rateLimits: limits.map((l) => ({ ...l, intervalMs: windowMs })) });
     const call = client(ex, guardFor(ex, { throttle: { limits, intervalScale: windowMs / 60_000, safety: 1 } }));
-    // Before any round trip is measured the edge guard is 500 ms, so a burst released in a window's last 500 ms is
-    // charged to both windows: start clear of that cold edge, so the windows measured are the guard's steady state.
-    const intoWindow = ex.now() % windowMs;
-    if (intoWindow >= windowMs - 500) await new Promise((r) => setTimeout(r, windowMs - intoWindow + 10));
+    await startClearOfColdEdge(ex, windowMs);
     const started = ex.now();
     await Promise.all(
       Array.from({ length: 400 }, (_, i) =>

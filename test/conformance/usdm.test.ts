@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { fail } from '../support/fail.ts';
 import { type Call, drivers } from './drivers.ts';
 import { deferredCleanups } from './support/lifecycle.ts';
-import { fullWindowWeights } from './support/windows.ts';
+import { fullWindowWeights, startClearOfColdEdge } from './support/windows.ts';
 
 // The conformance table for USDⓈ-M Futures: the same guard through axios, ky and got against the fake futures
 // exchange, on a loopback origin the guard learns the product of from the `product` option.
@@ -76,9 +76,7 @@ describe.each(drivers)('conformance, USDⓈ-M Futures: $name', (driver) => {
     const { limits, onFake, scale } = scaledLimits(600, 300, windowMs);
     const ex = await exchange({ rateLimits: onFake });
     const call = client(ex, guardFor(ex, { throttle: { limits, intervalScale: scale, safety: 1 } }));
-    // Start clear of the 500 ms edge guard used before any round trip is measured (see the Spot burst).
-    const intoWindow = ex.now() % windowMs;
-    if (intoWindow >= windowMs - 500) await new Promise((r) => setTimeout(r, windowMs - intoWindow + 10));
+    await startClearOfColdEdge(ex, windowMs);
     const started = ex.now();
     // Futures depth weighs 5 at limit=100 and 2 at limit=5 (Spot: 5 and 1).
     await Promise.all(

@@ -16,3 +16,13 @@ export function fullWindowWeights(
     .slice(1, -1)
     .map(([window, weight]) => ({ window, weight }));
 }
+
+/**
+ * Waits until the exchange's clock is clear of the last 500 ms of a `windowMs` window: the edge guard a limiter
+ * uses before any round trip is measured, which charges a request released there to both windows. A burst that
+ * starts here measures the guard's steady state instead.
+ */
+export async function startClearOfColdEdge(exchange: { now(): number }, windowMs: number): Promise<void> {
+  const intoWindow = exchange.now() % windowMs;
+  if (intoWindow >= windowMs - 500) await new Promise((resolve) => setTimeout(resolve, windowMs - intoWindow + 10));
+}
