@@ -215,8 +215,10 @@ export class BinanceGuard {
 
   /** Runs the call's attempts: the first, and as many more as the retry policy allows after it fails. */
   #runAttempts<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, state: RunState): Promise<R> {
-    // Nearly every call ends with its first attempt, which needs neither the loop nor its state.
-    return this.#attempt(req, transport, call, 1, 'call', state).then(undefined, (error: unknown) =>
+    // Nearly every call ends with its first attempt, which needs neither the loop nor its state. Its failure goes to
+    // the retry policy from inside the attempt's own chain: a call that succeeds at once makes one promise of the
+    // guard's, the one its caller awaits.
+    return this.#attempt(req, transport, call, 1, 'call', state, (error: unknown) =>
       this.#retryAfter(error, req, transport, call, state),
     );
   }
@@ -354,7 +356,11 @@ export class BinanceGuard {
     return this.snapshot();
   }
 
-  /** One attempt: admitted, stamped and signed, sent through the breaker, its response observed. */
+  /**
+   * One attempt: admitted, stamped and signed, sent through the breaker, its response observed. `onFail`, when
+   * given, takes the attempt's failure (as `.then(undefined, onFail)` would) without a promise of its own when the
+   * attempt succeeds.
+   */
   #attempt<R>(
     req: Described,
     transport: GuardTransport<R>,
@@ -362,22 +368,24 @@ export class BinanceGuard {
     number: number,
     purpose: Attempt['purpose'],
     state: RunState = { secrets: secretsOf(req, call), sent: false },
+    onFail?: OnFail<R>,
   ): Promise<R> {
     let permit: Permit | undefined | typeof NOT_NOW;
     try {
       permit = this.#admitNow(req, call);
     } catch (error) {
-      return Promise.reject(this.#refused(error, req, state));
+      return failOver(Promise.reject(this.#refused(error, req, state)), onFail);
     }
     if (permit === NOT_NOW) {
-      return this.#admit(req, call).then(
+      const sent = this.#admit(req, call).then(
         (granted) => this.#send(req, transport, call, number, purpose, state, granted),
         (error: unknown) => {
           throw this.#refused(error, req, state);
         },
       );
+      return failOver(sent, onFail);
     }
-    return this.#send(req, transport, call, number, purpose, state, permit);
+    return this.#send(req, transport, call, number, purpose, state, permit, onFail);
   }
 
   /**
@@ -425,6 +433,7 @@ export class BinanceGuard {
     purpose: Attempt['purpose'],
     state: RunState,
     permit: Permit | undefined,
+    onFail?: OnFail<R>,
   ): Promise<R> {
     let attempt: Attempt;
     try {
@@ -433,16 +442,18 @@ export class BinanceGuard {
     } catch (error) {
       // The attempt never left: its reservation goes back (a store failing that too is not this call's error).
       if (permit) this.#limiter?.release(permit).catch(() => {});
-      return Promise.reject(error);
+      return failOver(Promise.reject(error), onFail);
     }
     const breaker = this.#breaker;
     // Cancels pass the breaker uncounted; while it is closed, the exchange counts its own outcome (`record`).
-    if (!breaker || req.reducesExposure) return this.#exchange(req, transport, attempt, permit, state, undefined);
+    if (!breaker || req.reducesExposure) {
+      return this.#exchange(req, transport, attempt, permit, state, undefined, onFail);
+    }
     if (breaker.state === 'closed' && breaker.record) {
-      return this.#exchange(req, transport, attempt, permit, state, breaker);
+      return this.#exchange(req, transport, attempt, permit, state, breaker, onFail);
     }
     const exchange = () => this.#exchange(req, transport, attempt, permit, state, undefined);
-    return this.#probe(breaker, exchange, req, permit, state);
+    return failOver(this.#probe(breaker, exchange, req, permit, state), onFail);
   }
 
   /** An attempt while the breaker is not closed: it may be the half-open probe, or be refused. */
@@ -476,11 +487,16 @@ export class BinanceGuard {
     permit: Permit | undefined,
     state: RunState,
     counted: Breaker | undefined,
+    onFail?: OnFail<R>,
   ): Promise<R> {
     state.sent = true;
     return sendThrough(transport, attempt).then(
-      (response) => this.#received(req, transport, attempt, response, permit, state, counted),
-      (error: unknown) => this.#unanswered(error, permit, counted),
+      (response) => {
+        const judged = this.#received(req, transport, attempt, response, permit, state, counted);
+        // A verdict still to come (a failure, an asynchronous read or store) may fail: only then is a promise added.
+        return judged instanceof Promise ? failOver(judged, onFail) : judged;
+      },
+      (error: unknown) => failOver(this.#unanswered(error, permit, counted), onFail),
     );
   }
 
@@ -760,6 +776,14 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** What takes an attempt's failure in its place: the retry policy, for a call's first attempt. */
+type OnFail<R> = (error: unknown) => Promise<R>;
+
+/** `attempt`, with its failure handed to `onFail` when there is one. */
+function failOver<R>(attempt: Promise<R>, onFail: OnFail<R> | undefined): Promise<R> {
+  return onFail ? attempt.then(undefined, onFail) : attempt;
 }
 
 /** `transport.send(attempt)`, with an error it throws at once turned into the rejection it stands for. */
