@@ -423,7 +423,7 @@ function report(
         met: addedCpu.median <= 10,
         ...(addedCpu.median > 10
           ? {
-              note: "the guard's own work is a few µs per request in memory (B5's guard rows). Inside a real I/O loop the same work costs several times as much: its code and objects share the CPU caches with the client's between every request, and its allocations bring the next scavenge of the in-flight requests nearer. What is left per attempt: reading the request (cached per endpoint), the limiter's reservation and settlement, stamping and signing, and two promises (the call and its exchange). No URL is parsed, no timer set and no opossum fire made for a public request.",
+              note: "the guard's own work is a few µs per request in memory (B5's guard rows). Inside a real I/O loop the same work costs several times as much: its code and objects share the CPU caches with the client's between every request, and its allocations bring the next scavenge of the in-flight requests nearer. What is left per attempt: reading the request (cached per endpoint), the limiter's reservation and settlement, stamping and signing, and one promise (the exchange, which is also the call's). No URL is parsed, no timer set and no opossum fire made for a public request.",
             }
           : {}),
       });
