@@ -1,16 +1,17 @@
 /**
  * B1 — overhead per client: the bare client against the same client with binance-errors installed (throttle,
  * clock, breaker and signing all on, limits far above the load), alternating in every run, against a fake
- * exchange in a worker thread. 80 % public `GET /api/v3/ticker/price`, 20 % signed `GET /api/v3/openOrders` (the
- * bare client signs those itself), from a fixed seed.
+ * exchange in a process of its own, on a core of its own where that can be had (`lib/pinnedExchange.ts`). 80 %
+ * public `GET /api/v3/ticker/price`, 20 % signed `GET /api/v3/openOrders` (the bare client signs those itself),
+ * from a fixed seed.
  */
 import { Session } from 'node:inspector/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
 import type { BenchResult } from './lib/BenchResult.ts';
 import { BENCH_KEY, type BenchRequest, benchClients, type Send } from './lib/clients.ts';
 import { forceGc, GcPauses } from './lib/gc.ts';
+import { startPinnedExchange } from './lib/pinnedExchange.ts';
 import type { Progress } from './lib/progress.ts';
 import { fmt, num, quantile, seededRandom, summarize } from './lib/stats.ts';
 
@@ -249,10 +250,8 @@ function combine(chunks: readonly Chunk[]) {
 
 export async function b1Overhead(options: B1Options): Promise<BenchResult> {
   const { runs, requests, concurrency, warmup, progress } = options;
-  const worker = new Worker(new URL('./b1.worker.ts', import.meta.url), {
-    workerData: { apiKey: BENCH_KEY.apiKey, secret: BENCH_KEY.apiSecret },
-  });
-  const { url } = await new Promise<{ url: string }>((resolve) => worker.once('message', resolve));
+  const exchange = await startPinnedExchange();
+  const { url } = exchange;
   const list = await Promise.all(
     benchClients().map(async (client) => {
       const guard = new BinanceGuard(url, GUARD_OPTIONS);
@@ -346,16 +345,16 @@ export async function b1Overhead(options: B1Options): Promise<BenchResult> {
   } finally {
     gc.close();
     for (const { guard } of list) guard.close();
-    worker.postMessage('close');
-    await new Promise((resolve) => worker.once('exit', resolve));
+    await exchange.close();
   }
-  return report(samples, heap, open, options);
+  return report(samples, heap, open, exchange.pinned, options);
 }
 
 function report(
   samples: B1Sample[],
   heap: readonly B1Heap[],
   open: readonly B1OpenLoop[],
+  exchangePinned: boolean,
   options: B1Options,
 ): BenchResult {
   const clients = [...new Set(samples.map((s) => s.client))];
@@ -461,7 +460,7 @@ function report(
   return {
     id: 'B1',
     title: 'B1 — overhead per client (bare vs with binance-errors)',
-    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, alternating which goes first. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Fake exchange in a worker thread; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). GC pauses are the main thread's garbage-collection pauses during the timed chunks (V8's 'gc' performance entries), a part of its CPU. Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Allocated is what V8's sampling heap profiler counts over ${ALLOC_REQUESTS.toLocaleString('en-US')} requests per variant after that, collected objects included: unlike time, it moves by a percent or two between runs. Plugin: throttle, clock, breaker and signing on, limits far above the load. The breakdown takes the guard's share as the CPU fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds.`,
+    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, alternating which goes first. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Fake exchange in a process of its own${exchangePinned ? ", pinned to the second core and the client's main thread to the first (taskset)" : ''}; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). GC pauses are the main thread's garbage-collection pauses during the timed chunks (V8's 'gc' performance entries), a part of its CPU. Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Allocated is what V8's sampling heap profiler counts over ${ALLOC_REQUESTS.toLocaleString('en-US')} requests per variant after that, collected objects included: unlike time, it moves by a percent or two between runs. Plugin: throttle, clock, breaker and signing on, limits far above the load. The breakdown takes the guard's share as the CPU fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds.`,
     table: {
       head: [
         'client',
@@ -484,7 +483,7 @@ function report(
     targets,
     chart,
     notes: open.length === 0 ? [] : [openLoopNote(open)],
-    raw: { samples, heap, openLoop: open },
+    raw: { samples, heap, openLoop: open, exchangePinned },
   };
 }
 

@@ -4,22 +4,20 @@
  * the whole plugin costs per run; this says which part costs what, to within a few µs (its 95 % intervals), which
  * B1's run-to-run spread cannot. See docs/guide/performance.md, "Where the added time goes".
  *
- * The exchange runs in a process of its own. Where `taskset` exists and there are two cores or more, it is pinned to
- * the second core and this process to the first, so that neither takes the other's core or caches. Every request
+ * The exchange runs in a process of its own, as in B1: where `taskset` exists and there are two cores or more, it is
+ * pinned to the second core and this process's main thread to the first (`lib/pinnedExchange.ts`). Every request
  * is an unsigned `GET /api/v3/ticker/price`, 32 at a time; a chunk's CPU leaves out its collection pauses (wall-clock
  * time, which on a busy machine can outlast the CPU it overlaps: run it on a quiet one).
  *
  *   npm run bench:breakdown
  *   BREAKDOWN_ONLY=fetch,ky BREAKDOWN_PAIRS=200 npm run bench:breakdown
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
-import { createInterface } from 'node:readline';
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
 import { GUARD_OPTIONS, measureChunk, turn } from './b1Overhead.ts';
 import { BENCH_KEY, type BenchRequest, benchClients, type Send } from './lib/clients.ts';
 import { GcPauses } from './lib/gc.ts';
 import { mdTable } from './lib/markdown.ts';
+import { startPinnedExchange } from './lib/pinnedExchange.ts';
 import { Progress } from './lib/progress.ts';
 import { num, quantile } from './lib/stats.ts';
 
@@ -95,18 +93,8 @@ for (const name of only ?? []) {
 }
 const chosen = COMPARISONS.filter((c) => only === undefined || only.includes(c.client));
 
-const pin = availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0;
-if (pin) spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-const exchange = spawn(
-  process.execPath,
-  [...process.execArgv, new URL('./breakdown.exchange.ts', import.meta.url).pathname],
-  { stdio: ['pipe', 'pipe', 'inherit'] },
-);
-if (pin) spawnSync('taskset', ['-a', '-p', '-c', '1', String(exchange.pid)], { stdio: 'ignore' });
-const url = await new Promise<string>((resolve, reject) => {
-  exchange.once('exit', (code) => reject(new Error(`the breakdown's exchange exited (${code}) before it started`)));
-  createInterface({ input: exchange.stdout! }).once('line', resolve);
-});
+const exchange = await startPinnedExchange();
+const { url, pinned } = exchange;
 
 const progress = new Progress();
 const gc = new GcPauses();
@@ -172,7 +160,7 @@ async function compare(c: Comparison, index: number): Promise<BreakdownRow> {
 const rows: BreakdownRow[] = [];
 try {
   progress.line(
-    `${chosen.length} comparisons × ${pairs} pairs of ${chunk}-request chunks${pin ? ', exchange and client pinned to cores 1 and 0' : ''}`,
+    `${chosen.length} comparisons × ${pairs} pairs of ${chunk}-request chunks${pinned ? ', exchange and client pinned to cores 1 and 0' : ''}`,
   );
   for (const [i, c] of chosen.entries()) {
     const row = await compare(c, i);
@@ -182,7 +170,7 @@ try {
 } finally {
   for (const guard of guards) guard.close();
   gc.close();
-  exchange.stdin!.end();
+  await exchange.close();
 }
 
 process.stdout.write(

@@ -1,6 +1,6 @@
 /**
- * The breakdown's exchange, in a process of its own: B1's exchange worker, its URL printed on stdout. It stops when
- * its parent closes stdin (or dies), so it never outlives the run.
+ * B1's exchange in a process of its own (see `lib/pinnedExchange.ts`): B1's exchange worker, its URL printed on
+ * stdout. It stops when its parent closes stdin (or dies), so it never outlives the run.
  */
 import { Worker } from 'node:worker_threads';
 import { BENCH_KEY } from './lib/clients.ts';
