@@ -17,8 +17,9 @@ export interface PinnedExchange {
  * the first, until `close()`: neither takes the other's core or caches, as a remote exchange would not. V8's
  * collector threads stay free to use either core, as they would on a machine with more.
  *
- * Left to the scheduler instead, the same code once measured 8 µs and, on another day, 21–23 µs for what the guard
- * adds to fetch: the main thread and the exchange's share two cores however the scheduler places them that day.
+ * Left to the scheduler instead, the same code measured 8 µs in one run and 21–23 µs in runs two hours later for
+ * what the guard adds to fetch: the measured thread and the exchange's threads shared two cores however the
+ * scheduler placed them at the time.
  */
 export async function startPinnedExchange(): Promise<PinnedExchange> {
   const cores = canPin() ? affinityOf(process.pid) : undefined;
@@ -32,13 +33,10 @@ export async function startPinnedExchange(): Promise<PinnedExchange> {
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const exited = new Promise<void>((resolve) => exchange.once('exit', () => resolve()));
-  const pinned = cores !== undefined && exchange.pid !== undefined;
-  if (pinned) {
-    pin(exchange.pid!, '1', true);
-    pin(process.pid, '0', false);
-  }
+  const pinned =
+    cores !== undefined && exchange.pid !== undefined && pin(exchange.pid, '1', true) && pin(process.pid, '0', false);
   const unpin = () => {
-    if (pinned) pin(process.pid, cores!, false);
+    if (cores !== undefined) pin(process.pid, cores, false);
   };
   try {
     const url = await new Promise<string>((resolve, reject) => {
@@ -72,7 +70,8 @@ function affinityOf(pid: number): string | undefined {
   return result.status === 0 ? /:\s*([\d,-]+)\s*$/.exec(result.stdout)?.[1] : undefined;
 }
 
-/** Pins `pid`'s main thread, or every thread of it, to `cores`. */
-function pin(pid: number, cores: string, allThreads: boolean): void {
-  spawnSync('taskset', [...(allThreads ? ['-a'] : []), '-p', '-c', cores, String(pid)], { stdio: 'ignore' });
+/** Pins `pid`'s main thread, or every thread of it, to `cores`; whether taskset did. */
+function pin(pid: number, cores: string, allThreads: boolean): boolean {
+  const args = [...(allThreads ? ['-a'] : []), '-p', '-c', cores, String(pid)];
+  return spawnSync('taskset', args, { stdio: 'ignore' }).status === 0;
 }
