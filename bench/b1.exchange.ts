@@ -1,17 +1,21 @@
 /**
- * B1's exchange in a process of its own (see `lib/pinnedExchange.ts`): B1's exchange worker, its URL printed on
- * stdout. It stops when its parent closes stdin (or dies), so it never outlives the run.
+ * B1's fake exchange, in a process of its own (started, and pinned to a core of its own, by `lib/pinnedExchange.ts`),
+ * its URL printed on stdout. It stops when its parent closes stdin (or dies), so it never outlives the run.
  */
-import { Worker } from 'node:worker_threads';
-import { BENCH_KEY } from './lib/clients.ts';
+import { createFakeExchange } from '@binance-errors/testing';
+import { BENCH_ACCOUNT } from './lib/clients.ts';
 
-const worker = new Worker(new URL('./b1.worker.ts', import.meta.url), {
-  workerData: { apiKey: BENCH_KEY.apiKey, secret: BENCH_KEY.apiSecret },
+const huge = 1e12;
+const exchange = await createFakeExchange({
+  accounts: [BENCH_ACCOUNT],
+  rateLimits: [
+    { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: huge },
+    { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: huge },
+  ],
+  maxLogEntries: 0,
 });
-const { url } = await new Promise<{ url: string }>((resolve) => worker.once('message', resolve));
-process.stdout.write(`${url}\n`);
+process.stdout.write(`${exchange.url}\n`);
 process.stdin.resume();
 process.stdin.once('close', () => {
-  worker.postMessage('close');
-  worker.once('exit', () => process.exit(0));
+  void exchange.close().then(() => process.exit(0));
 });
