@@ -11,8 +11,11 @@ const decoder = new TextDecoder();
  */
 export class BufferedResponse extends Response {
   readonly #bytes: Uint8Array<ArrayBuffer>;
-  /** The headers of the response it was read from, as they are: copying them costs more than the rest here. */
-  readonly #headers: Headers;
+  /**
+   * The response it was read from: its headers, URL, `redirected` and `type` are read from it as they are (copying
+   * the headers costs more than the rest here, and a `Response` built here would have no URL).
+   */
+  readonly #from: Response;
   #used = false;
   /** The same body as a real `Response`, once something asked for its stream or a less common reader. */
   #real: Response | undefined;
@@ -20,7 +23,7 @@ export class BufferedResponse extends Response {
   constructor(bytes: Uint8Array<ArrayBuffer>, from: Response) {
     super(null, { status: from.status, statusText: from.statusText });
     this.#bytes = bytes;
-    this.#headers = from.headers;
+    this.#from = from;
   }
 
   override text(): Promise<string> {
@@ -98,21 +101,30 @@ export class BufferedResponse extends Response {
     return response.#real ? response.#real.bodyUsed : response.#used;
   }
 
-  static headers(response: BufferedResponse): Headers {
-    return response.#headers;
+  /** The response it was read from. */
+  static original(response: BufferedResponse): Response {
+    return response.#from;
   }
 }
 
-// `headers`, `body` and `bodyUsed` are accessors on `Response.prototype`; TypeScript types them as fields, so
-// they are replaced here rather than in the class body.
-Object.defineProperties(BufferedResponse.prototype, {
-  headers: {
+/** An accessor of the response a `BufferedResponse` was read from, as `Response.prototype` has it. */
+function fromOriginal(name: 'headers' | 'url' | 'redirected' | 'type'): PropertyDescriptor {
+  return {
     get(this: BufferedResponse) {
-      return BufferedResponse.headers(this);
+      return BufferedResponse.original(this)[name];
     },
     configurable: true,
     enumerable: true,
-  },
+  };
+}
+
+// `headers`, `url`, `redirected`, `type`, `body` and `bodyUsed` are accessors on `Response.prototype`; TypeScript
+// types them as fields, so they are replaced here rather than in the class body.
+Object.defineProperties(BufferedResponse.prototype, {
+  headers: fromOriginal('headers'),
+  url: fromOriginal('url'),
+  redirected: fromOriginal('redirected'),
+  type: fromOriginal('type'),
   body: {
     get(this: BufferedResponse) {
       return BufferedResponse.real(this).body;

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
 import ky, { isHTTPError } from 'ky';
@@ -153,6 +156,38 @@ describe('binanceErrors (ky)', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
     expect(ex.count({ path: '/api/v3/ping' })).toBe(1);
+  });
+
+  it("answers with a response that reads as ky's own: URL, redirected, type, status and headers, after a redirect too", async () => {
+    const server = createServer((req, res) => {
+      if (req.url === '/moved') res.writeHead(302, { location: '/api/v3/ticker/price?symbol=BTCUSDT' }).end();
+      else {
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'x-mbx-used-weight-1m': '2' })
+          .end('{"symbol":"BTCUSDT","price":"97000.01"}');
+      }
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const own = new BinanceGuard(origin);
+    try {
+      const bare = ky.create({ prefix: origin });
+      const plugged = bare.extend(binanceErrors({ guard: own }));
+      const seen = async (api: typeof ky, path: string) => {
+        const res = await api.get(path);
+        const { url, redirected, type, status, statusText, ok } = res;
+        const headers = [...res.headers].filter(([name]) => name !== 'date');
+        return { url, redirected, type, status, statusText, ok, headers, body: await res.json() };
+      };
+      for (const path of ['api/v3/ticker/price?symbol=BTCUSDT', 'moved']) {
+        const expected = await seen(bare, path);
+        expect(expected.url).toBe(`${origin}/api/v3/ticker/price?symbol=BTCUSDT`);
+        expect(await seen(plugged, path), path).toEqual(expected);
+      }
+    } finally {
+      own.close();
+      server.close();
+    }
   });
 
   it('rejects bad options naming them', () => {
