@@ -181,12 +181,16 @@ describe('binanceErrors (ky)', () => {
       };
       for (const path of ['api/v3/ticker/price?symbol=BTCUSDT', 'moved']) {
         const expected = await seen(bare, path);
-        expect(expected.url).toBe(`${origin}/api/v3/ticker/price?symbol=BTCUSDT`);
+        expect([expected.url, expected.redirected]).toEqual([
+          `${origin}/api/v3/ticker/price?symbol=BTCUSDT`,
+          path === 'moved',
+        ]);
         expect(await seen(plugged, path), path).toEqual(expected);
       }
     } finally {
       own.close();
       server.close();
+      server.closeAllConnections();
     }
   });
 
