@@ -3,15 +3,11 @@
  * its URL printed on stdout. It stops when its parent closes stdin (or dies), so it never outlives the run.
  */
 import { createFakeExchange } from '@binance-errors/testing';
-import { BENCH_ACCOUNT } from './lib/clients.ts';
+import { BENCH_ACCOUNT, LIMITS_FAR_ABOVE_LOAD } from './lib/clients.ts';
 
-const huge = 1e12;
 const exchange = await createFakeExchange({
   accounts: [BENCH_ACCOUNT],
-  rateLimits: [
-    { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: huge },
-    { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: huge },
-  ],
+  rateLimits: LIMITS_FAR_ABOVE_LOAD,
   maxLogEntries: 0,
 });
 process.stdout.write(`${exchange.url}\n`);

@@ -9,7 +9,7 @@ import { Session } from 'node:inspector/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
 import type { BenchResult } from './lib/BenchResult.ts';
-import { BENCH_KEY, type BenchRequest, benchClients, type Send } from './lib/clients.ts';
+import { BENCH_KEY, type BenchRequest, benchClients, LIMITS_FAR_ABOVE_LOAD, type Send } from './lib/clients.ts';
 import { forceGc, GcPauses } from './lib/gc.ts';
 import { startPinnedExchange } from './lib/pinnedExchange.ts';
 import type { Progress } from './lib/progress.ts';
@@ -66,7 +66,6 @@ export interface B1Heap {
   pluginAllocBytes: number;
 }
 
-const huge = 1e12;
 /** Chunks per run: bare and plugin take turns this many times. */
 const CHUNKS = 16;
 /** Untimed passes per variant that heap growth is the median of. */
@@ -78,10 +77,7 @@ const ALLOC_REQUESTS = 3000;
 /** The guard B1's plugin variants run with: throttle, clock and breaker on, limits far above the load. */
 export const GUARD_OPTIONS: BinanceGuardOptions = {
   throttle: {
-    limits: [
-      { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: huge },
-      { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: huge },
-    ],
+    limits: LIMITS_FAR_ABOVE_LOAD,
   },
   clock: {},
   breaker: {},

@@ -6,7 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { BinanceGuard, type OpossumBreakerOptions } from '@binance-errors/core';
 import type { BenchResult } from './lib/BenchResult.ts';
-import { BENCH_KEY, type BenchRequest, pluginClients, type Send } from './lib/clients.ts';
+import { BENCH_KEY, type BenchRequest, LIMITS_FAR_ABOVE_LOAD, pluginClients, type Send } from './lib/clients.ts';
 import { ExchangeHost, type RemoteExchange } from './lib/ExchangeHost.ts';
 import type { Progress } from './lib/progress.ts';
 import { fmt, num, type Summary, sleep, summarize } from './lib/stats.ts';
@@ -41,11 +41,6 @@ export interface B4Sample {
   loopDelayP99Ms: number;
 }
 
-const huge = 1e12;
-const LIMITS = [
-  { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: huge },
-  { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: huge },
-] as const;
 const TICKER: BenchRequest = {
   method: 'GET',
   path: '/api/v3/ticker/price',
@@ -68,8 +63,8 @@ async function variant(
   name: string,
   breaker: (OpossumBreakerOptions & { resetTimeoutMs: number }) | false,
 ): Promise<Variant> {
-  const ex = await host.create({ rateLimits: LIMITS });
-  const guard = new BinanceGuard(ex.url, { throttle: { limits: LIMITS }, breaker });
+  const ex = await host.create({ rateLimits: LIMITS_FAR_ABOVE_LOAD });
+  const guard = new BinanceGuard(ex.url, { throttle: { limits: LIMITS_FAR_ABOVE_LOAD }, breaker });
   const states: Variant['states'] = [];
   guard.onBreakerStateChange((state) => states.push({ state, at: Date.now() }));
   const sends = pluginClients().map((c) => c.plugin(ex.url, { ...BENCH_KEY, guard }));

@@ -42,6 +42,15 @@ export const BENCH_KEY: BenchCredentials = {
 /** The fake exchange's account for {@link BENCH_KEY}, with a balance for the signed reads. */
 export const BENCH_ACCOUNT = { apiKey: BENCH_KEY.apiKey, secret: BENCH_KEY.apiSecret, balances: { USDT: '1000' } };
 
+/**
+ * Spot's request-weight and raw-request limits set far above any benchmark's load, for the exchange and the guard
+ * alike: where a benchmark measures cost rather than throttling, no request ever waits for budget.
+ */
+export const LIMITS_FAR_ABOVE_LOAD = [
+  { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 1e12 },
+  { rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: 1e12 },
+] as const;
+
 /** The query string a bare client sends: the parameters, stamped and signed when the endpoint is SIGNED. */
 function queryOf(request: BenchRequest, credentials: BenchCredentials): string {
   return new URLSearchParams(paramsOf(request, credentials)).toString();
