@@ -195,7 +195,7 @@ export class FakeExchange {
       const security: Security = cost.signed ? 'SIGNED' : cost.needsApiKey ? 'API_KEY' : 'NONE';
       this.routes.set(key, { route: undefined, cost, security, allowed: undefined });
     }
-    this.server = createServer({ keepAliveTimeout: 5000 }, (req, res) => this.onRequest(req, res));
+    this.server = createServer({ keepAliveTimeout: opts.keepAliveTimeoutMs }, (req, res) => this.onRequest(req, res));
   }
 
   /** Base URL, e.g. `http://127.0.0.1:54321`. */

@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createFakeExchange } from './createFakeExchange.ts';
 import { TestClient } from './testClient.ts';
@@ -51,11 +53,32 @@ describe('createFakeExchange', () => {
     expect((await client.send('PUT', '/api/v3/ping')).status).toBe(404);
   });
 
+  it('closes an idle keep-alive connection after keepAliveTimeoutMs', async () => {
+    await using ex = await createFakeExchange({ keepAliveTimeoutMs: 100 });
+    const socket = connect(Number(new URL(ex.url).port), '127.0.0.1');
+    try {
+      socket.write('GET /api/v3/ping HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+      const [answer] = await once(socket, 'data');
+      expect(String(answer)).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*keep-alive/i);
+      // The default (5 s) would keep it open well past this.
+      const closed = await Promise.race([
+        once(socket, 'end').then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(resolve, 3000, false)),
+      ]);
+      expect(closed).toBe(true);
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it('validates options, naming the option and the bad value', async () => {
     await expect(createFakeExchange({ port: 70000 })).rejects.toThrow(/port must be 0-65535, got 70000/);
     await expect(createFakeExchange({ seed: 1.5 })).rejects.toThrow(/seed/);
     await expect(createFakeExchange({ skewMs: Number.NaN })).rejects.toThrow(/skewMs/);
     await expect(createFakeExchange({ maxLogEntries: -1 })).rejects.toThrow(/maxLogEntries/);
+    await expect(createFakeExchange({ keepAliveTimeoutMs: 0 })).rejects.toThrow(
+      /keepAliveTimeoutMs must be a whole number of ms > 0, got 0/,
+    );
     await expect(createFakeExchange({ accounts: [{ apiKey: 'a b', secret: 's' }] })).rejects.toThrow(
       /accounts\[0\]\.apiKey/,
     );

@@ -65,6 +65,12 @@ export interface FakeExchangeOptions {
   decrementOrderCountOnFill?: boolean;
   /** Request log size; the oldest tenth is dropped when full, 0 disables logging. @default 100000 */
   maxLogEntries?: number;
+  /**
+   * How long an idle keep-alive connection stays open, in ms, before the exchange closes it (Node's
+   * `server.keepAliveTimeout`). A client that sends on a connection just as it closes sees a reset, as against a
+   * real server; a client run much slower than usual (under a profiler, say) may want it longer. @default 5000
+   */
+  keepAliveTimeoutMs?: number;
   /** Called with each request's log entry once its answer is decided (also when logging is off). */
   onRequest?: (entry: RequestLogEntry) => void;
   /**

@@ -29,6 +29,7 @@ export interface ResolvedOptions {
   symbols: readonly FakeSymbol[];
   decrementOrderCountOnFill: boolean;
   maxLogEntries: number;
+  keepAliveTimeoutMs: number;
   onRequest: ((entry: RequestLogEntry) => void) | undefined;
   table: WeightTable;
   latency: { requestMs: number; responseMs: number };
@@ -82,6 +83,11 @@ export function resolveOptions(options: FakeExchangeOptions = {}): ResolvedOptio
     Number.isInteger(maxLogEntries) && maxLogEntries >= 0,
     () => new RangeError(`maxLogEntries must be an integer >= 0, got ${maxLogEntries}`),
   );
+  const keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 5000;
+  check(
+    Number.isInteger(keepAliveTimeoutMs) && keepAliveTimeoutMs > 0,
+    () => new RangeError(`keepAliveTimeoutMs must be a whole number of ms > 0, got ${keepAliveTimeoutMs}`),
+  );
   let symbols = options.symbols ?? (usdm ? USDM_SYMBOLS : DEFAULT_SYMBOLS);
   if (options.prices) {
     const known = new Set(symbols.map((s) => s.symbol));
@@ -122,6 +128,7 @@ export function resolveOptions(options: FakeExchangeOptions = {}): ResolvedOptio
     symbols,
     decrementOrderCountOnFill: options.decrementOrderCountOnFill ?? !usdm,
     maxLogEntries,
+    keepAliveTimeoutMs,
     onRequest: options.onRequest,
     table: options.endpoints ? new WeightTable(options.endpoints) : usdm ? usdmWeightTable() : defaultWeightTable(),
     latency,
