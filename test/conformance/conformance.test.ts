@@ -224,6 +224,47 @@ describe.each(drivers)('conformance: $name', (driver) => {
     expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
   });
 
+  it("rejects at once, unsent, when aborted while waiting for the clock's first sync; the order never leaves", async () => {
+    // No throttle: only the clock holds the order back. Its samples of /api/v3/time take 300 ms each.
+    const ex = await exchange();
+    ex.fault({ kind: 'delay', ms: 300, match: { path: '/api/v3/time' } });
+    const call = client(ex, guardFor(ex, { throttle: false }));
+    const controller = new AbortController();
+    const pending = fail(call({ method: 'POST', path: '/api/v3/order', form: order(), signal: controller.signal }));
+    await new Promise((r) => setTimeout(r, 50));
+    const before = Date.now();
+    controller.abort();
+    const err = await pending;
+    expect(Date.now() - before).toBeLessThan(200);
+    expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
+    expect((err as { executed: string }).executed).toBe('no');
+    // The sync goes on and completes; the aborted order is not sent after it.
+    while (ex.count({ path: '/api/v3/time', status: 200 }) === 0) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(0);
+  });
+
+  it('lets a caller waiting behind an identical order in flight give up at its own abort, unsent', async () => {
+    const ex = await exchange();
+    const call = client(ex, guardFor(ex));
+    await call({ path: '/api/v3/account' });
+    // The first order is placed at once, and answered 400 ms later.
+    ex.fault({ kind: 'delay', ms: 400, times: 1, match: { method: 'POST', path: '/api/v3/order' } });
+    const first = call({ method: 'POST', path: '/api/v3/order', form: order() });
+    await new Promise((r) => setTimeout(r, 50));
+    const controller = new AbortController();
+    const second = fail(call({ method: 'POST', path: '/api/v3/order', form: order(), signal: controller.signal }));
+    await new Promise((r) => setTimeout(r, 50));
+    const before = Date.now();
+    controller.abort();
+    const err = await second;
+    expect(Date.now() - before).toBeLessThan(200);
+    expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
+    expect((err as { executed: string }).executed).toBe('no');
+    expect((await first).status).toBe(200);
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+  });
+
   it('keeps a saturating burst under the limit with zero 429 and uses at least 90% of it', async () => {
     // The edge guard must cover the worst delay between release and arrival, which grows when the machine is busy
     // running the rest of the suite beside this test: the guard derives it from the measured round trips.

@@ -6,6 +6,7 @@ import { classify } from '../classify/classify.ts';
 import { ServerClock } from '../clock/ServerClock.ts';
 import { Listeners } from '../common/Listeners.ts';
 import { sleep } from '../common/sleep.ts';
+import { unlessAborted } from '../common/unlessAborted.ts';
 import type { BinanceError } from '../errors/BinanceError.ts';
 import { BinanceAbortError, BinanceCircuitOpenError } from '../errors/classes.ts';
 import { isBinanceError } from '../errors/isBinanceError.ts';
@@ -194,7 +195,10 @@ export class BinanceGuard {
     );
     for (let prior = this.#ledger.get(key); prior; prior = this.#ledger.get(key)) {
       if (!prior.pending) return await this.#answerResend(req, transport, call, prior);
-      await prior.settled;
+      // A caller that gives up while the identical request is in flight has sent nothing.
+      await unlessAborted(prior.settled, call.signal).catch((error: unknown) => {
+        throw this.#toBinanceError(error, req, call, state);
+      });
     }
     if (call.reconcile && call.credentials?.signer && req.placement && clientOrderIdOf(req) === undefined) {
       // Without an id of our own the outcome could not be looked up afterwards.
@@ -401,7 +405,9 @@ export class BinanceGuard {
 
   /** Everything an attempt may wait for before it leaves: the clock's first sync, budget. */
   async #admit(req: Described, call: CallOptions): Promise<Permit | undefined> {
-    await this.#stampingClock(req, call)?.ensureSynced();
+    // The sync goes on for the other calls waiting on it; one whose caller gives up stops waiting, unsent.
+    const clock = this.#stampingClock(req, call);
+    if (clock) await unlessAborted(clock.ensureSynced(), call.signal);
     return await this.#limiter?.acquire(this.#acquireRequest(req, call));
   }
 
@@ -437,6 +443,8 @@ export class BinanceGuard {
   ): Promise<R> {
     let attempt: Attempt;
     try {
+      // A call aborted while it waited is not handed to the client: it stays unsent, and says so.
+      call.signal?.throwIfAborted();
       // Stamp and sign after the wait, from the unsigned originals, so a retry never carries two signatures.
       attempt = buildAttempt(req, call, number, purpose, this.#clock, state);
     } catch (error) {
