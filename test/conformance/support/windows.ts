@@ -1,3 +1,5 @@
+import type { GuardSnapshot } from '@binance-errors/core';
+
 /**
  * The weight the exchange received in each full window between a burst's first and last request, in window order
  * (the first and last windows are cut off by the burst and left out).
@@ -25,4 +27,23 @@ export function fullWindowWeights(
 export async function startClearOfColdEdge(exchange: { now(): number }, windowMs: number): Promise<void> {
   const intoWindow = exchange.now() % windowMs;
   if (intoWindow >= windowMs - 500) await new Promise((resolve) => setTimeout(resolve, windowMs - intoWindow + 10));
+}
+
+/**
+ * The largest edge guard `guard` used while `work` ran, sampled every 20 ms: a request released within that many ms
+ * of a window's end is charged to both windows, so a window holds that much less by design. The guard derives it
+ * from the round trips it measures, which grow on a busy machine.
+ */
+export async function widestEdgeGuard(guard: { snapshot(): GuardSnapshot }, work: Promise<unknown>): Promise<number> {
+  const edge = () => guard.snapshot().throttle?.edgeGuardMs ?? 0;
+  let widest = edge();
+  const sampler = setInterval(() => {
+    widest = Math.max(widest, edge());
+  }, 20);
+  try {
+    await work;
+  } finally {
+    clearInterval(sampler);
+  }
+  return Math.max(widest, edge());
 }
