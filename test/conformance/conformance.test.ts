@@ -52,6 +52,20 @@ const order = (overrides: Record<string, string> = {}) => ({
   ...overrides,
 });
 
+/**
+ * Aborts `controller` 50 ms into `pending` and expects it to reject at once, unsent: a `BinanceAbortError` with
+ * `executed: 'no'` within 200 ms.
+ */
+async function expectAbortedUnsent(pending: Promise<unknown>, controller: AbortController): Promise<void> {
+  await new Promise((r) => setTimeout(r, 50));
+  const before = Date.now();
+  controller.abort();
+  const err = await pending;
+  expect(Date.now() - before).toBeLessThan(200);
+  expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
+  expect((err as { executed: string }).executed).toBe('no');
+}
+
 function expectNoSecrets(err: unknown) {
   const texts = [
     JSON.stringify(err),
@@ -215,13 +229,8 @@ describe.each(drivers)('conformance: $name', (driver) => {
     await call({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT', limit: '100' } });
     const controller = new AbortController();
     const pending = fail(call({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT' }, signal: controller.signal }));
-    await new Promise((r) => setTimeout(r, 50));
-    const before = Date.now();
-    controller.abort();
-    const err = await pending;
-    expect(Date.now() - before).toBeLessThan(200);
+    await expectAbortedUnsent(pending, controller);
     expect(ex.count({ path: '/api/v3/depth' })).toBe(2);
-    expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
   });
 
   it("rejects at once, unsent, when aborted while waiting for the clock's first sync; the order never leaves", async () => {
@@ -231,13 +240,7 @@ describe.each(drivers)('conformance: $name', (driver) => {
     const call = client(ex, guardFor(ex, { throttle: false }));
     const controller = new AbortController();
     const pending = fail(call({ method: 'POST', path: '/api/v3/order', form: order(), signal: controller.signal }));
-    await new Promise((r) => setTimeout(r, 50));
-    const before = Date.now();
-    controller.abort();
-    const err = await pending;
-    expect(Date.now() - before).toBeLessThan(200);
-    expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
-    expect((err as { executed: string }).executed).toBe('no');
+    await expectAbortedUnsent(pending, controller);
     // The sync goes on and completes; the aborted order is not sent after it.
     while (ex.count({ path: '/api/v3/time', status: 200 }) === 0) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 100));
@@ -254,13 +257,7 @@ describe.each(drivers)('conformance: $name', (driver) => {
     await new Promise((r) => setTimeout(r, 50));
     const controller = new AbortController();
     const second = fail(call({ method: 'POST', path: '/api/v3/order', form: order(), signal: controller.signal }));
-    await new Promise((r) => setTimeout(r, 50));
-    const before = Date.now();
-    controller.abort();
-    const err = await second;
-    expect(Date.now() - before).toBeLessThan(200);
-    expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
-    expect((err as { executed: string }).executed).toBe('no');
+    await expectAbortedUnsent(second, controller);
     expect((await first).status).toBe(200);
     expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
   });
