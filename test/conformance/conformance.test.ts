@@ -1,4 +1,6 @@
 import { inspect } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   BinanceGuard,
   type BinanceGuardOptions,
@@ -65,6 +67,12 @@ async function expectAbortedUnsent(pending: Promise<unknown>, controller: AbortC
   expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
   expect((err as { executed: string }).executed).toBe('no');
 }
+
+/** A full garbage collection now (V8's `gc`, exposed for this process). */
+const collectGarbage = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
 
 function expectNoSecrets(err: unknown) {
   const texts = [
@@ -259,6 +267,30 @@ describe.each(drivers)('conformance: $name', (driver) => {
     const second = fail(call({ method: 'POST', path: '/api/v3/order', form: order(), signal: controller.signal }));
     await expectAbortedUnsent(second, controller);
     expect((await first).status).toBe(200);
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+  });
+
+  it('stops an order aborted in flight at once, after a garbage collection too, and never sends it again', async () => {
+    // undici's Request follows its signal only while the Request lives (nodejs/undici#4068): a copy made for the
+    // attempt and collected before the abort left the order in flight, and a retry after its late success sent it twice.
+    const ex = await exchange();
+    const call = client(ex, guardFor(ex));
+    await call({ path: '/api/v3/account' });
+    ex.fault({ kind: 'delay', ms: 1000, times: 1, match: { method: 'POST', path: '/api/v3/order' } });
+    const controller = new AbortController();
+    const first = fail(call({ method: 'POST', path: '/api/v3/order', form: order(), signal: controller.signal }));
+    await new Promise((r) => setTimeout(r, 50));
+    collectGarbage();
+    await new Promise((r) => setTimeout(r, 10));
+    collectGarbage();
+    const before = Date.now();
+    controller.abort();
+    const err = await first;
+    expect(Date.now() - before).toBeLessThan(200);
+    expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
+    expect((err as { executed: string }).executed).toBe('unknown');
+    const again = await fail(call({ method: 'POST', path: '/api/v3/order', form: order() }));
+    expect(isBinanceError(again, 'unknown-outcome'), String(again)).toBe(true);
     expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
   });
 

@@ -92,14 +92,18 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           const contentType = attempt.body === undefined ? undefined : formContentType(headers.get('content-type'));
           if (contentType) headers.set('content-type', contentType);
           for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
+          const signal = attempt.signal ?? request.signal;
           const attemptRequest = new Request(attempt.url, {
             method: attempt.method,
             headers,
             body: attempt.body ?? null,
-            signal: attempt.signal ?? request.signal,
+            signal,
             redirect: attempt.redirect === 'error' ? 'manual' : request.redirect,
           });
-          response = inner(attemptRequest, input instanceof Request ? init : undefined);
+          // The signal once more, for fetch's own copy of the request: a Request follows its signal only while it
+          // lives (nodejs/undici#4068), and this one is dropped once handed over, so after a garbage collection an
+          // abort would no longer reach the wire, and the order would stay in flight after its caller gave up.
+          response = inner(attemptRequest, { ...(input instanceof Request ? init : undefined), signal });
         }
         // (`Promise.resolve`: a custom fetch may answer without a promise; a promise passes as it is.)
         return Promise.resolve(response).then(readWhole);
