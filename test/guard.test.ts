@@ -99,3 +99,30 @@ describe('BinanceGuard against the fake exchange', () => {
     expect(weight / (Math.ceil(elapsedWindows) * 400)).toBeGreaterThan(0.6);
   });
 });
+
+describe('an order whose caller gave up while it was in flight', () => {
+  it('is answered, not sent again, when its answer comes after the abort (a client that does not stop the send)', async () => {
+    const { ex, guard } = await setup({}, { throttle: false, breaker: false });
+    // A transport that lets the send run on after the abort, as a client whose abort does not reach the wire does:
+    // its caller gives up, is told the outcome is unknown by its own client, and its retry layer sends the order again.
+    const deaf: typeof fetchTransport = {
+      ...fetchTransport,
+      send: (attempt) => fetchTransport.send({ ...attempt, signal: undefined }),
+    };
+    const place = (signal?: AbortSignal) =>
+      guard.run(
+        { method: 'POST', url: `${ex.url}/api/v3/order`, body: 'symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01' },
+        deaf,
+        { credentials, signal },
+      );
+    await guard.run({ method: 'GET', url: `${ex.url}/api/v3/account` }, fetchTransport, { credentials });
+    ex.fault({ kind: 'delay', ms: 300, times: 1, match: { method: 'POST', path: '/api/v3/order' } });
+    const controller = new AbortController();
+    const first = place(controller.signal);
+    setTimeout(() => controller.abort(), 50);
+    expect((await first).status).toBe(200);
+    const again = await place().catch((e: unknown) => e);
+    expect(isBinanceError(again, 'unknown-outcome'), String(again)).toBe(true);
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+  });
+});

@@ -206,14 +206,18 @@ export class BinanceGuard {
     }
     const recvWindow = call.recvWindow ?? recvWindowOf(req) ?? 5000;
     const ticket = this.#ledger.open(key, recvWindow + REMEMBER_BEYOND_RECV_WINDOW_MS);
+    let unknown: BinanceError | undefined;
     try {
       const response = await this.#runAttempts(req, transport, call, state);
-      ticket.close(undefined);
+      // An answer that came after its caller gave up (a client whose abort did not stop the send) never reached
+      // it: its client said the outcome was unknown, and its retry layer may send the order again.
+      if (call.signal?.aborted) unknown = this.#toBinanceError(call.signal.reason, req, call, state);
       return response;
     } catch (error) {
-      const unknown = isBinanceError(error) && error.executed === 'unknown' && state.sent ? error : undefined;
-      ticket.close(unknown, clientOrderIdOf(req), req.expiresAt);
+      if (isBinanceError(error) && error.executed === 'unknown' && state.sent) unknown = error;
       throw error;
+    } finally {
+      ticket.close(unknown, unknown ? clientOrderIdOf(req) : undefined, req.expiresAt);
     }
   }
 
