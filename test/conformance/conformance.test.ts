@@ -1,6 +1,4 @@
 import { inspect } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import {
   BinanceGuard,
   type BinanceGuardOptions,
@@ -13,6 +11,7 @@ import { createFakeExchange, type FakeExchange, type FakeExchangeOptions } from 
 import { afterEach, describe, expect, it } from 'vitest';
 import { fail } from '../support/fail.ts';
 import { type Call, drivers } from './drivers.ts';
+import { collectGarbage } from './support/gc.ts';
 import { fullWindowWeights, startClearOfColdEdge, widestEdgeGuard } from './support/windows.ts';
 
 const API_KEY = 'conformance-api-key-0123456789abcdef';
@@ -67,12 +66,6 @@ async function expectAbortedUnsent(pending: Promise<unknown>, controller: AbortC
   expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
   expect((err as { executed: string }).executed).toBe('no');
 }
-
-/** A full garbage collection now (V8's `gc`, exposed for this process). */
-const collectGarbage = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
 
 function expectNoSecrets(err: unknown) {
   const texts = [
