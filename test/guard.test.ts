@@ -126,3 +126,23 @@ describe('an order whose caller gave up while it was in flight', () => {
     expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
   });
 });
+
+describe("the clock's sync", () => {
+  it('gives up on a server time request that does not answer, so a signed call without a timeout fails unsent', async () => {
+    const { ex, guard } = await setup({}, { throttle: false });
+    ex.fault({ kind: 'delay', ms: 60_000, match: { path: '/api/v3/time' } });
+    const started = Date.now();
+    const err = await guard
+      .run(
+        { method: 'POST', url: `${ex.url}/api/v3/order`, body: 'symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01' },
+        fetchTransport,
+        { credentials },
+      )
+      .catch((e: unknown) => e);
+    // One sample's limit is 5 s; the call fails then, not after the exchange's minute.
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(isBinanceError(err, 'timeout'), String(err)).toBe(true);
+    expect(err).toMatchObject({ executed: 'no', sent: false });
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(0);
+  }, 15_000);
+});

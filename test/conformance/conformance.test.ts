@@ -214,7 +214,8 @@ describe.each(drivers)('conformance: $name', (driver) => {
     expect(isBinanceError(await fail(call({ path: '/api/v3/ping' })), 'unknown-outcome')).toBe(true);
     ex.fault({ kind: 'waf', times: 1 });
     expect(isBinanceError(await fail(call({ path: '/api/v3/ping' })), 'waf')).toBe(true);
-    ex.fault({ kind: 'reset', times: 1 });
+    // On the order itself (not the clock's first sync before it, which would leave it unsent).
+    ex.fault({ kind: 'reset', times: 1, match: { method: 'POST', path: '/api/v3/order' } });
     const reset = await fail(call({ method: 'POST', path: '/api/v3/order', form: order() }));
     expect(isBinanceError(reset, 'network')).toBe(true);
     expect((reset as { executed: string }).executed).toBe('unknown');
@@ -247,6 +248,25 @@ describe.each(drivers)('conformance: $name', (driver) => {
     await new Promise((r) => setTimeout(r, 100));
     expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(0);
   });
+
+  it.each([{ kind: 'server-error', status: 500 }, { kind: 'html', status: 502 }, { kind: 'reset' }] as const)(
+    "refuses an order unsent when the clock's first sync fails ($kind), and syncs again for the next",
+    async (fault) => {
+      const ex = await exchange();
+      const call = client(ex, guardFor(ex, { throttle: false }));
+      const failing = ex.fault({ ...fault, match: { path: '/api/v3/time' } });
+      const err = await fail(call({ method: 'POST', path: '/api/v3/order', form: order() }));
+      expect(isBinanceError(err), String(err)).toBe(true);
+      expect(err).toMatchObject({ executed: 'no', sent: false });
+      expect((err as { message: string }).message).toMatch(
+        /POST \/api\/v3\/order was not sent: the clock could not sync/,
+      );
+      expectNoSecrets(err);
+      expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(0);
+      failing.remove();
+      expect((await call({ method: 'POST', path: '/api/v3/order', form: order() })).status).toBe(200);
+    },
+  );
 
   it('lets a caller waiting behind an identical order in flight give up at its own abort, unsent', async () => {
     const ex = await exchange();

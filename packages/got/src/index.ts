@@ -171,7 +171,7 @@ class TakenCall implements GuardTransport<Response> {
       request = this.#next(call);
     } else {
       const init: OptionsInit = { method: attempt.method as 'GET', headers, body: attempt.body, followRedirect };
-      // The clock's own requests carry the signal of the call that waits for them.
+      // The clock's own requests carry the clock's signal: its time limit for one answer.
       if (attempt.purpose === 'time' && attempt.signal) init.signal = attempt.signal;
       this.#base ??= asAttempt(new Options(undefined, undefined, call));
       request = (got as unknown as GotWithDefaults)(attempt.url, init, this.#base);

@@ -30,7 +30,7 @@ import { type LedgerEntry, OutcomeLedger } from './OutcomeLedger.ts';
 import type { BinanceGuardOptions, GuardSnapshot, RetryEvent, UnknownEndpointEvent } from './options.ts';
 import { answerResend, reconcile } from './reconcile.ts';
 import { redirectError } from './redirectError.ts';
-import { refusedBeforeSending } from './refusedBeforeSending.ts';
+import { refusedBeforeSending, syncFailed } from './refusedBeforeSending.ts';
 import { clientOrderIdOf, mergedParams, newClientId, recvWindowOf } from './requestParams.ts';
 import { type RetryPolicy, type RetryTally, retryDecision } from './retryDecision.ts';
 import { secretsOf } from './secrets.ts';
@@ -46,6 +46,9 @@ interface RunState {
 
 /** How long after its outcome became unknown a request is still answered without sending, beyond its recvWindow. */
 const REMEMBER_BEYOND_RECV_WINDOW_MS = 60_000;
+
+/** The longest the clock waits for one answer of the server time request, ms. */
+const TIME_SAMPLE_LIMIT_MS = 5000;
 
 const shared = new Map<string, BinanceGuard>();
 
@@ -265,7 +268,8 @@ export class BinanceGuard {
         case 'resync': {
           tally.timestampRetried = true;
           const clock = this.#clock!;
-          await clock.resyncSince(req.stampedSyncs ?? clock.syncs, call.signal).catch(() => {
+          // The resync is shared by every call that got a -1021 meanwhile: one caller's abort ends its own wait only.
+          await unlessAborted(clock.resyncSince(req.stampedSyncs ?? clock.syncs), call.signal).catch(() => {
             throw err;
           });
           this.#retry.emit({ ...retry, reason: 'timestamp', delayMs: 0 });
@@ -385,7 +389,7 @@ export class BinanceGuard {
       return failOver(Promise.reject(this.#refused(error, req, state)), onFail);
     }
     if (permit === NOT_NOW) {
-      const sent = this.#admit(req, call).then(
+      const sent = this.#admit(req, call, state).then(
         (granted) => this.#send(req, transport, call, number, purpose, state, granted),
         (error: unknown) => {
           throw this.#refused(error, req, state);
@@ -408,10 +412,15 @@ export class BinanceGuard {
   }
 
   /** Everything an attempt may wait for before it leaves: the clock's first sync, budget. */
-  async #admit(req: Described, call: CallOptions): Promise<Permit | undefined> {
+  async #admit(req: Described, call: CallOptions, state: RunState): Promise<Permit | undefined> {
     // The sync goes on for the other calls waiting on it; one whose caller gives up stops waiting, unsent.
     const clock = this.#stampingClock(req, call);
-    if (clock) await unlessAborted(clock.ensureSynced(), call.signal);
+    if (clock) {
+      await unlessAborted(clock.ensureSynced(), call.signal).catch((error: unknown) => {
+        if (call.signal?.aborted) throw error;
+        throw syncFailed(error, { method: req.method, url: req.rawUrl, label: req.label }, state.secrets);
+      });
+    }
     return await this.#limiter?.acquire(this.#acquireRequest(req, call));
   }
 
@@ -711,10 +720,22 @@ export class BinanceGuard {
     const req = this.#describe({ method: time.method, url: `${this.origin}${time.path}` }, {});
     // Time samples skip the breaker: they are cheap, and a resync must work while it probes.
     const permit = this.#limiter ? await this.#limiter.acquire({ ...req.cost, label: req.label, signal }) : undefined;
-    const attempt = buildAttempt(req, { signal }, 1, 'time', this.#clock);
+    // A sample this slow is of no use to the clock, and a sync that waited for ever would hold every signed call
+    // of a client without a timeout of its own (axios and got have none by default).
+    const limit = AbortSignal.timeout(TIME_SAMPLE_LIMIT_MS);
+    const attempt = buildAttempt(
+      req,
+      { signal: signal ? AbortSignal.any([signal, limit]) : limit },
+      1,
+      'time',
+      this.#clock,
+    );
+    const request = { method: req.method, url: req.rawUrl };
     const response = await sendThrough(transport, attempt).catch(async (error: unknown) => {
       if (permit) await this.#limiter?.settle(permit, { success: false });
-      throw error;
+      if (isBinanceError(error)) throw error;
+      // Past the limit, clients report their own abort (axios a CanceledError): the limit's TimeoutError says why.
+      throw classify({ error: limit.aborted ? limit.reason : error, request, product: this.profile.product });
     });
     const view = await transport.read(response, true);
     if (permit) await this.#limiter?.settle(permit, { status: view.status, headers: view.headers });
@@ -726,6 +747,7 @@ export class BinanceGuard {
         status: view.status,
         headers: view.headers as Record<string, string>,
         body: view.body,
+        request,
         product: this.profile.product,
       });
       await this.#obey(err, view.status);

@@ -48,6 +48,35 @@ export function refusedBeforeSending(error: unknown, request: RefusedRequest, se
   });
 }
 
+/**
+ * The caller's refusal when the clock's sync, which its signed request waited for, failed: the sync's error (a 5xx,
+ * a reset connection, a timeout of the server time request) told as the caller's request not sent — same class and
+ * category, `executed: 'no'`, `sent: false`, the sync's error as its `cause`. The next signed request syncs again.
+ * A refusal (see {@link refusedBeforeSending}) stays one.
+ */
+export function syncFailed(error: unknown, request: RefusedRequest, secrets: readonly string[]): unknown {
+  const sync = isBinanceError(error) ? error : undefined;
+  // A ban, a 429 pause or an open breaker the clock's request met: the caller's refusal like any other.
+  if (sync && REFUSALS.has(sync.category)) return refusedBeforeSending(sync, request, secrets);
+  const ErrorClass = errorClassFor(sync?.category ?? 'network');
+  const why = sync?.message ?? (error instanceof Error ? error.message : String(error));
+  return new ErrorClass({
+    message: `Binance ${request.label} was not sent: the clock could not sync with the server (${why})`,
+    code: sync?.code,
+    msg: sync?.msg,
+    status: sync?.status,
+    retryable: true,
+    executed: 'no',
+    sent: false,
+    retryAfterMs: sync?.retryAfterMs,
+    hint: 'Nothing was sent. The clock syncs again on the next signed request: send it again once the server answers.',
+    request: { method: request.method, url: redactUrl(request.url, secrets) },
+    response: sync?.response,
+    cause: error,
+    secrets,
+  });
+}
+
 /** What Binance answers to a request sent in the state `error` describes. */
 function answerFor(error: BinanceError): BinanceErrorResponse & { data: { code: number; msg: string } } {
   const retryAfterMs = error.retryAfterMs ?? 0;
