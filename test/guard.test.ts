@@ -1,4 +1,4 @@
-import { BinanceGuard, Credentials, isBinanceError } from '@binance-errors/core';
+import { BinanceGuard, Credentials, isBinanceError, MemoryRateStore, type RateStore } from '@binance-errors/core';
 import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startClearOfColdEdge } from './conformance/support/windows.ts';
@@ -145,4 +145,29 @@ describe("the clock's sync", () => {
     expect(err).toMatchObject({ executed: 'no', sent: false });
     expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(0);
   }, 15_000);
+});
+
+describe('a failure before anything was sent', () => {
+  it("says executed 'no' whatever raised it: a rate store that is down, for an order and for a read", async () => {
+    const memory = new MemoryRateStore();
+    const down: RateStore = {
+      reserve: () => Promise.reject(new Error("READONLY You can't write against a read only replica.")),
+      settle: (charges) => memory.settle(charges),
+      release: (charges) => memory.release(charges),
+      setPause: (until) => memory.setPause(until),
+      setBan: (until) => memory.setBan(until),
+      getState: (at) => memory.getState(at),
+    };
+    const { ex, guard } = await setup({}, { throttle: { store: down }, retry: { reads: 0 } });
+    const run = (method: string, path: string, body?: string) =>
+      guard.run({ method, url: `${ex.url}${path}`, body }, fetchTransport, { credentials }).catch((e: unknown) => e);
+    const order = await run('POST', '/api/v3/order', 'symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01');
+    const read = await run('GET', '/api/v3/depth?symbol=BTCUSDT');
+    for (const err of [order, read]) {
+      expect(isBinanceError(err), String(err)).toBe(true);
+      expect((err as { executed: string }).executed, String(err)).toBe('no');
+      expect((err as { cause?: { message?: string } }).cause?.message).toMatch(/READONLY/);
+    }
+    expect(ex.requests).toHaveLength(0);
+  });
 });

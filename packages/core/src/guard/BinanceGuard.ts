@@ -677,6 +677,8 @@ export class BinanceGuard {
     return classify({
       error,
       request: { method: req.method, url: req.rawUrl },
+      // A failure before any attempt left (a rate store's, a signer's) cannot have executed anything.
+      sent: state.sent,
       secrets: state.secrets,
       docsBaseUrl: this.#docsBaseUrl,
       product: this.profile.product,

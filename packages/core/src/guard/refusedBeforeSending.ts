@@ -52,26 +52,26 @@ export function refusedBeforeSending(error: unknown, request: RefusedRequest, se
  * The caller's refusal when the clock's sync, which its signed request waited for, failed: the sync's error (a 5xx,
  * a reset connection, a timeout of the server time request) told as the caller's request not sent — same class and
  * category, `executed: 'no'`, `sent: false`, the sync's error as its `cause`. The next signed request syncs again.
- * A refusal (see {@link refusedBeforeSending}) stays one.
+ * A refusal (see {@link refusedBeforeSending}) stays one; an error that is not a `BinanceError` (a rate store's) is
+ * returned as it is.
  */
 export function syncFailed(error: unknown, request: RefusedRequest, secrets: readonly string[]): unknown {
-  const sync = isBinanceError(error) ? error : undefined;
+  if (!isBinanceError(error)) return error;
   // A ban, a 429 pause or an open breaker the clock's request met: the caller's refusal like any other.
-  if (sync && REFUSALS.has(sync.category)) return refusedBeforeSending(sync, request, secrets);
-  const ErrorClass = errorClassFor(sync?.category ?? 'network');
-  const why = sync?.message ?? (error instanceof Error ? error.message : String(error));
+  if (REFUSALS.has(error.category)) return refusedBeforeSending(error, request, secrets);
+  const ErrorClass = errorClassFor(error.category);
   return new ErrorClass({
-    message: `Binance ${request.label} was not sent: the clock could not sync with the server (${why})`,
-    code: sync?.code,
-    msg: sync?.msg,
-    status: sync?.status,
+    message: `Binance ${request.label} was not sent: the clock could not sync with the server (${error.message})`,
+    code: error.code,
+    msg: error.msg,
+    status: error.status,
     retryable: true,
     executed: 'no',
     sent: false,
-    retryAfterMs: sync?.retryAfterMs,
+    retryAfterMs: error.retryAfterMs,
     hint: 'Nothing was sent. The clock syncs again on the next signed request: send it again once the server answers.',
     request: { method: request.method, url: redactUrl(request.url, secrets) },
-    response: sync?.response,
+    response: error.response,
     cause: error,
     secrets,
   });
