@@ -158,6 +158,32 @@ describe('binanceErrors (ky)', () => {
     expect(ex.count({ path: '/api/v3/ping' })).toBe(1);
   });
 
+  it("types ky's timeout by whether the request went out: 'unknown' after, 'no' while it waited for budget", async () => {
+    // Placed at once, answered after ky's timeout.
+    ex.fault({ kind: 'delay', ms: 1000, times: 1, match: { method: 'POST', path: '/api/v3/order' } });
+    const api = ky.create({ prefix: ex.url, timeout: 300 }).extend(binanceErrors({ apiKey, apiSecret, guard }));
+    const late = await api
+      .post('api/v3/order', { json: { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' } })
+      .catch((e: unknown) => e);
+    expect(isBinanceError(late, 'timeout'), String(late)).toBe(true);
+    expect((late as { executed: string }).executed).toBe('unknown');
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+
+    // A day-long window of 1 weight: the second ping waits for budget until ky gives up.
+    const limits = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'DAY', intervalNum: 1, limit: 1 } as const];
+    const throttled = new BinanceGuard(ex.url, { throttle: { limits, safety: 1, maxWaitMs: 2 * 86_400_000 } });
+    try {
+      const pings = ky.create({ prefix: ex.url, timeout: 300 }).extend(binanceErrors({ guard: throttled }));
+      await pings.get('api/v3/ping');
+      const waited = await pings.get('api/v3/ping').catch((e: unknown) => e);
+      expect(isBinanceError(waited, 'timeout'), String(waited)).toBe(true);
+      expect((waited as { executed: string }).executed).toBe('no');
+      expect(ex.count({ path: '/api/v3/ping' })).toBe(1);
+    } finally {
+      throttled.close();
+    }
+  });
+
   it("answers with a response that reads as ky's own: URL, redirected, type, status and headers, after a redirect too", async () => {
     const server = createServer((req, res) => {
       if (req.url === '/moved') res.writeHead(302, { location: '/api/v3/ticker/price?symbol=BTCUSDT' }).end();

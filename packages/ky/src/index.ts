@@ -39,6 +39,12 @@ const GUARDED = Symbol.for('@binance-errors/ky:guarded');
 /** Key of the plugin's note in a request's `context`. */
 const SCOPE = Symbol.for('@binance-errors/ky:scope');
 
+/** The plugin's note on a request: where its base URL is, and whether an attempt of it went out. */
+interface Scope {
+  base: string | undefined;
+  sent: boolean;
+}
+
 /** Statuses whose Response cannot carry a body. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
@@ -67,6 +73,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
   const run = (
     inner: Fetch,
     settings: BinanceRequestOptions | undefined,
+    scope: Scope,
     input: Parameters<Fetch>[0],
     init: Parameters<Fetch>[1],
     request: Request,
@@ -76,6 +83,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
     const transport: GuardTransport<Response> = {
       // A chain rather than an async function: its frame would live across the whole round trip.
       send: (attempt) => {
+        if (attempt.purpose === 'call') scope.sent = true;
         let response: Response | Promise<Response>;
         if (
           request.body === null &&
@@ -121,7 +129,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
 
   // Not an async function: it would wrap the guard's promise in one more, resolved three ticks later.
   const guarded =
-    (inner: Fetch, settings: BinanceRequestOptions | undefined, given: SeenOptions): Fetch =>
+    (inner: Fetch, settings: BinanceRequestOptions | undefined, given: SeenOptions, scope: Scope): Fetch =>
     (input, init) => {
       try {
         const request = input instanceof Request ? input : new Request(input, init);
@@ -132,12 +140,12 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         // The body as the caller gave it: a flat `json` object is sent as form parameters; FormData, a Blob, a
         // stream or a nested object is refused here, before anything is sent.
         if (given.json !== undefined)
-          return run(inner, settings, input, init, request, url, formBody(given.json, 'ky'));
+          return run(inner, settings, scope, input, init, request, url, formBody(given.json, 'ky'));
         if (given.body !== undefined && given.body !== null && typeof given.body !== 'string') {
-          return run(inner, settings, input, init, request, url, formBody(given.body, 'ky'));
+          return run(inner, settings, scope, input, init, request, url, formBody(given.body, 'ky'));
         }
-        if (!request.body) return run(inner, settings, input, init, request, url, undefined);
-        return request.text().then((text) => run(inner, settings, input, init, request, url, text));
+        if (!request.body) return run(inner, settings, scope, input, init, request, url, undefined);
+        return request.text().then((text) => run(inner, settings, scope, input, init, request, url, text));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -155,23 +163,24 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           if ((init.fetch as { [GUARDED]?: boolean } | undefined)?.[GUARDED]) return;
           const inner = init.fetch ?? globalThis.fetch.bind(globalThis);
           const given = init as SeenOptions;
+          // Tells the error hook that this request is the plugin's, where its base URL is, and whether it went out.
+          const scope: Scope = { base: baseOf(given), sent: false };
           init.fetch = Object.assign(
-            guarded(inner, settings, {
-              json: given.json,
-              body: given.body,
-              prefix: given.prefix,
-              baseUrl: given.baseUrl,
-            }),
+            guarded(
+              inner,
+              settings,
+              { json: given.json, body: given.body, prefix: given.prefix, baseUrl: given.baseUrl },
+              scope,
+            ),
             { [GUARDED]: true },
           );
-          // Tells the error hook that this request is the plugin's, and where its base URL is.
-          init.context = { ...init.context, [SCOPE]: { base: baseOf(given) } };
+          init.context = { ...init.context, [SCOPE]: scope };
         },
       ],
       // ky's own `timeout` becomes a typed error like the exchange's (a cut-off body is typed in `fetch`).
       beforeError: [
         ({ error, request, options }) => {
-          const scope = (options.context as { [SCOPE]?: { base: string | undefined } } | undefined)?.[SCOPE];
+          const scope = (options.context as { [SCOPE]?: Scope } | undefined)?.[SCOPE];
           // Only ky's own timeout fails outside the guard; everything the guard raised is typed already.
           if (isBinanceError(error) || error.name !== 'TimeoutError' || !scope) return error;
           if (!plugin.covers(request.url, scope.base)) return error;
@@ -179,6 +188,8 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           return classify({
             error,
             request: { method: request.method, url: request.url },
+            // Timed out while the guard held it (waiting for budget or the clock): nothing was sent.
+            sent: scope.sent,
             secrets: credentials?.secrets,
             product: plugin.guardFor(request.url).profile.product,
           });
