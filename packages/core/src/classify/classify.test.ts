@@ -211,6 +211,21 @@ describe('classify', () => {
       expect(classify({ error, request: { method: 'GET', url } }).retryable).toBe(true);
     });
 
+    it("says what an error it does not recognise said, secrets scrubbed, and 'no' when told it was not sent", () => {
+      const secret = 'classify-secret-0123456789abcdef';
+      const error = new Error(`READONLY You can't write against a read only replica (key ${secret}).`);
+      const err = classify({
+        error,
+        request: { method: 'POST', url: 'https://api.binance.com/api/v3/order' },
+        secrets: [secret],
+        sent: false,
+      });
+      expect(err.category).toBe('unknown');
+      expect(err.message).toContain("failed with an unrecognised error: READONLY You can't write");
+      expect(err.message).not.toContain(secret);
+      expect(err.executed).toBe('no');
+    });
+
     it('reads a real AbortSignal.timeout and a real abort', async () => {
       const server = createServer(() => {});
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

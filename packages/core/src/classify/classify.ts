@@ -220,7 +220,7 @@ function transportError(
   const sent = input.sent ?? failure?.maybeSent ?? true;
   const ErrorClass = errorClassFor(category);
   return new ErrorClass({
-    message: `Binance request${where} ${failure?.description ?? 'failed with an unrecognised error'}.`,
+    message: `Binance request${where} ${failure?.description ?? unrecognised(input.error)}.`,
     retryable:
       category === 'aborted' || category === 'unknown'
         ? false
@@ -231,6 +231,13 @@ function transportError(
     cause: input.error,
     secrets,
   });
+}
+
+/** What an error no client or runtime is known to raise said (a rate store's, say), up to 200 characters. */
+function unrecognised(error: unknown): string {
+  const said = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  const detail = said.length > 200 ? `${said.slice(0, 200)}…` : said;
+  return `failed with an unrecognised error${detail ? `: ${detail}` : ''}`;
 }
 
 function read(status: number | undefined, body: unknown): Reading {
