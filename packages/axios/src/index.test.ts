@@ -19,6 +19,14 @@ afterEach(async () => {
 });
 
 describe('binanceErrors (axios)', () => {
+  it('throws a Binance error even where the caller asked axios not to (validateStatus accepting every status)', async () => {
+    const api = axios.create({ baseURL: ex.url, validateStatus: () => true });
+    binanceErrors({ guard }).install(api);
+    const err = await api.get('/api/v3/depth', { params: { symbol: 'NOPE' } }).catch((e: unknown) => e);
+    expect(isBinanceError(err, 'request'), String(err)).toBe(true);
+    expect((err as { code: number }).code).toBe(-1121);
+  });
+
   it('signs through install() and removes itself with the returned function', async () => {
     const api = axios.create({ baseURL: ex.url });
     const detach = binanceErrors({ apiKey, apiSecret, guard }).install(api);

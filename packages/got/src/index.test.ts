@@ -21,6 +21,13 @@ afterEach(async () => {
 });
 
 describe('binanceErrors (got)', () => {
+  it('throws a Binance error even where the caller asked got not to (throwHttpErrors: false)', async () => {
+    const api = got.extend({ prefixUrl: ex.url, throwHttpErrors: false }, binanceErrors({ guard }));
+    const err = await api.get('api/v3/depth', { searchParams: { symbol: 'NOPE' } }).catch((e: unknown) => e);
+    expect(isBinanceError(err, 'request'), String(err)).toBe(true);
+    expect((err as { code: number }).code).toBe(-1121);
+  });
+
   it('signs a request through got.extend() with a prefixUrl, and .json() reads the final response', async () => {
     const api = got.extend({ prefixUrl: ex.url }, binanceErrors({ apiKey, apiSecret, guard }));
     const account = await api.get('api/v3/account').json<{ balances: unknown[] }>();

@@ -22,6 +22,13 @@ afterEach(async () => {
 });
 
 describe('binanceErrors (ky)', () => {
+  it('throws a Binance error even where the caller asked ky not to (throwHttpErrors: false)', async () => {
+    const api = ky.create({ prefix: ex.url, throwHttpErrors: false }).extend(binanceErrors({ guard }));
+    const err = await api.get('api/v3/depth', { searchParams: { symbol: 'NOPE' } }).catch((e: unknown) => e);
+    expect(isBinanceError(err, 'request'), String(err)).toBe(true);
+    expect((err as { code: number }).code).toBe(-1121);
+  });
+
   it('signs a request through ky.extend() with a prefix', async () => {
     const api = ky.extend({ prefix: ex.url }).extend(binanceErrors({ apiKey, apiSecret, guard }));
     const account = await api.get('api/v3/account').json<{ balances: unknown[] }>();
