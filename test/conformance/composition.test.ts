@@ -123,8 +123,8 @@ interface Composition {
 }
 
 /** An axios instance with the plugin, and the config each request went out with (for axios-retry, see below). */
-function axiosInstance(ex: FakeExchange, reconcile: boolean) {
-  const instance = axios.create({ baseURL: ex.url, timeout: CLIENT_TIMEOUT_MS });
+function axiosInstance(ex: FakeExchange, reconcile: boolean, adapter?: 'fetch') {
+  const instance = axios.create({ baseURL: ex.url, timeout: CLIENT_TIMEOUT_MS, ...(adapter && { adapter }) });
   instance.interceptors.request.use(axiosPlugin(pluginOptions(ex, { reconcile })));
   let asked = 0;
   instance.interceptors.request.use((config) => {
@@ -139,12 +139,13 @@ const compositions: Composition[] = [
   ...[
     { label: 'retryCondition: () => true', retryCondition: () => true },
     { label: 'retryCondition: isRetryableError (POST included)', retryCondition: isRetryableError },
+    { label: 'retryCondition: () => true', retryCondition: () => true, adapter: 'fetch' as const },
   ].map(
-    ({ label, retryCondition }): Composition => ({
-      name: `axios + axios-retry (retries: 5, ${label}, no delay)`,
+    ({ label, retryCondition, adapter }): Composition => ({
+      name: `axios${adapter ? ` (${adapter} adapter)` : ''} + axios-retry (retries: 5, ${label}, no delay)`,
       asks: true,
       setup(ex, reconcile) {
-        const { instance } = axiosInstance(ex, reconcile);
+        const { instance } = axiosInstance(ex, reconcile, adapter);
         // axios-retry re-sends `error.config`: the plugin's errors carry the caller's config (secrets removed).
         let asked = 0;
         axiosRetry(instance, {
