@@ -1,4 +1,11 @@
-import { BinanceGuard, Credentials, isBinanceError, MemoryRateStore, type RateStore } from '@binance-errors/core';
+import {
+  BinanceGuard,
+  Credentials,
+  type GuardRequest,
+  isBinanceError,
+  MemoryRateStore,
+  type RateStore,
+} from '@binance-errors/core';
 import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startClearOfColdEdge } from './conformance/support/windows.ts';
@@ -27,6 +34,13 @@ async function setup(options: Parameters<typeof createFakeExchange>[0] = {}, gua
     guard!.run({ method, url: `${ex!.url}${path}${query ? `?${query}` : ''}` }, fetchTransport, { credentials });
   return { ex, guard, call };
 }
+
+/** A market order as the guard reads it. */
+const marketOrder = (ex: FakeExchange) => ({
+  method: 'POST',
+  url: `${ex.url}/api/v3/order`,
+  body: 'symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01',
+});
 
 describe('BinanceGuard against the fake exchange', () => {
   it.each([7000, -4000])('syncs before the first signed call, so a skew of %i ms costs no -1021', async (skew) => {
@@ -109,12 +123,7 @@ describe('an order whose caller gave up while it was in flight', () => {
       ...fetchTransport,
       send: (attempt) => fetchTransport.send({ ...attempt, signal: undefined }),
     };
-    const place = (signal?: AbortSignal) =>
-      guard.run(
-        { method: 'POST', url: `${ex.url}/api/v3/order`, body: 'symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01' },
-        deaf,
-        { credentials, signal },
-      );
+    const place = (signal?: AbortSignal) => guard.run(marketOrder(ex), deaf, { credentials, signal });
     await guard.run({ method: 'GET', url: `${ex.url}/api/v3/account` }, fetchTransport, { credentials });
     ex.fault({ kind: 'delay', ms: 300, times: 1, match: { method: 'POST', path: '/api/v3/order' } });
     const controller = new AbortController();
@@ -132,13 +141,7 @@ describe("the clock's sync", () => {
     const { ex, guard } = await setup({}, { throttle: false });
     ex.fault({ kind: 'delay', ms: 60_000, match: { path: '/api/v3/time' } });
     const started = Date.now();
-    const err = await guard
-      .run(
-        { method: 'POST', url: `${ex.url}/api/v3/order`, body: 'symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01' },
-        fetchTransport,
-        { credentials },
-      )
-      .catch((e: unknown) => e);
+    const err = await guard.run(marketOrder(ex), fetchTransport, { credentials }).catch((e: unknown) => e);
     // One sample's limit is 5 s; the call fails then, not after the exchange's minute.
     expect(Date.now() - started).toBeLessThan(8000);
     expect(isBinanceError(err, 'timeout'), String(err)).toBe(true);
@@ -159,10 +162,9 @@ describe('a failure before anything was sent', () => {
       getState: (at) => memory.getState(at),
     };
     const { ex, guard } = await setup({}, { throttle: { store: down }, retry: { reads: 0 } });
-    const run = (method: string, path: string, body?: string) =>
-      guard.run({ method, url: `${ex.url}${path}`, body }, fetchTransport, { credentials }).catch((e: unknown) => e);
-    const order = await run('POST', '/api/v3/order', 'symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.01');
-    const read = await run('GET', '/api/v3/depth?symbol=BTCUSDT');
+    const run = (request: GuardRequest) => guard.run(request, fetchTransport, { credentials }).catch((e: unknown) => e);
+    const order = await run(marketOrder(ex));
+    const read = await run({ method: 'GET', url: `${ex.url}/api/v3/depth?symbol=BTCUSDT` });
     for (const err of [order, read]) {
       expect(isBinanceError(err), String(err)).toBe(true);
       expect((err as { executed: string }).executed, String(err)).toBe('no');
