@@ -2,6 +2,8 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
 import ky, { isHTTPError } from 'ky';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -189,6 +191,33 @@ describe('binanceErrors (ky)', () => {
     } finally {
       throttled.close();
     }
+  });
+
+  it('stops a signed request at its abort after a garbage collection, through a custom fetch that takes only the Request', async () => {
+    // undici's Request follows its signal only while it lives (nodejs/undici#4068): the attempt's Request must.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    ex.fault({ kind: 'delay', ms: 2000, times: 1, match: { method: 'POST', path: '/api/v3/order' } });
+    const api = ky
+      .create({ prefix: ex.url, fetch: (input) => fetch(input) })
+      .extend(binanceErrors({ apiKey, apiSecret, guard }));
+    await api.get('api/v3/account');
+    const controller = new AbortController();
+    const pending = api
+      .post('api/v3/order', {
+        json: { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' },
+        signal: controller.signal,
+      })
+      .catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 20));
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+    gc();
+    const before = Date.now();
+    controller.abort();
+    const err = await pending;
+    expect(Date.now() - before).toBeLessThan(500);
+    expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
   });
 
   it("answers with a response that reads as ky's own: URL, redirected, type, status and headers, after a redirect too", async () => {

@@ -84,7 +84,6 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       // A chain rather than an async function: its frame would live across the whole round trip.
       send: (attempt) => {
         if (attempt.purpose === 'call') scope.sent = true;
-        let response: Response | Promise<Response>;
         if (
           request.body === null &&
           attempt.url === url &&
@@ -93,28 +92,27 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           Object.keys(attempt.headers).length === 0
         ) {
           // Nothing to sign or add (a public request): ky's own request goes out as it is, without a copy.
-          response = inner(request, input instanceof Request ? init : undefined);
-        } else {
-          const headers = new Headers(request.headers);
-          if (attempt.body === undefined && body !== undefined) headers.delete('content-type');
-          const contentType = attempt.body === undefined ? undefined : formContentType(headers.get('content-type'));
-          if (contentType) headers.set('content-type', contentType);
-          for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
-          const signal = attempt.signal ?? request.signal;
-          const attemptRequest = new Request(attempt.url, {
-            method: attempt.method,
-            headers,
-            body: attempt.body ?? null,
-            signal,
-            redirect: attempt.redirect === 'error' ? 'manual' : request.redirect,
-          });
-          // The signal once more, for fetch's own copy of the request: a Request follows its signal only while it
-          // lives (nodejs/undici#4068), and this one is dropped once handed over, so after a garbage collection an
-          // abort would no longer reach the wire, and the order would stay in flight after its caller gave up.
-          response = inner(attemptRequest, { ...(input instanceof Request ? init : undefined), signal });
+          // (`Promise.resolve`: a custom fetch may answer without a promise; a promise passes as it is.)
+          return Promise.resolve(inner(request, input instanceof Request ? init : undefined)).then(readWhole);
         }
-        // (`Promise.resolve`: a custom fetch may answer without a promise; a promise passes as it is.)
-        return Promise.resolve(response).then(readWhole);
+        const headers = new Headers(request.headers);
+        if (attempt.body === undefined && body !== undefined) headers.delete('content-type');
+        const contentType = attempt.body === undefined ? undefined : formContentType(headers.get('content-type'));
+        if (contentType) headers.set('content-type', contentType);
+        for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
+        const attemptRequest = new Request(attempt.url, {
+          method: attempt.method,
+          headers,
+          body: attempt.body ?? null,
+          signal: attempt.signal ?? request.signal,
+          redirect: attempt.redirect === 'error' ? 'manual' : request.redirect,
+        });
+        // The attempt's Request lives until its body is read: a Request follows its signal only while it lives
+        // (nodejs/undici#4068), and fetch's own copy follows this one's. Collected, an abort would no longer reach
+        // the wire, and an order would stay in flight after its caller gave up.
+        return Promise.resolve(inner(attemptRequest, input instanceof Request ? init : undefined))
+          .then(readWhole)
+          .finally(() => attemptRequest);
       },
       read: readFetchResponse,
     };
