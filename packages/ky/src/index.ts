@@ -80,6 +80,8 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
     url: string,
     body: string | undefined,
   ): Promise<Response> => {
+    // What a fetch is given besides the Request: ky's own options when ky called with a Request, as it does.
+    const fetchInit = input instanceof Request ? init : undefined;
     const transport: GuardTransport<Response> = {
       // A chain rather than an async function: its frame would live across the whole round trip.
       send: (attempt) => {
@@ -93,7 +95,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         ) {
           // Nothing to sign or add (a public request): ky's own request goes out as it is, without a copy.
           // (`Promise.resolve`: a custom fetch may answer without a promise; a promise passes as it is.)
-          return Promise.resolve(inner(request, input instanceof Request ? init : undefined)).then(readWhole);
+          return Promise.resolve(inner(request, fetchInit)).then(readWhole);
         }
         const headers = new Headers(request.headers);
         if (attempt.body === undefined && body !== undefined) headers.delete('content-type');
@@ -110,7 +112,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         // The attempt's Request lives until its body is read: a Request follows its signal only while it lives
         // (nodejs/undici#4068), and fetch's own copy follows this one's. Collected, an abort would no longer reach
         // the wire, and an order would stay in flight after its caller gave up.
-        return Promise.resolve(inner(attemptRequest, input instanceof Request ? init : undefined))
+        return Promise.resolve(inner(attemptRequest, fetchInit))
           .then(readWhole)
           .finally(() => attemptRequest);
       },

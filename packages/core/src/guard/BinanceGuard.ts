@@ -416,6 +416,7 @@ export class BinanceGuard {
     // The sync goes on for the other calls waiting on it; one whose caller gives up stops waiting, unsent.
     const clock = this.#stampingClock(req, call);
     if (clock) {
+      // A failed sync fails this call unsent; a ban or pause it met becomes the caller's refusal in `#refused`, next.
       await unlessAborted(clock.ensureSynced(), call.signal).catch((error: unknown) => {
         if (call.signal?.aborted) throw error;
         throw syncFailed(error, { method: req.method, url: req.rawUrl, label: req.label }, state.secrets);

@@ -52,13 +52,11 @@ export function refusedBeforeSending(error: unknown, request: RefusedRequest, se
  * The caller's refusal when the clock's sync, which its signed request waited for, failed: the sync's error (a 5xx,
  * a reset connection, a timeout of the server time request) told as the caller's request not sent — same class and
  * category, `executed: 'no'`, `sent: false`, the sync's error as its `cause`. The next signed request syncs again.
- * A refusal (see {@link refusedBeforeSending}) stays one; an error that is not a `BinanceError` (a rate store's) is
- * returned as it is.
+ * A refusal (a ban, a 429 pause or an open breaker the clock's request met) and an error that is not a
+ * `BinanceError` (a rate store's) are returned as they are: {@link refusedBeforeSending} comes next for both.
  */
 export function syncFailed(error: unknown, request: RefusedRequest, secrets: readonly string[]): unknown {
-  if (!isBinanceError(error)) return error;
-  // A ban, a 429 pause or an open breaker the clock's request met: the caller's refusal like any other.
-  if (REFUSALS.has(error.category)) return refusedBeforeSending(error, request, secrets);
+  if (!isBinanceError(error) || REFUSALS.has(error.category)) return error;
   const ErrorClass = errorClassFor(error.category);
   return new ErrorClass({
     message: `Binance ${request.label} was not sent: the clock could not sync with the server (${error.message})`,
