@@ -121,6 +121,18 @@ describe('OpossumBreaker', () => {
     expect(breaker.stats()).toMatchObject({ fires: 21, failures: 11, successes: 10 });
   });
 
+  it('counts recorded answers in the bucket they came in, so they leave the rolling window with it', async () => {
+    for (let i = 0; i < 10; i++) breaker.record(false);
+    vi.advanceTimersByTime(5000);
+    breaker.record(false);
+    expect(breaker.stats()).toMatchObject({ fires: 11, successes: 11 });
+    // The first ten came half a window before the last one: they have left the window, it has not.
+    vi.advanceTimersByTime(5000);
+    expect(breaker.stats()).toMatchObject({ fires: 1, successes: 1 });
+    vi.advanceTimersByTime(5000);
+    expect(breaker.stats()).toMatchObject({ fires: 0, successes: 0 });
+  });
+
   it('opens on a run of overloads recorded without run, and an answer between them breaks the run', async () => {
     breaker.shutdown();
     breaker = new OpossumBreaker({ resetTimeoutMs: 1000, volumeThreshold: 1000, consecutiveFailures: 3 });

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import CircuitBreaker from 'opossum';
 import { Listeners } from '../common/Listeners.ts';
 import { BinanceCircuitOpenError } from '../errors/classes.ts';
@@ -33,8 +34,8 @@ export interface OpossumBreakerOptions {
 }
 
 const OPEN_CODE = 'EOPENBREAKER';
-/** The arguments opossum's `fire` event reports; the guard's attempts take none. */
-const NO_ARGS: readonly unknown[] = Object.freeze([]);
+/** Buckets of opossum's rolling window. */
+const BUCKETS = 10;
 
 /**
  * The default {@link Breaker}: one opossum 10 circuit breaker for every client's attempts. While it is closed — nearly
@@ -58,6 +59,11 @@ export class OpossumBreaker implements Breaker {
   #openedAt = 0;
   /** Overload failures in a row since the last other outcome. */
   #run = 0;
+  /** Answers {@link record}ed since they were last added to opossum's current bucket. */
+  #answers = 0;
+  /** Turns opossum's buckets: the answers counted meanwhile go into the bucket they came in first. */
+  readonly #rotation = new EventEmitter();
+  readonly #rotateTimer: ReturnType<typeof setInterval>;
 
   constructor(options: OpossumBreakerOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -81,13 +87,22 @@ export class OpossumBreaker implements Breaker {
       errorThresholdPercentage: threshold,
       volumeThreshold: volume,
       rollingCountTimeout: rolling,
-      rollingCountBuckets: 10,
+      rollingCountBuckets: BUCKETS,
+      rotateBucketController: this.#rotation,
       // Only the counts decide. With percentiles on, opossum sorts every latency in the window each second (its
       // snapshot) and on every failure: at thousands of requests a second, tens of thousands of numbers.
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
       errorFilter: (error: unknown) => !tripsOn(error),
     });
+    this.#rotateTimer = setInterval(
+      () => {
+        this.#addAnswers();
+        this.#rotation.emit('rotate');
+      },
+      Math.floor(rolling / BUCKETS),
+    );
+    this.#rotateTimer.unref();
     this.#breaker.on('open', () => this.#transition('open'));
     this.#breaker.on('halfOpen', () => this.#transition('half-open'));
     this.#breaker.on('close', () => this.#transition('closed'));
@@ -119,24 +134,35 @@ export class OpossumBreaker implements Breaker {
   }
 
   /**
-   * Counts an outcome without opossum's `fire` (a promise, closures and a pass of its checks per request): an
-   * answer through the events opossum's own statistics count, an overload through opossum itself, so the rolling
-   * window, the percentage rule and the transitions stay opossum's.
+   * Counts an outcome without opossum's `fire` (a promise, closures and a pass of its checks per request). An answer
+   * is one more in a tally that goes into opossum's current bucket as a fire and a success (what `fire` counts for a
+   * call that resolved, or failed with an error the filter lets through) before anything reads the counts: before
+   * an overload is counted, before a bucket turns, and for {@link stats}. An overload goes through opossum itself,
+   * so the rolling window, the percentage rule and the transitions stay opossum's.
    */
   record(failed: boolean, error?: unknown): Promise<void> | undefined {
     if (!failed || !this.#tripsOn(error)) {
-      // What `fire` records for a call that resolved, or failed with an error the filter lets through.
-      this.#breaker.emit('fire', NO_ARGS);
-      this.#breaker.emit('success', error, 0);
+      this.#answers++;
       this.#run = 0;
       return undefined;
     }
+    this.#addAnswers();
     // opossum counts the overload and opens when its percentage rule says so. If the breaker opened meanwhile, it
     // refuses to count it: an open breaker needs no more failures.
     return this.#breaker
       .fire(() => Promise.reject(error))
       .catch(() => {})
       .then(() => this.#count(error));
+  }
+
+  /** Adds the answers tallied by {@link record} to opossum's current bucket. */
+  #addAnswers(): void {
+    const answers = this.#answers;
+    if (answers === 0) return;
+    this.#answers = 0;
+    const bucket = this.#breaker.status.window[0]!;
+    bucket.fires += answers;
+    bucket.successes += answers;
   }
 
   /** Runs `fn` through opossum's `fire`: the half-open probe, and refusal while open. */
@@ -169,11 +195,13 @@ export class OpossumBreaker implements Breaker {
 
   /** Counts of the rolling window, for snapshots and tests. */
   stats(): { fires: number; failures: number; successes: number; rejects: number } {
+    this.#addAnswers();
     const { fires, failures, successes, rejects } = this.#breaker.stats;
     return { fires, failures, successes, rejects };
   }
 
   shutdown(): void {
+    clearInterval(this.#rotateTimer);
     this.#breaker.shutdown();
   }
 
