@@ -408,7 +408,10 @@ export class BinanceGuard {
     if (this.#breaker && !req.reducesExposure && this.#breaker.state === 'open') throw this.#circuitOpen();
     if (this.#stampingClock(req, call)?.synced === false) return NOT_NOW;
     if (!this.#limiter) return undefined;
-    return this.#limiter.tryAcquire(this.#acquireRequest(req, call)) ?? NOT_NOW;
+    // Its signal matters only to a wait, which `#admit` asks for with it; an aborted call is refused there.
+    const request =
+      call.maxWaitMs === undefined && !call.signal?.aborted ? req.admission : this.#acquireRequest(req, call);
+    return this.#limiter.tryAcquire(request) ?? NOT_NOW;
   }
 
   /** Everything an attempt may wait for before it leaves: the clock's first sync, budget. */
@@ -556,13 +559,8 @@ export class BinanceGuard {
     counted: Breaker | undefined,
   ): R | Promise<R> {
     try {
-      const settled = permit
-        ? this.#limiter?.settleNow(permit, {
-            status: view.status,
-            headers: view.headers,
-            refundOnSuccess: req.cost.weightOnSuccess === 0,
-          })
-        : undefined;
+      // The view is the outcome: a call free on success already has a permit that refunds it (`weightOnSuccess` 0).
+      const settled = permit ? this.#limiter?.settleNow(permit, view) : undefined;
       if (settled) {
         return settled.then(
           () => this.#verdict(req, attempt, response, view, state, counted),

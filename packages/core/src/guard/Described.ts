@@ -1,5 +1,6 @@
 import { headerValue } from '../common/headerValue.ts';
 import type { ApiProfile } from '../profiles/ApiProfile.ts';
+import type { AcquireRequest } from '../throttle/types.ts';
 import { normalizePath } from '../weights/normalizePath.ts';
 import { ParamReader } from '../weights/ParamReader.ts';
 import type { EndpointSpec, EndpointTable } from '../weights/types.ts';
@@ -33,6 +34,11 @@ export interface Described {
   /** The exchange-information endpoint, whose answer teaches the limiter the server's limits. */
   readonly exchangeInfo: boolean;
   readonly label: string;
+  /**
+   * What the limiter is asked for this request's budget, without the call's signal or wait limit: the same object
+   * for every request to the same URL (frozen), so that a request admitted at once builds none.
+   */
+  readonly admission: AcquireRequest;
   /** Server-clock ms after which the last signed attempt can no longer execute: its timestamp + recvWindow. */
   expiresAt?: number;
   /** How many clock syncs had completed when the last attempt was stamped (see `ServerClock.resyncSince`). */
@@ -77,6 +83,8 @@ interface Reading {
   cost: EndpointWeight;
   reducesExposure: boolean;
   callerSignature: string | undefined;
+  /** {@link Described.admission}, made the first time a request asks. */
+  admission?: AcquireRequest;
 }
 
 /** Endpoints remembered per method; a process talks to a few dozen, so a full cache is simply started again. */
@@ -264,6 +272,16 @@ class ReadRequest implements Described {
   }
   get callerSignature(): string | undefined {
     return this.#reading.callerSignature;
+  }
+
+  get admission(): AcquireRequest {
+    const reading = this.#reading;
+    reading.admission ??= Object.freeze({
+      ...reading.cost,
+      priority: reading.reducesExposure ? 'cancel' : 'normal',
+      label: reading.endpoint.label,
+    });
+    return reading.admission;
   }
 
   get query(): URLSearchParams {

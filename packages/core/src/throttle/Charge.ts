@@ -15,6 +15,11 @@ export class Charge implements SettledCharge {
   certain = false;
   serverCount: number | undefined = undefined;
   confirmedAtReserve = 0;
+  /**
+   * A synchronous store's note of where it counts this charge, made when it reserves and read back when it settles
+   * or releases it, so that it looks the window up once per request (`MemoryRateStore`). The limiter never reads it.
+   */
+  storeHandle: unknown = undefined;
 
   constructor(slot: Slot, start: number, amount: number) {
     this.slot = slot;

@@ -1,3 +1,4 @@
+import { Charge } from './Charge.ts';
 import type {
   RateStore,
   RateStoreState,
@@ -14,10 +15,12 @@ class Counter {
   confirmed = 0;
   foreign = 0;
   observed = -1;
+  readonly store: MemoryRateStore;
   readonly start: number;
   readonly end: number;
 
-  constructor(start: number, end: number) {
+  constructor(store: MemoryRateStore, start: number, end: number) {
+    this.store = store;
     this.start = start;
     this.end = end;
   }
@@ -62,7 +65,7 @@ export class MemoryRateStore implements RateStore {
 
   settleSync(charges: readonly SettledCharge[]): void {
     for (const charge of charges) {
-      const counter = this.find(charge.limitKey, charge.start);
+      const counter = this.windowOf(charge);
       if (counter === undefined) continue;
       counter.inFlight = Math.max(0, counter.inFlight - charge.amount);
       counter.settled += charge.counted;
@@ -79,7 +82,7 @@ export class MemoryRateStore implements RateStore {
 
   releaseSync(charges: readonly WindowCharge[]): void {
     for (const charge of charges) {
-      const counter = this.find(charge.limitKey, charge.start);
+      const counter = this.windowOf(charge);
       if (counter !== undefined) counter.inFlight = Math.max(0, counter.inFlight - charge.amount);
     }
   }
@@ -125,6 +128,7 @@ export class MemoryRateStore implements RateStore {
     for (let i = 0; i < charges.length; i++) {
       const charge = charges[i]!;
       const counter = this.counter(charge, at);
+      if (charge instanceof Charge) charge.storeHandle = counter;
       // When several windows are full, the one that ends last decides how long the request waits.
       if (counter.used + charge.amount > charge.capacity && (failed === -1 || charge.end > charges[failed]!.end)) {
         failed = i;
@@ -135,11 +139,18 @@ export class MemoryRateStore implements RateStore {
     const confirmed = new Array<number>(charges.length);
     for (let i = 0; i < charges.length; i++) {
       const charge = charges[i]!;
-      const counter = this.find(charge.limitKey, charge.start)!;
+      const counter = this.windowOf(charge)!;
       counter.inFlight += charge.amount;
       confirmed[i] = counter.confirmed;
     }
     return { ok: true, confirmed };
+  }
+
+  /** The window a charge is counted in: the one this store noted on it, else looked up (`undefined` once forgotten). */
+  private windowOf(charge: WindowCharge): Counter | undefined {
+    const noted = charge instanceof Charge ? charge.storeHandle : undefined;
+    if (noted instanceof Counter && noted.store === this) return noted;
+    return this.find(charge.limitKey, charge.start);
   }
 
   private find(limitKey: string, start: number): Counter | undefined {
@@ -156,7 +167,7 @@ export class MemoryRateStore implements RateStore {
       this.windows.set(charge.limitKey, list);
     }
     for (const c of list) if (c.start === charge.start) return c;
-    const created = new Counter(charge.start, charge.end);
+    const created = new Counter(this, charge.start, charge.end);
     // Creating a window is the moment to forget those long past; it happens once per window, not per request.
     let keep = 0;
     for (const c of list) if (c.end + KEEP_AFTER_END_MS > at) list[keep++] = c;
