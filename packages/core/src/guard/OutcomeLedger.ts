@@ -43,6 +43,21 @@ interface Entry extends LedgerEntry {
 /** Parameters that change with every send of the same request, so they do not identify it. */
 const VOLATILE = new Set(['timestamp', 'signature', 'recvWindow']);
 
+/** API keys' digests by key; a process uses a few keys, so a full cache simply starts again (digests do not change). */
+const keyDigests = new Map<string, string>();
+const MAX_KEY_DIGESTS = 64;
+
+/** The SHA-256 of an API key (base64url), which stands for the key in a request's identity. */
+function keyDigest(apiKey: string): string {
+  let digest = keyDigests.get(apiKey);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(apiKey).digest('base64url');
+    if (keyDigests.size >= MAX_KEY_DIGESTS) keyDigests.clear();
+    keyDigests.set(apiKey, digest);
+  }
+  return digest;
+}
+
 /**
  * Remembers the requests that may have created, changed or cancelled an order and whose outcome is unknown, so
  * that no retry layer — the client's own `retry`, axios-retry, an SDK's retry loop, a user's loop — gets one sent
@@ -65,14 +80,13 @@ export class OutcomeLedger {
   }
 
   /**
-   * The identity of a request: a hash of its method, origin, path, API key and parameters (query and body, in
-   * sorted order, without the volatile ones). The API key never leaves this function.
+   * The identity of a request: its method, origin, path, API key and parameters (query and body, in sorted order,
+   * without the volatile ones). The API key is kept as its SHA-256 only, computed once per key: an order's identity
+   * is built on every placement, and hashing all of it each time cost more than the rest of the ledger.
    */
   static fingerprint(method: string, origin: string, path: string, apiKey: string, params: URLSearchParams): string {
     const stable = [...params].filter(([name]) => !VOLATILE.has(name)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return createHash('sha256')
-      .update(JSON.stringify([method, origin, path, apiKey, stable]))
-      .digest('base64url');
+    return JSON.stringify([method, origin, path, keyDigest(apiKey), stable]);
   }
 
   /** The entry for `key`, if one is in flight or remembered. */
