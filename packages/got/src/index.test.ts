@@ -50,11 +50,21 @@ describe('binanceErrors (got)', () => {
         handlers: [
           (options, next) => {
             seen.push('handler');
-            return next(options);
+            const promise = next(options);
+            // What a handler in front of the plugin gets back is got's promise API.
+            const api = promise as unknown as Record<'json' | 'text' | 'on' | 'cancel', unknown>;
+            seen.push(`api ${[api.json, api.text, api.on, api.cancel].map((f) => typeof f)}`);
+            return promise;
           },
         ],
         hooks: {
-          beforeRequest: [(options) => void seen.push(`before ${options.url?.toString().includes('signature=')}`)],
+          // Every attempt goes out as a promise call, never as a stream (the plugin marks the call one for a tick).
+          beforeRequest: [
+            (options) =>
+              void seen.push(
+                `before ${options.url?.toString().includes('signature=')}${options.isStream ? ' stream' : ''}`,
+              ),
+          ],
           afterResponse: [
             (response) => {
               seen.push(`response ${response.statusCode}`);
@@ -68,7 +78,12 @@ describe('binanceErrors (got)', () => {
     const res = (await api.get('api/v3/openOrders')) as Response;
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('[]');
-    expect(seen.slice(0, 3)).toEqual(['handler', 'before false', 'response 200']);
+    expect(seen.slice(0, 4)).toEqual([
+      'handler',
+      'api function,function,function,function',
+      'before false',
+      'response 200',
+    ]);
     expect(seen.slice(-2)).toEqual(['before true', 'response 200']);
     expect(ex.findRequests({ path: '/api/v3/openOrders' })[0]?.params.symbol).toBe('BTCUSDT');
   });

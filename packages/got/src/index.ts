@@ -55,8 +55,13 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     if (!plugin.covers(url, call.prefixUrl.toString() || undefined)) return next(call);
     Object.defineProperty(call, CLAIMED, { value: true });
     const taken = new TakenCall(call, url, next as Next);
+    // got 16 builds its own promise for a call whose handler returns a promise, and copies that promise's methods
+    // onto the handler's one by one, on every call (their names are all on ours already). It skips both for a
+    // stream, so the call is one until its first attempt a tick later, which needs got's promise and builds it.
+    call.isStream = true;
     // Deferred one tick, like got itself, so `.json()` can still set the Accept header.
     const response = Promise.resolve().then(() => {
+      call.isStream = false;
       // Read here, so that a body the guard cannot sign rejects the call like any other error of got's.
       taken.body = formBody(call.form ?? call.json ?? call.body, 'got');
       // The guard reads only the caller's own key from the headers. got's headers answer any casing, but a scan of
