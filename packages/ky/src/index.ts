@@ -33,6 +33,9 @@ interface SeenOptions {
   baseUrl?: string | URL | undefined;
 }
 
+/** The body a request's options gave, as the caller gave it (ky turns it into the Request's body). */
+type GivenBody = Pick<SeenOptions, 'json' | 'body'>;
+
 /** Marks the fetch wrapper, whichever copy of this package made it. */
 const GUARDED = Symbol.for('@binance-errors/ky:guarded');
 
@@ -129,14 +132,14 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
 
   // Not an async function: it would wrap the guard's promise in one more, resolved three ticks later.
   const guarded =
-    (inner: Fetch, settings: BinanceRequestOptions | undefined, given: SeenOptions, scope: Scope): Fetch =>
+    (inner: Fetch, settings: BinanceRequestOptions | undefined, given: GivenBody, scope: Scope): Fetch =>
     (input, init) => {
       try {
         const request = input instanceof Request ? input : new Request(input, init);
         // Read once: a Request serialises its URL into a new string every time `url` is read.
         const url = request.url;
         // Not a Binance origin: the request passes byte for byte as the caller made it.
-        if (!plugin.covers(url, baseOf(given))) return inner(input, init);
+        if (!plugin.covers(url, scope.base)) return inner(input, init);
         // The body as the caller gave it: a flat `json` object is sent as form parameters; FormData, a Blob, a
         // stream or a nested object is refused here, before anything is sent.
         if (given.json !== undefined)
@@ -165,15 +168,9 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           const given = init as SeenOptions;
           // Tells the error hook that this request is the plugin's, where its base URL is, and whether it went out.
           const scope: Scope = { base: baseOf(given), sent: false };
-          init.fetch = Object.assign(
-            guarded(
-              inner,
-              settings,
-              { json: given.json, body: given.body, prefix: given.prefix, baseUrl: given.baseUrl },
-              scope,
-            ),
-            { [GUARDED]: true },
-          );
+          init.fetch = Object.assign(guarded(inner, settings, { json: given.json, body: given.body }, scope), {
+            [GUARDED]: true,
+          });
           init.context = { ...init.context, [SCOPE]: scope };
         },
       ],
