@@ -37,7 +37,8 @@ export class Charge implements SettledCharge {
  */
 export function chargesFor(slots: readonly Slot[], claim: Claim, lo: number, hi: number): Charge[] {
   const charges: Charge[] = [];
-  for (const slot of slots) {
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
     const amount = amountFor(slot, claim);
     if (amount <= 0) continue;
     for (let start = windowStart(lo, slot.intervalMs); start <= hi; start += slot.intervalMs) {

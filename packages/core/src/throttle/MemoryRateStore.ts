@@ -48,6 +48,7 @@ export class MemoryRateStore implements RateStore {
   private readonly windows = new Map<string, Counter[]>();
   private pausedUntil = 0;
   private bannedUntil = 0;
+  private readonly counters: Counter[] = [];
 
   reserve(at: number, charges: readonly WindowCharge[]): Promise<ReserveResult> {
     return Promise.resolve(this.reserveSync(at, charges));
@@ -64,7 +65,8 @@ export class MemoryRateStore implements RateStore {
   }
 
   settleSync(charges: readonly SettledCharge[]): void {
-    for (const charge of charges) {
+    for (let i = 0; i < charges.length; i++) {
+      const charge = charges[i]!;
       const counter = this.windowOf(charge);
       if (counter === undefined) continue;
       counter.inFlight = Math.max(0, counter.inFlight - charge.amount);
@@ -81,7 +83,8 @@ export class MemoryRateStore implements RateStore {
   }
 
   releaseSync(charges: readonly WindowCharge[]): void {
-    for (const charge of charges) {
+    for (let i = 0; i < charges.length; i++) {
+      const charge = charges[i]!;
       const counter = this.windowOf(charge);
       if (counter !== undefined) counter.inFlight = Math.max(0, counter.inFlight - charge.amount);
     }
@@ -123,12 +126,14 @@ export class MemoryRateStore implements RateStore {
   reserveSync(at: number, charges: readonly WindowCharge[]): ReserveResult {
     if (at < this.bannedUntil) return { ok: false, reason: 'ban', until: this.bannedUntil };
     if (at < this.pausedUntil) return { ok: false, reason: 'pause', until: this.pausedUntil };
+    // The windows of this reservation, by charge; reused, as a reservation runs to its end before another starts.
+    const counters = this.counters;
     let failed = -1;
     let used = 0;
     for (let i = 0; i < charges.length; i++) {
       const charge = charges[i]!;
       const counter = this.counter(charge, at);
-      if (charge instanceof Charge) charge.storeHandle = counter;
+      counters[i] = counter;
       // When several windows are full, the one that ends last decides how long the request waits.
       if (counter.used + charge.amount > charge.capacity && (failed === -1 || charge.end > charges[failed]!.end)) {
         failed = i;
@@ -139,16 +144,18 @@ export class MemoryRateStore implements RateStore {
     const confirmed = new Array<number>(charges.length);
     for (let i = 0; i < charges.length; i++) {
       const charge = charges[i]!;
-      const counter = this.windowOf(charge)!;
+      const counter = counters[i]!;
       counter.inFlight += charge.amount;
       confirmed[i] = counter.confirmed;
+      if (charge instanceof Charge) charge.storeHandle = counter;
     }
     return { ok: true, confirmed };
   }
 
   /** The window a charge is counted in: the one this store noted on it, else looked up (`undefined` once forgotten). */
   private windowOf(charge: WindowCharge): Counter | undefined {
-    const noted = charge instanceof Charge ? charge.storeHandle : undefined;
+    // Only a `Charge` this store reserved carries one of its counters; any other charge has none, or another's.
+    const noted = (charge as Partial<Charge>).storeHandle;
     if (noted instanceof Counter && noted.store === this) return noted;
     return this.find(charge.limitKey, charge.start);
   }
@@ -156,7 +163,7 @@ export class MemoryRateStore implements RateStore {
   private find(limitKey: string, start: number): Counter | undefined {
     const list = this.windows.get(limitKey);
     if (list === undefined) return undefined;
-    for (const c of list) if (c.start === start) return c;
+    for (let i = 0; i < list.length; i++) if (list[i]!.start === start) return list[i];
     return undefined;
   }
 
@@ -166,7 +173,7 @@ export class MemoryRateStore implements RateStore {
       list = [];
       this.windows.set(charge.limitKey, list);
     }
-    for (const c of list) if (c.start === charge.start) return c;
+    for (let i = 0; i < list.length; i++) if (list[i]!.start === charge.start) return list[i]!;
     const created = new Counter(this, charge.start, charge.end);
     // Creating a window is the moment to forget those long past; it happens once per window, not per request.
     let keep = 0;
