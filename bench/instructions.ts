@@ -1,0 +1,192 @@
+/**
+ * The guard's instructions per request, function by function: `lib/instructionLoop.ts` runs under valgrind's
+ * callgrind twice per variant (after the same warm-up, with fewer and more requests), and the difference of the two
+ * counts, divided by the difference of the requests, is what one request costs. JIT-compiled functions are named
+ * from the map V8 writes with `--perf-basic-prof`; V8's builtins and C++ are named by the binary's symbols.
+ *
+ * Why count instructions: B1 and `bench:breakdown` measure time in a real client's I/O loop, where one request of
+ * the guard's costs several times what it costs in memory (its code is out of the CPU's caches by the next request)
+ * and where the machine's own speed moves by more than the guard costs. A count of instructions does not move with
+ * the machine. `--single-threaded` keeps V8's compilers and collector on the main thread, so that what a run counts
+ * does not depend on when other threads ran; the difference of two request counts leaves out the start and the
+ * warm-up. Three runs of the same code then agreed on the guard's own JIT code to within 150 instructions per
+ * request, and outside V8's compilers and collector (a compile or a scavenge more in one count moves those) to
+ * within 900, so a change of a few hundred instructions per request shows in the functions that make it. In a real client's I/O loop the guard's time follows these counts: between two of
+ * its requests the client runs enough code of its own that the guard's is no longer in the CPU's caches.
+ *
+ * Needs valgrind (Debian: `apt-get install valgrind`). Takes a few minutes; the variants run two at a time.
+ *
+ *   npm run bench:instructions
+ *   INSTRUCTIONS_MIX=1 npm run bench:instructions      B1's mix: every fifth request signed by the plugin
+ *   INSTRUCTIONS_ONLY= npm run bench:instructions      bare and the whole guard only (or name the other variants)
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { attribute, COLLECTOR, COMPILERS, type Counts, parsePerfMap, partOf } from './lib/callgrind.ts';
+import { type LoopVariant, VARIANTS } from './lib/instructionLoop.ts';
+import { mdTable } from './lib/markdown.ts';
+import { Progress } from './lib/progress.ts';
+import { num } from './lib/stats.ts';
+
+const WARMUP = 20_000;
+/** The two request counts whose difference is measured. */
+const FEWER = 10_000;
+const MORE = 30_000;
+/** Functions listed in the report, by instructions the guard adds. */
+const TOP = 30;
+
+const LOOP = fileURLToPath(new URL('./lib/instructionLoop.ts', import.meta.url));
+const mix = process.env.INSTRUCTIONS_MIX === '1';
+const progress = new Progress();
+
+if (spawnSync('valgrind', ['--version']).error) {
+  process.stderr.write('bench:instructions needs valgrind on the PATH (Debian: apt-get install valgrind)\n');
+  process.exit(1);
+}
+
+/** Runs the loop under callgrind with `requests` after the warm-up, and counts its instructions per function. */
+async function countRun(variant: LoopVariant, requests: number, dir: string): Promise<Counts> {
+  const out = join(dir, `callgrind.${variant.replaceAll(/\W+/g, '-')}.${requests}`);
+  const args = [
+    '--tool=callgrind',
+    '--dump-instr=yes',
+    // V8 writes and rewrites machine code: valgrind must not run stale translations of it.
+    '--smc-check=all-non-file',
+    `--callgrind-out-file=${out}`,
+    process.execPath,
+    '--single-threaded',
+    '--perf-basic-prof',
+    // The map is all that is wanted; V8's own log, which comes with it, goes with the run's other files.
+    '--no-logfile-per-isolate',
+    `--logfile=${out}.v8.log`,
+    '--conditions=@binance-errors/source',
+    LOOP,
+  ];
+  const env = {
+    ...process.env,
+    LOOP_VARIANT: variant,
+    LOOP_WARMUP: String(WARMUP),
+    LOOP_REQUESTS: String(requests),
+    LOOP_MIX: mix ? '1' : '0',
+  };
+  const child = spawn('valgrind', args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`callgrind run of ${variant} (${requests} requests) failed:\n${stderr}`);
+  const text = await readFile(out, 'utf8');
+  const pid = /^pid: (\d+)$/m.exec(text)?.[1];
+  const mapFile = join(tmpdir(), `perf-${pid}.map`);
+  try {
+    return attribute(text, parsePerfMap(await readFile(mapFile, 'utf8')));
+  } finally {
+    await rm(mapFile, { force: true });
+    await rm(out, { force: true });
+    await rm(`${out}.v8.log`, { force: true });
+  }
+}
+
+/** Per-request instructions of one variant, in all and per function. */
+interface PerRequest {
+  total: number;
+  /** Of the total, V8's compilers: code compiled while the requests ran, not the requests' own work. */
+  compiling: number;
+  /** The collector's part, which moves most from run to run. */
+  collecting: number;
+  byFunction: Map<string, number>;
+}
+
+function perRequest(fewer: Counts, more: Counts): PerRequest {
+  const byFunction = new Map<string, number>();
+  const result: PerRequest = { total: 0, compiling: 0, collecting: 0, byFunction };
+  for (const name of new Set([...fewer.keys(), ...more.keys()])) {
+    const n = ((more.get(name) ?? 0) - (fewer.get(name) ?? 0)) / (MORE - FEWER);
+    byFunction.set(name, n);
+    result.total += n;
+    const part = partOf(name);
+    if (part === COMPILERS) result.compiling += n;
+    if (part === COLLECTOR) result.collecting += n;
+  }
+  return result;
+}
+
+const only = process.env.INSTRUCTIONS_ONLY?.split(',');
+const variants = (Object.keys(VARIANTS) as LoopVariant[]).filter(
+  (v) => only === undefined || v === 'bare' || v === 'guard' || only.includes(v),
+);
+const dir = await mkdtemp(join(tmpdir(), 'bench-instructions-'));
+const results = new Map<LoopVariant, PerRequest>();
+try {
+  const jobs = variants.flatMap((variant) => [FEWER, MORE].map((requests) => ({ variant, requests })));
+  const counted = new Map<string, Counts>();
+  let done = 0;
+  const stop = progress.ticking(() => `bench:instructions: ${done}/${jobs.length} callgrind runs done`, 1000);
+  // Two at a time: a run is single-threaded, and valgrind's slowdown is the same either way.
+  const queue = [...jobs];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        counted.set(`${job.variant}/${job.requests}`, await countRun(job.variant, job.requests, dir));
+        done++;
+        progress.line(`${job.variant}, ${num(job.requests)} requests: counted (${done}/${jobs.length})`);
+      }
+    }),
+  );
+  stop();
+  for (const variant of variants) {
+    results.set(variant, perRequest(counted.get(`${variant}/${FEWER}`)!, counted.get(`${variant}/${MORE}`)!));
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+const bare = results.get('bare')!;
+const guard = results.get('guard')!;
+const added = [...new Set([...bare.byFunction.keys(), ...guard.byFunction.keys()])].map(
+  (name) => [name, (guard.byFunction.get(name) ?? 0) - (bare.byFunction.get(name) ?? 0)] as const,
+);
+
+function byPart(): string[][] {
+  const parts = new Map<string, number>();
+  for (const [name, n] of added) parts.set(partOf(name), (parts.get(partOf(name)) ?? 0) + n);
+  return [...parts].sort((a, b) => b[1] - a[1]).map(([part, n]) => [part, num(n)]);
+}
+const report = [
+  `Instructions per request, in memory (${mix ? "B1's mix: 80 % public ticker/price, 20 % signed openOrders" : 'public GET /api/v3/ticker/price'}, 32 at a time, a real fetch Response per answer), over ${num(MORE - FEWER)} requests after ${num(WARMUP)} of warm-up:`,
+  '',
+  mdTable(
+    [
+      'variant',
+      'instructions / request',
+      "of which V8's compilers",
+      'of which the collector',
+      'added over bare, outside the compilers and the collector',
+    ],
+    variants.map((v) => {
+      const r = results.get(v)!;
+      const own = (x: PerRequest) => x.total - x.compiling - x.collecting;
+      return [v, num(r.total), num(r.compiling), num(r.collecting), v === 'bare' ? '—' : num(own(r) - own(bare))];
+    }),
+  ),
+  '',
+  "Where the guard's instructions go, by part of the process (guard against bare):",
+  '',
+  mdTable(['part', 'added instructions / request'], byPart(), 'left'),
+  '',
+  `And the ${TOP} functions whose count it changes most (guard against bare; V8's JIT code by function, builtins and C++ by symbol; a function inlined into another is counted there):`,
+  '',
+  mdTable(
+    ['function', 'added instructions / request'],
+    [...added]
+      .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+      .slice(0, TOP)
+      .map(([name, n]) => [name, num(n)]),
+    'left',
+  ),
+];
+process.stdout.write(`${report.join('\n')}\n`);

@@ -1,0 +1,134 @@
+/**
+ * Reading what callgrind counted (`--dump-instr=yes`) by function, with V8's JIT code named from the map Node writes
+ * with `--perf-basic-prof` (`/tmp/perf-<pid>.map`). Used by `bench/instructions.ts`.
+ */
+
+/** Instructions per function. */
+export type Counts = Map<string, number>;
+
+/**
+ * V8's map of JIT-compiled code: start addresses (sorted), ends and names. Code V8 made later at an address it had
+ * freed is listed after the old (the sort is stable, and a lookup takes the last start at or below an address).
+ */
+export interface CodeMap {
+  starts: number[];
+  ends: number[];
+  names: string[];
+}
+
+export function parsePerfMap(text: string): CodeMap {
+  const entries = text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [start, size, ...name] = line.split(' ');
+      const s = Number.parseInt(start!, 16);
+      return { start: s, end: s + Number.parseInt(size!, 16), name: jsName(name.join(' ')) };
+    })
+    .sort((a, b) => a.start - b.start);
+  return { starts: entries.map((e) => e.start), ends: entries.map((e) => e.end), names: entries.map((e) => e.name) };
+}
+
+/** `JS:*run file:///…/packages/core/src/guard/BinanceGuard.ts:176:9` → `run (core/guard/BinanceGuard.ts)`, any tier. */
+function jsName(name: string): string {
+  const m = /^JS:[*~^+]?'?(\S*) ?(.*?)(?::\d+:\d+)?$/.exec(name);
+  if (!m) return name;
+  // WebAssembly (Node's own) by function, whichever tier ran it.
+  if (m[1]!.startsWith('wasm-function[')) return m[1]!.replace(/-\d+-\w+$/, '');
+  const where = m[2]!
+    .replace(/^file:\/\/.*\/packages\/([^/]+)\/src\//, '$1/')
+    .replace(/^file:\/\/.*\/bench\//, 'bench/')
+    .replace(/^node:internal\/deps\//, '');
+  return `${m[1] || '(anonymous)'} (${where || 'native'})`;
+}
+
+function codeAt(map: CodeMap, address: number): string | undefined {
+  let lo = 0;
+  let hi = map.starts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (map.starts[mid]! <= address) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi >= 0 && address < map.ends[hi]! ? map.names[hi] : undefined;
+}
+
+/**
+ * Self instructions per function from a callgrind file written with `--dump-instr=yes` (positions: instr line).
+ * Code callgrind has no symbol for (V8's JIT code) is named from the perf map by address.
+ */
+export function attribute(text: string, map: CodeMap): Counts {
+  const counts: Counts = new Map();
+  const names = new Map<string, string>();
+  let fn = '';
+  let unknown = false;
+  let address = 0;
+  let afterCalls = false;
+  const define = (spec: string): string => {
+    const m = /^\((\d+)\)(?: (.*))?$/.exec(spec);
+    if (!m) return spec;
+    if (m[2] !== undefined) names.set(m[1]!, m[2]);
+    return names.get(m[1]!) ?? spec;
+  };
+  for (const line of text.split('\n')) {
+    if (line.startsWith('fn=')) {
+      fn = define(line.slice(3));
+      unknown = fn.startsWith('0x');
+      continue;
+    }
+    if (line.startsWith('cfn=')) {
+      define(line.slice(4));
+      continue;
+    }
+    if (line.startsWith('calls=')) {
+      // The next cost line is the call's inclusive cost, already counted in the callee.
+      afterCalls = true;
+      continue;
+    }
+    const c = line.charCodeAt(0);
+    const isCost = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 42;
+    if (!isCost) continue;
+    const parts = line.split(' ');
+    const at = parts[0]!;
+    if (at[0] === '+') address += Number(at.slice(1));
+    else if (at[0] === '-') address -= Number(at.slice(1));
+    else if (at !== '*') address = Number(at);
+    if (afterCalls) {
+      afterCalls = false;
+      continue;
+    }
+    const cost = Number(parts[parts.length - 1]);
+    const name = unknown ? (codeAt(map, address) ?? '(unnamed code)') : nativeName(fn);
+    counts.set(name, (counts.get(name) ?? 0) + cost);
+  }
+  return counts;
+}
+
+/** `Builtins_LoadIC` → `builtin LoadIC`; a C++ symbol without its template and call arguments. */
+function nativeName(symbol: string): string {
+  if (symbol.startsWith('Builtins_')) return `builtin ${symbol.slice('Builtins_'.length)}`;
+  let name = symbol.replaceAll('(anonymous namespace)::', '').replace(/\(.*$/, '');
+  for (let shorter = name.replace(/<[^<>]*>/g, ''); shorter !== name; shorter = shorter.replace(/<[^<>]*>/g, '')) {
+    name = shorter;
+  }
+  // What is left before a space is the return type.
+  return `C++ ${name.replace(/^.* /, '')}`;
+}
+
+export const COMPILERS = "V8's compilers (C++)";
+export const COLLECTOR = 'garbage collection and allocation (V8, C++)';
+
+/** Which part of the process a function belongs to, for the report's first breakdown. */
+export function partOf(name: string): string {
+  if (name.startsWith('builtin ')) return "V8's builtins (property access, promises, maps, strings)";
+  if (name.startsWith('C++ ')) {
+    if (/compiler::|maglev::|AstValueFactory|Parser|Scanner|Bytecode/.test(name)) return COMPILERS;
+    return /Scaveng|Heap|Mark|Sweep|Evacuat|Slot|ObjectCache|Root|Alloc/.test(name)
+      ? COLLECTOR
+      : "V8's runtime (C++: string hashing, lookups)";
+  }
+  if (name.startsWith('RegExp')) return 'regular expressions';
+  if (/\((core|axios|ky|got|redis|testing)\//.test(name)) return 'binance-errors (JIT code)';
+  if (name.includes('(undici/')) return 'undici: Response and Headers (JIT code)';
+  return 'elsewhere';
+}

@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { attribute, COLLECTOR, COMPILERS, parsePerfMap, partOf } from '../bench/lib/callgrind.ts';
+import { VARIANTS } from '../bench/lib/instructionLoop.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const repoNode = join(root, 'node_modules', '.bin', 'node');
+const node = existsSync(repoNode) ? repoNode : process.execPath;
+
+// What callgrind writes with --dump-instr=yes: names compressed to ids, addresses relative after the first, and after
+// `calls=` a line with the call's inclusive cost, which belongs to the callee.
+const CALLGRIND = `# callgrind format
+version: 1
+pid: 42
+positions: instr line
+events: Ir
+
+ob=(1) /usr/bin/node
+fl=(1) ???
+fn=(1) Builtins_LoadIC
+0x1000 0 5
++4 0 3
+cfn=(3) v8::internal::(anonymous namespace)::Lookup<v8::internal::Tagged<v8::internal::Map>>(int, char const*)
+calls=2 0x3000 0
+* 0 900
+fn=(2) 0x0000000000002000
+0x2000 0 7
++16 * 2
+* * 4
+-16 0 1
+fn=(3)
+0x3000 0 9
+fn=(4) 0x0000000000009000
+0x9000 0 6
++256 0 3
+`;
+
+const PERF_MAP = [
+  '2000 20 JS:*run file:///work/packages/core/src/guard/BinanceGuard.ts:176:9',
+  '5000 10 JS:~fill node:internal/deps/undici/undici:11130:18',
+  '9100 10 JS:wasm-function[63]-63-liftoff',
+].join('\n');
+
+describe('bench:instructions, reading callgrind', () => {
+  it('counts self instructions per function, naming JIT code from the perf map and skipping calls’ inclusive costs', () => {
+    const counts = attribute(CALLGRIND, parsePerfMap(PERF_MAP));
+    expect(Object.fromEntries(counts)).toEqual({
+      'builtin LoadIC': 8,
+      'run (core/guard/BinanceGuard.ts)': 14,
+      'C++ v8::internal::Lookup': 9,
+      '(unnamed code)': 6,
+      'wasm-function[63]': 3,
+    });
+  });
+
+  it('sorts functions into the parts of the process the report adds up', () => {
+    expect(partOf('run (core/guard/BinanceGuard.ts)')).toBe('binance-errors (JIT code)');
+    expect(partOf('fill (undici/undici)')).toBe('undici: Response and Headers (JIT code)');
+    expect(partOf('builtin LoadIC')).toMatch(/^V8's builtins/);
+    expect(partOf('C++ v8::internal::compiler::GraphReducer::Reduce')).toBe(COMPILERS);
+    expect(partOf('C++ v8::internal::Scavenger::ScavengeObject')).toBe(COLLECTOR);
+  });
+});
+
+describe('bench:instructions, the loop it counts', () => {
+  it.each(Object.keys(VARIANTS))('runs %s to the end', async (variant) => {
+    await promisify(execFile)(node, ['--conditions=@binance-errors/source', 'bench/lib/instructionLoop.ts'], {
+      cwd: root,
+      env: { ...process.env, LOOP_VARIANT: variant, LOOP_WARMUP: '40', LOOP_REQUESTS: '60', LOOP_MIX: '1' },
+      timeout: 30_000,
+    });
+  });
+
+  it('refuses a variant it does not know, naming those it does', async () => {
+    const run = promisify(execFile)(node, ['--conditions=@binance-errors/source', 'bench/lib/instructionLoop.ts'], {
+      cwd: root,
+      env: { ...process.env, LOOP_VARIANT: 'gaurd', LOOP_WARMUP: '1', LOOP_REQUESTS: '1' },
+      timeout: 30_000,
+    });
+    await expect(run).rejects.toMatchObject({ stderr: expect.stringContaining('LOOP_VARIANT must be one of bare') });
+  });
+});
