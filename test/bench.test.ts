@@ -1,16 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { recoveryText } from '../bench/b4Breaker.ts';
-
-const root = resolve(import.meta.dirname, '..');
-// The repo's own Node 24 (it runs the TypeScript directly), whatever Node runs vitest.
-const repoNode = join(root, 'node_modules', '.bin', 'node');
-const node = existsSync(repoNode) ? repoNode : process.execPath;
+import { node, root } from './support/repoNode.ts';
 
 describe('npm run bench', () => {
   it('runs every benchmark in quick mode on loopback and writes results.json, results.md and results.svg', async () => {

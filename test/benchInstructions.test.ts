@@ -1,14 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { attribute, COLLECTOR, COMPILERS, parsePerfMap, partOf } from '../bench/lib/callgrind.ts';
 import { VARIANTS } from '../bench/lib/instructionLoop.ts';
-
-const root = resolve(import.meta.dirname, '..');
-const repoNode = join(root, 'node_modules', '.bin', 'node');
-const node = existsSync(repoNode) ? repoNode : process.execPath;
+import { node, root } from './support/repoNode.ts';
 
 // What callgrind writes with --dump-instr=yes: names compressed to ids, addresses relative after the first, and after
 // `calls=` a line with the call's inclusive cost, which belongs to the callee.

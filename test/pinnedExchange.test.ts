@@ -1,12 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-
-const root = resolve(import.meta.dirname, '..');
-const repoNode = join(root, 'node_modules', '.bin', 'node');
-const node = existsSync(repoNode) ? repoNode : process.execPath;
+import { node, root } from './support/repoNode.ts';
 
 // Run in a process of its own, as the benchmarks run it: the pinning applies to the process that starts it.
 const probe = `
