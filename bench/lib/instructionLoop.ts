@@ -8,16 +8,15 @@
  */
 import { fileURLToPath } from 'node:url';
 import { BinanceGuard, type BinanceGuardOptions, createPlugin, readFetchResponse } from '@binance-errors/core';
-import { BENCH_KEY, LIMITS_FAR_ABOVE_LOAD } from './clients.ts';
+import { GUARD_OPTIONS } from '../b1Overhead.ts';
+import { BENCH_KEY } from './clients.ts';
 
-const FULL: BinanceGuardOptions = { throttle: { limits: LIMITS_FAR_ABOVE_LOAD }, clock: {}, breaker: {} };
-
-/** What each variant runs: `bare` only the transport, the others the guard with these options. */
+/** What each variant runs: `bare` only the transport, the others the guard with these options (B1's, in part). */
 export const VARIANTS = {
   bare: undefined,
   'guard, every part off': { throttle: false, clock: false, breaker: false },
-  'guard, throttle only': { ...FULL, clock: false, breaker: false },
-  guard: FULL,
+  'guard, throttle only': { ...GUARD_OPTIONS, clock: false, breaker: false },
+  guard: GUARD_OPTIONS,
 } as const satisfies Record<string, BinanceGuardOptions | undefined>;
 
 export type LoopVariant = keyof typeof VARIANTS;
