@@ -17,7 +17,7 @@
  * Needs valgrind (Debian: `apt-get install valgrind`). Takes a few minutes; the variants run two at a time.
  *
  *   npm run bench:instructions
- *   INSTRUCTIONS_MIX=1 npm run bench:instructions      B1's mix: every fifth request signed by the plugin
+ *   INSTRUCTIONS_MIX=1 npm run bench:instructions      B1's mix: every fifth request signed (by hand when bare)
  *   INSTRUCTIONS_ONLY= npm run bench:instructions      bare and the whole guard only (or name the other variants)
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -157,7 +157,7 @@ function byPart(): string[][] {
   return [...parts].sort((a, b) => b[1] - a[1]).map(([part, n]) => [part, num(n)]);
 }
 const report = [
-  `Instructions per request, in memory (${mix ? "B1's mix: 80 % public ticker/price, 20 % signed openOrders" : 'public GET /api/v3/ticker/price'}, 32 at a time, a real fetch Response per answer), over ${num(MORE - FEWER)} requests after ${num(WARMUP)} of warm-up:`,
+  `Instructions per request, in memory (${mix ? "B1's mix: 80 % public ticker/price, 20 % signed openOrders, which bare signs by hand as B1's bare clients do" : 'public GET /api/v3/ticker/price'}, 32 at a time, a real fetch Response per answer), over ${num(MORE - FEWER)} requests after ${num(WARMUP)} of warm-up:`,
   '',
   mdTable(
     [

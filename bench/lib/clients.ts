@@ -52,7 +52,7 @@ export const LIMITS_FAR_ABOVE_LOAD = [
 ] as const;
 
 /** The query string a bare client sends: the parameters, stamped and signed when the endpoint is SIGNED. */
-function queryOf(request: BenchRequest, credentials: BenchCredentials): string {
+export function queryOf(request: BenchRequest, credentials: BenchCredentials): string {
   return new URLSearchParams(paramsOf(request, credentials)).toString();
 }
 

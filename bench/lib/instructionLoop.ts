@@ -4,12 +4,13 @@
  * Nothing goes over the network, so what is counted is the guard's work and the `Response`'s, not the I/O's.
  *
  * Environment: `LOOP_VARIANT` (see {@link VARIANTS}), `LOOP_REQUESTS` counted after `LOOP_WARMUP`, `LOOP_MIX=1`
- * for B1's mix (every fifth request a signed `GET /api/v3/openOrders`, signed by the plugin).
+ * for B1's mix (every fifth request a signed `GET /api/v3/openOrders`: signed by the plugin, or, bare, stamped and
+ * signed by hand as B1's bare clients do, so that the difference is what B1 sees).
  */
 import { fileURLToPath } from 'node:url';
 import { BinanceGuard, type BinanceGuardOptions, createPlugin, readFetchResponse } from '@binance-errors/core';
 import { GUARD_OPTIONS } from '../b1Overhead.ts';
-import { BENCH_KEY } from './clients.ts';
+import { BENCH_KEY, type BenchRequest, queryOf } from './clients.ts';
 
 /** What each variant runs: `bare` only the transport, the others the guard with these options (B1's, in part). */
 export const VARIANTS = {
@@ -22,7 +23,14 @@ export const VARIANTS = {
 export type LoopVariant = keyof typeof VARIANTS;
 
 const ORIGIN = 'http://127.0.0.1:9';
-const URLS = [`${ORIGIN}/api/v3/ticker/price?symbol=BTCUSDT`, `${ORIGIN}/api/v3/openOrders?symbol=BTCUSDT`] as const;
+const TICKER = `${ORIGIN}/api/v3/ticker/price?symbol=BTCUSDT`;
+const OPEN_ORDERS: BenchRequest = {
+  method: 'GET',
+  path: '/api/v3/openOrders',
+  params: { symbol: 'BTCUSDT' },
+  signed: true,
+};
+const OPEN_ORDERS_UNSIGNED = `${ORIGIN}/api/v3/openOrders?symbol=BTCUSDT`;
 const CONCURRENCY = 32;
 
 let used = 0;
@@ -51,13 +59,15 @@ async function main(): Promise<void> {
   const transport = { send: (attempt: { url: string }) => respond(attempt.url), read: readFetchResponse };
   const call = (url: string): Promise<Response> =>
     plugin ? plugin.guardFor(url).run({ method: 'GET', url }, transport, plugin.callOptions()) : respond(url);
+  const openOrders = (): string =>
+    plugin ? OPEN_ORDERS_UNSIGNED : `${ORIGIN}${OPEN_ORDERS.path}?${queryOf(OPEN_ORDERS, BENCH_KEY)}`;
   const mix = process.env.LOOP_MIX === '1';
   const loop = async (n: number) => {
     let i = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (i < n) {
-          const url = URLS[mix && i % 5 === 0 ? 1 : 0];
+          const url = mix && i % 5 === 0 ? openOrders() : TICKER;
           i++;
           await (await call(url)).text();
         }
