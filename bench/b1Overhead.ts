@@ -1,10 +1,12 @@
 /**
  * B1 — overhead per client: the bare client against the same client with binance-errors installed (throttle,
- * clock, breaker and signing all on, limits far above the load), alternating in every run, against a fake
- * exchange in a process of its own, on a core of its own where that can be had (`lib/pinnedExchange.ts`). 80 %
+ * clock, breaker and signing all on, limits far above the load), alternating in every run. Each client runs in a
+ * Node process of its own (`b1.client.ts`), against a fake exchange in a process of its own, on a core of its own
+ * where that can be had (`lib/pinnedExchange.ts`). 80 %
  * public `GET /api/v3/ticker/price`, 20 % signed `GET /api/v3/openOrders` (the bare client signs those itself),
  * from a fixed seed.
  */
+import { fork } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
@@ -104,6 +106,35 @@ export interface Chunk {
 /** The order the variants take in the `k`-th chunk: each goes first every other time. */
 export function turn(k: number): readonly ['bare', 'plugin'] | readonly ['plugin', 'bare'] {
   return k % 2 ? (['bare', 'plugin'] as const) : (['plugin', 'bare'] as const);
+}
+
+/**
+ * A run's chunks: `requests` cut into `chunks` slices of random sizes (half to one and a half times the mean), and
+ * in each the order of the variants, each going first in half of them, shuffled. A process with one client in it
+ * allocates the same per chunk every time, so with fixed sizes and a fixed order its collections can fall into the
+ * same variant's chunks run after run.
+ */
+export function chunkPlan<T>(
+  requests: readonly T[],
+  chunks: number,
+  random: () => number,
+): Array<{ slice: readonly T[]; order: ReturnType<typeof turn> }> {
+  const weights = Array.from({ length: chunks }, () => 0.5 + random());
+  const total = weights.reduce((a, w) => a + w, 0);
+  const orders = Array.from({ length: chunks }, (_, c) => turn(c));
+  for (let i = orders.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [orders[i], orders[j]] = [orders[j]!, orders[i]!];
+  }
+  let from = 0;
+  let sum = 0;
+  return weights.map((w, c) => {
+    sum += w;
+    const to = c === chunks - 1 ? requests.length : Math.round((sum / total) * requests.length);
+    const slice = requests.slice(from, to);
+    from = to;
+    return { slice, order: orders[c]! };
+  });
 }
 
 /** Sends `requests` through `send`, `concurrency` at a time; resolves with how many were answered other than 200. */
@@ -244,106 +275,152 @@ function combine(chunks: readonly Chunk[]) {
   };
 }
 
+/** B1's options as a client's process gets them: its progress comes back as messages instead. */
+export type B1ClientOptions = Omit<B1Options, 'progress'>;
+
+/** What one client's process measured. */
+export interface B1ClientResult {
+  samples: B1Sample[];
+  heap: B1Heap;
+  open: B1OpenLoop;
+  /** Whether its exchange and its main thread ran on cores of their own. */
+  pinned: boolean;
+}
+
+/**
+ * Runs each client's part of B1 in a Node process of its own ({@link measureClient}, through `b1.client.ts`), one
+ * after the other, as an application runs one client. In one process shared by the four, bare fetch itself took 12
+ * to 35 µs more CPU per request than alone (the clients' code and heap, and Node's shared internals, seen by all
+ * four), and the guard's code, shared too, was compiled for four transports at once.
+ */
 export async function b1Overhead(options: B1Options): Promise<BenchResult> {
-  const { runs, requests, concurrency, warmup, progress } = options;
+  const { progress, ...clientOptions } = options;
+  const results: B1ClientResult[] = [];
+  for (const client of benchClients()) results.push(await inProcessOfItsOwn(client.name, clientOptions, progress));
+  return report(
+    results.flatMap((r) => r.samples),
+    results.map((r) => r.heap),
+    results.map((r) => r.open),
+    results.every((r) => r.pinned),
+    options,
+  );
+}
+
+/** A message from a client's process: progress to show, or its result. */
+export type B1ClientMessage = { update: string } | { line: string } | { result: B1ClientResult };
+
+function inProcessOfItsOwn(client: string, options: B1ClientOptions, progress: Progress): Promise<B1ClientResult> {
+  const child = fork(new URL('./b1.client.ts', import.meta.url), [client, JSON.stringify(options)], {
+    // The same flags as this process (`--expose-gc` for the heap passes, the source conditions).
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    let result: B1ClientResult | undefined;
+    child.on('message', (message: B1ClientMessage) => {
+      if ('update' in message) progress.update(message.update);
+      else if ('line' in message) progress.line(message.line);
+      else result = message.result;
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (result !== undefined && code === 0) resolve(result);
+      else reject(new Error(`B1's process for ${client} ended (${signal ?? `exit code ${code}`}) without a result`));
+    });
+  });
+}
+
+/**
+ * One client's part of B1, in this process: warm-up, the timed runs (bare and plugin in alternating chunks), the
+ * open loop, then heap growth and allocation, against an exchange in a process of its own.
+ */
+export async function measureClient(
+  name: string,
+  options: B1ClientOptions,
+  progress: Pick<Progress, 'update' | 'line'>,
+): Promise<B1ClientResult> {
+  const { runs, requests, concurrency, warmup } = options;
+  const client = benchClients().find((c) => c.name === name);
+  if (client === undefined) throw new TypeError(`B1 has no client named ${JSON.stringify(name)}`);
   const exchange = await startPinnedExchange();
   const { url } = exchange;
-  const list = await Promise.all(
-    benchClients().map(async (client) => {
-      const guard = new BinanceGuard(url, GUARD_OPTIONS);
-      const variants = {
-        bare: client.bare(url, BENCH_KEY),
-        plugin: client.plugin(url, { ...BENCH_KEY, guard }),
-      };
-      return { client, guard, variants };
-    }),
-  );
+  const guard = new BinanceGuard(url, GUARD_OPTIONS);
+  const variants = { bare: client.bare(url, BENCH_KEY), plugin: client.plugin(url, { ...BENCH_KEY, guard }) };
   const reqs = workload(requests);
   const gc = new GcPauses();
   const samples: B1Sample[] = [];
-  const heap: B1Heap[] = [];
-  const open: B1OpenLoop[] = [];
   try {
-    for (const { client, variants } of list) {
-      progress.update(`B1 warm-up ${client.name}`);
-      await drive(variants.bare, reqs.slice(0, warmup), concurrency);
-      await drive(variants.plugin, reqs.slice(0, warmup), concurrency);
-    }
+    progress.update(`B1 warm-up ${client.name}`);
+    // Its own requests: a warm-up longer than a run is not cut to the run's length.
+    const warm = workload(warmup);
+    await drive(variants.bare, warm, concurrency);
+    await drive(variants.plugin, warm, concurrency);
     for (let run = 1; run <= runs; run++) {
-      for (const { client, variants } of list) {
-        // Interleave the variants in chunks, alternating which goes first, so a burst of load from elsewhere on a
-        // shared machine hits both alike.
-        const chunks: Record<'bare' | 'plugin', Chunk[]> = { bare: [], plugin: [] };
-        const size = Math.ceil(requests / CHUNKS);
-        for (let c = 0; c < CHUNKS; c++) {
-          const slice = reqs.slice(c * size, (c + 1) * size);
-          for (const variant of turn(run + c)) {
-            progress.update(`B1 run ${run}/${runs}: ${client.name} ${variant}, chunk ${c + 1}/${CHUNKS}`);
-            chunks[variant].push(await measureChunk(variants[variant], slice, concurrency, gc));
-          }
+      // Interleave the variants in chunks, so a burst of load from elsewhere on a shared machine hits both alike.
+      const chunks: Record<'bare' | 'plugin', Chunk[]> = { bare: [], plugin: [] };
+      for (const [c, { slice, order }] of chunkPlan(reqs, CHUNKS, seededRandom(run)).entries()) {
+        for (const variant of order) {
+          progress.update(`B1 run ${run}/${runs}: ${client.name} ${variant}, chunk ${c + 1}/${CHUNKS}`);
+          chunks[variant].push(await measureChunk(variants[variant], slice, concurrency, gc));
         }
-        const got = {
-          bare: { client: client.name, variant: 'bare' as const, run, ...combine(chunks.bare) },
-          plugin: { client: client.name, variant: 'plugin' as const, run, ...combine(chunks.plugin) },
-        };
-        samples.push(got.bare, got.plugin);
-        progress.line(
-          `B1 run ${run}/${runs} ${client.name.padEnd(5)} bare ${num(got.bare.reqPerS)} req/s, plugin ${num(got.plugin.reqPerS)} req/s (×${(got.plugin.reqPerS / got.bare.reqPerS).toFixed(3)}), p99 ${got.bare.p99Ms.toFixed(2)} → ${got.plugin.p99Ms.toFixed(2)} ms`,
-        );
       }
+      const got = {
+        bare: { client: client.name, variant: 'bare' as const, run, ...combine(chunks.bare) },
+        plugin: { client: client.name, variant: 'plugin' as const, run, ...combine(chunks.plugin) },
+      };
+      samples.push(got.bare, got.plugin);
+      progress.line(
+        `B1 run ${run}/${runs} ${client.name.padEnd(5)} bare ${num(got.bare.reqPerS)} req/s, plugin ${num(got.plugin.reqPerS)} req/s (×${(got.plugin.reqPerS / got.bare.reqPerS).toFixed(3)}), p99 ${got.bare.p99Ms.toFixed(2)} → ${got.plugin.p99Ms.toFixed(2)} ms`,
+      );
     }
     // Open loop: a rate well below saturation, as a trading system runs most of the time. Latency is then the
     // round trip plus each variant's own work, not queueing for a saturated client thread.
     const openSize = Math.ceil(options.openLoop.requests / OPEN_CHUNKS);
     const openReqs = workload(openSize * OPEN_CHUNKS);
-    for (const { client, variants } of list) {
-      const latencies: Record<'bare' | 'plugin', Float64Array[]> = { bare: [], plugin: [] };
-      for (let c = 0; c < OPEN_CHUNKS; c++) {
-        const slice = openReqs.slice(c * openSize, (c + 1) * openSize);
-        for (const variant of turn(c)) {
-          progress.update(`B1 open loop ${client.name} ${variant}, chunk ${c + 1}/${OPEN_CHUNKS}`);
-          latencies[variant].push(await openLoop(variants[variant], slice, options.openLoop.rate));
-        }
+    const latencies: Record<'bare' | 'plugin', Float64Array[]> = { bare: [], plugin: [] };
+    for (let c = 0; c < OPEN_CHUNKS; c++) {
+      const slice = openReqs.slice(c * openSize, (c + 1) * openSize);
+      for (const variant of turn(c)) {
+        progress.update(`B1 open loop ${client.name} ${variant}, chunk ${c + 1}/${OPEN_CHUNKS}`);
+        latencies[variant].push(await openLoop(variants[variant], slice, options.openLoop.rate));
       }
-      const bare = sortedLatencies(latencies.bare);
-      const plugin = sortedLatencies(latencies.plugin);
-      open.push({
-        client: client.name,
-        rate: options.openLoop.rate,
-        requests: bare.length,
-        bareP50Ms: quantile(bare, 0.5),
-        bareP90Ms: quantile(bare, 0.9),
-        bareP99Ms: quantile(bare, 0.99),
-        pluginP50Ms: quantile(plugin, 0.5),
-        pluginP90Ms: quantile(plugin, 0.9),
-        pluginP99Ms: quantile(plugin, 0.99),
-      });
     }
+    const bare = sortedLatencies(latencies.bare);
+    const plugin = sortedLatencies(latencies.plugin);
+    const open: B1OpenLoop = {
+      client: client.name,
+      rate: options.openLoop.rate,
+      requests: bare.length,
+      bareP50Ms: quantile(bare, 0.5),
+      bareP90Ms: quantile(bare, 0.9),
+      bareP99Ms: quantile(bare, 0.99),
+      pluginP50Ms: quantile(plugin, 0.5),
+      pluginP90Ms: quantile(plugin, 0.9),
+      pluginP99Ms: quantile(plugin, 0.99),
+    };
     // Last, so that the full collections these force do not reach into a timed chunk. The heap also holds the
-    // clients' pools and caches, which a pass may grow or trim: the median of three alternating passes is reported.
-    for (const { client, variants } of list) {
-      const passes: Array<{ bare: number; plugin: number }> = [];
-      for (let pass = 1; pass <= HEAP_PASSES; pass++) {
-        progress.update(`B1 heap growth ${client.name}, pass ${pass}/${HEAP_PASSES}`);
-        const bare = await heapGrowthKiB(variants.bare, reqs, concurrency);
-        passes.push({ bare, plugin: await heapGrowthKiB(variants.plugin, reqs, concurrency) });
-      }
-      progress.update(`B1 allocation ${client.name}`);
-      const sample = reqs.slice(0, ALLOC_REQUESTS);
-      heap.push({
-        client: client.name,
-        bareKiB: summarize(passes.map((p) => p.bare)).median,
-        pluginKiB: summarize(passes.map((p) => p.plugin)).median,
-        bareAllocBytes: await allocatedBytes(variants.bare, sample, concurrency),
-        pluginAllocBytes: await allocatedBytes(variants.plugin, sample, concurrency),
-      });
+    // client's pools and caches, which a pass may grow or trim: the median of three alternating passes is reported.
+    const passes: Array<{ bare: number; plugin: number }> = [];
+    for (let pass = 1; pass <= HEAP_PASSES; pass++) {
+      progress.update(`B1 heap growth ${client.name}, pass ${pass}/${HEAP_PASSES}`);
+      const bareKiB = await heapGrowthKiB(variants.bare, reqs, concurrency);
+      passes.push({ bare: bareKiB, plugin: await heapGrowthKiB(variants.plugin, reqs, concurrency) });
     }
+    progress.update(`B1 allocation ${client.name}`);
+    const sample = reqs.slice(0, ALLOC_REQUESTS);
+    const heap: B1Heap = {
+      client: client.name,
+      bareKiB: summarize(passes.map((p) => p.bare)).median,
+      pluginKiB: summarize(passes.map((p) => p.plugin)).median,
+      bareAllocBytes: await allocatedBytes(variants.bare, sample, concurrency),
+      pluginAllocBytes: await allocatedBytes(variants.plugin, sample, concurrency),
+    };
+    return { samples, heap, open, pinned: exchange.pinned };
   } finally {
     gc.close();
-    for (const { guard } of list) guard.close();
+    guard.close();
     await exchange.close();
   }
-  return report(samples, heap, open, exchange.pinned, options);
 }
 
 function report(
@@ -456,7 +533,7 @@ function report(
   return {
     id: 'B1',
     title: 'B1 — overhead per client (bare vs with binance-errors)',
-    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, alternating which goes first. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Fake exchange in a process of its own${exchangePinned ? ", pinned to the second core and the client's main thread to the first (taskset)" : ''}; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). GC pauses are the main thread's garbage-collection pauses during the timed chunks (V8's 'gc' performance entries), a part of its CPU. Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Allocated is what V8's sampling heap profiler counts over ${ALLOC_REQUESTS.toLocaleString('en-US')} requests per variant after that, collected objects included: unlike time, it moves by a percent or two between runs. Plugin: throttle, clock, breaker and signing on, limits far above the load. The breakdown takes the guard's share as the CPU fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds.`,
+    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, of random sizes (0.5–1.5× the mean), each variant going first in half of them in a shuffled order. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Each client runs in a Node process of its own, one after another, as an application runs one client (in one process shared by the four, bare fetch took 12–35 µs more CPU per request), against a fake exchange in a process of its own${exchangePinned ? ", pinned to the second core and the client's main thread to the first (taskset)" : ''}; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). GC pauses are the main thread's garbage-collection pauses during the timed chunks (V8's 'gc' performance entries), a part of its CPU. Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Allocated is what V8's sampling heap profiler counts over ${ALLOC_REQUESTS.toLocaleString('en-US')} requests per variant after that, collected objects included: unlike time, it moves by a percent or two between runs. Plugin: throttle, clock, breaker and signing on, limits far above the load. The breakdown takes the guard's share as the CPU fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds.`,
     table: {
       head: [
         'client',

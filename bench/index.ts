@@ -54,7 +54,7 @@ const config = quick
     }
   : {
       runs: 5,
-      b1: { requests: 8000, warmup: 4000, concurrency: 32, openLoop: { rate: 1000, requests: 6000 } },
+      b1: { requests: 8000, warmup: 12_000, concurrency: 32, openLoop: { rate: 1000, requests: 6000 } },
       b2: { durationMs: 30_000, warmupMs: 4000, workers: 12, cycleMs: 40 },
       b2Burst: { calls: 500 },
       b2Minute: { runs: 1, windows: 2, windowMs: 60_000, leadMs: 5000, workers: 12, cycleMs: 40 },

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { chunkPlan } from '../bench/b1Overhead.ts';
+import { seededRandom } from '../bench/lib/stats.ts';
+
+describe("B1's chunk plan", () => {
+  const requests = Array.from({ length: 8000 }, (_, i) => i);
+
+  it('cuts the run into slices that cover every request once, in order', () => {
+    const plan = chunkPlan(requests, 16, seededRandom(1));
+    expect(plan).toHaveLength(16);
+    expect(plan.flatMap((c) => c.slice)).toEqual(requests);
+  });
+
+  it('varies the sizes between half and one and a half times the mean, differently from run to run', () => {
+    const sizes = (run: number) => chunkPlan(requests, 16, seededRandom(run)).map((c) => c.slice.length);
+    for (const size of sizes(1)) {
+      expect(size).toBeGreaterThanOrEqual(0.5 * (8000 / 16) * (16 / 24));
+      expect(size).toBeLessThanOrEqual(1.5 * (8000 / 16) * (16 / 8));
+    }
+    expect(new Set(sizes(1)).size).toBeGreaterThan(8);
+    expect(sizes(2)).not.toEqual(sizes(1));
+  });
+
+  it('lets each variant go first in half of the chunks, in an order that changes from run to run', () => {
+    const firsts = (run: number) => chunkPlan(requests, 16, seededRandom(run)).map((c) => c.order[0]);
+    for (const run of [1, 2, 3]) {
+      expect(firsts(run).filter((v) => v === 'bare')).toHaveLength(8);
+      for (const { order } of chunkPlan(requests, 16, seededRandom(run)))
+        expect([...order].sort()).toEqual(['bare', 'plugin']);
+    }
+    expect(firsts(2)).not.toEqual(firsts(1));
+  });
+});
