@@ -35,7 +35,7 @@ const outDir = resolve(process.env.BENCH_OUT ?? here);
 const wanted = (id: string) => !only || only.includes(id);
 
 /**
- * Runs per figure and sizes. The full set takes about 15 minutes on the 2-core machine: B1 ≈ 3.5 min,
+ * Runs per figure and sizes. The full set takes about 15 minutes on the 2-core machine: B1 ≈ 4 min,
  * B2 5 × 34 s plus 5 × ≈ 12 s of bursts, B2M one run of ≈ 3 min (a minute window cannot be had quicker, so one
  * run of two measured windows: its figure is a single run's, not a median), B3 ≈ 10 s, B4 5 × ≈ 23 s,
  * B5 ≈ 20 s, B6 what the redis package asks for.
