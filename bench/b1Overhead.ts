@@ -2,9 +2,8 @@
  * B1 — overhead per client: the bare client against the same client with binance-errors installed (throttle,
  * clock, breaker and signing all on, limits far above the load), alternating in every run. Each client runs in a
  * Node process of its own (`b1.client.ts`), against a fake exchange in a process of its own, on a core of its own
- * where that can be had (`lib/pinnedExchange.ts`). 80 %
- * public `GET /api/v3/ticker/price`, 20 % signed `GET /api/v3/openOrders` (the bare client signs those itself),
- * from a fixed seed.
+ * where that can be had (`lib/pinnedExchange.ts`). 80 % public `GET /api/v3/ticker/price`, 20 % signed
+ * `GET /api/v3/openOrders` (the bare client signs those itself), from a fixed seed.
  */
 import { fork } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
@@ -289,9 +288,8 @@ export interface B1ClientResult {
 
 /**
  * Runs each client's part of B1 in a Node process of its own ({@link measureClient}, through `b1.client.ts`), one
- * after the other, as an application runs one client. In one process shared by the four, bare fetch itself took 12
- * to 35 µs more CPU per request than alone (the clients' code and heap, and Node's shared internals, seen by all
- * four), and the guard's code, shared too, was compiled for four transports at once.
+ * after the other, as an application runs one client: in one process, each client's figures took in the others'
+ * (docs/guide/performance.md, "One client per process").
  */
 export async function b1Overhead(options: B1Options): Promise<BenchResult> {
   const { progress, ...clientOptions } = options;

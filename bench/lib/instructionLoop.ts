@@ -30,7 +30,7 @@ const OPEN_ORDERS: BenchRequest = {
   params: { symbol: 'BTCUSDT' },
   signed: true,
 };
-const OPEN_ORDERS_UNSIGNED = `${ORIGIN}/api/v3/openOrders?symbol=BTCUSDT`;
+const OPEN_ORDERS_UNSIGNED = `${ORIGIN}${OPEN_ORDERS.path}?${new URLSearchParams(OPEN_ORDERS.params)}`;
 const CONCURRENCY = 32;
 
 let used = 0;
