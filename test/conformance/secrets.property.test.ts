@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { BinanceGuard } from '@binance-errors/core';
@@ -7,8 +8,9 @@ import { drivers } from './drivers.ts';
 import { type RecordedRequest, type Recorder, startRecorder } from './support/recorder.ts';
 
 // A server (or a proxy in front of it) that echoes the request back in its error: the URL with the signature (also
-// under a percent-encoded name), the key header, the body, and whatever secret it was told. Whatever the key and
-// secret, and whichever shape the answer takes, no view of the error may hold them or the signature.
+// under a percent-encoded name, and on its own as the URL carried it), the key header, the body, and whatever secret
+// it was told. Whatever the key and secret, and whichever shape the answer takes, no view of the error may hold them
+// or the signature.
 
 /** What the echo server leaks, as the test tells it. */
 let leak = { secret: '', shape: 0 };
@@ -17,7 +19,9 @@ function echo(req: RecordedRequest, res: ServerResponse): void {
   const key = String(req.headers['x-mbx-apikey'] ?? '');
   const encoded = req.url.replace('signature=', '%73ignature=');
   const signature = new URLSearchParams(req.url.split('?')[1]).get('signature');
-  const text = `echo ${req.method} ${req.url} key=${key} secret=${leak.secret} body=${req.body} again ${encoded}; we computed ${signature} instead of the one you sent`;
+  // The signature as the URL carried it (percent-encoded, for base64), quoted on its own.
+  const sent = /[?&]signature=([^&]+)/.exec(req.url)?.[1];
+  const text = `echo ${req.method} ${req.url} key=${key} secret=${leak.secret} body=${req.body} again ${encoded}; we computed ${signature} instead of the one you sent (${sent})`;
   const headers = {
     'x-echo-key': key,
     'x-echo-url': encoded,
@@ -107,5 +111,38 @@ describe.each(drivers)('secrets property: $name', (driver) => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('scrubs an Ed25519 signature echoed back raw and as the URL carries it (percent-encoded base64)', async () => {
+    const privateKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const guard = new BinanceGuard(server.url, { throttle: false, breaker: false, clock: false });
+    try {
+      // A different quantity each time: the ledger answers a repeat of an order whose outcome is unknown unsent.
+      for (const shape of [0, 1, 2, 3]) {
+        leak = { secret: '', shape };
+        const call = driver.create(server.url, { apiKey: 'ed25519-key-0123456789', privateKey, guard });
+        const before = server.requests.length;
+        const err = await call({
+          method: 'POST',
+          path: '/api/v3/order',
+          form: { symbol: 'BTCUSDT', side: 'BUY', quantity: String(shape + 1) },
+        }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(Error);
+        const query = server.requests.slice(before)[0]!.url.split('?')[1]!;
+        const encoded = /(?:^|&)signature=([^&]+)/.exec(query)![1]!;
+        const signature = decodeURIComponent(encoded);
+        // Base64 of 64 bytes ends in '==', so the URL's form differs from the raw one.
+        expect(encoded).not.toBe(signature);
+        for (const text of views(err)) {
+          expect(text).not.toContain(signature);
+          expect(text).not.toContain(encoded);
+        }
+      }
+    } finally {
+      guard.close();
+    }
   });
 });

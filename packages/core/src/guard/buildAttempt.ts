@@ -2,7 +2,6 @@ import type { ServerClock } from '../clock/ServerClock.ts';
 import { signRequest } from '../sign/signRequest.ts';
 import type { Described } from './Described.ts';
 import { recvWindowOf } from './requestParams.ts';
-import { signatureSecrets } from './secrets.ts';
 import type { Attempt, CallOptions } from './transport.ts';
 
 /**
@@ -35,8 +34,13 @@ export function buildAttempt(
   const signed = signRequest({ query: req.unsignedQuery, body: req.body, timestamp, recvWindow, signer });
   req.expiresAt = timestamp + recvWindow;
   if (clock) req.stampedSyncs = clock.syncs;
-  // Every signature computed is a secret of this call: a server or proxy that echoes it must not get it into an error.
-  if (state) state.secrets = [...state.secrets, ...signatureSecrets(signed.signature)];
+  // Every signature computed is a secret of this call: a server or proxy that echoes it must not get it into an error,
+  // raw or as the URL carries it (which for HMAC's hex is the same text).
+  if (state) {
+    const { signature, encodedSignature } = signed;
+    state.secrets =
+      encodedSignature === signature ? [...state.secrets, signature] : [...state.secrets, signature, encodedSignature];
+  }
   return {
     method: req.method,
     url: `${req.origin}${req.path}?${signed.query}`,

@@ -81,6 +81,8 @@ describe('signRequest', () => {
     const signed = signRequest({ query: { symbol: 'BTCUSDT' }, timestamp: 1, signer: createSigner({ privateKey }) });
     expect(signed.query).not.toMatch(/signature=.*[+/=]/);
     expect(new URLSearchParams(signed.query).get('signature')).toBe(signed.signature);
+    expect(signed.query.endsWith(`&signature=${signed.encodedSignature}`)).toBe(true);
+    expect(signed.encodedSignature).toBe(encodeURIComponent(signed.signature));
   });
 
   it('signs query text exactly as it signs the same text parsed, whether or not it is taken as it is', () => {

@@ -30,6 +30,8 @@ export interface SignedRequest {
   query: string;
   body: string | undefined;
   signature: string;
+  /** The signature as the query carries it, percent-encoded (the same text for HMAC's hex). */
+  encodedSignature: string;
 }
 
 /**
@@ -50,7 +52,8 @@ export function signRequest(input: SignRequestInput): SignedRequest {
   if (input.recvWindow !== undefined) query += `&recvWindow=${encodeComponent(String(input.recvWindow))}`;
   const body = input.body === undefined ? undefined : stripBody(input.body);
   const signature = input.signer.sign(query + (body ?? ''));
-  return { query: `${query}&signature=${encodeComponent(signature)}`, body, signature };
+  const encodedSignature = encodeComponent(signature);
+  return { query: `${query}&signature=${encodedSignature}`, body, signature, encodedSignature };
 }
 
 /** The parameters without `timestamp`, `recvWindow` and `signature`, in order. */
