@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Listeners } from '../common/Listeners.ts';
 import { MAX_TIMER_MS } from '../time/limits.ts';
 
@@ -94,6 +95,7 @@ export class ServerClock {
       );
     }
     this.#wallNow = options.wallNow ?? (() => Date.now());
+    // `performance` from node:perf_hooks: the global one is an accessor, a getter call on every read.
     this.#monoNow = options.monoNow ?? (() => performance.now());
     this.#timers = options.timers ?? {
       setInterval: (fn, ms) => setInterval(fn, ms),

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Listeners } from '../common/Listeners.ts';
 import { show } from '../common/show.ts';
 import type { RateLimit } from '../errors/types.ts';
@@ -133,6 +134,7 @@ export class WeightLimiter {
     if (options.monoNow !== undefined && typeof options.monoNow !== 'function') {
       throw new TypeError(`monoNow must be a function returning monotonic ms, got ${show(options.monoNow)}`);
     }
+    // `performance` from node:perf_hooks: the global one is an accessor, a getter call on every read.
     this.#monoNow = options.monoNow ?? (() => performance.now());
     const timers = options.timers;
     if (
