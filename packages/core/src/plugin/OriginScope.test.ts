@@ -75,6 +75,36 @@ describe('OriginScope', () => {
     );
   });
 
+  it('judges each request by its own base, whichever bases came before', () => {
+    const parsed = (url: string | URL) => {
+      try {
+        const u = new URL(url);
+        return /^https?:$/.test(u.protocol) ? u.origin : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    const url = fc.constantFrom('http://127.0.0.1:9000/api', 'http://127.0.0.1:9001/api', 'https://api.binance.com/x');
+    const base = fc.constantFrom(undefined, '', 'http://127.0.0.1:9000', 'http://127.0.0.1:9001/v1', 'not a url');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(url, base), { minLength: 1, maxLength: 10 }), (requests) => {
+        const scope = new OriginScope();
+        for (const [u, b] of requests) {
+          const origin = parsed(u);
+          const expected = BINANCE_ORIGINS.includes(origin!) || (b !== undefined && b !== '' && parsed(b) === origin);
+          expect(scope.covers(u, b), `${u} on ${b}`).toBe(expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // A base given as a URL object is read again each time: it may have changed since.
+    const scope = new OriginScope();
+    const moving = new URL('http://127.0.0.1:9000/');
+    expect(scope.covers('http://127.0.0.1:9000/api', moving)).toBe(true);
+    moving.port = '9001';
+    expect(scope.covers('http://127.0.0.1:9000/api', moving)).toBe(false);
+  });
+
   it('lists each profile origin once, taken from the profiles', () => {
     expect(BINANCE_ORIGINS).toEqual(
       Object.values(profiles).flatMap((p) =>
