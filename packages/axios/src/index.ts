@@ -20,7 +20,7 @@ import axios, {
   type AxiosResponse,
   type InternalAxiosRequestConfig,
 } from 'axios';
-import { fullPath, requestUrl } from './requestUrl.ts';
+import { originUrl, requestUrl } from './requestUrl.ts';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -77,7 +77,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       const transport: GuardTransport<AxiosResponse> = {
         send: (attempt) => {
           // A copy per attempt: the inner adapter writes Content-Length into the headers it is given.
-          const headers = new AxiosHeaders(config.headers);
+          const headers = copyHeaders(config.headers);
           if (attempt.body === undefined && body !== undefined) headers.delete('Content-Type');
           for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
           const attemptConfig = ownCopy(config);
@@ -122,7 +122,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
     // which the guard answers without sending when its first outcome is unknown.
     if ((config.adapter as { [GUARDED]?: boolean } | undefined)?.[GUARDED]) return config;
     // Not a Binance origin: the request passes byte for byte as the caller made it.
-    if (!plugin.covers(fullPath(config), config.baseURL || undefined)) return config;
+    if (!plugin.covers(originUrl(config), config.baseURL || undefined)) return config;
     if (config.data !== undefined && config.data !== null && typeof config.data === 'object') {
       // Checked (and a flat object made form parameters) before axios serialises it as JSON.
       const form = formBody(config.data, 'axios');
@@ -132,7 +132,9 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         config.headers.setContentType('application/x-www-form-urlencoded');
       }
     }
-    config.adapter = Object.assign(guarded(config.adapter, signalOf(config)), { [GUARDED]: true });
+    const adapter: AxiosAdapter & { [GUARDED]?: boolean } = guarded(config.adapter, signalOf(config));
+    adapter[GUARDED] = true;
+    config.adapter = adapter;
     // The guard owns the signal: axios would otherwise replace the guard's BinanceAbortError with its own
     // CanceledError when the signal fires. Each attempt still gets it (see `send`).
     delete config.signal;
@@ -202,6 +204,20 @@ function ownCopy<T extends object>(source: T): T {
     if (Object.prototype.propertyIsEnumerable.call(from, key)) copy[key] = from[key];
   }
   return copy as T;
+}
+
+/**
+ * A copy of the headers axios hands an adapter, entry for entry. `new AxiosHeaders(headers)` would trim, lowercase,
+ * look up and sanitize every name and value again (several thousand instructions a request); each of axios' adapters
+ * normalizes the headers it is given anyway, and an `AxiosHeaders` never holds a `__proto__` key of its own.
+ */
+function copyHeaders(headers: InternalAxiosRequestConfig['headers']): AxiosHeaders {
+  if (!(headers instanceof AxiosHeaders)) return new AxiosHeaders(headers);
+  const copy = new AxiosHeaders();
+  const from = headers as unknown as Record<string, unknown>;
+  const to = copy as unknown as Record<string, unknown>;
+  for (const name of Object.keys(from)) to[name] = from[name];
+  return copy;
 }
 
 /** Marks the adapter wrapper, whichever copy of this package made it. */

@@ -12,6 +12,19 @@ export function fullPath({ baseURL, url = '', allowAbsoluteUrls }: UrlConfig): s
   return url ? `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}` : baseURL;
 }
 
+/**
+ * A URL on the origin of {@link fullPath}'s, found without joining the two: a relative `url` joined to a `baseURL`
+ * that starts `http(s)://host[:port]` (up to a `/`, `?`, `#` or its end) keeps that authority, as the join puts a
+ * `/` after the base. The interceptor asks this of every request; the join is left to the adapter.
+ */
+export function originUrl(config: UrlConfig): string {
+  const { baseURL, url = '', allowAbsoluteUrls } = config;
+  if (!baseURL || (allowAbsoluteUrls !== false && ABSOLUTE_URL.test(url))) return url;
+  return PLAIN_BASE.test(baseURL) ? baseURL : fullPath(config);
+}
+
+const PLAIN_BASE = /^https?:\/\/[a-z0-9.-]+(?::[0-9]{1,5})?(?=[/?#]|$)/i;
+
 /** What axios takes for an absolute URL (its `isAbsoluteURL`): a scheme and `//`, or `//` alone. */
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 
