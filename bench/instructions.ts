@@ -19,6 +19,8 @@
  *   npm run bench:instructions
  *   INSTRUCTIONS_MIX=1 npm run bench:instructions      B1's mix: every fifth request signed (by hand when bare)
  *   INSTRUCTIONS_ONLY= npm run bench:instructions      bare and the whole guard only (or name the other variants)
+ *   INSTRUCTIONS_CLIENT=axios npm run bench:instructions   axios or ky bare against the same client with its plugin
+ *                                                        (the guard and the adapter together); fetch by default
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -26,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attribute, COLLECTOR, COMPILERS, type Counts, parsePerfMap, partOf } from './lib/callgrind.ts';
-import { type LoopVariant, VARIANTS } from './lib/instructionLoop.ts';
+import { LOOP_CLIENTS, type LoopClient, type LoopVariant, VARIANTS } from './lib/instructionLoop.ts';
 import { mdTable } from './lib/markdown.ts';
 import { Progress } from './lib/progress.ts';
 import { num } from './lib/stats.ts';
@@ -40,6 +42,18 @@ const TOP = 30;
 
 const LOOP = fileURLToPath(new URL('./lib/instructionLoop.ts', import.meta.url));
 const mix = process.env.INSTRUCTIONS_MIX === '1';
+const client = (process.env.INSTRUCTIONS_CLIENT || 'fetch') as LoopClient;
+/** What each client's loop runs, for the report's heading. */
+const CLIENT_LOOPS: Record<LoopClient, string> = {
+  fetch: 'the guard called as the adapters call it, a real fetch Response per answer',
+  axios:
+    "axios, bare or with its plugin, through an adapter that builds the URL as axios' http adapter does and answers at once",
+  ky: 'ky, bare or with its plugin, through a fetch that answers at once with a real Response',
+};
+if (!LOOP_CLIENTS.includes(client)) {
+  process.stderr.write(`INSTRUCTIONS_CLIENT must be one of ${LOOP_CLIENTS.join(', ')}, got ${client}\n`);
+  process.exit(1);
+}
 const progress = new Progress();
 
 if (spawnSync('valgrind', ['--version']).error) {
@@ -71,6 +85,7 @@ async function countRun(variant: LoopVariant, requests: number, dir: string): Pr
     LOOP_WARMUP: String(WARMUP),
     LOOP_REQUESTS: String(requests),
     LOOP_MIX: mix ? '1' : '0',
+    LOOP_CLIENT: client,
   };
   const child = spawn('valgrind', args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -157,7 +172,7 @@ function byPart(): string[][] {
   return [...parts].sort((a, b) => b[1] - a[1]).map(([part, n]) => [part, num(n)]);
 }
 const report = [
-  `Instructions per request, in memory (${mix ? "B1's mix: 80 % public ticker/price, 20 % signed openOrders, which bare signs by hand as B1's bare clients do" : 'public GET /api/v3/ticker/price'}, 32 at a time, a real fetch Response per answer), over ${num(MORE - FEWER)} requests after ${num(WARMUP)} of warm-up:`,
+  `Instructions per request, in memory (${CLIENT_LOOPS[client]}; ${mix ? "B1's mix: 80 % public ticker/price, 20 % signed openOrders, which bare signs by hand as B1's bare clients do" : 'public GET /api/v3/ticker/price'}, 32 at a time), over ${num(MORE - FEWER)} requests after ${num(WARMUP)} of warm-up:`,
   '',
   mdTable(
     [

@@ -77,14 +77,14 @@ function settle(send: (request: BenchRequest) => Promise<number>): Send {
  * endpoint is SIGNED, stamped and signed the way a user signs by hand (each client serializes these plain values
  * exactly as URLSearchParams does, so the signature holds).
  */
-function paramsOf(request: BenchRequest, credentials: BenchCredentials): Record<string, string> {
+export function paramsOf(request: BenchRequest, credentials: BenchCredentials): Record<string, string> {
   if (!request.signed) return request.params;
   const params = { ...request.params, timestamp: String(Date.now()) };
   const payload = new URLSearchParams(params).toString();
   return { ...params, signature: createHmac('sha256', credentials.apiSecret).update(payload).digest('hex') };
 }
 
-function headersOf(request: BenchRequest, credentials: BenchCredentials): Record<string, string> {
+export function headersOf(request: BenchRequest, credentials: BenchCredentials): Record<string, string> {
   return request.signed ? { 'X-MBX-APIKEY': credentials.apiKey } : {};
 }
 

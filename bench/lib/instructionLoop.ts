@@ -1,18 +1,29 @@
 /**
- * The loop `bench/instructions.ts` counts under callgrind: guard calls in memory, 32 at a time, each answered at once
- * by a transport that builds a real fetch `Response` with Binance's usage headers, and whose body the caller reads.
- * Nothing goes over the network, so what is counted is the guard's work and the `Response`'s, not the I/O's.
+ * The loop `bench/instructions.ts` counts under callgrind: requests in memory, 32 at a time, each answered at once
+ * with Binance's usage headers, and whose body the caller reads. Nothing goes over the network, so what is counted
+ * is the guard's and the client's work, not the I/O's.
  *
- * Environment: `LOOP_VARIANT` (see {@link VARIANTS}), `LOOP_REQUESTS` counted after `LOOP_WARMUP`, `LOOP_MIX=1`
- * for B1's mix (every fifth request a signed `GET /api/v3/openOrders`: signed by the plugin, or, bare, stamped and
- * signed by hand as B1's bare clients do, so that the difference is what B1 sees).
+ * Environment: `LOOP_CLIENT` — `fetch` (the default: the guard called as the adapters call it, with a transport
+ * that builds a real fetch `Response`), `axios` (an instance whose adapter answers at once, after building the URL
+ * as axios' http adapter does) or `ky` (an instance whose `fetch` answers with a real `Response`), bare or with the
+ * client's plugin installed the documented way; `LOOP_VARIANT` (see {@link VARIANTS}); `LOOP_REQUESTS` counted
+ * after `LOOP_WARMUP`; `LOOP_MIX=1` for B1's mix (every fifth request a signed `GET /api/v3/openOrders`: signed by
+ * the plugin, or, bare, stamped and signed by hand as B1's bare clients do, so that the difference is what B1 sees);
+ * `LOOP_REPORT=1` prints how many requests the exchange answered, and how many of them came signed.
  */
+import { setImmediate } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { binanceErrors as axiosPlugin } from '@binance-errors/axios';
 import { BinanceGuard, type BinanceGuardOptions, createPlugin, readFetchResponse } from '@binance-errors/core';
+import { binanceErrors as kyPlugin } from '@binance-errors/ky';
+import axios, { type AxiosAdapter, AxiosHeaders } from 'axios';
+import buildFullPath from 'axios/unsafe/core/buildFullPath.js';
+import buildURL from 'axios/unsafe/helpers/buildURL.js';
+import ky from 'ky';
 import { GUARD_OPTIONS } from '../b1Overhead.ts';
-import { BENCH_KEY, type BenchRequest, queryOf } from './clients.ts';
+import { BENCH_KEY, type BenchRequest, headersOf, paramsOf, queryOf } from './clients.ts';
 
-/** What each variant runs: `bare` only the transport, the others the guard with these options (B1's, in part). */
+/** What each variant runs: `bare` only the client, the others the guard with these options (B1's, in part). */
 export const VARIANTS = {
   bare: undefined,
   'guard, every part off': { throttle: false, clock: false, breaker: false },
@@ -22,54 +33,128 @@ export const VARIANTS = {
 
 export type LoopVariant = keyof typeof VARIANTS;
 
+/** The clients the loop can count. */
+export const LOOP_CLIENTS = ['fetch', 'axios', 'ky'] as const;
+export type LoopClient = (typeof LOOP_CLIENTS)[number];
+
 const ORIGIN = 'http://127.0.0.1:9';
-const TICKER = `${ORIGIN}/api/v3/ticker/price?symbol=BTCUSDT`;
+const TICKER: BenchRequest = {
+  method: 'GET',
+  path: '/api/v3/ticker/price',
+  params: { symbol: 'BTCUSDT' },
+  signed: false,
+};
 const OPEN_ORDERS: BenchRequest = {
   method: 'GET',
   path: '/api/v3/openOrders',
   params: { symbol: 'BTCUSDT' },
   signed: true,
 };
-const OPEN_ORDERS_UNSIGNED = `${ORIGIN}${OPEN_ORDERS.path}?${new URLSearchParams(OPEN_ORDERS.params)}`;
 const CONCURRENCY = 32;
 
 let used = 0;
-/** The exchange's answer, at once: a body for the clock's `/time`, usage headers on every one. */
-function respond(url: string): Promise<Response> {
+/** What the exchange answered, for `LOOP_REPORT=1`: every request, and those that came signed. */
+const answered = { requests: 0, signed: 0 };
+/** The exchange's usage headers, counting up. */
+function usage(): Record<string, string> {
   used += 2;
-  const body = url.includes('/time') ? JSON.stringify({ serverTime: Date.now() }) : '{}';
-  return Promise.resolve(
-    new Response(body, {
-      status: 200,
-      headers: {
-        'content-type': 'application/json',
-        'x-mbx-used-weight': String(used),
-        'x-mbx-used-weight-1m': String(used),
-      },
-    }),
+  return {
+    'content-type': 'application/json',
+    'x-mbx-used-weight': String(used),
+    'x-mbx-used-weight-1m': String(used),
+  };
+}
+/** The exchange's body: the server time for the clock's `/time`, `{}` otherwise. */
+function bodyFor(url: string): string {
+  answered.requests++;
+  if (url.includes('signature=')) answered.signed++;
+  return url.includes('/time') ? JSON.stringify({ serverTime: Date.now() }) : '{}';
+}
+
+/** The exchange's answer as fetch gives it, at once. */
+function respond(url: string): Promise<Response> {
+  return Promise.resolve(new Response(bodyFor(url), { status: 200, headers: usage() }));
+}
+
+/** axios' http adapter, less the socket: it builds the URL as that adapter does, and answers at once. */
+const axiosAdapter: AxiosAdapter = (config) => {
+  const parsed = new URL(buildFullPath(config.baseURL, config.url, config.allowAbsoluteUrls, config));
+  const url = buildURL(parsed.href, config.params, config.paramsSerializer);
+  const headers = new AxiosHeaders(usage());
+  return Promise.resolve({ data: bodyFor(url), status: 200, statusText: 'OK', headers, config, request: {} });
+};
+
+/** One request of the loop, sent and its body read. */
+type Send = (request: BenchRequest) => Promise<unknown>;
+
+/** The client's call, bare (`guard` undefined) or through its plugin with that guard, as B1's drivers call it. */
+function sendOf(client: LoopClient, guard: BinanceGuard | undefined): Send {
+  // Bare, a signed request is stamped, signed and given its key by hand, as B1's bare clients do.
+  const paramsFor = (request: BenchRequest) => (guard ? request.params : paramsOf(request, BENCH_KEY));
+  const headersFor = (request: BenchRequest) => !guard && request.signed && { headers: headersOf(request, BENCH_KEY) };
+  if (client === 'axios') {
+    const api = axios.create({ baseURL: ORIGIN, adapter: axiosAdapter });
+    if (guard) api.interceptors.request.use(axiosPlugin({ ...BENCH_KEY, guard }));
+    return async (request) =>
+      (
+        await api.request({
+          method: request.method,
+          url: request.path,
+          timeout: 0,
+          params: paramsFor(request),
+          ...headersFor(request),
+        })
+      ).data;
+  }
+  if (client === 'ky') {
+    const fetch = (input: RequestInfo | URL) => respond(input instanceof Request ? input.url : String(input));
+    const bare = ky.create({ prefix: ORIGIN, fetch });
+    const api = guard ? bare.extend(kyPlugin({ ...BENCH_KEY, guard })) : bare;
+    return async (request) => {
+      const res = await api(request.path.slice(1), {
+        method: request.method,
+        timeout: false,
+        searchParams: paramsFor(request),
+        ...headersFor(request),
+      });
+      return JSON.parse(await res.text());
+    };
+  }
+  const plugin = guard && createPlugin({ ...BENCH_KEY, guard });
+  const transport = { send: (attempt: { url: string }) => respond(attempt.url), read: readFetchResponse };
+  const unsigned = new Map(
+    [TICKER, OPEN_ORDERS].map((r) => [r, `${ORIGIN}${r.path}?${new URLSearchParams(r.params)}`] as const),
   );
+  return async (request) => {
+    if (!plugin) {
+      const url = request.signed ? `${ORIGIN}${request.path}?${queryOf(request, BENCH_KEY)}` : unsigned.get(request)!;
+      return (await respond(url)).text();
+    }
+    const url = unsigned.get(request)!;
+    return (await plugin.guardFor(url).run({ method: request.method, url }, transport, plugin.callOptions())).text();
+  };
 }
 
 async function main(): Promise<void> {
   const variant = process.env.LOOP_VARIANT as LoopVariant;
   if (!(variant in VARIANTS)) throw new TypeError(`LOOP_VARIANT must be one of ${Object.keys(VARIANTS).join(', ')}`);
+  const client = (process.env.LOOP_CLIENT || 'fetch') as LoopClient;
+  if (!LOOP_CLIENTS.includes(client)) throw new TypeError(`LOOP_CLIENT must be one of ${LOOP_CLIENTS.join(', ')}`);
   const options = VARIANTS[variant];
   const guard = options && new BinanceGuard(ORIGIN, options);
-  const plugin = guard && createPlugin({ ...BENCH_KEY, guard });
-  const transport = { send: (attempt: { url: string }) => respond(attempt.url), read: readFetchResponse };
-  const call = (url: string): Promise<Response> =>
-    plugin ? plugin.guardFor(url).run({ method: 'GET', url }, transport, plugin.callOptions()) : respond(url);
-  const openOrders = (): string =>
-    plugin ? OPEN_ORDERS_UNSIGNED : `${ORIGIN}${OPEN_ORDERS.path}?${queryOf(OPEN_ORDERS, BENCH_KEY)}`;
+  const send = sendOf(client, guard);
   const mix = process.env.LOOP_MIX === '1';
   const loop = async (n: number) => {
     let i = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (i < n) {
-          const url = mix && i % 5 === 0 ? openOrders() : TICKER;
+          const request = mix && i % 5 === 0 ? OPEN_ORDERS : TICKER;
           i++;
-          await (await call(url)).text();
+          await send(request);
+          // A turn of the event loop now and then, as I/O gives: FinalizationRegistry callbacks (undici's, for each
+          // Request made with a signal, as ky's are) run only then, and the collector meets what they free.
+          if (i % 256 === 0) await setImmediate();
         }
       }),
     );
@@ -77,6 +162,7 @@ async function main(): Promise<void> {
   await loop(Number(process.env.LOOP_WARMUP));
   await loop(Number(process.env.LOOP_REQUESTS));
   guard?.close();
+  if (process.env.LOOP_REPORT === '1') process.stdout.write(`${JSON.stringify(answered)}\n`);
 }
 
 // Run as a script (by `bench/instructions.ts`, under valgrind); imported, it only says what the variants are.
