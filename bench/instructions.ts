@@ -72,6 +72,10 @@ async function countRun(variant: LoopVariant, requests: number, dir: string): Pr
     `--callgrind-out-file=${out}`,
     process.execPath,
     '--single-threaded',
+    // A full collection may flush the bytecode of functions not run lately; compiled again, their code can land where
+    // other code was, and the perf map then names two functions for one address (ky's loop, with many full
+    // collections, put 4,932 instructions a request on `reserveSync`, which costs 1,170).
+    '--no-flush-bytecode',
     '--perf-basic-prof',
     // The map is all that is wanted; V8's own log, which comes with it, goes with the run's other files.
     '--no-logfile-per-isolate',
