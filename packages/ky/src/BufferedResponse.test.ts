@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BufferedResponse } from './BufferedResponse.ts';
@@ -92,5 +95,45 @@ describe('BufferedResponse', () => {
       ),
       { numRuns: 400 },
     );
+  });
+
+  it('is the response fetch gave, with its own URL, redirect, type and headers, and so are its clones', async () => {
+    // A redirect first, so that `redirected` and the final `url` are fetch's own and not a constructor's defaults.
+    const server = createServer((req, res) => {
+      if (req.url === '/moved') res.writeHead(302, { location: '/here' }).end();
+      else res.writeHead(200, { 'content-type': 'application/json', 'x-mbx-used-weight': '7' }).end('{"ok":true}');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const response = await fetch(`${base}/moved`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const buffered = BufferedResponse.of(bytes, response);
+      expect(buffered).toBe(response);
+      expect(BufferedResponse.isBuffered(response)).toBe(true);
+      const clone = buffered.clone();
+      for (const r of [buffered, clone]) {
+        expect([r.url, r.redirected, r.type, r.status]).toEqual([`${base}/here`, true, 'basic', 200]);
+        expect(r.headers.get('x-mbx-used-weight')).toBe('7');
+        expect(r.bodyUsed).toBe(false);
+      }
+      expect(await clone.json()).toEqual({ ok: true });
+      expect(await buffered.text()).toBe('{"ok":true}');
+      expect(buffered.bodyUsed).toBe(true);
+      expect(BufferedResponse.isBuffered(new Response('x'))).toBe(false);
+      // A polyfill's (or another realm's) response: answered for by one of this realm, with its URL.
+      const foreign = { status: 201, statusText: 'Created', headers: new Headers({ a: '1' }), url: `${base}/x` };
+      const adopted = BufferedResponse.of(new Uint8Array([49]), foreign as unknown as Response);
+      expect([adopted.status, adopted.statusText, adopted.headers.get('a'), adopted.url]).toEqual([
+        201,
+        'Created',
+        '1',
+        `${base}/x`,
+      ]);
+      expect(await adopted.json()).toBe(1);
+    } finally {
+      server.close();
+    }
   });
 });

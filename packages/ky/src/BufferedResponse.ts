@@ -1,6 +1,18 @@
 const decoder = new TextDecoder();
 
 /**
+ * The base {@link BufferedResponse} extends: instead of a new object, its constructor returns the `Response` it is
+ * given, switched to the subclass's prototype, so the subclass's fields land on that very response. A response read
+ * whole stays the object fetch made, its status, headers, URL and the rest its own, rather than a second `Response`
+ * built beside it (undici's constructor alone cost about 3 µs a request in B1's ky loop).
+ */
+function Adopting(this: unknown, response: Response): Response {
+  return Object.setPrototypeOf(response, new.target.prototype);
+}
+Adopting.prototype = Response.prototype;
+const AdoptingResponse = Adopting as unknown as new (response: Response) => Response;
+
+/**
  * A `Response` whose body was already read whole (so that a body cut off by the connection failed inside the guard,
  * typed). `text()`, `json()`, `arrayBuffer()` and `bytes()` are served from those bytes; `body`, `blob()`,
  * `formData()` and a clone of a response whose stream was taken go through a real `Response` over the same bytes,
@@ -9,21 +21,38 @@ const decoder = new TextDecoder();
  * Why not simply `new Response(bytes, init)`: undici builds a byte stream for every such body, about 7 µs a
  * request, and nearly every caller reads the body once with `text()` or `json()`.
  */
-export class BufferedResponse extends Response {
+export class BufferedResponse extends AdoptingResponse {
   readonly #bytes: Uint8Array<ArrayBuffer>;
   /**
-   * The response it was read from: its headers, URL, `redirected` and `type` are read from it as they are (copying
-   * the headers costs more than the rest here, and a `Response` built here would have no URL).
+   * For a clone, the response it was cloned from, whose URL, `redirected` and `type` it answers with (a `Response`
+   * built here has none of its own). `undefined` for the response fetch gave, which has its own.
    */
-  readonly #from: Response;
+  readonly #from: Response | undefined;
   #used = false;
   /** The same body as a real `Response`, once something asked for its stream or a less common reader. */
   #real: Response | undefined;
 
-  constructor(bytes: Uint8Array<ArrayBuffer>, from: Response) {
-    super(null, { status: from.status, statusText: from.statusText });
+  /** Makes `response` of this realm a `BufferedResponse`, once: the object returned is `response` itself (see {@link of}). */
+  constructor(bytes: Uint8Array<ArrayBuffer>, response: Response, from?: Response) {
+    super(response);
     this.#bytes = bytes;
     this.#from = from;
+  }
+
+  /**
+   * `response`, whose body was read into `bytes`, as a `BufferedResponse`: `response` itself when it is a `Response`
+   * of this realm; otherwise (another realm's, a polyfill's) a `Response` made with its status and headers, which
+   * answers with its URL.
+   */
+  static of(bytes: Uint8Array<ArrayBuffer>, response: Response): BufferedResponse {
+    return response instanceof Response
+      ? new BufferedResponse(bytes, response)
+      : new BufferedResponse(bytes, copyOf(response), response);
+  }
+
+  /** Whether `response` is already one (its body is then only in its bytes). */
+  static isBuffered(response: Response): boolean {
+    return #bytes in response;
   }
 
   override text(): Promise<string> {
@@ -73,7 +102,7 @@ export class BufferedResponse extends Response {
   override clone(): Response {
     if (this.#real) return this.#real.clone();
     if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
-    return new BufferedResponse(this.#bytes.slice(), this);
+    return new BufferedResponse(this.#bytes.slice(), copyOf(this), this.#from ?? this);
   }
 
   /** The body's bytes, once: a second read fails as `Response` fails it. */
@@ -101,27 +130,33 @@ export class BufferedResponse extends Response {
     return response.#real ? response.#real.bodyUsed : response.#used;
   }
 
-  /** The response it was read from. */
-  static original(response: BufferedResponse): Response {
+  /** For a clone, the response it was cloned from. */
+  static original(response: BufferedResponse): Response | undefined {
     return response.#from;
   }
 }
 
-/** An accessor of the response a `BufferedResponse` was read from, as `Response.prototype` has it. */
-function fromOriginal(name: 'headers' | 'url' | 'redirected' | 'type'): PropertyDescriptor {
+/** A `Response` of this realm with `response`'s status and headers, and no body. */
+function copyOf(response: Response): Response {
+  return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** An accessor that answers from the response a clone was cloned from, and as `Response.prototype` does otherwise. */
+function fromOriginal(name: 'url' | 'redirected' | 'type'): PropertyDescriptor {
+  const own = Object.getOwnPropertyDescriptor(Response.prototype, name)!.get!;
   return {
     get(this: BufferedResponse) {
-      return BufferedResponse.original(this)[name];
+      const from = BufferedResponse.original(this);
+      return from === undefined ? own.call(this) : from[name];
     },
     configurable: true,
     enumerable: true,
   };
 }
 
-// `headers`, `url`, `redirected`, `type`, `body` and `bodyUsed` are accessors on `Response.prototype`; TypeScript
-// types them as fields, so they are replaced here rather than in the class body.
+// `url`, `redirected`, `type`, `body` and `bodyUsed` are accessors on `Response.prototype`; TypeScript types them as
+// fields, so they are replaced here rather than in the class body.
 Object.defineProperties(BufferedResponse.prototype, {
-  headers: fromOriginal('headers'),
   url: fromOriginal('url'),
   redirected: fromOriginal('redirected'),
   type: fromOriginal('type'),

@@ -201,9 +201,11 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
  * typed error saying so — rather than later in the caller's `.json()`.
  */
 function readWhole(response: Response): Response | Promise<Response> {
+  // Already read whole: a custom fetch that answered with a response it had answered with before.
+  if (BufferedResponse.isBuffered(response)) return response;
   if (response.body === null || NULL_BODY.has(response.status)) return response;
   return response.arrayBuffer().then(
-    (bytes) => new BufferedResponse(new Uint8Array(bytes), response),
+    (bytes) => BufferedResponse.of(new Uint8Array(bytes), response),
     (cause: unknown) => {
       throw bodyCutOff(response.status, response.headers.get('content-length'), cause);
     },
