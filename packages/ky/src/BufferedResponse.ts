@@ -32,7 +32,10 @@ export class BufferedResponse extends AdoptingResponse {
   /** The same body as a real `Response`, once something asked for its stream or a less common reader. */
   #real: Response | undefined;
 
-  /** Makes `response` of this realm a `BufferedResponse`, once: the object returned is `response` itself (see {@link of}). */
+  /**
+   * Makes `response`, a `Response` of this realm, a `BufferedResponse` (once: see {@link isBuffered}); the object
+   * returned is `response` itself. {@link of} takes any response.
+   */
   constructor(bytes: Uint8Array<ArrayBuffer>, response: Response, from?: Response) {
     super(response);
     this.#bytes = bytes;
