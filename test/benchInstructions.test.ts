@@ -57,6 +57,8 @@ describe('bench:instructions, reading callgrind', () => {
     expect(partOf('builtin LoadIC')).toMatch(/^V8's builtins/);
     expect(partOf('C++ v8::internal::compiler::GraphReducer::Reduce')).toBe(COMPILERS);
     expect(partOf('C++ v8::internal::Scavenger::ScavengeObject')).toBe(COLLECTOR);
+    expect(partOf('C++ v8::internal::BodyDescriptorBase::IteratePointers')).toBe(COLLECTOR);
+    expect(partOf('C++ v8::internal::RememberedSetUpdatingItem::Process')).toBe(COLLECTOR);
   });
 });
 

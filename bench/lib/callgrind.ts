@@ -123,7 +123,8 @@ export function partOf(name: string): string {
   if (name.startsWith('builtin ')) return "V8's builtins (property access, promises, maps, strings)";
   if (name.startsWith('C++ ')) {
     if (/compiler::|maglev::|AstValueFactory|Parser|Scanner|Bytecode/.test(name)) return COMPILERS;
-    return /Scaveng|Heap|Mark|Sweep|Evacuat|Slot|ObjectCache|Root|Alloc/.test(name)
+    // The visitors that walk an object's fields (`BodyDescriptor`) and the remembered sets are the collector's too.
+    return /Scaveng|Heap|Mark|Sweep|Evacuat|Slot|ObjectCache|Root|Alloc|BodyDescriptor|RememberedSet/.test(name)
       ? COLLECTOR
       : "V8's runtime (C++: string hashing, lookups)";
   }
