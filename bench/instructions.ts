@@ -19,7 +19,7 @@
  *   npm run bench:instructions
  *   INSTRUCTIONS_MIX=1 npm run bench:instructions      B1's mix: every fifth request signed (by hand when bare)
  *   INSTRUCTIONS_ONLY= npm run bench:instructions      bare and the whole guard only (or name the other variants)
- *   INSTRUCTIONS_CLIENT=axios npm run bench:instructions   axios or ky bare against the same client with its plugin
+ *   INSTRUCTIONS_CLIENT=axios npm run bench:instructions   axios, ky or got bare against the same client with its plugin
  *                                                        (the guard and the adapter together); fetch by default
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -49,6 +49,7 @@ const CLIENT_LOOPS: Record<LoopClient, string> = {
   axios:
     "axios, bare or with its plugin, through an adapter that builds the URL as axios' http adapter does and answers at once",
   ky: 'ky, bare or with its plugin, through a fetch that answers at once with a real Response',
+  got: "got, bare or with its plugin, through a `request` option that answers at once with a readable response, as got's cache does",
 };
 if (!LOOP_CLIENTS.includes(client)) {
   process.stderr.write(`INSTRUCTIONS_CLIENT must be one of ${LOOP_CLIENTS.join(', ')}, got ${client}\n`);

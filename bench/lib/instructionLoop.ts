@@ -5,20 +5,24 @@
  *
  * Environment: `LOOP_CLIENT` — `fetch` (the default: the guard called as the adapters call it, with a transport
  * that builds a real fetch `Response`), `axios` (an instance whose adapter answers at once, after building the URL
- * as axios' http adapter does) or `ky` (an instance whose `fetch` answers with a real `Response`), bare or with the
+ * as axios' http adapter does), `ky` (an instance whose `fetch` answers with a real `Response`) or `got` (an instance
+ * whose `request` option answers with a readable response, as got's cache does), bare or with the
  * client's plugin installed the documented way; `LOOP_VARIANT` (see {@link VARIANTS}); `LOOP_REQUESTS` counted
  * after `LOOP_WARMUP`; `LOOP_MIX=1` for B1's mix (every fifth request a signed `GET /api/v3/openOrders`: signed by
  * the plugin, or, bare, stamped and signed by hand as B1's bare clients do, so that the difference is what B1 sees);
  * `LOOP_REPORT=1` prints how many requests the exchange answered, and how many of them came signed.
  */
+import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { binanceErrors as axiosPlugin } from '@binance-errors/axios';
 import { BinanceGuard, type BinanceGuardOptions, createPlugin, readFetchResponse } from '@binance-errors/core';
+import { binanceErrors as gotPlugin } from '@binance-errors/got';
 import { binanceErrors as kyPlugin } from '@binance-errors/ky';
 import axios, { type AxiosAdapter, AxiosHeaders } from 'axios';
 import buildFullPath from 'axios/unsafe/core/buildFullPath.js';
 import buildURL from 'axios/unsafe/helpers/buildURL.js';
+import got from 'got';
 import ky from 'ky';
 import { GUARD_OPTIONS } from '../b1Overhead.ts';
 import { BENCH_KEY, type BenchRequest, headersOf, paramsOf, queryOf } from './clients.ts';
@@ -34,7 +38,7 @@ export const VARIANTS = {
 export type LoopVariant = keyof typeof VARIANTS;
 
 /** The clients the loop can count. */
-export const LOOP_CLIENTS = ['fetch', 'axios', 'ky'] as const;
+export const LOOP_CLIENTS = ['fetch', 'axios', 'ky', 'got'] as const;
 export type LoopClient = (typeof LOOP_CLIENTS)[number];
 
 const ORIGIN = 'http://127.0.0.1:9';
@@ -84,6 +88,22 @@ const axiosAdapter: AxiosAdapter = (config) => {
   return Promise.resolve({ data: bodyFor(url), status: 200, statusText: 'OK', headers, config, request: {} });
 };
 
+/**
+ * The exchange's answer as got's `request` option may give it instead of a request (as its cache does): a readable
+ * response with the status and headers, its body already pushed.
+ */
+function gotResponse(url: URL): Readable {
+  const body = Buffer.from(bodyFor(url.href));
+  const headers = { ...usage(), 'content-length': String(body.length) };
+  const response = Object.assign(new Readable({ read() {} }), { statusCode: 200, headers, complete: false });
+  response.once('end', () => {
+    response.complete = true;
+  });
+  response.push(body);
+  response.push(null);
+  return response;
+}
+
 /** One request of the loop, sent and its body read. */
 type Send = (request: BenchRequest) => Promise<unknown>;
 
@@ -105,6 +125,19 @@ function sendOf(client: LoopClient, guard: BinanceGuard | undefined): Send {
           ...headersFor(request),
         })
       ).data;
+  }
+  if (client === 'got') {
+    const bare = got.extend({ prefixUrl: ORIGIN, request: gotResponse as never });
+    const api = guard ? bare.extend(gotPlugin({ ...BENCH_KEY, guard })) : bare;
+    return async (request) =>
+      (
+        await api(request.path.slice(1), {
+          method: request.method,
+          responseType: 'json',
+          searchParams: paramsFor(request),
+          ...headersFor(request),
+        })
+      ).body;
   }
   if (client === 'ky') {
     const fetch = (input: RequestInfo | URL) => respond(input instanceof Request ? input.url : String(input));
