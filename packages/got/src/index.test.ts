@@ -41,6 +41,20 @@ describe('binanceErrors (got)', () => {
     expect(ex.findRequests({ path: '/api/v3/account' }).map((r) => r.signatureValid)).toEqual([true, true, true]);
   });
 
+  it('signs the query got built, and rebuilds one that carries a timestamp or recvWindow of its own', async () => {
+    const sent: string[] = [];
+    const api = got.extend(
+      { prefixUrl: ex.url, hooks: { beforeRequest: [(options) => void sent.push(String(options.url))] } },
+      binanceErrors({ apiKey, apiSecret, guard }),
+    );
+    await api.get('api/v3/openOrders', { searchParams: { symbol: 'BTCUSDT' } }).json();
+    await api.get('api/v3/openOrders', { searchParams: { symbol: 'BTCUSDT', recvWindow: 3000, timestamp: 1 } }).json();
+    const orders = sent.filter((url) => url.includes('/openOrders'));
+    expect(orders[0]).toMatch(/\/openOrders\?symbol=BTCUSDT&timestamp=\d{13}&recvWindow=5000&signature=[0-9a-f]{64}$/);
+    expect(orders[1]).toMatch(/\/openOrders\?symbol=BTCUSDT&timestamp=\d{13}&recvWindow=3000&signature=[0-9a-f]{64}$/);
+    expect(ex.findRequests({ path: '/api/v3/openOrders' }).map((r) => r.signatureValid)).toEqual([true, true]);
+  });
+
   it("runs the user's hooks on every attempt and their handlers around it", async () => {
     const seen: string[] = [];
     const api = got.extend(
