@@ -165,8 +165,8 @@ class TakenCall implements GuardTransport<Response> {
       this.#ownRequestSent = true;
       // The URL got built for the call is the attempt's unless the guard signed it. Signing appends the stamp and
       // signature to the query, which is set on got's URL in place: a URL set whole, got checks and parses again
-      // (12 µs more per signed request in B1's loop). A query the guard rebuilt (the caller's own `timestamp` or
-      // `recvWindow`) is set whole, as a URL: got checks a string one character by character first.
+      // (12 µs more per signed request in a loop like B1's). A query the guard rebuilt (the caller's own
+      // `timestamp` or `recvWindow`) is set whole, as a URL: got checks a string one character by character first.
       const sameUrl = attempt.url === this.#url;
       const query = sameUrl ? undefined : appendedQuery(this.#url, attempt.url);
       asAttempt(call, sameUrl || query !== undefined);
