@@ -72,11 +72,7 @@ export function settleCharges(
     for (let k = i; k < j; k++) {
       const c = charges[k]!;
       const here = c.start <= hi && c.end > lo;
-      c.counted = !here
-        ? 0
-        : slot.type === 'REQUEST_WEIGHT' && weightOnSuccess !== undefined
-          ? Math.min(c.amount, weightOnSuccess)
-          : c.amount;
+      c.counted = here ? countedOf(slot, c.amount, weightOnSuccess) : 0;
       c.certain = here && possible === 1;
       c.serverCount =
         c.certain && slot.headerLower !== undefined && headers !== undefined
@@ -85,4 +81,9 @@ export function settleCharges(
     }
     i = j;
   }
+}
+
+/** What the server counted of `amount` in a window the request landed in: a successful call's weight is cut. */
+export function countedOf(slot: Slot, amount: number, weightOnSuccess: number | undefined): number {
+  return slot.type === 'REQUEST_WEIGHT' && weightOnSuccess !== undefined ? Math.min(amount, weightOnSuccess) : amount;
 }

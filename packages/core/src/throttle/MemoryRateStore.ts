@@ -9,12 +9,14 @@ import type {
 } from './RateStore.ts';
 
 /** Counters of one window. */
-class Counter {
+export class Counter {
   inFlight = 0;
   settled = 0;
   confirmed = 0;
   foreign = 0;
   observed = -1;
+  /** Cleared when the store forgets the window: a lane that remembered it looks it up again. */
+  live = true;
   readonly store: MemoryRateStore;
   readonly start: number;
   readonly end: number;
@@ -27,6 +29,33 @@ class Counter {
 
   get used(): number {
     return this.inFlight + this.settled + this.foreign;
+  }
+
+  /**
+   * Moves `amount` reserved here from in flight to `counted`, and takes in the server's count of the window when the
+   * request certainly landed in it (`serverCount`, read from its response; `confirmedAtReserve` as it reserved).
+   */
+  settle(
+    amount: number,
+    counted: number,
+    certain: boolean,
+    serverCount: number | undefined,
+    confirmedAtReserve: number,
+  ): void {
+    this.inFlight = Math.max(0, this.inFlight - amount);
+    this.settled += counted;
+    if (certain) this.confirmed += counted;
+    if (serverCount === undefined || serverCount < this.observed) return;
+    // Within a window the server's count only grows, so the highest count is the newest report; what it holds
+    // beyond what certainly reached the server before this request is someone else's (or not yet settled).
+    const foreign = Math.max(0, serverCount - counted - confirmedAtReserve);
+    this.foreign = serverCount === this.observed ? Math.max(this.foreign, foreign) : foreign;
+    this.observed = serverCount;
+  }
+
+  /** Returns `amount` reserved here by a request that was never sent. */
+  release(amount: number): void {
+    this.inFlight = Math.max(0, this.inFlight - amount);
   }
 }
 
@@ -66,28 +95,18 @@ export class MemoryRateStore implements RateStore {
 
   settleSync(charges: readonly SettledCharge[]): void {
     for (let i = 0; i < charges.length; i++) {
-      const charge = charges[i]!;
-      const counter = this.windowOf(charge);
-      if (counter === undefined) continue;
-      counter.inFlight = Math.max(0, counter.inFlight - charge.amount);
-      counter.settled += charge.counted;
-      if (charge.certain) counter.confirmed += charge.counted;
-      const serverCount = charge.serverCount;
-      if (serverCount === undefined || serverCount < counter.observed) continue;
-      // Within a window the server's count only grows, so the highest count is the newest report; what it holds
-      // beyond what certainly reached the server before this request is someone else's (or not yet settled).
-      const foreign = Math.max(0, serverCount - charge.counted - charge.confirmedAtReserve);
-      counter.foreign = serverCount === counter.observed ? Math.max(counter.foreign, foreign) : foreign;
-      counter.observed = serverCount;
+      const c = charges[i]!;
+      this.windowOf(c)?.settle(c.amount, c.counted, c.certain, c.serverCount, c.confirmedAtReserve);
     }
   }
 
   releaseSync(charges: readonly WindowCharge[]): void {
-    for (let i = 0; i < charges.length; i++) {
-      const charge = charges[i]!;
-      const counter = this.windowOf(charge);
-      if (counter !== undefined) counter.inFlight = Math.max(0, counter.inFlight - charge.amount);
-    }
+    for (let i = 0; i < charges.length; i++) this.windowOf(charges[i]!)?.release(charges[i]!.amount);
+  }
+
+  /** Whether a reservation at `at` may be made: no pause or ban this store knows of. */
+  admits(at: number): boolean {
+    return at >= this.bannedUntil && at >= this.pausedUntil;
   }
 
   setPause(until: number): Promise<void> {
@@ -132,7 +151,7 @@ export class MemoryRateStore implements RateStore {
     let used = 0;
     for (let i = 0; i < charges.length; i++) {
       const charge = charges[i]!;
-      const counter = this.counter(charge, at);
+      const counter = this.window(charge.limitKey, charge.start, charge.end, at);
       counters[i] = counter;
       // When several windows are full, the one that ends last decides how long the request waits.
       if (counter.used + charge.amount > charge.capacity && (failed === -1 || charge.end > charges[failed]!.end)) {
@@ -167,17 +186,21 @@ export class MemoryRateStore implements RateStore {
     return undefined;
   }
 
-  private counter(charge: WindowCharge, at: number): Counter {
-    let list = this.windows.get(charge.limitKey);
+  /** The counters of the window of `limitKey` starting at `start`, made if it is new. */
+  window(limitKey: string, start: number, end: number, at: number): Counter {
+    let list = this.windows.get(limitKey);
     if (list === undefined) {
       list = [];
-      this.windows.set(charge.limitKey, list);
+      this.windows.set(limitKey, list);
     }
-    for (let i = 0; i < list.length; i++) if (list[i]!.start === charge.start) return list[i]!;
-    const created = new Counter(this, charge.start, charge.end);
+    for (let i = 0; i < list.length; i++) if (list[i]!.start === start) return list[i]!;
+    const created = new Counter(this, start, end);
     // Creating a window is the moment to forget those long past; it happens once per window, not per request.
     let keep = 0;
-    for (const c of list) if (c.end + KEEP_AFTER_END_MS > at) list[keep++] = c;
+    for (const c of list) {
+      if (c.end + KEEP_AFTER_END_MS > at) list[keep++] = c;
+      else c.live = false;
+    }
     list.length = keep;
     list.push(created);
     list.sort((a, b) => a.start - b.start);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryRateStore } from './MemoryRateStore.ts';
-import type { ThrottleLimit } from './types.ts';
+import type { AcquireRequest, ThrottleLimit } from './types.ts';
 import { WeightLimiter } from './WeightLimiter.ts';
 
 // A simulated exchange with its own fixed-window counters, fed by a WeightLimiter through a simulated network.
@@ -150,8 +150,18 @@ async function simulate(s: Scenario, setup: Setup): Promise<Outcome> {
       }, f.at);
     }
 
+    // Half the requests are one frozen object per kind, as the guard passes them, which the limiter grants in a lane
+    // of its own when it can; the other half are fresh objects, which only its general path takes.
+    const frozen = new Map<string, AcquireRequest>();
+    const requestOf = (weight: number, isOrder: boolean, fresh: boolean): AcquireRequest => {
+      const request = { weight, orders: isOrder ? 1 : 0, weightOnSuccess: isOrder ? 0 : undefined };
+      if (fresh) return request;
+      const key = `${weight}:${isOrder}`;
+      if (!frozen.has(key)) frozen.set(key, Object.freeze(request));
+      return frozen.get(key)!;
+    };
     const done: Promise<void>[] = [];
-    for (const r of s.requests) {
+    for (const [i, r] of s.requests.entries()) {
       const limiter = limiters[setup.shared ? r.process : 0]!;
       const isOrder = r.kind !== 'read';
       const weight = isOrder ? 1 : r.weight;
@@ -159,7 +169,7 @@ async function simulate(s: Scenario, setup: Setup): Promise<Outcome> {
         new Promise<void>((resolve) => {
           setTimeout(() => {
             limiter
-              .acquire({ weight, orders: isOrder ? 1 : 0, weightOnSuccess: isOrder ? 0 : undefined })
+              .acquire(requestOf(weight, isOrder, i % 2 === 1))
               .then((permit) => {
                 out.granted++;
                 setTimeout(() => {

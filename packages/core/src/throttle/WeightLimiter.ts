@@ -11,6 +11,7 @@ import { budgetScope, checkBudgetLimits, ownLimitScope } from './budgetScopes.ts
 import { type Charge, chargesFor, settleCharges } from './Charge.ts';
 import { EdgeGuard } from './EdgeGuard.ts';
 import { GrantedPermit } from './GrantedPermit.ts';
+import { Lane, LanePermit } from './Lane.ts';
 import { MemoryRateStore } from './MemoryRateStore.ts';
 import type { RateStore, RateStoreState } from './RateStore.ts';
 import { amountFor, type Claim, resolveLimits, type Slot, type SlotScope } from './Slot.ts';
@@ -33,8 +34,11 @@ import { type ServeResult, Waiter, WaitQueue } from './WaitQueue.ts';
 import { windowStart } from './windows.ts';
 
 const RESOLVED = Promise.resolve();
-/** Paths whose budget is remembered; a process talks to a few dozen endpoints, so a full cache starts again. */
-const MAX_BUDGET_PATHS = 512;
+/**
+ * Paths whose budget is remembered, and frozen acquire requests whose lane is; a process talks to a few dozen
+ * endpoints, so a full cache starts again.
+ */
+const MAX_REMEMBERED = 512;
 
 const STORE_METHODS = ['reserve', 'settle', 'release', 'setPause', 'setBan', 'getState'] as const;
 
@@ -92,6 +96,8 @@ export class WeightLimiter {
   readonly #configured: readonly ThrottleLimit[];
   readonly #mainScope: SlotScope;
   readonly #budgets = new Map<string, string>();
+  /** The lane of each frozen acquire request seen, for as long as the slots stay the same. */
+  readonly #lanes = new Map<AcquireRequest, Lane>();
   /** Every slot: the main budget's (which `learn()` replaces), the other budgets', then endpoints' own limits. */
   #slots: Slot[];
   #mainSlots: Slot[];
@@ -205,7 +211,12 @@ export class WeightLimiter {
    * reason (a bad field, a ban, an aborted signal, a request heavier than a limit).
    */
   tryAcquire(request: AcquireRequest): Permit | undefined {
-    if (this.#store.reserveSync === undefined || request.signal?.aborted) return undefined;
+    const store = this.#store;
+    if (store.reserveSync === undefined || request.signal?.aborted) return undefined;
+    if (store instanceof MemoryRateStore && Object.isFrozen(request)) {
+      const granted = this.#grantInLane(request, store);
+      if (granted !== undefined) return granted;
+    }
     let claim: Claim;
     try {
       claim = this.#claimOf(request);
@@ -288,16 +299,21 @@ export class WeightLimiter {
     const p = this.#own(permit);
     if (p === undefined) return undefined;
     p.done = true;
-    const s = this.#now();
     const status = outcome.status;
     const success = outcome.success ?? (status !== undefined && status >= 200 && status < 300);
     const onSuccess = !success ? undefined : outcome.refundOnSuccess === true ? 0 : p.weightOnSuccess;
+    // A response came back: its round trip is what the edge guard is derived from.
+    if (status !== undefined) this.#edge.observe(this.#monoNow() - p.grantedMono);
+    if (p instanceof LanePermit) {
+      p.settle(onSuccess, outcome.headers);
+      this.#queue.capacityChanged();
+      return undefined;
+    }
     // The request reached the server after its release (less the clock error) and before its response came back.
+    const s = this.#now();
     const lo = p.grantedAt - this.#earlyMs;
     let hi = Math.min(p.grantedAt + p.edgeGuardMs, s + this.#earlyMs);
     if (hi < lo) hi = p.grantedAt + p.edgeGuardMs;
-    // A response came back: its round trip is what the edge guard is derived from.
-    if (status !== undefined) this.#edge.observe(this.#monoNow() - p.grantedMono);
     settleCharges(p.charges, lo, hi, onSuccess, outcome.headers);
     const store = this.#store;
     if (store.settleSync === undefined) return store.settle(p.charges).then(() => this.#queue.capacityChanged());
@@ -311,6 +327,7 @@ export class WeightLimiter {
     const p = this.#own(permit);
     if (p === undefined) return Promise.resolve();
     p.done = true;
+    if (p instanceof LanePermit) return this.#syncStep(() => p.release());
     const store = this.#store;
     if (store.releaseSync !== undefined) return this.#syncStep(() => store.releaseSync!(p.charges));
     return store.release(p.charges).then(() => this.#queue.capacityChanged());
@@ -465,6 +482,7 @@ export class WeightLimiter {
 
   #setSlots(): void {
     this.#slots = [...this.#mainSlots, ...this.#budgetSlots, ...this.#ownSlots.values()];
+    this.#lanes.clear();
     this.#queue.resetBlocks(this.#slots.length);
   }
 
@@ -509,7 +527,7 @@ export class WeightLimiter {
     let budget = this.#budgets.get(path);
     if (budget === undefined) {
       budget = this.profile.budgetFor(normalizePath(path)).name;
-      if (this.#budgets.size >= MAX_BUDGET_PATHS) this.#budgets.clear();
+      if (this.#budgets.size >= MAX_REMEMBERED) this.#budgets.clear();
       this.#budgets.set(path, budget);
     }
     return budget;
@@ -552,6 +570,36 @@ export class WeightLimiter {
     const charges = chargesFor(this.#slots, claim, at, t + edgeGuardMs);
     const result = store.reserveSync(at, charges);
     return result.ok ? this.#permit(request, claim, t, t, edgeGuardMs, charges, result.confirmed) : undefined;
+  }
+
+  /**
+   * The fast path's common case, for a frozen acquire request on the memory store (see {@link Lane}): granted in
+   * its lane when nobody is queued, nothing pauses or bans, and one window per limit holds it with room. Otherwise
+   * `undefined`, with nothing reserved, and the general path decides.
+   */
+  #grantInLane(request: AcquireRequest, store: MemoryRateStore): LanePermit | undefined {
+    let lane = this.#lanes.get(request);
+    if (lane === undefined) {
+      const { maxWaitMs } = request;
+      if (maxWaitMs !== undefined && (typeof maxWaitMs !== 'number' || !(maxWaitMs >= 0))) return undefined;
+      let claim: Claim;
+      try {
+        claim = this.#claimOf(request);
+      } catch {
+        return undefined;
+      }
+      // After the claim: naming an endpoint's own limit the first time adds a slot.
+      lane = new Lane(this.#slots, claim);
+      if (this.#lanes.size >= MAX_REMEMBERED) this.#lanes.clear();
+      this.#lanes.set(request, lane);
+    }
+    const t = this.#now();
+    const at = t - this.#earlyMs;
+    if (at < this.#bannedUntil || at < this.#pausedUntil || !store.admits(at) || !this.#queue.idle(t)) return undefined;
+    const edgeGuardMs = this.#edge.ms;
+    const windows = lane.reserve(store, at, t + edgeGuardMs);
+    if (windows === undefined) return undefined;
+    return new LanePermit(this, request, lane, t, this.#monoNow(), edgeGuardMs, windows);
   }
 
   /** A synchronous store step of settle or release, as the promise those return. */
