@@ -217,14 +217,8 @@ export class WeightLimiter {
       const granted = this.#grantInLane(request, store);
       if (granted !== undefined) return granted;
     }
-    let claim: Claim;
-    try {
-      claim = this.#claimOf(request);
-    } catch {
-      return undefined;
-    }
-    const { maxWaitMs } = request;
-    if (maxWaitMs !== undefined && (typeof maxWaitMs !== 'number' || !(maxWaitMs >= 0))) return undefined;
+    const claim = this.#claimIfValid(request);
+    if (claim === undefined) return undefined;
     const t = this.#now();
     if (t - this.#earlyMs < this.#bannedUntil) return undefined;
     // A request heavier than a whole limit finds no room here either; `acquire` tells it so.
@@ -237,17 +231,8 @@ export class WeightLimiter {
 
   #acquire(request: AcquireRequest): Promise<Permit> {
     let claim: Claim;
-    let maxWaitMs = this.maxWaitMs;
     try {
-      claim = this.#claimOf(request);
-      if (request.maxWaitMs !== undefined) {
-        if (typeof request.maxWaitMs !== 'number' || !(request.maxWaitMs >= 0)) {
-          throw new RangeError(
-            `acquire: maxWaitMs must be a non-negative number of ms, got ${show(request.maxWaitMs)}`,
-          );
-        }
-        maxWaitMs = request.maxWaitMs;
-      }
+      claim = this.#checkedClaim(request);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -259,7 +244,7 @@ export class WeightLimiter {
       const amount = amountFor(slot, claim);
       if (amount > slot.capacity) return Promise.reject(this.#tooHeavy(slot, amount, label));
     }
-    const waiter = new Waiter(request, claim, t, maxWaitMs);
+    const waiter = new Waiter(request, claim, t, request.maxWaitMs ?? this.maxWaitMs);
     return new Promise<Permit>((resolve, reject) => {
       waiter.resolve = resolve;
       waiter.reject = reject;
@@ -486,6 +471,25 @@ export class WeightLimiter {
     this.#queue.resetBlocks(this.#slots.length);
   }
 
+  /** `#checkedClaim`, or `undefined` for a request with a bad field (the paths that grant without waiting). */
+  #claimIfValid(request: AcquireRequest): Claim | undefined {
+    try {
+      return this.#checkedClaim(request);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** `#claimOf`, with the request's own `maxWaitMs` checked too; throws naming a bad field. */
+  #checkedClaim(request: AcquireRequest): Claim {
+    const claim = this.#claimOf(request);
+    const { maxWaitMs } = request;
+    if (maxWaitMs !== undefined && (typeof maxWaitMs !== 'number' || !(maxWaitMs >= 0))) {
+      throw new RangeError(`acquire: maxWaitMs must be a non-negative number of ms, got ${show(maxWaitMs)}`);
+    }
+    return claim;
+  }
+
   /** The request as the slots charge it; throws a RangeError/TypeError naming a bad field. */
   #claimOf(request: AcquireRequest): Claim {
     const weight = request?.weight;
@@ -580,14 +584,8 @@ export class WeightLimiter {
   #grantInLane(request: AcquireRequest, store: MemoryRateStore): LanePermit | undefined {
     let lane = this.#lanes.get(request);
     if (lane === undefined) {
-      const { maxWaitMs } = request;
-      if (maxWaitMs !== undefined && (typeof maxWaitMs !== 'number' || !(maxWaitMs >= 0))) return undefined;
-      let claim: Claim;
-      try {
-        claim = this.#claimOf(request);
-      } catch {
-        return undefined;
-      }
+      const claim = this.#claimIfValid(request);
+      if (claim === undefined) return undefined;
       // After the claim: naming an endpoint's own limit the first time adds a slot.
       lane = new Lane(this.#slots, claim);
       if (this.#lanes.size >= MAX_REMEMBERED) this.#lanes.clear();
