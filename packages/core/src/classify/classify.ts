@@ -2,7 +2,7 @@ import { EXECUTION, RETRYABILITY, resolveRetryable } from '../catalog/policy.ts'
 import type { CatalogEntry, StatusMessageEntry } from '../catalog/types.ts';
 import { BinanceError, type BinanceErrorOptions, DEFAULT_DOCS_BASE_URL } from '../errors/BinanceError.ts';
 import { errorClassFor } from '../errors/errorClassFor.ts';
-import { headerEntries, redactHeaders, redactRequest } from '../errors/redact.ts';
+import { headerEntries, redactedExcerpt, redactHeaders, redactRequest } from '../errors/redact.ts';
 import type {
   BinanceErrorCategory,
   BinanceErrorResponse,
@@ -98,7 +98,7 @@ function classifyUnsafe(input: ClassifyInput): BinanceError {
     return transportError(input, profile, request, where, base, secrets);
   }
 
-  const r = read(status, body);
+  const r = read(status, body, secrets);
   const header = (name: string) => headerValue(headers, name);
   const { catalog } = profile;
   // A status message (USDⓈ-M Futures' three 503 texts) says more about the outcome than the code that comes with it.
@@ -215,12 +215,12 @@ function transportError(
   base: string,
   secrets: readonly string[],
 ): BinanceError {
-  const failure = readTransportError(input.error);
+  const failure = readTransportError(input.error, secrets);
   const category: BinanceErrorCategory = failure?.category ?? 'unknown';
   const sent = input.sent ?? failure?.maybeSent ?? true;
   const ErrorClass = errorClassFor(category);
   return new ErrorClass({
-    message: `Binance request${where} ${failure?.description ?? unrecognised(input.error)}.`,
+    message: `Binance request${where} ${failure?.description ?? unrecognised(input.error, secrets)}.`,
     retryable:
       category === 'aborted' || category === 'unknown'
         ? false
@@ -234,14 +234,14 @@ function transportError(
 }
 
 /** What an error no client or runtime is known to raise said (a rate store's, say), up to 200 characters. */
-function unrecognised(error: unknown): string {
+function unrecognised(error: unknown, secrets: readonly string[]): string {
   const said = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
-  const detail = said.length > 200 ? `${said.slice(0, 200)}…` : said;
+  const detail = redactedExcerpt(said, 200, secrets);
   return `failed with an unrecognised error${detail ? `: ${detail}` : ''}`;
 }
 
-function read(status: number | undefined, body: unknown): Reading {
-  const parsed = parseBody(body);
+function read(status: number | undefined, body: unknown, secrets: readonly string[]): Reading {
+  const parsed = parseBody(body, secrets);
   const r: Reading = {
     status: validStatus(status),
     code: undefined,
@@ -276,7 +276,7 @@ function read(status: number | undefined, body: unknown): Reading {
   }
   r.code = binanceCode(own(payload, 'code'));
   const msg = own(payload, 'msg');
-  if (typeof msg === 'string') r.msg = msg.length > 2048 ? msg.slice(0, 2048) : msg;
+  if (typeof msg === 'string') r.msg = msg.length > 2048 ? redactedExcerpt(msg, 2048, secrets) : msg;
   else if (typeof msg === 'number' || typeof msg === 'boolean') r.msg = String(msg);
   const data = own(payload, 'data');
   if ((r.code === -2021 || r.code === -2022) && data !== null && typeof data === 'object') r.cancelReplaceData = data;

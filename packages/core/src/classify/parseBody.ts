@@ -1,3 +1,5 @@
+import { redactText } from '../errors/redact.ts';
+
 /** What a response body turned out to be. */
 export type ParsedBody =
   | { kind: 'empty' }
@@ -13,17 +15,25 @@ const MAX_PARSE_BYTES = 1 << 20;
 const HEAD_BYTES = 4096;
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
-/** Turns a string, bytes or an already-parsed value into a {@link ParsedBody}. Never throws. */
-export function parseBody(body: unknown): ParsedBody {
+/**
+ * Turns a string, bytes or an already-parsed value into a {@link ParsedBody}. Never throws. Text is cleared of
+ * `secrets` (see `redactText`) before any part of it is cut out: a secret cut in two would no longer be found whole.
+ */
+export function parseBody(body: unknown, secrets: readonly string[] = []): ParsedBody {
   if (body === undefined || body === null) return { kind: 'empty' };
-  if (typeof body === 'string') return parseText(body);
+  if (typeof body === 'string') return parseText(cleared(body, secrets));
   if (body instanceof Uint8Array) {
     const head = body.byteLength > MAX_PARSE_BYTES ? body.subarray(0, HEAD_BYTES) : body;
-    return parseText(decoder.decode(head), body.byteLength > MAX_PARSE_BYTES);
+    return parseText(cleared(decoder.decode(head), secrets), body.byteLength > MAX_PARSE_BYTES);
   }
-  if (body instanceof ArrayBuffer) return parseBody(new Uint8Array(body));
+  if (body instanceof ArrayBuffer) return parseBody(new Uint8Array(body), secrets);
   if (typeof body === 'object') return { kind: 'json', value: body };
-  return { kind: 'text', text: String(body) };
+  return { kind: 'text', text: cleared(String(body), secrets) };
+}
+
+/** `text` without `secrets`; left as it is without any (the error redacts the patterns of secrets later, cut or not). */
+function cleared(text: string, secrets: readonly string[]): string {
+  return secrets.length > 0 ? redactText(text, secrets) : text;
 }
 
 function parseText(text: string, cut = text.length > MAX_PARSE_BYTES): ParsedBody {

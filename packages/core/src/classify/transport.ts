@@ -1,3 +1,5 @@
+import { redactedExcerpt } from '../errors/redact.ts';
+
 /** How a request failed before any HTTP response arrived. */
 export interface TransportFailure {
   category: 'network' | 'timeout' | 'aborted';
@@ -51,7 +53,7 @@ interface Facts {
  * whether it was a timeout, an abort or a network failure, and whether the request may have been sent.
  * Returns `undefined` when nothing about it looks like a transport failure.
  */
-export function readTransportError(error: unknown): TransportFailure | undefined {
+export function readTransportError(error: unknown, secrets: readonly string[] = []): TransportFailure | undefined {
   const facts: Facts = { codes: [], names: [], messages: [] };
   collect(error, facts, 0);
   const { codes, names, messages } = facts;
@@ -67,23 +69,28 @@ export function readTransportError(error: unknown): TransportFailure | undefined
     names.some((n) => TIMEOUT_NAMES.has(n)) ||
     (codes.includes('ECONNABORTED') && /timeout/i.test(text))
   ) {
-    return { category: 'timeout', maybeSent, code, description: describe('timed out', code, text) };
+    return { category: 'timeout', maybeSent, code, description: describe('timed out', code, text, secrets) };
   }
   if (codes.some((c) => ABORT_CODES.has(c)) || names.some((n) => ABORT_NAMES.has(n))) {
-    return { category: 'aborted', maybeSent, code, description: describe('was aborted', code, text) };
+    return { category: 'aborted', maybeSent, code, description: describe('was aborted', code, text, secrets) };
   }
   if (
     codes.length > 0 ||
     names.some((n) => NETWORK_NAMES.has(n)) ||
     /fetch failed|socket hang up|network error|other side closed|request failed after \d+ retries/i.test(text)
   ) {
-    return { category: 'network', maybeSent, code, description: describe('failed on the network', code, text) };
+    return {
+      category: 'network',
+      maybeSent,
+      code,
+      description: describe('failed on the network', code, text, secrets),
+    };
   }
   return undefined;
 }
 
-function describe(what: string, code: string | undefined, text: string): string {
-  const detail = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+function describe(what: string, code: string | undefined, text: string, secrets: readonly string[]): string {
+  const detail = redactedExcerpt(text, 200, secrets);
   return `${what}${code ? ` (${code})` : ''}${detail ? `: ${detail}` : ''}`;
 }
 

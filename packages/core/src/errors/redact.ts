@@ -42,7 +42,7 @@ export function isSecretKey(key: string): boolean {
 
 /**
  * Removes secrets from free text: `signature=…`, `apiKey=…`, `X-MBX-APIKEY: …`, PEM private keys, and every
- * exact value in `secrets` (the plugin's own credentials), wherever they appear.
+ * value in `secrets` (the plugin's own credentials), wherever and in whatever case they appear.
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let out = text;
@@ -52,11 +52,28 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   }
   if (out.includes('%')) out = out.replace(ENCODED_PARAM, redactEncodedParam);
   for (const secret of secrets) {
-    // Short strings would shred innocent text; real keys and secrets are far longer.
-    if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED);
+    // Short strings would shred innocent text; real keys and secrets are far longer. Matched in any case: Binance
+    // takes a hex signature in either, and a key echoed upper-cased still gives it away.
+    if (secret.length >= 8 && out.toLowerCase().includes(secret.toLowerCase())) {
+      out = out.replace(new RegExp(secret.replace(REGEXP_SPECIAL, '\\$&'), 'gi'), REDACTED);
+    }
   }
   return out;
 }
+
+const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\]/g;
+
+/**
+ * `text` with every secret removed, cut to `max` characters (marked `…`). Redacted first: a secret cut in two is no
+ * longer found whole, and its first part would stay.
+ */
+export function redactedExcerpt(text: string, max: number, secrets: readonly string[]): string {
+  // Beyond this the text is cut before it is redacted; so far past `max` that what is redacted cannot shrink back.
+  const redacted = redactText(text.length > REDACT_SCAN ? text.slice(0, REDACT_SCAN) : text, secrets);
+  return redacted.length > max ? `${redacted.slice(0, max)}…` : redacted;
+}
+
+const REDACT_SCAN = 1 << 16;
 
 // A secret-named parameter in a query string, e.g. `&signature=abc`, with optional percent-encoding in the name.
 const SECRET_PARAM =
@@ -192,8 +209,7 @@ export function sanitizeCause(value: unknown, secrets: readonly string[] = []): 
 
 function sanitizeValue(value: unknown, secrets: readonly string[], depth: number, seen: WeakSet<object>): unknown {
   if (value === null || value === undefined) return value;
-  if (typeof value === 'string')
-    return redactText(value.length > MAX_STRING ? value.slice(0, MAX_STRING) : value, secrets);
+  if (typeof value === 'string') return redactedExcerpt(value, MAX_STRING, secrets);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (typeof value === 'bigint') return value.toString();
   if (typeof value !== 'object') return undefined;

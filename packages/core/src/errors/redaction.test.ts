@@ -124,6 +124,54 @@ describe('redaction', () => {
   });
 });
 
+/** No part of `secret` long enough to matter (its first 12 characters), in any case, in any of `texts`. */
+function expectNoTrace(texts: readonly string[], ...secrets: string[]): void {
+  for (const text of texts) {
+    for (const secret of secrets) expect(text.toLowerCase()).not.toContain(secret.slice(0, 12).toLowerCase());
+  }
+}
+
+describe('redaction of echoes that are cut or change case', () => {
+  const secrets = [API_KEY, API_SECRET, SIGNATURE];
+
+  it('removes a signature or key echoed in upper case', () => {
+    const echo = `bad ${SIGNATURE.toUpperCase()} for ${API_KEY.toUpperCase()}`;
+    const err = classify({
+      status: 400,
+      headers: { 'x-echo': SIGNATURE.toUpperCase() },
+      body: JSON.stringify({ code: -1022, msg: echo, data: { seen: SIGNATURE.toUpperCase() } }),
+      request: { method: 'GET', url: 'https://api.binance.com/api/v3/account' },
+      secrets,
+    });
+    expect(err.msg).toBe('bad [REDACTED] for [REDACTED]');
+    expectNoTrace([...everySerialisation(err), JSON.stringify(err.response), inspect(err.data)], API_KEY, SIGNATURE);
+  });
+
+  it('removes a secret where the message cuts a text body, a long msg or a transport error', () => {
+    const textBody = classify({
+      status: 502,
+      body: `${'x'.repeat(100)} ${API_KEY}`,
+      request: { method: 'GET', url: 'https://api.binance.com/api/v3/account' },
+      secrets,
+    });
+    const longMsg = classify({
+      status: 400,
+      body: JSON.stringify({ code: -1100, msg: `${'x'.repeat(2020)} computed ${SIGNATURE}` }),
+      secrets,
+    });
+    const transport = classify({
+      error: Object.assign(new Error(`${'y'.repeat(190)} ${API_KEY}`), { code: 'ECONNRESET' }),
+      secrets,
+    });
+    const cause = classify({ error: new Error(`${'z'.repeat(2040)} ${API_SECRET}`), secrets });
+    expect(textBody.message).toContain('[REDACTED]');
+    expect(longMsg.msg).toContain('[REDACTED]');
+    for (const err of [textBody, longMsg, transport, cause]) {
+      expectNoTrace([...everySerialisation(err), String(JSON.stringify(err.response))], ...secrets);
+    }
+  });
+});
+
 describe('isBinanceError', () => {
   it('recognises an error from another copy of the package by its marker', () => {
     const foreign = Object.create(
