@@ -23,6 +23,7 @@ export type {
 } from './catalog/types.ts';
 export { type ClassifyInput, classify } from './classify/classify.ts';
 export { parseRetryAfter } from './classify/retryAfter.ts';
+export { refusedByClient } from './classify/transport.ts';
 export {
   type ClockSample,
   type ClockSnapshot,

@@ -10,6 +10,7 @@ import {
   formContentType,
   type GuardTransport,
   type ResponseView,
+  refusedByClient,
 } from '@binance-errors/core';
 import got, { type HandlerFunction, Options, type OptionsInit, type RequestPromise, type Response } from 'got';
 
@@ -188,10 +189,16 @@ class TakenCall implements GuardTransport<Response> {
     if (attempt.purpose !== 'time') {
       // The clock's samples are the guard's business; the caller hears of its own call's requests.
       this.#current = request;
+      this.#sending = undefined;
       request.on('request', this.#onRequest);
       if (this.#forwarded) for (const event of this.#forwarded) this.#forward(request, event);
     }
     return request.catch((error: unknown) => {
+      // Failed before got opened a request for it (an option got refuses, a header it cannot send, a hook that
+      // threw): nothing left. Sent again, the same options would fail again, or worse, go out half-built.
+      if (attempt.purpose !== 'time' && this.#sending === undefined && !this.signal.aborted) {
+        throw refusedByClient(error);
+      }
       // The headers came, the body did not end: got rejects with a ReadError holding the response (unless
       // `cancel()` cut it off: the guard types that as aborted).
       const partial = (error as { name?: string; response?: Response }).response;

@@ -1,10 +1,11 @@
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { BinanceError } from '../errors/BinanceError.ts';
 import { BinanceIpBanError, BinanceRateLimitError } from '../errors/classes.ts';
 import { isBinanceError } from '../errors/isBinanceError.ts';
 import { classify } from './classify.ts';
+import { refusedByClient } from './transport.ts';
 
 const NOW = 1_700_000_000_000;
 
@@ -195,6 +196,28 @@ describe('classify', () => {
       expect(err.executed).toBe('no');
       expect(err.retryable).toBe(true);
       expect(err.message).toContain('ECONNREFUSED');
+    });
+
+    it('reads a request Node or the client refused to build as refused: unsent even when handed over, not retryable', () => {
+      const url = 'https://api.binance.com/api/v3/order';
+      let nodeError: unknown;
+      try {
+        request(url, { method: 'POST', headers: { 'X Bad': '1' } });
+      } catch (error) {
+        nodeError = error;
+      }
+      const marked = refusedByClient(new TypeError("Option 'searchParams': Expected value which is `plain object`"));
+      for (const error of [nodeError, marked]) {
+        const err = classify({ error, request: { method: 'POST', url }, sent: true });
+        expect(err.category).toBe('request');
+        expect(err.executed).toBe('no');
+        expect(err.retryable).toBe(false);
+        expect(err.message).toContain('was refused before it was sent');
+      }
+      // Unmarked and without such a code, the same kind of error is read as before.
+      expect(classify({ error: Object.assign(new Error('x'), { code: 'ECONNRESET' }), sent: true }).executed).toBe(
+        'unknown',
+      );
     });
 
     it('reads a real connection reset as a network error with an unknown outcome', async () => {

@@ -217,12 +217,13 @@ function transportError(
 ): BinanceError {
   const failure = readTransportError(input.error, secrets);
   const category: BinanceErrorCategory = failure?.category ?? 'unknown';
-  const sent = input.sent ?? failure?.maybeSent ?? true;
+  // A refusal is known not to have left, whatever the caller could tell; sent again, it is refused again.
+  const sent = category === 'request' ? false : (input.sent ?? failure?.maybeSent ?? true);
   const ErrorClass = errorClassFor(category);
   return new ErrorClass({
     message: `Binance request${where} ${failure?.description ?? unrecognised(input.error, secrets)}.`,
     retryable:
-      category === 'aborted' || category === 'unknown'
+      category === 'aborted' || category === 'unknown' || category === 'request'
         ? false
         : !sent || resolveRetryable('idempotent', request?.method),
     executed: sent ? 'unknown' : 'no',

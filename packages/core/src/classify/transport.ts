@@ -2,7 +2,8 @@ import { redactedExcerpt } from '../errors/redact.ts';
 
 /** How a request failed before any HTTP response arrived. */
 export interface TransportFailure {
-  category: 'network' | 'timeout' | 'aborted';
+  /** `'request'`: the client or the runtime refused to build or send the request; nothing left, and nothing will. */
+  category: 'network' | 'timeout' | 'aborted' | 'request';
   /** `false` when the failure happened before a byte could reach the exchange (refused, DNS, TLS, connect timeout). */
   maybeSent: boolean;
   /** The most specific system or library code found, e.g. `'ECONNRESET'`. */
@@ -29,6 +30,36 @@ const NOT_SENT = new Set([
   'CERT_HAS_EXPIRED',
   'ERR_INVALID_URL',
 ]);
+// The client or Node refusing the request while building it (a header name or value it cannot send, an option it
+// rejects, a body over axios' `maxBodyLength`): no byte has left, and the same request would be refused again.
+// axios raises ERR_BAD_REQUEST for 4xx answers too, but those come with a response and are read as one.
+const REFUSED_CODES = new Set([
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_INVALID_CHAR',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_UNESCAPED_CHARACTERS',
+  'ERR_INVALID_PROTOCOL',
+  'ERR_BAD_OPTION',
+  'ERR_BAD_OPTION_VALUE',
+  'ERR_BAD_REQUEST',
+  'ERR_NOT_SUPPORT',
+]);
+
+/** Marks an error as {@link refusedByClient} does (shared by every copy of the package). */
+const REFUSED_BEFORE_SENDING = Symbol.for('@binance-errors/refused-before-sending');
+
+/**
+ * Marks `error`, which a client raised before its request could leave, as a refusal where no code says so (got
+ * refusing an option while it builds the request, say): the guard then neither counts it as sent nor sends it again.
+ * For adapters, which know when a request left. Returns `error`; anything but an object is returned as it is.
+ */
+export function refusedByClient<E>(error: E): E {
+  if (typeof error === 'object' && error !== null && Object.isExtensible(error)) {
+    Object.defineProperty(error, REFUSED_BEFORE_SENDING, { value: true });
+  }
+  return error;
+}
+
 const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',
   'ESOCKETTIMEDOUT',
@@ -62,6 +93,13 @@ export function readTransportError(error: unknown, secrets: readonly string[] = 
   const maybeSent = !codes.some((c) => NOT_SENT.has(c));
   const text = messages.join(' | ');
 
+  if (
+    (error as { [REFUSED_BEFORE_SENDING]?: unknown } | null)?.[REFUSED_BEFORE_SENDING] === true ||
+    codes.some((c) => REFUSED_CODES.has(c))
+  ) {
+    const description = describe('was refused before it was sent', code, text, secrets);
+    return { category: 'request', maybeSent: false, code, description };
+  }
   // Timeouts first: axios reports its own timeout as ECONNABORTED "timeout of 100ms exceeded", and
   // AbortSignal.timeout() aborts with a TimeoutError DOMException.
   if (

@@ -57,17 +57,21 @@ export function refusedBeforeSending(error: unknown, request: RefusedRequest, se
  */
 export function syncFailed(error: unknown, request: RefusedRequest, secrets: readonly string[]): unknown {
   if (!isBinanceError(error) || REFUSALS.has(error.category)) return error;
+  // The client refused the clock's request (built with the call's own options): it would refuse this call too.
+  const refused = error.category === 'request' && error.status === undefined;
   const ErrorClass = errorClassFor(error.category);
   return new ErrorClass({
     message: `Binance ${request.label} was not sent: the clock could not sync with the server (${error.message})`,
     code: error.code,
     msg: error.msg,
     status: error.status,
-    retryable: true,
+    retryable: !refused,
     executed: 'no',
     sent: false,
     retryAfterMs: error.retryAfterMs,
-    hint: 'Nothing was sent. The clock syncs again on the next signed request: send it again once the server answers.',
+    hint: refused
+      ? error.hint
+      : 'Nothing was sent. The clock syncs again on the next signed request: send it again once the server answers.',
     request: { method: request.method, url: redactUrl(request.url, secrets) },
     response: error.response,
     cause: error,
