@@ -1,7 +1,6 @@
 import { inspect } from 'node:util';
 import type { Breaker, BreakerState } from '../breaker/Breaker.ts';
 import { OpossumBreaker } from '../breaker/OpossumBreaker.ts';
-import { isIdempotentMethod } from '../catalog/policy.ts';
 import { classify } from '../classify/classify.ts';
 import { ServerClock } from '../clock/ServerClock.ts';
 import { Listeners } from '../common/Listeners.ts';
@@ -183,7 +182,7 @@ export class BinanceGuard {
     this.#timeTransport = transport as GuardTransport<unknown>;
     const state: RunState = { secrets: secretsOf(req, call), sent: false };
     // A request that may change an order goes through the ledger: never sent again while its outcome is unknown.
-    if (req.signed && !isIdempotentMethod(req.method)) return this.#runOnce(req, transport, call, state);
+    if (req.mayChangeOrders) return this.#runOnce(req, transport, call, state);
     return this.#runAttempts(req, transport, call, state);
   }
 
@@ -537,7 +536,8 @@ export class BinanceGuard {
   ): R | Promise<R> {
     let read: ResponseView | Promise<ResponseView>;
     try {
-      read = transport.read(response, req.exchangeInfo);
+      // The body of a success is read where it matters: the limits it teaches, an order's outcome.
+      read = transport.read(response, req.exchangeInfo || req.mayChangeOrders);
     } catch (error) {
       return this.#failed(error, counted);
     }
@@ -625,7 +625,9 @@ export class BinanceGuard {
     }
     if (view.status < 400) {
       if (req.exchangeInfo) this.#learn(view.body);
-      return undefined;
+      // A success for a request that may have changed an order says what it did. One whose body cannot be read (a
+      // proxy garbled or cut it) leaves the outcome unknown: the ledger then holds the order, as after a 5xx.
+      if (view.status >= 300 || !req.mayChangeOrders || !unreadable(view.body)) return undefined;
     }
     return classify({
       status: view.status,
@@ -802,6 +804,17 @@ function normalizeOrigin(origin: string): string {
     throw new TypeError(
       `origin must be an absolute URL such as https://api.binance.com, got ${JSON.stringify(origin)}`,
     );
+  }
+}
+
+/** Whether a body the client left as text or bytes is not JSON (a body it parsed, or none at all, passes). */
+function unreadable(body: unknown): boolean {
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) return false;
+  try {
+    JSON.parse(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString());
+    return false;
+  } catch {
+    return true;
   }
 }
 

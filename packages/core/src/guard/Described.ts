@@ -1,3 +1,4 @@
+import { isIdempotentMethod } from '../catalog/policy.ts';
 import { headerValue } from '../common/headerValue.ts';
 import type { ApiProfile } from '../profiles/ApiProfile.ts';
 import type { AcquireRequest } from '../throttle/types.ts';
@@ -31,6 +32,8 @@ export interface Described {
   readonly reducesExposure: boolean;
   /** An order placement (the profile's `isPlacement`). */
   readonly placement: boolean;
+  /** Signed and not a read: it may place, change or cancel an order, so it is never sent twice (the ledger). */
+  readonly mayChangeOrders: boolean;
   /** The exchange-information endpoint, whose answer teaches the limiter the server's limits. */
   readonly exchangeInfo: boolean;
   readonly label: string;
@@ -263,6 +266,9 @@ class ReadRequest implements Described {
   }
   get placement(): boolean {
     return this.#reading.endpoint.placement;
+  }
+  get mayChangeOrders(): boolean {
+    return this.signed && !isIdempotentMethod(this.method);
   }
   get exchangeInfo(): boolean {
     return this.#reading.endpoint.exchangeInfo;
