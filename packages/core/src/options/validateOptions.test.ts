@@ -29,6 +29,27 @@ const BAD: Array<[Record<string, unknown>, ErrorConstructor, RegExp]> = [
   [{ throttle: { maxWaitMs: 2 ** 31 } }, RangeError, /throttle.maxWaitMs .*got 2147483648/],
   [{ throttle: { store: {} } }, TypeError, /throttle.store must have a reserve\(\) method/],
   [{ throttle: { limits: 'many' } }, TypeError, /throttle.limits must be an array/],
+  [
+    { throttle: { limits: [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: -5 }] } },
+    RangeError,
+    /throttle.limits\[0\].limit must be a positive integer, got -5/,
+  ],
+  [
+    { throttle: { limits: [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTES', intervalNum: 1, limit: 5 }] } },
+    TypeError,
+    /throttle.limits\[0\].interval must be SECOND, MINUTE, HOUR or DAY, got "MINUTES"/,
+  ],
+  [
+    { throttle: { limits: [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limti: 5 }] } },
+    TypeError,
+    /throttle.limits\[0\]: unknown field "limti"; did you mean "limit"/,
+  ],
+  [
+    { throttle: { budgetLimits: { sapi: [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 0 }] } } },
+    RangeError,
+    /throttle.budgetLimits.sapi\[0\].intervalNum must be a positive integer, got 0/,
+  ],
+  [{ throttle: { budgetLimits: { sapi: 'many' } } }, TypeError, /throttle.budgetLimits.sapi must be an array/],
   [{ clock: { resyncIntervalMs: Number.POSITIVE_INFINITY } }, RangeError, /clock.resyncIntervalMs .*got Infinity/],
   [{ clock: { resyncIntervalMs: 30 * 86_400_000 } }, RangeError, /clock.resyncIntervalMs .*got 2592000000/],
   [{ clock: { resyncIntervalMs: 10 } }, RangeError, /clock.resyncIntervalMs must be a number 0 or in \[1000, /],

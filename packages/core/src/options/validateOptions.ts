@@ -1,4 +1,6 @@
 import { profiles } from '../profiles/profileForOrigin.ts';
+import { limitProblem } from '../throttle/Slot.ts';
+import type { ThrottleLimit } from '../throttle/types.ts';
 import { MAX_TIMER_MS } from '../time/limits.ts';
 import { suggest } from './suggest.ts';
 
@@ -12,7 +14,8 @@ type Rule =
   | { kind: 'url' }
   | { kind: 'urls' }
   | { kind: 'oneOf'; values: readonly string[] }
-  | { kind: 'array' }
+  /** Rate limits in exchangeInfo's shape; `budgets`: a record of such lists by budget name. */
+  | { kind: 'limits'; budgets?: true }
   | { kind: 'object'; methods?: readonly string[] }
   | { kind: 'group'; rules: Schema; canBeFalse?: true };
 
@@ -29,8 +32,8 @@ const GUARD_SCHEMA: Schema = {
     kind: 'group',
     canBeFalse: true,
     rules: {
-      limits: { kind: 'array' },
-      budgetLimits: { kind: 'object' },
+      limits: { kind: 'limits' },
+      budgetLimits: { kind: 'limits', budgets: true },
       maxWaitMs: delay(0),
       safety: { kind: 'number', min: 0, max: 1, minExclusive: true },
       defaultWeight: { kind: 'number', min: 0, max: 1_000_000, integer: true },
@@ -131,6 +134,28 @@ function check(value: unknown, schema: Schema, what: string, prefix: string): vo
   }
 }
 
+/** A rate limit's fields (`count`: WebSocket API frames report usage with them, and it is ignored). */
+const LIMIT_FIELDS = ['rateLimitType', 'interval', 'intervalNum', 'limit', 'intervalMs', 'count'];
+
+/** Rate limits as the limiter will read them, checked now rather than on the first request. */
+function checkLimits(value: unknown, name: string): void {
+  if (!Array.isArray(value)) throw new TypeError(`${name} must be an array of rate limits, got ${show(value)}`);
+  for (const [i, limit] of value.entries()) {
+    const where = `${name}[${i}]`;
+    if (limit !== null && typeof limit === 'object') {
+      const unknown = Object.keys(limit).find((key) => !LIMIT_FIELDS.includes(key));
+      if (unknown !== undefined) {
+        const near = suggest(unknown, LIMIT_FIELDS);
+        throw new TypeError(
+          `${where}: unknown field "${unknown}"${near ? `; did you mean "${near}"?` : `; known: ${LIMIT_FIELDS.join(', ')}`}`,
+        );
+      }
+    }
+    const problem = limitProblem(limit as ThrottleLimit, where);
+    if (problem !== undefined) throw problem;
+  }
+}
+
 function checkRule(value: unknown, rule: Rule, name: string): void {
   switch (rule.kind) {
     case 'number':
@@ -179,8 +204,14 @@ function checkRule(value: unknown, rule: Rule, name: string): void {
         );
       }
       return;
-    case 'array':
-      if (!Array.isArray(value)) throw new TypeError(`${name} must be an array, got ${show(value)}`);
+    case 'limits':
+      if (!rule.budgets) {
+        checkLimits(value, name);
+      } else if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new TypeError(`${name} must be an object of rate limit arrays by budget name, got ${show(value)}`);
+      } else {
+        for (const [budget, limits] of Object.entries(value)) checkLimits(limits, `${name}.${budget}`);
+      }
       return;
     case 'object': {
       if (value === null || typeof value !== 'object')

@@ -127,7 +127,8 @@ export function resolveLimits(limits: readonly ThrottleLimit[], scope: SlotScope
 
 const TYPES = new Set<string>(['REQUEST_WEIGHT', 'ORDERS', 'RAW_REQUESTS']);
 
-function limitProblem(input: ThrottleLimit, where: string): Error | undefined {
+/** What is wrong with one rate limit as given (`where` names it in the message), or `undefined`. */
+export function limitProblem(input: ThrottleLimit, where: string): Error | undefined {
   if (input === null || typeof input !== 'object')
     return new TypeError(`${where} must be a rate limit object, got ${show(input)}`);
   if (!TYPES.has(input.rateLimitType)) {
