@@ -75,6 +75,18 @@ describe('classify', () => {
       expect(isBinanceError(err, 'ip-ban')).toBe(true);
     });
 
+    it('gives a 418 the later of its Retry-After and the ban its message dates', () => {
+      const body = {
+        code: -1003,
+        msg: 'Way too much request weight used; IP banned until 1700000120000. Please use WebSocket Streams for live updates to avoid bans.',
+      };
+      for (const retryAfter of ['0', '-1', '1.5', 'soon']) {
+        const err = classify({ status: 418, headers: { 'retry-after': retryAfter }, body, now: NOW });
+        expect(err.retryAfterMs, `Retry-After ${retryAfter}`).toBe(120_000);
+      }
+      expect(classify({ status: 418, headers: { 'retry-after': '300' }, body, now: NOW }).retryAfterMs).toBe(300_000);
+    });
+
     it('keeps the cancel-replace data and says what executed', () => {
       const data = { cancelResult: 'SUCCESS', newOrderResult: 'FAILURE', newOrderResponse: { code: -2010, msg: 'x' } };
       const partial = classify({

@@ -167,10 +167,10 @@ function classifyUnsafe(input: ClassifyInput): BinanceError {
   }
   if (input.sent === false) executed = 'no';
 
-  const retryAfterMs =
-    parseRetryAfter(header('retry-after'), now) ??
-    wsRetryAfterMs(r, now) ??
-    (options.bannedUntil ? clampServerWait(options.bannedUntil.getTime() - now) : undefined);
+  const told = parseRetryAfter(header('retry-after'), now) ?? wsRetryAfterMs(r, now);
+  const banLeft = options.bannedUntil ? clampServerWait(options.bannedUntil.getTime() - now) : undefined;
+  // Where both say, the later end stands: a Retry-After of 0 (a proxy's, say) does not end a ban dated later.
+  const retryAfterMs = told === undefined || banLeft === undefined ? (told ?? banLeft) : Math.max(told, banLeft);
   if (retryAfterMs !== undefined) options.retryAfterMs = retryAfterMs;
   if (r.rateLimits) options.rateLimits = r.rateLimits;
 
