@@ -14,7 +14,7 @@ import type { RateLimit } from '../errors/types.ts';
 import { sharedConflict } from '../options/sharedConflict.ts';
 import { validateGuardOptions } from '../options/validateOptions.ts';
 import { type ApiProduct, type ApiProfile, endpointParts } from '../profiles/ApiProfile.ts';
-import { officialProfile, profileForOrigin, profiles } from '../profiles/profileForOrigin.ts';
+import { budgetOrigin, officialProfile, profileForOrigin, profiles } from '../profiles/profileForOrigin.ts';
 import type {
   AcquireRequest,
   Permit,
@@ -90,6 +90,8 @@ export class BinanceGuard {
   readonly #accepted = new WeakSet<object>();
   /** The transport of the most recent call: the clock syncs through the client the user already configured. */
   #timeTransport: GuardTransport<unknown> | undefined;
+  /** The origin of the most recent call: the host the clock asks (one of several that share this guard). */
+  #timeOrigin: string | undefined;
 
   constructor(origin: string, options: BinanceGuardOptions = {}) {
     this.origin = normalizeOrigin(origin);
@@ -148,7 +150,8 @@ export class BinanceGuard {
     // An origin as `URL` writes it is its own key; a frozen options object, once accepted, cannot have changed.
     const known = shared.get(origin);
     if (known !== undefined && (options === undefined || known.#accepted.has(options))) return known;
-    const key = normalizeOrigin(origin);
+    // Hosts that serve one API behind one IP's limits share one guard.
+    const key = budgetOrigin(normalizeOrigin(origin));
     let guard = shared.get(key);
     if (!guard) {
       guard = new BinanceGuard(key, options);
@@ -162,6 +165,8 @@ export class BinanceGuard {
         );
       }
     }
+    // Kept under the name asked for too, which the next call looks up first.
+    if (origin !== key) shared.set(origin, guard);
     if (options !== undefined && Object.isFrozen(options)) guard.#accepted.add(options);
     return guard;
   }
@@ -180,6 +185,7 @@ export class BinanceGuard {
       return Promise.reject(error);
     }
     this.#timeTransport = transport as GuardTransport<unknown>;
+    this.#timeOrigin = req.origin;
     const state: RunState = { secrets: secretsOf(req, call), sent: false };
     // A request that may change an order goes through the ledger: never sent again while its outcome is unknown.
     if (req.mayChangeOrders) return this.#runOnce(req, transport, call, state);
@@ -190,7 +196,7 @@ export class BinanceGuard {
   async #runOnce<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, state: RunState): Promise<R> {
     const key = OutcomeLedger.fingerprint(
       req.method,
-      req.origin,
+      budgetOrigin(req.origin),
       req.path,
       call.credentials?.apiKey ?? req.callerKey ?? '',
       mergedParams(req),
@@ -356,7 +362,7 @@ export class BinanceGuard {
     this.#clock?.close();
     this.#breaker?.shutdown();
     this.#limiter?.close();
-    if (shared.get(this.origin) === this) shared.delete(this.origin);
+    for (const [origin, guard] of shared) if (guard === this) shared.delete(origin);
   }
 
   [inspect.custom](): string {
@@ -720,7 +726,7 @@ export class BinanceGuard {
     const transport = this.#timeTransport;
     if (!transport) throw new Error('The clock cannot sync before a request has gone through the guard.');
     const time = endpointParts(this.profile.special.time);
-    const req = this.#describe({ method: time.method, url: `${this.origin}${time.path}` }, {});
+    const req = this.#describe({ method: time.method, url: `${this.#timeOrigin ?? this.origin}${time.path}` }, {});
     // Time samples skip the breaker: they are cheap, and a resync must work while it probes.
     const permit = this.#limiter ? await this.#limiter.acquire({ ...req.cost, label: req.label, signal }) : undefined;
     // A sample this slow is of no use to the clock, and a sync that waited for ever would hold every signed call

@@ -44,6 +44,11 @@ export interface SpecialEndpoints {
 export interface ApiOrigins {
   readonly production: readonly string[];
   readonly testnet: readonly string[];
+  /**
+   * Production hosts that serve the API as one, behind the same limits per IP (Spot's `api`, `api-gcp` and
+   * `api1`–`api4`): over https they share one guard — one weight budget, one ban, one ledger — named by the first.
+   */
+  readonly sameBudget?: readonly string[];
 }
 
 /**

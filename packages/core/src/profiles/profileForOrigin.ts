@@ -33,3 +33,18 @@ export function officialProfile(origin: string | URL): ApiProfile | undefined {
   }
   return Object.values(profiles).find((profile) => profile.servesHost(hostname));
 }
+
+/**
+ * The origin whose guard `origin` shares: the first of its profile's `sameBudget` hosts for one of them over https
+ * (`https://api1.binance.com` → `https://api.binance.com`), else `origin` itself. Never throws.
+ */
+export function budgetOrigin(origin: string): string {
+  const url = URL.parse(origin);
+  if (url === null || url.protocol !== 'https:' || url.port !== '') return origin;
+  const host = url.hostname.toLowerCase();
+  for (const profile of Object.values(profiles)) {
+    const group = profile.origins.sameBudget;
+    if (group?.includes(host)) return `https://${group[0]}`;
+  }
+  return origin;
+}

@@ -43,5 +43,14 @@ export const spot: ApiProfile = defineProfile({
       'data-api.binance.vision',
     ],
     testnet: ['testnet.binance.vision', 'demo-api.binance.com'],
+    // data-api.binance.vision serves market data alone, and is left to its own budget.
+    sameBudget: [
+      'api.binance.com',
+      'api-gcp.binance.com',
+      'api1.binance.com',
+      'api2.binance.com',
+      'api3.binance.com',
+      'api4.binance.com',
+    ],
   },
 });
