@@ -750,8 +750,8 @@ export class BinanceGuard {
     if (permit) await this.#limiter?.settle(permit, { status: view.status, headers: view.headers });
     const body =
       typeof view.body === 'string' || view.body instanceof Uint8Array ? safeJson(String(view.body)) : view.body;
-    const serverTime = (body as { serverTime?: unknown } | undefined)?.serverTime;
-    if (view.status >= 400 || typeof serverTime !== 'number') {
+    const serverTime = plausibleTime((body as { serverTime?: unknown } | undefined)?.serverTime);
+    if (view.status >= 400 || serverTime === undefined) {
       const err = classify({
         status: view.status,
         headers: view.headers as Record<string, string>,
@@ -811,6 +811,16 @@ function normalizeOrigin(origin: string): string {
       `origin must be an absolute URL such as https://api.binance.com, got ${JSON.stringify(origin)}`,
     );
   }
+}
+
+/**
+ * A server time in ms, from ms or µs (a client that asks for `X-MBX-TIME-UNIT: MICROSECOND` gets µs); `undefined`
+ * for anything else or outside 2017–2100, which a proxy or a broken server sent (0 would set the clock to 1970).
+ */
+function plausibleTime(value: unknown): number | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  const ms = value >= 1e14 ? value / 1000 : value;
+  return ms >= 1_483_228_800_000 && ms < 4_102_444_800_000 ? ms : undefined;
 }
 
 /** Whether a body the client left as text or bytes is not JSON (a body it parsed, or none at all, passes). */
