@@ -68,7 +68,8 @@ const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\]/g;
  * longer found whole, and its first part would stay.
  */
 export function redactedExcerpt(text: string, max: number, secrets: readonly string[]): string {
-  // Beyond this the text is cut before it is redacted; so far past `max` that what is redacted cannot shrink back.
+  // A longer text is cut to REDACT_SCAN first: so far past any `max` here that no secret cut there can reach back
+  // into the excerpt, however much the redaction before it shortens the text.
   const redacted = redactText(text.length > REDACT_SCAN ? text.slice(0, REDACT_SCAN) : text, secrets);
   return redacted.length > max ? `${redacted.slice(0, max)}…` : redacted;
 }
