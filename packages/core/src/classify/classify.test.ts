@@ -232,6 +232,19 @@ describe('classify', () => {
       );
     });
 
+    it("reads a client's timeout while a success's body was still coming as a timeout, not as the success", () => {
+      // got rejects so when `timeout.request` ends during the body: a TimeoutError holding the 200 it had begun.
+      const error = Object.assign(new Error("Timeout awaiting 'request' for 300ms"), {
+        name: 'TimeoutError',
+        code: 'ETIMEDOUT',
+        response: { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '' },
+      });
+      const err = classify({ error, request: { method: 'POST', url: 'https://api.binance.com/api/v3/order' } });
+      expect(err.category).toBe('timeout');
+      expect(err.executed).toBe('unknown');
+      expect(err.message).toContain('timed out (ETIMEDOUT)');
+    });
+
     it('reads a real connection reset as a network error with an unknown outcome', async () => {
       const server = createServer((req) => req.socket.destroy());
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

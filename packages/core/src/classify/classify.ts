@@ -94,7 +94,14 @@ function classifyUnsafe(input: ClassifyInput): BinanceError {
   const profile = profileOf(input.product, request?.url);
   const where = request ? ` (${request.method} ${pathOf(request.url)})` : '';
 
-  if (status === undefined && body === undefined && input.error !== undefined) {
+  // A client's timeout that carries a success ran out while the body was still coming (got's `timeout.request`): a
+  // timeout, not an answer. (A body that came whole but is not JSON stays an answer that cannot be read.)
+  const afterSuccess = input.status === undefined && status !== undefined && status < 300;
+  if (
+    input.error !== undefined &&
+    ((status === undefined && body === undefined) ||
+      (afterSuccess && readTransportError(input.error)?.category === 'timeout'))
+  ) {
     return transportError(input, profile, request, where, base, secrets);
   }
 
