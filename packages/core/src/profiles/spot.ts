@@ -3,6 +3,16 @@ import { DEFAULT_RATE_LIMITS } from '../throttle/defaultLimits.ts';
 import { endpointTable } from '../weights/endpointTable.ts';
 import { type ApiProfile, defineProfile } from './ApiProfile.ts';
 
+/** The hosts that serve the whole Spot API, behind the same limits per IP. */
+const API_HOSTS = [
+  'api.binance.com',
+  'api-gcp.binance.com',
+  'api1.binance.com',
+  'api2.binance.com',
+  'api3.binance.com',
+  'api4.binance.com',
+];
+
 /**
  * Binance Spot (`api.binance.com`): `/api/` on one weight budget, `/sapi/` (wallet, margin, sub-accounts) on its
  * own, reported by `X-SAPI-USED-IP-WEIGHT-1M` and `X-SAPI-USED-UID-WEIGHT-1M`. SAPI endpoints each carry their own
@@ -33,24 +43,9 @@ export const spot: ApiProfile = defineProfile({
   },
   resyncCodes: [-1021],
   origins: {
-    production: [
-      'api.binance.com',
-      'api-gcp.binance.com',
-      'api1.binance.com',
-      'api2.binance.com',
-      'api3.binance.com',
-      'api4.binance.com',
-      'data-api.binance.vision',
-    ],
-    testnet: ['testnet.binance.vision', 'demo-api.binance.com'],
     // data-api.binance.vision serves market data alone, and is left to its own budget.
-    sameBudget: [
-      'api.binance.com',
-      'api-gcp.binance.com',
-      'api1.binance.com',
-      'api2.binance.com',
-      'api3.binance.com',
-      'api4.binance.com',
-    ],
+    production: [...API_HOSTS, 'data-api.binance.vision'],
+    testnet: ['testnet.binance.vision', 'demo-api.binance.com'],
+    sameBudget: API_HOSTS,
   },
 });
