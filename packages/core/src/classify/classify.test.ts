@@ -238,11 +238,14 @@ describe('classify', () => {
         name: 'TimeoutError',
         code: 'ETIMEDOUT',
         response: { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '' },
+        cause: Object.assign(new Error("Timeout awaiting 'request' for 300ms"), { code: 'ETIMEDOUT' }),
       });
       const err = classify({ error, request: { method: 'POST', url: 'https://api.binance.com/api/v3/order' } });
       expect(err.category).toBe('timeout');
       expect(err.executed).toBe('unknown');
       expect(err.message).toContain('timed out (ETIMEDOUT)');
+      // Said once, though the error and its cause both say it.
+      expect(err.message.split("Timeout awaiting 'request'")).toHaveLength(2);
     });
 
     it('reads a real connection reset as a network error with an unknown outcome', async () => {

@@ -91,7 +91,8 @@ export function readTransportError(error: unknown, secrets: readonly string[] = 
   const code =
     codes.find((c) => NOT_SENT.has(c) || TIMEOUT_CODES.has(c)) ?? codes.find((c) => /^E[A-Z]/.test(c)) ?? codes[0];
   const maybeSent = !codes.some((c) => NOT_SENT.has(c));
-  const text = messages.join(' | ');
+  // A client's error and its cause often say the same thing: said once.
+  const text = [...new Set(messages)].join(' | ');
 
   if (
     (error as { [REFUSED_BEFORE_SENDING]?: unknown } | null)?.[REFUSED_BEFORE_SENDING] === true ||
