@@ -18,7 +18,7 @@ import { epochMs } from './epochTime.ts';
 import { readForeignError } from './foreignErrors.ts';
 import { type ParsedBody, parseBody } from './parseBody.ts';
 import { parseRetryAfter } from './retryAfter.ts';
-import { readTransportError } from './transport.ts';
+import { readTransportError, type TransportFailure } from './transport.ts';
 
 /** Everything a request can end in. Every field is optional; `classify` never throws. */
 export interface ClassifyInput {
@@ -96,13 +96,13 @@ function classifyUnsafe(input: ClassifyInput): BinanceError {
 
   // A client's timeout that carries a success ran out while the body was still coming (got's `timeout.request`): a
   // timeout, not an answer. (A body that came whole but is not JSON stays an answer that cannot be read.)
+  const noAnswer = status === undefined && body === undefined;
   const afterSuccess = input.status === undefined && status !== undefined && status < 300;
-  if (
-    input.error !== undefined &&
-    ((status === undefined && body === undefined) ||
-      (afterSuccess && readTransportError(input.error)?.category === 'timeout'))
-  ) {
-    return transportError(input, profile, request, where, base, secrets);
+  if (input.error !== undefined && (noAnswer || afterSuccess)) {
+    const failure = readTransportError(input.error, secrets);
+    if (noAnswer || failure?.category === 'timeout') {
+      return transportError(input, failure, profile, request, where, base, secrets);
+    }
   }
 
   const r = read(status, body, secrets);
@@ -216,13 +216,13 @@ function statusMessagePath(profile: ApiProfile, status: number): string {
 
 function transportError(
   input: ClassifyInput,
+  failure: TransportFailure | undefined,
   profile: ApiProfile,
   request: BinanceErrorOptions['request'],
   where: string,
   base: string,
   secrets: readonly string[],
 ): BinanceError {
-  const failure = readTransportError(input.error, secrets);
   const category: BinanceErrorCategory = failure?.category ?? 'unknown';
   // A refusal is known not to have left, whatever the caller could tell; sent again, it is refused again.
   const sent = category === 'request' ? false : (input.sent ?? failure?.maybeSent ?? true);
