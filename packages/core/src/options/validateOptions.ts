@@ -124,14 +124,17 @@ function check(value: unknown, schema: Schema, what: string, prefix: string): vo
     const rule = Object.hasOwn(schema, key) ? schema[key] : undefined;
     const name = `${prefix}${key}`;
     if (rule === undefined) {
-      const near = suggest(key, Object.keys(schema));
-      throw new TypeError(
-        `${what}: unknown option "${name}"${near ? `; did you mean "${prefix}${near}"?` : `; known: ${Object.keys(schema).join(', ')}`}`,
-      );
+      throw new TypeError(`${what}: unknown option "${name}"${didYouMean(key, Object.keys(schema), prefix)}`);
     }
     const option = record[key];
     if (option !== undefined) checkRule(option, rule, name);
   }
+}
+
+/** What follows "unknown …" for `key`: the nearest of `known` (with `prefix`), or the list of them. */
+function didYouMean(key: string, known: readonly string[], prefix = ''): string {
+  const near = suggest(key, known);
+  return near ? `; did you mean "${prefix}${near}"?` : `; known: ${known.join(', ')}`;
 }
 
 /** A rate limit's fields (`count`: WebSocket API frames report usage with them, and it is ignored). */
@@ -144,12 +147,8 @@ function checkLimits(value: unknown, name: string): void {
     const where = `${name}[${i}]`;
     if (limit !== null && typeof limit === 'object') {
       const unknown = Object.keys(limit).find((key) => !LIMIT_FIELDS.includes(key));
-      if (unknown !== undefined) {
-        const near = suggest(unknown, LIMIT_FIELDS);
-        throw new TypeError(
-          `${where}: unknown field "${unknown}"${near ? `; did you mean "${near}"?` : `; known: ${LIMIT_FIELDS.join(', ')}`}`,
-        );
-      }
+      if (unknown !== undefined)
+        throw new TypeError(`${where}: unknown field "${unknown}"${didYouMean(unknown, LIMIT_FIELDS)}`);
     }
     const problem = limitProblem(limit as ThrottleLimit, where);
     if (problem !== undefined) throw problem;
