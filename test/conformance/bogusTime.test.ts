@@ -51,6 +51,22 @@ describe('a server time that cannot be right', () => {
     },
   );
 
+  it("takes a time the client hands over as bytes (got's responseType: 'buffer')", async () => {
+    const guard = new BinanceGuard('https://api.binance.com', { breaker: false });
+    defer(() => guard.close());
+    const text = answering(Date.now());
+    const bytes: GuardTransport<Response> = {
+      send: text.send,
+      read: async (response) => ({
+        status: response.status,
+        headers: response.headers,
+        body: new Uint8Array(await response.arrayBuffer()),
+      }),
+    };
+    await guard.run({ method: 'GET', url: 'https://api.binance.com/api/v3/account' }, bytes, { credentials });
+    expect(guard.snapshot().clock?.synced).toBe(true);
+  });
+
   it('takes a time in µs, as a client asking for X-MBX-TIME-UNIT: MICROSECOND gets it', async () => {
     const guard = new BinanceGuard('https://api.binance.com', { breaker: false });
     defer(() => guard.close());

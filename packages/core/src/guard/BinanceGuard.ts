@@ -717,8 +717,7 @@ export class BinanceGuard {
   }
 
   #learn(body: unknown): void {
-    const parsed = typeof body === 'string' ? safeJson(body) : body;
-    const limits = (parsed as { rateLimits?: unknown } | undefined)?.rateLimits;
+    const limits = (parsedBody(body) as { rateLimits?: unknown } | undefined)?.rateLimits;
     if (Array.isArray(limits) && limits.length > 0) this.#limiter?.learn(limits as RateLimit[]);
   }
 
@@ -748,9 +747,7 @@ export class BinanceGuard {
     });
     const view = await transport.read(response, true);
     if (permit) await this.#limiter?.settle(permit, { status: view.status, headers: view.headers });
-    const body =
-      typeof view.body === 'string' || view.body instanceof Uint8Array ? safeJson(String(view.body)) : view.body;
-    const serverTime = plausibleTime((body as { serverTime?: unknown } | undefined)?.serverTime);
+    const serverTime = plausibleTime((parsedBody(view.body) as { serverTime?: unknown } | undefined)?.serverTime);
     if (view.status >= 400 || serverTime === undefined) {
       const err = classify({
         status: view.status,
@@ -825,18 +822,16 @@ function plausibleTime(value: unknown): number | undefined {
 
 /** Whether a body the client left as text or bytes is not JSON (a body it parsed, or none at all, passes). */
 function unreadable(body: unknown): boolean {
-  if (typeof body !== 'string' && !(body instanceof Uint8Array)) return false;
-  try {
-    JSON.parse(typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString());
-    return false;
-  } catch {
-    return true;
-  }
+  return (typeof body === 'string' || body instanceof Uint8Array) && parsedBody(body) === undefined;
 }
 
-function safeJson(text: string): unknown {
+/** A body as JSON: text or bytes parsed (`undefined` when not JSON), anything else as the client parsed it. */
+function parsedBody(body: unknown): unknown {
+  if (typeof body !== 'string' && !(body instanceof Uint8Array)) return body;
   try {
-    return JSON.parse(text);
+    return JSON.parse(
+      typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString(),
+    );
   } catch {
     return undefined;
   }
