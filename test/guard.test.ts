@@ -137,6 +137,37 @@ describe('an order whose caller gave up while it was in flight', () => {
 });
 
 describe("the clock's sync", () => {
+  it('is not started for a signed call aborted before it runs, and a sync failing later rejects nothing unheard', async () => {
+    const { ex, guard } = await setup({}, { throttle: false });
+    const unheard: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unheard.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const controller = new AbortController();
+      controller.abort(new Error('gave up'));
+      const err = await guard
+        .run(marketOrder(ex), fetchTransport, { credentials, signal: controller.signal })
+        .catch((e: unknown) => e);
+      expect(isBinanceError(err, 'aborted'), String(err)).toBe(true);
+      expect(err).toMatchObject({ executed: 'no' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(ex.count({ path: '/api/v3/time' })).toBe(0);
+
+      // A sync already under way when a caller gives up: the caller leaves, the sync fails, and no one is left
+      // to hear it but the guard.
+      ex.fault({ kind: 'delay', ms: 200, match: { path: '/api/v3/time' } });
+      const late = new AbortController();
+      const call = guard.run(marketOrder(ex), fetchTransport, { credentials, signal: late.signal });
+      setTimeout(() => late.abort(new Error('gave up')), 50);
+      expect(await call.catch((e: unknown) => e)).toMatchObject({ category: 'aborted', executed: 'no' });
+      await ex.close();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(unheard).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('gives up on a server time request that does not answer, so a signed call without a timeout fails unsent', async () => {
     const { ex, guard } = await setup({}, { throttle: false });
     ex.fault({ kind: 'delay', ms: 60_000, match: { path: '/api/v3/time' } });

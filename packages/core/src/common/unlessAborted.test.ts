@@ -33,4 +33,22 @@ describe('unlessAborted', () => {
     const promise = Promise.resolve(1);
     expect(unlessAborted(promise, undefined)).toBe(promise);
   });
+
+  it('leaves no rejection unheard when the work it no longer waits for fails later', async () => {
+    const unheard: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unheard.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let fail!: (e: Error) => void;
+      const work = new Promise<never>((_, reject) => {
+        fail = reject;
+      });
+      await expect(unlessAborted(work, AbortSignal.abort())).rejects.toBeDefined();
+      fail(new Error('the sync failed with no caller left'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unheard).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });
