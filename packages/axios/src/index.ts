@@ -18,6 +18,7 @@ import axios, {
   AxiosHeaders,
   type AxiosInstance,
   type AxiosResponse,
+  type CancelToken,
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { originUrl, requestUrl } from './requestUrl.ts';
@@ -58,8 +59,15 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
   // Neither function is async: the adapter's would wrap the guard's promise in one more, resolved three ticks
   // later, and an attempt's would keep its frame across the whole round trip.
   const guarded =
-    (inner: AxiosRequestConfigAdapter, signal: AbortSignal | undefined): AxiosAdapter =>
+    (
+      inner: AxiosRequestConfigAdapter,
+      own: AbortSignal | undefined,
+      cancelToken: CancelToken | undefined,
+    ): AxiosAdapter =>
     (config) => {
+      // Listened to from here to the call's end: a token may outlive many calls (one shared by a whole session).
+      const token = cancelToken && tokenSignal(cancelToken);
+      const signal = own && token ? AbortSignal.any([own, token.signal]) : (own ?? token?.signal);
       let adapter: AxiosAdapter;
       let url: string;
       let body: string | undefined;
@@ -72,6 +80,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         guard = plugin.guardFor(url);
         call = plugin.callOptions(config.binance, signal);
       } catch (error) {
+        token?.release();
         return Promise.reject(error);
       }
       const transport: GuardTransport<AxiosResponse> = {
@@ -109,11 +118,13 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         },
         read: (response) => ({ status: response.status, headers: response.headers, body: response.data }),
       };
-      return guard
+      const settled = guard
         .run({ method: config.method ?? 'GET', url, body, headers: config.headers }, transport, call)
         .catch((error: unknown) => {
           throw asAxiosError(error, config, call.credentials?.secrets ?? []);
         });
+      if (token) settled.then(token.release, token.release);
+      return settled;
     };
 
   const interceptor = ((config: InternalAxiosRequestConfig) => {
@@ -132,12 +143,18 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         config.headers.setContentType('application/x-www-form-urlencoded');
       }
     }
-    const adapter: AxiosAdapter & { [GUARDED]?: boolean } = guarded(config.adapter, signalOf(config));
+    const adapter: AxiosAdapter & { [GUARDED]?: boolean } = guarded(
+      config.adapter,
+      signalOf(config),
+      config.cancelToken,
+    );
     adapter[GUARDED] = true;
     config.adapter = adapter;
-    // The guard owns the signal: axios would otherwise replace the guard's BinanceAbortError with its own
-    // CanceledError when the signal fires. Each attempt still gets it (see `send`).
+    // The guard owns the signal and the cancel token: axios would otherwise replace the guard's BinanceAbortError
+    // with its own CanceledError when either fires, and its adapter would still send an attempt whose token was
+    // cancelled while the guard waited. Each attempt gets the signal (see `send`).
     delete config.signal;
+    delete config.cancelToken;
     return config;
   }) as BinanceErrorsInterceptor;
   interceptor.install = (instance) => {
@@ -222,6 +239,21 @@ function copyHeaders(headers: InternalAxiosRequestConfig['headers']): AxiosHeade
 
 /** Marks the adapter wrapper, whichever copy of this package made it. */
 const GUARDED = Symbol.for('@binance-errors/axios:guarded');
+
+/** An AbortSignal that a cancel token aborts, and the release of the listener the token holds for it. */
+interface TokenSignal {
+  readonly signal: AbortSignal;
+  readonly release: () => void;
+}
+
+/** axios' (deprecated, still common) `cancelToken`, as the signal the guard stops its waits and attempts with. */
+function tokenSignal(token: CancelToken): TokenSignal {
+  const controller = new AbortController();
+  const abort = (reason: unknown): void => controller.abort(reason);
+  if (token.reason !== undefined) abort(token.reason);
+  else token.subscribe(abort);
+  return { signal: controller.signal, release: () => token.unsubscribe(abort) };
+}
 
 function signalOf(config: InternalAxiosRequestConfig): AbortSignal | undefined {
   const signal = config.signal as AbortSignal | undefined;
