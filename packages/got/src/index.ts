@@ -12,7 +12,14 @@ import {
   type ResponseView,
   refusedByClient,
 } from '@binance-errors/core';
-import got, { type HandlerFunction, Options, type OptionsInit, type RequestPromise, type Response } from 'got';
+import got, {
+  type BeforeErrorHook,
+  type HandlerFunction,
+  Options,
+  type OptionsInit,
+  type RequestPromise,
+  type Response,
+} from 'got';
 
 /** `context` of a got request with per-request settings of binance-errors: `{ binance: { signed: false } }`. */
 export interface BinanceContext {
@@ -61,7 +68,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     // stream, so the call is one until its first attempt a tick later, which needs got's promise and builds it.
     call.isStream = true;
     // Deferred one tick, like got itself, so `.json()` can still set the Accept header.
-    const response = Promise.resolve().then(() => {
+    let response = Promise.resolve().then(() => {
       call.isStream = false;
       // Read here, so that a body the guard cannot sign rejects the call like any other error of got's.
       taken.body = formBody(call.form ?? call.json ?? call.body, 'got');
@@ -79,6 +86,8 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
         plugin.callOptions(settings, taken.signal),
       );
     });
+    // The caller's beforeError hooks see the call's typed, redacted error, once (see TakenCall's constructor).
+    if (taken.beforeError) response = response.catch(taken.beforeError);
     const result = (call.resolveBodyOnly ? response.then((res) => res.body) : response) as CallPromise &
       Promise<unknown>;
     taken.response = response;
@@ -137,8 +146,19 @@ class TakenCall implements GuardTransport<Response> {
     else this.#sending = request;
   };
 
+  /**
+   * Runs the caller's `beforeError` hooks on the call's own error. They are taken off its attempts, where got would
+   * hand them its raw errors, whose options hold the key and the signed URL; undefined when there are none.
+   */
+  readonly beforeError: ((error: unknown) => Promise<never>) | undefined;
+
   constructor(call: Options, url: string, next: Next) {
     this.#call = call;
+    const hooks = call.hooks.beforeError;
+    if (hooks.length > 0) {
+      const own = hooks.splice(0);
+      this.beforeError = (error) => runHooks(own, error);
+    }
     this.#url = url;
     this.#next = next;
     // A body the caller sent without a type is sent as the form parameters the guard signed.
@@ -199,6 +219,10 @@ class TakenCall implements GuardTransport<Response> {
       if (attempt.purpose !== 'time' && this.#sending === undefined && !this.signal.aborted) {
         throw refusedByClient(error);
       }
+      // The caller's `afterResponse` hook asked got to send it again: the guard alone sends, and decides on the
+      // answer that prompted the hook, as on any other (an order of unknown outcome is never sent again).
+      const prompted = (error as { name?: string; response?: Response }).response;
+      if ((error as Error).name === 'RetryError' && prompted) return prompted;
       // The headers came, the body did not end: got rejects with a ReadError holding the response (unless
       // `cancel()` cut it off: the guard types that as aborted).
       const partial = (error as { name?: string; response?: Response }).response;
@@ -302,9 +326,21 @@ function asAttempt(options: Options, keepUrl = false): Options {
   if (options.json !== undefined) options.json = undefined;
   if (options.body !== undefined) options.body = undefined;
   options.retry.limit = 0;
+  // got retries an `afterResponse` hook's `retryWithMergedOptions` whatever the limit, below the guard, unless the
+  // delay is 0: the attempt then fails with the response that prompted it, and the guard judges that (`send`).
+  options.retry.calculateDelay = noDelay;
   if (options.resolveBodyOnly) options.resolveBodyOnly = false;
   if (options.throwHttpErrors !== false) options.throwHttpErrors = false;
   return options;
+}
+
+const noDelay = (): number => 0;
+
+/** The caller's got `beforeError` hooks, in order, on `error`: rejects with what the last one returns. */
+async function runHooks(hooks: readonly BeforeErrorHook[], error: unknown): Promise<never> {
+  let current = error;
+  for (const hook of hooks) current = await hook(current as Parameters<BeforeErrorHook>[0]);
+  throw current;
 }
 
 /**
