@@ -102,6 +102,8 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           // The guard judges the status; the inner adapter must hand every response back.
           attemptConfig.validateStatus = everyStatus;
           if (attempt.redirect === 'error') attemptConfig.maxRedirects = 0;
+          // The clock reads its samples itself, whatever the caller asked its own answers to be (a stream, a Blob).
+          if (attempt.purpose === 'time') attemptConfig.responseType = 'text';
           return adapter(attemptConfig).then(
             (response) => {
               // The user sees the config they sent, not our signed copy.
@@ -116,12 +118,24 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
             },
           );
         },
-        read: (response) => ({ status: response.status, headers: response.headers, body: response.data }),
+        read: (response) => {
+          const view = { status: response.status, headers: response.headers, body: response.data };
+          // A failure's body the caller asked for as a stream or a Blob is read here, for its code: a -1021 is
+          // retried, an error typed. A success's is the caller's, unread.
+          return response.status >= 300 && isUnread(response.data)
+            ? readText(response.data).then((body) => ({ ...view, body }))
+            : view;
+        },
       };
       const settled = guard
         .run({ method: config.method ?? 'GET', url, body, headers: config.headers }, transport, call)
         .catch((error: unknown) => {
-          throw asAxiosError(error, config, call.credentials?.secrets ?? []);
+          // axios runs `transformResponse` over a rejection's response too, and a parser of the caller's (JSONbig,
+          // lossless-json) would throw on the typed error's parsed, redacted body, its SyntaxError replacing the
+          // error. The error's `config` keeps the caller's transforms, for a retry layer that sends it again.
+          const typed = asAxiosError(error, config, call.credentials?.secrets ?? []);
+          if (isBinanceError(typed)) config.transformResponse = [];
+          throw typed;
         });
       if (token) settled.then(token.release, token.release);
       return settled;
@@ -135,10 +149,11 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
     // Not a Binance origin: the request passes byte for byte as the caller made it.
     if (!plugin.covers(originUrl(config), config.baseURL || undefined)) return config;
     if (config.data !== undefined && config.data !== null && typeof config.data === 'object') {
-      // Checked (and a flat object made form parameters) before axios serialises it as JSON.
+      // Checked (and a flat object made form parameters) before axios serialises it as JSON. A `transformRequest` of
+      // the caller's (a `qs.stringify`) is written for the object itself, and encodes it: the guard signs its text.
       const form = formBody(config.data, 'axios');
       const proto = Object.getPrototypeOf(config.data);
-      if (proto === Object.prototype || proto === null) {
+      if ((proto === Object.prototype || proto === null) && axiosTransformsOnly(config.transformRequest)) {
         config.data = new URLSearchParams(form);
         config.headers.setContentType('application/x-www-form-urlencoded');
       }
@@ -235,6 +250,35 @@ function copyHeaders(headers: InternalAxiosRequestConfig['headers']): AxiosHeade
   const to = copy as unknown as Record<string, unknown>;
   for (const name of Object.keys(from)) to[name] = from[name];
   return copy;
+}
+
+/** A body axios hands over unread: a Node stream, a web stream or a Blob (`responseType` 'stream' or 'blob'). */
+type Unread = AsyncIterable<Uint8Array | string> | ReadableStream<Uint8Array> | Blob;
+
+function isUnread(data: unknown): data is Unread {
+  return (
+    data instanceof Blob ||
+    data instanceof ReadableStream ||
+    (typeof data === 'object' &&
+      data !== null &&
+      typeof (data as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function')
+  );
+}
+
+async function readText(data: Unread): Promise<string> {
+  if (data instanceof Blob) return await data.text();
+  if (data instanceof ReadableStream) return await new Response(data).text();
+  const chunks: Buffer[] = [];
+  for await (const chunk of data) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString();
+}
+
+/** axios' own `transformRequest` functions. */
+const AXIOS_TRANSFORMS = new Set([axios.defaults.transformRequest].flat());
+
+/** Whether a request's body goes only through axios' own transforms, which would send an object as JSON. */
+function axiosTransformsOnly(transforms: InternalAxiosRequestConfig['transformRequest']): boolean {
+  return [transforms].flat().every((fn) => fn === undefined || AXIOS_TRANSFORMS.has(fn));
 }
 
 /** Marks the adapter wrapper, whichever copy of this package made it. */

@@ -824,16 +824,27 @@ function plausibleTime(value: unknown): number | undefined {
 
 /** Whether a body the client left as text or bytes is not JSON (a body it parsed, or none at all, passes). */
 function unreadable(body: unknown): boolean {
-  return (typeof body === 'string' || body instanceof Uint8Array) && parsedBody(body) === undefined;
+  const text = textOf(body);
+  return text !== undefined && parsedText(text) === undefined;
 }
 
 /** A body as JSON: text or bytes parsed (`undefined` when not JSON), anything else as the client parsed it. */
 function parsedBody(body: unknown): unknown {
-  if (typeof body !== 'string' && !(body instanceof Uint8Array)) return body;
+  const text = textOf(body);
+  return text === undefined ? body : parsedText(text);
+}
+
+/** A body handed over as text or bytes, as text; `undefined` for one the client parsed (or left unread). */
+function textOf(body: unknown): string | undefined {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString();
+  if (body instanceof ArrayBuffer) return Buffer.from(body).toString();
+  return undefined;
+}
+
+function parsedText(text: string): unknown {
   try {
-    return JSON.parse(
-      typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString(),
-    );
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
