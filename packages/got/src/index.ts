@@ -201,8 +201,12 @@ class TakenCall implements GuardTransport<Response> {
       request = this.#next(call);
     } else {
       const init: OptionsInit = { method: attempt.method as 'GET', headers, body: attempt.body, followRedirect };
-      // The clock's own requests carry the clock's signal: its time limit for one answer.
-      if (attempt.purpose === 'time' && attempt.signal) init.signal = attempt.signal;
+      if (attempt.purpose === 'time') {
+        // The clock's own requests carry the clock's signal (its time limit for one answer), and leave the bytes
+        // unparsed: a `parseJson` of the caller's (lossless-json) may not read a number as one.
+        if (attempt.signal) init.signal = attempt.signal;
+        init.responseType = 'buffer';
+      }
       this.#base ??= asAttempt(new Options(undefined, undefined, call));
       request = (got as unknown as GotWithDefaults)(attempt.url, init, this.#base);
     }
@@ -232,7 +236,9 @@ class TakenCall implements GuardTransport<Response> {
   }
 
   read(response: Response): ResponseView {
-    return { status: response.statusCode, headers: response.headers, body: response.body };
+    // The bytes as they came: `body` is what the caller's `responseType`, `parseJson` or `encoding` made of them (a
+    // lossless-json tree, base64), which is not what Binance said.
+    return { status: response.statusCode, headers: response.headers, body: response.rawBody };
   }
 
   cancel(reason?: unknown): void {
