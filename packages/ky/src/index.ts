@@ -8,6 +8,7 @@ import {
   formContentType,
   type GuardTransport,
   isBinanceError,
+  isIdempotentMethod,
   readFetchResponse,
 } from '@binance-errors/core';
 import type { Options } from 'ky';
@@ -46,6 +47,11 @@ const SCOPE = Symbol.for('@binance-errors/ky:scope');
 interface Scope {
   base: string | undefined;
   sent: boolean;
+  /**
+   * For a request that may have changed an order, a copy of the answer it got: what a retry of ky's, forced by an
+   * `afterResponse` hook's `ky.retry()`, is answered with instead of sending the same order again.
+   */
+  answered?: { method: string; url: string; body: string | undefined; response: Response } | undefined;
 }
 
 /** Statuses whose Response cannot carry a body. */
@@ -83,6 +89,12 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
     url: string,
     body: string | undefined,
   ): Promise<Response> => {
+    const answered = scope.answered;
+    if (answered && answered.method === request.method && answered.url === url && answered.body === body) {
+      const replay = answered.response;
+      answered.response = replay.clone();
+      return Promise.resolve(replay);
+    }
     // What a fetch is given besides the Request: ky's own options when ky called with a Request, as it does.
     const fetchInit = input instanceof Request ? init : undefined;
     const transport: GuardTransport<Response> = {
@@ -121,13 +133,18 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       },
       read: readFetchResponse,
     };
-    return plugin
+    const response = plugin
       .guardFor(url)
       .run(
         { method: request.method, url, body, headers: request.headers },
         transport,
         plugin.callOptions(settings, request.signal),
       );
+    if (isIdempotentMethod(request.method)) return response;
+    return response.then((answer) => {
+      scope.answered = { method: request.method, url, body, response: answer.clone() };
+      return answer;
+    });
   };
 
   // Not an async function: it would wrap the guard's promise in one more, resolved three ticks later.
