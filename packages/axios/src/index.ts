@@ -268,8 +268,8 @@ function isUnread(data: unknown): data is Unread {
 async function readText(data: Unread): Promise<string> {
   if (data instanceof Blob) return await data.text();
   if (data instanceof ReadableStream) return await new Response(data).text();
-  const chunks: Buffer[] = [];
-  for await (const chunk of data) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of data) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString();
 }
 

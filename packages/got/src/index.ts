@@ -223,15 +223,14 @@ class TakenCall implements GuardTransport<Response> {
       if (attempt.purpose !== 'time' && this.#sending === undefined && !this.signal.aborted) {
         throw refusedByClient(error);
       }
+      const { name, response } = error as { name?: string; response?: Response };
       // The caller's `afterResponse` hook asked got to send it again: the guard alone sends, and decides on the
       // answer that prompted the hook, as on any other (an order of unknown outcome is never sent again).
-      const prompted = (error as { name?: string; response?: Response }).response;
-      if ((error as Error).name === 'RetryError' && prompted) return prompted;
+      if (name === 'RetryError' && response) return response;
       // The headers came, the body did not end: got rejects with a ReadError holding the response (unless
       // `cancel()` cut it off: the guard types that as aborted).
-      const partial = (error as { name?: string; response?: Response }).response;
-      if ((error as Error).name !== 'ReadError' || !partial || this.#cancel.signal.aborted) throw error;
-      throw bodyCutOff(partial.statusCode, partial.headers['content-length'], error);
+      if (name !== 'ReadError' || !response || this.#cancel.signal.aborted) throw error;
+      throw bodyCutOff(response.statusCode, response.headers['content-length'], error);
     });
   }
 

@@ -89,6 +89,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
     url: string,
     body: string | undefined,
   ): Promise<Response> => {
+    // ky sending again what may have changed an order (`ky.retry()` in an `afterResponse` hook): answered, not sent.
     const answered = scope.answered;
     if (answered && answered.method === request.method && answered.url === url && answered.body === body) {
       const replay = answered.response;

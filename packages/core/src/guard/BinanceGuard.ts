@@ -423,9 +423,9 @@ export class BinanceGuard {
   async #admit(req: Described, call: CallOptions, state: RunState): Promise<Permit | undefined> {
     // The sync goes on for the other calls waiting on it; one whose caller gives up stops waiting, unsent.
     const clock = this.#stampingClock(req, call);
-    // A caller that has given up starts no sync (the refusal names it, below).
-    if (clock && call.signal?.aborted) throw call.signal.reason;
     if (clock) {
+      // A caller that has given up starts no sync (the refusal names it, below).
+      call.signal?.throwIfAborted();
       // A failed sync fails this call unsent; a ban or pause it met becomes the caller's refusal in `#refused`, next.
       await unlessAborted(clock.ensureSynced(), call.signal).catch((error: unknown) => {
         if (call.signal?.aborted) throw error;
