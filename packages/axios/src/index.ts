@@ -88,6 +88,12 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           // A copy per attempt: the inner adapter writes Content-Length into the headers it is given.
           const headers = copyHeaders(config.headers);
           if (attempt.body === undefined && body !== undefined) headers.delete('Content-Type');
+          // axios asks for gzip even with `decompress: false`, and then reads the compressed bytes into text, past
+          // repair by anyone; the guard could not read an error's code nor the clock its time. Asked as text, such
+          // an answer comes uncompressed (bytes, a stream or a Blob stay compressed: the guard decodes those).
+          if (config.decompress === false && TEXT_TYPES.has(config.responseType) && !headers.has('Accept-Encoding')) {
+            headers.set('Accept-Encoding', 'identity');
+          }
           for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
           const attemptConfig = ownCopy(config);
           attemptConfig.method = attempt.method;
@@ -102,8 +108,9 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           // The guard judges the status; the inner adapter must hand every response back.
           attemptConfig.validateStatus = everyStatus;
           if (attempt.redirect === 'error') attemptConfig.maxRedirects = 0;
-          // The clock reads its samples itself, whatever the caller asked its own answers to be (a stream, a Blob).
-          if (attempt.purpose === 'time') attemptConfig.responseType = 'text';
+          // The clock reads its samples itself, as bytes, whatever the caller asked its own answers to be (a stream, a
+          // Blob; text that `decompress: false` would leave gzip bytes in).
+          if (attempt.purpose === 'time') attemptConfig.responseType = 'arraybuffer';
           return adapter(attemptConfig).then(
             (response) => {
               // The user sees the config they sent, not our signed copy.
@@ -123,7 +130,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           // A failure's body the caller asked for as a stream or a Blob is read here, for its code: a -1021 is
           // retried, an error typed. A success's is the caller's, unread.
           return response.status >= 300 && isUnread(response.data)
-            ? readText(response.data).then((body) => ({ ...view, body }))
+            ? readBytes(response.data).then((body) => ({ ...view, body }))
             : view;
         },
       };
@@ -265,13 +272,16 @@ function isUnread(data: unknown): data is Unread {
   );
 }
 
-async function readText(data: Unread): Promise<string> {
-  if (data instanceof Blob) return await data.text();
-  if (data instanceof ReadableStream) return await new Response(data).text();
+async function readBytes(data: Unread): Promise<Uint8Array> {
+  if (data instanceof Blob) return new Uint8Array(await data.arrayBuffer());
+  if (data instanceof ReadableStream) return new Uint8Array(await new Response(data).arrayBuffer());
   const chunks: Uint8Array[] = [];
   for await (const chunk of data) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString();
+  return Buffer.concat(chunks);
 }
+
+/** The `responseType`s axios reads an answer into text for. */
+const TEXT_TYPES = new Set<string | undefined>([undefined, 'json', 'text', 'document']);
 
 /** axios' own `transformRequest` functions. */
 const AXIOS_TRANSFORMS = new Set([axios.defaults.transformRequest].flat());

@@ -25,6 +25,7 @@ import type {
 import { WeightLimiter } from '../throttle/WeightLimiter.ts';
 import { buildAttempt } from './buildAttempt.ts';
 import { type Described, RequestReader } from './Described.ts';
+import { decodedBody } from './decodedBody.ts';
 import { type LedgerEntry, OutcomeLedger } from './OutcomeLedger.ts';
 import type { BinanceGuardOptions, GuardSnapshot, RetryEvent, UnknownEndpointEvent } from './options.ts';
 import { answerResend, reconcile } from './reconcile.ts';
@@ -632,15 +633,15 @@ export class BinanceGuard {
       });
     }
     if (view.status < 400) {
-      if (req.exchangeInfo) this.#learn(view.body);
+      if (req.exchangeInfo) this.#learn(decodedBody(view));
       // A success for a request that may have changed an order says what it did. One whose body cannot be read (a
       // proxy garbled or cut it) leaves the outcome unknown: the ledger then holds the order, as after a 5xx.
-      if (view.status >= 300 || !req.mayChangeOrders || !unreadable(view.body)) return undefined;
+      if (view.status >= 300 || !req.mayChangeOrders || !unreadable(decodedBody(view))) return undefined;
     }
     return classify({
       status: view.status,
       headers: view.headers as Record<string, string>,
-      body: view.body,
+      body: decodedBody(view),
       request: { method: attempt.method, url: attempt.url },
       secrets: state.secrets,
       docsBaseUrl: this.#docsBaseUrl,
@@ -749,12 +750,13 @@ export class BinanceGuard {
     });
     const view = await transport.read(response, true);
     if (permit) await this.#limiter?.settle(permit, { status: view.status, headers: view.headers });
-    const serverTime = plausibleTime((parsedBody(view.body) as { serverTime?: unknown } | undefined)?.serverTime);
+    const body = decodedBody(view);
+    const serverTime = plausibleTime((parsedBody(body) as { serverTime?: unknown } | undefined)?.serverTime);
     if (view.status >= 400 || serverTime === undefined) {
       const err = classify({
         status: view.status,
         headers: view.headers as Record<string, string>,
-        body: view.body,
+        body,
         request,
         product: this.profile.product,
       });

@@ -78,8 +78,10 @@ export interface GuardTransport<R> {
  */
 export function readFetchResponse(response: Response, withBody: boolean): ResponseView | Promise<ResponseView> {
   if (!withBody && response.status < 400) return { status: response.status, headers: response.headers };
+  // Bytes rather than text: a fetch that did not decompress hands over an answer's gzip bytes, which the guard
+  // decodes (see decodedBody), and which text would have mangled.
   return response
     .clone()
-    .text()
-    .then((body) => ({ status: response.status, headers: response.headers, body }));
+    .arrayBuffer()
+    .then((body) => ({ status: response.status, headers: response.headers, body: new Uint8Array(body) }));
 }
