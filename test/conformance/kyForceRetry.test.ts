@@ -1,7 +1,7 @@
 import { BinanceGuard, isBinanceError } from '@binance-errors/core';
 import { binanceErrors } from '@binance-errors/ky';
 import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
-import ky, { type AfterResponseHook, isForceRetryError } from 'ky';
+import ky, { type AfterResponseHook, isForceRetryError, type KyInstance, type Options as KyOptions } from 'ky';
 import { afterEach, expect, it } from 'vitest';
 
 // ky 2's `afterResponse` hooks may return `ky.retry()`. With ky's retry turned on again, ky would send the call
@@ -19,23 +19,24 @@ afterEach(async () => {
   cleanups.length = 0;
 });
 
-async function setup(): Promise<FakeExchange> {
+/** A fake exchange, and ky with the plugin on it; `retry` turns ky's own retry on again. */
+async function setup(retry?: KyOptions['retry']): Promise<{ ex: FakeExchange; api: KyInstance }> {
   const ex = await createFakeExchange({
     accounts: [{ apiKey: API_KEY, secret: API_SECRET, balances: { USDT: '1000000', BTC: '10' } }],
   });
   cleanups.push(() => ex.close());
-  return ex;
+  const guard = new BinanceGuard(ex.url, {});
+  cleanups.push(() => guard.close());
+  const api = ky
+    .extend(binanceErrors({ apiKey: API_KEY, apiSecret: API_SECRET, guard }))
+    .extend({ prefix: ex.url, ...(retry !== undefined && { retry }) });
+  return { ex, api };
 }
 
 const retryOnce: AfterResponseHook = ({ response, retryCount }) => (retryCount === 0 ? ky.retry() : response);
 
 it('ky.retry() on a placed order, ky retry re-enabled: the order is not placed twice', async () => {
-  const ex = await setup();
-  const guard = new BinanceGuard(ex.url, {});
-  cleanups.push(() => guard.close());
-  const api = ky
-    .extend(binanceErrors({ apiKey: API_KEY, apiSecret: API_SECRET, guard }))
-    .extend({ prefix: ex.url, retry: { limit: 2, methods: ['post'] } });
+  const { ex, api } = await setup({ limit: 2, methods: ['post'] });
   const order = await api.post('api/v3/order', { searchParams: ORDER, hooks: { afterResponse: [retryOnce] } }).json();
   // The hook saw the same answer again on the retry, and let it through.
   expect(order).toMatchObject({ symbol: 'BTCUSDT', status: expect.any(String) });
@@ -46,10 +47,7 @@ it('ky.retry() on a placed order, ky retry re-enabled: the order is not placed t
 });
 
 it("ky.retry() on a placed order, plugin's retry 0: ky's ForceRetryError, and the order is not sent again", async () => {
-  const ex = await setup();
-  const guard = new BinanceGuard(ex.url, {});
-  cleanups.push(() => guard.close());
-  const api = ky.extend(binanceErrors({ apiKey: API_KEY, apiSecret: API_SECRET, guard })).extend({ prefix: ex.url });
+  const { ex, api } = await setup();
   const result = await api
     .post('api/v3/order', { searchParams: ORDER, hooks: { afterResponse: [retryOnce] } })
     .json()
@@ -64,12 +62,7 @@ it("ky.retry() on a placed order, plugin's retry 0: ky's ForceRetryError, and th
 });
 
 it('ky.retry() with a request of its own, or on a read: that request goes out', async () => {
-  const ex = await setup();
-  const guard = new BinanceGuard(ex.url, {});
-  cleanups.push(() => guard.close());
-  const api = ky
-    .extend(binanceErrors({ apiKey: API_KEY, apiSecret: API_SECRET, guard }))
-    .extend({ prefix: ex.url, retry: { limit: 2, methods: ['get', 'post'] } });
+  const { ex, api } = await setup({ limit: 2, methods: ['get', 'post'] });
   // A hook that re-prices the order it placed: the retry is a different order, and it is placed.
   const reprice: AfterResponseHook = ({ request, retryCount, response }) =>
     retryCount === 0
