@@ -129,7 +129,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           const view = { status: response.status, headers: response.headers, body: response.data };
           // A failure's body the caller asked for as a stream or a Blob is read here, for its code: a -1021 is
           // retried, an error typed. A success's is the caller's, unread.
-          return response.status >= 300 && isUnread(response.data)
+          return response.status >= 400 && isUnread(response.data)
             ? readBytes(response.data).then((body) => ({ ...view, body }))
             : view;
         },
@@ -156,11 +156,11 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
     // Not a Binance origin: the request passes byte for byte as the caller made it.
     if (!plugin.covers(originUrl(config), config.baseURL || undefined)) return config;
     if (config.data !== undefined && config.data !== null && typeof config.data === 'object') {
-      // Checked (and a flat object made form parameters) before axios serialises it as JSON. A `transformRequest` of
-      // the caller's (a `qs.stringify`) is written for the object itself, and encodes it: the guard signs its text.
+      // Checked (and a flat object made form parameters) before axios serialises it as JSON. Transforms of the
+      // caller's alone (a `qs.stringify`) are written for the object itself, and encode it: the guard signs the text.
       const form = formBody(config.data, 'axios');
       const proto = Object.getPrototypeOf(config.data);
-      if ((proto === Object.prototype || proto === null) && axiosTransformsOnly(config.transformRequest)) {
+      if ((proto === Object.prototype || proto === null) && sentAsJson(config.transformRequest)) {
         config.data = new URLSearchParams(form);
         config.headers.setContentType('application/x-www-form-urlencoded');
       }
@@ -191,7 +191,7 @@ type AxiosRequestConfigAdapter = InternalAxiosRequestConfig['adapter'];
 /**
  * Gives a `BinanceError` what axios' ecosystem reads on an `AxiosError`: `isAxiosError` and the caller's `config`
  * with its secrets removed (the `X-MBX-APIKEY` header, a `signature` parameter). `response` (status, headers,
- * Binance's body) and `request` are the error's own. A request refused before sending (`sent: false`) also tells
+ * Binance's body) and `request` are the error's own; a cancelled call passes `axios.isCancel`. A request refused before sending (`sent: false`) also tells
  * axios-retry not to retry it: sending it again at once would only be refused again, and waiting longer is what
  * `maxWaitMs` forbids.
  */
@@ -215,6 +215,9 @@ function asAxiosError(error: unknown, config: InternalAxiosRequestConfig, secret
   Object.defineProperties(error, {
     isAxiosError: { value: true, configurable: true },
     config: { value: safe, configurable: true },
+    // A call its caller cancelled (signal or cancel token) passes `axios.isCancel`, which reads this mark, as the
+    // CanceledError of axios' own did; axios-retry leaves it alone for the same reason.
+    ...(error.category === 'aborted' && { __CANCEL__: { value: true, configurable: true } }),
   });
   return error;
 }
@@ -283,12 +286,15 @@ async function readBytes(data: Unread): Promise<Uint8Array> {
 /** The `responseType`s axios reads an answer into text for. */
 const TEXT_TYPES = new Set<string | undefined>([undefined, 'json', 'text', 'document']);
 
-/** axios' own `transformRequest` functions. */
+/** axios' own `transformRequest` functions (another installed copy's answer by their name). */
 const AXIOS_TRANSFORMS = new Set([axios.defaults.transformRequest].flat());
 
-/** Whether a request's body goes only through axios' own transforms, which would send an object as JSON. */
-function axiosTransformsOnly(transforms: InternalAxiosRequestConfig['transformRequest']): boolean {
-  return [transforms].flat().every((fn) => fn === undefined || AXIOS_TRANSFORMS.has(fn));
+/** Whether a request's body goes through axios' own transform, which sends a plain object as JSON. */
+function sentAsJson(transforms: InternalAxiosRequestConfig['transformRequest']): boolean {
+  if (transforms === undefined) return true;
+  return [transforms]
+    .flat()
+    .some((fn) => fn !== undefined && (AXIOS_TRANSFORMS.has(fn) || fn.name === 'transformRequest'));
 }
 
 /** Marks the adapter wrapper, whichever copy of this package made it. */
