@@ -9,7 +9,10 @@ import {
   formBody,
   formContentType,
   type GuardTransport,
+  isBinanceError,
   type ResponseView,
+  redactHeaders,
+  redactUrl,
   refusedByClient,
 } from '@binance-errors/core';
 import got, {
@@ -86,8 +89,16 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
         plugin.callOptions(settings, taken.signal),
       );
     });
-    // The caller's beforeError hooks see the call's typed, redacted error, once (see TakenCall's constructor).
-    if (taken.beforeError) response = response.catch(taken.beforeError);
+    // The caller's beforeError hooks are taken off the attempts, where got would hand them its raw errors (whose
+    // options hold the key and the signed URL), and run once, on the call's typed error with a redacted got view.
+    const hooks = call.hooks.beforeError;
+    if (hooks.length > 0) {
+      const own = hooks.splice(0);
+      response = response.catch((error: unknown) => {
+        const secrets = plugin.callOptions(settings).credentials?.secrets ?? [];
+        return runHooks(own, withGotOptions(error, call, url, secrets));
+      });
+    }
     const result = (call.resolveBodyOnly ? response.then((res) => res.body) : response) as CallPromise &
       Promise<unknown>;
     taken.response = response;
@@ -146,19 +157,8 @@ class TakenCall implements GuardTransport<Response> {
     else this.#sending = request;
   };
 
-  /**
-   * Runs the caller's `beforeError` hooks on the call's own error. They are taken off its attempts, where got would
-   * hand them its raw errors, whose options hold the key and the signed URL; undefined when there are none.
-   */
-  readonly beforeError: ((error: unknown) => Promise<never>) | undefined;
-
   constructor(call: Options, url: string, next: Next) {
     this.#call = call;
-    const hooks = call.hooks.beforeError;
-    if (hooks.length > 0) {
-      const own = hooks.splice(0);
-      this.beforeError = (error) => runHooks(own, error);
-    }
     this.#url = url;
     this.#next = next;
     // A body the caller sent without a type is sent as the form parameters the guard signed.
@@ -340,6 +340,20 @@ function asAttempt(options: Options, keepUrl = false): Options {
 }
 
 const noDelay = (): number => 0;
+
+/**
+ * A typed error with what a got `beforeError` hook reads on got's own errors (`error.options.method`, `.url`,
+ * `.headers`), redacted: no key header, no signature.
+ */
+function withGotOptions(error: unknown, call: Options, url: string, secrets: readonly string[]): unknown {
+  if (!isBinanceError(error) || 'options' in error) return error;
+  const options = {
+    method: call.method,
+    url: new URL(redactUrl(url, secrets)),
+    headers: redactHeaders(call.headers, secrets),
+  };
+  return Object.defineProperty(error, 'options', { value: options, configurable: true });
+}
 
 /** The caller's got `beforeError` hooks, in order, on `error`: rejects with what the last one returns. */
 async function runHooks(hooks: readonly BeforeErrorHook[], error: unknown): Promise<never> {
