@@ -1,52 +1,63 @@
 import { binanceErrors } from '@binance-errors/axios';
 import { BinanceGuard } from '@binance-errors/core';
-import { createFakeExchange } from '@binance-errors/testing';
-import axios from 'axios';
-import { expect, it } from 'vitest';
+import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
+import axios, { type AxiosRequestTransformer } from 'axios';
+import { afterEach, expect, it } from 'vitest';
 
-// An object `data` with a `transformRequest` that form-encodes it (`qs.stringify`) is the everyday axios form body.
-// The plugin turns a plain object into form parameters only when axios' own transforms would otherwise send it as
-// JSON; a transform of the caller's gets the object it was written for, and the guard signs the text it makes.
+// An object `data` with a `transformRequest` of the caller's is an everyday axios form body. Transforms of the
+// caller's alone (a `qs.stringify`) get the object they were written for, and the guard signs the text they make.
+// Beside axios' own transform (a logger appended to the defaults, a pass-through before them), axios would send the
+// object as JSON, so the plugin makes it form parameters first. Either way the order is placed as the caller wrote it.
 
-const API_KEY = 'finding-axios-treq-key-0123456789abcdef';
-const API_SECRET = 'finding-axios-treq-secret-0123456789abcdef';
+const API_KEY = 'axios-transform-request-key-0123456789abcdef';
+const API_SECRET = 'axios-transform-request-secret-0123456789abcdef';
+const ORDER = { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.01', price: '20000' };
+const DEFAULTS = axios.defaults.transformRequest as AxiosRequestTransformer[];
 
-it("a form-encoding transformRequest still sends the caller's order parameters", async () => {
+/** What `qs.stringify(data)` does for a flat object. */
+const formEncode: AxiosRequestTransformer = (data) =>
+  data && typeof data === 'object'
+    ? Object.entries(data)
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+        .join('&')
+    : data;
+/** Returns what it was given, as a logger does. */
+const logRequest: AxiosRequestTransformer = (data) => data;
+/** Sets a header and returns the object: axios' own transform, next, serialises it. */
+const tagRequest: AxiosRequestTransformer = (data, headers) => {
+  headers.set('X-Request-Tag', 'bot-1');
+  return data;
+};
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups.length = 0;
+});
+
+async function exchange(): Promise<FakeExchange> {
   const ex = await createFakeExchange({
     accounts: [{ apiKey: API_KEY, secret: API_SECRET, balances: { USDT: '1000000', BTC: '10' } }],
   });
-  const guard = new BinanceGuard(ex.url, {});
-  try {
-    // What `qs.stringify(data)` does for a flat object.
-    const formEncode = (data: Record<string, unknown>) =>
-      Object.entries(data)
-        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
-        .join('&');
-    const api = axios.create({
-      baseURL: ex.url,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      transformRequest: [(data) => (data && typeof data === 'object' ? formEncode(data) : data)],
-    });
-    api.interceptors.request.use(binanceErrors({ apiKey: API_KEY, apiSecret: API_SECRET, guard }));
+  cleanups.push(() => ex.close());
+  return ex;
+}
 
-    const order = {
-      symbol: 'BTCUSDT',
-      side: 'BUY',
-      type: 'LIMIT',
-      timeInForce: 'GTC',
-      quantity: '0.01',
-      price: '20000',
-    };
-    const result = await api.post('/api/v3/order', order).then(
-      (r) => r.data,
-      (e: unknown) => e,
-    );
-    const sent = ex.requests.filter((r) => r.path === '/api/v3/order');
-    expect(sent).toHaveLength(1);
-    expect(sent[0]!.params).toMatchObject(order);
-    expect(result).toMatchObject({ symbol: 'BTCUSDT', clientOrderId: expect.any(String) });
-  } finally {
-    guard.close();
-    await ex.close();
-  }
+it.each([
+  ['a form-encoding transform alone (qs.stringify)', [formEncode]],
+  ['a logger appended to axios defaults', [...DEFAULTS, logRequest]],
+  ['a header-setting pass-through before axios defaults', [tagRequest, ...DEFAULTS]],
+])('%s: the order goes out with its parameters, signed', async (_name, transformRequest) => {
+  const ex = await exchange();
+  const guard = new BinanceGuard(ex.url, {});
+  cleanups.push(() => guard.close());
+  const api = axios.create({ baseURL: ex.url, transformRequest });
+  binanceErrors({ apiKey: API_KEY, apiSecret: API_SECRET, guard }).install(api);
+
+  const { data } = await api.post('/api/v3/order', { ...ORDER, newClientOrderId: 'mine' });
+
+  expect(data).toMatchObject({ symbol: 'BTCUSDT', clientOrderId: 'mine' });
+  const sent = ex.findRequests({ method: 'POST', path: '/api/v3/order' });
+  expect(sent).toHaveLength(1);
+  expect(sent[0]!.params).toMatchObject(ORDER);
 });
