@@ -100,4 +100,28 @@ describe('axios cancelToken with an order', () => {
     expect(settled.filter((s) => s.status === 'rejected')).toHaveLength(10);
     expect(listenersOf(source.token)).toBe(0);
   });
+
+  it('a cancelled call still reads as a cancel to axios.isCancel, and stays typed', async () => {
+    const { ex, api } = await setup(50);
+    ex.fault({ kind: 'delay', ms: 500, times: 1, match: { method: 'GET', path: '/api/v3/ticker/price' } });
+    const source = axios.CancelToken.source();
+    setTimeout(() => source.cancel('component unmounted'), 100);
+    const inFlight = await api
+      .get('/api/v3/ticker/price', { params: { symbol: 'BTCUSDT' }, cancelToken: source.token })
+      .catch((e: unknown) => e);
+    expect(isBinanceError(inFlight)).toBe(true);
+    expect(axios.isCancel(inFlight)).toBe(true);
+    const early = axios.CancelToken.source();
+    early.cancel('never mind');
+    const unsent = await api
+      .get('/api/v3/ticker/price', { params: { symbol: 'BTCUSDT' }, cancelToken: early.token })
+      .catch((e: unknown) => e);
+    expect(axios.isCancel(unsent)).toBe(true);
+    const controller = new AbortController();
+    controller.abort();
+    const bySignal = await api
+      .get('/api/v3/ticker/price', { params: { symbol: 'BTCUSDT' }, signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(axios.isCancel(bySignal)).toBe(true);
+  });
 });

@@ -145,4 +145,24 @@ describe('got: beforeError hooks see the typed, redacted error, once', () => {
     await api.get('api/v3/ticker/price', { searchParams: { symbol: 'BTCUSDT' } }).json();
     expect(seen).toEqual([]);
   });
+
+  it("a hook written for got's own errors reads their `options`, redacted", async () => {
+    const logged: string[] = [];
+    const { api } = await setup({
+      beforeError: [
+        (error) => {
+          // got's types: `error.options` is always there on its RequestError, so logging hooks read it unchecked.
+          logged.push(`${error.options.method} ${error.options.url?.toString()} failed: ${error.message}`);
+          return error;
+        },
+      ],
+    });
+    // A signed read Binance refuses: its URL carried a signature, and its headers the key.
+    const err = await api.get('api/v3/openOrders', { searchParams: { symbol: 'NOPE' } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: -1121 });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/^GET http:.*\/api\/v3\/openOrders\?symbol=NOPE/);
+    expect(logged[0]).not.toContain(API_KEY);
+    expect(logged[0]).not.toMatch(/signature=[0-9a-f]/);
+  });
 });
