@@ -86,7 +86,8 @@ export class BufferedResponse extends AdoptingResponse {
   }
 
   override bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    if (this.#real) return this.#real.bytes();
+    // Not the real response's `bytes()`: Node's fetch has it only from 22.3.
+    if (this.#real) return this.#real.arrayBuffer().then((buffer) => new Uint8Array(buffer));
     try {
       return Promise.resolve(this.#take());
     } catch (error) {

@@ -187,7 +187,8 @@ function checkRule(value: unknown, rule: Rule, name: string): void {
       }
       return;
     case 'url':
-      if (typeof value !== 'string' || !/^https?:$/.test(URL.parse(value)?.protocol ?? '')) {
+      // Not `URL.parse`: Node has it only from 22.1.
+      if (typeof value !== 'string' || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
         throw new TypeError(`${name} must be an absolute http(s) URL string, got ${show(value)}`);
       }
       return;

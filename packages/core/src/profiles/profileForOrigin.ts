@@ -39,7 +39,8 @@ export function officialProfile(origin: string | URL): ApiProfile | undefined {
  * (`https://api1.binance.com` → `https://api.binance.com`), else `origin` itself. Never throws.
  */
 export function budgetOrigin(origin: string): string {
-  const url = URL.parse(origin);
+  // `URL.parse` would read better, but Node has it only from 22.1; the packages promise 22.0.
+  const url = URL.canParse(origin) ? new URL(origin) : null;
   if (url === null || url.protocol !== 'https:' || url.port !== '') return origin;
   const host = url.hostname.toLowerCase();
   for (const profile of Object.values(profiles)) {
