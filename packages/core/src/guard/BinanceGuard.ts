@@ -632,16 +632,19 @@ export class BinanceGuard {
         secrets: state.secrets,
       });
     }
-    if (view.status < 400) {
-      if (req.exchangeInfo) this.#learn(decodedBody(view));
+    const success = view.status < 400;
+    // Read (decompressed) once, where it matters: nearly every success ends here with its body unread.
+    const body = success && !req.exchangeInfo && !req.mayChangeOrders ? undefined : decodedBody(view);
+    if (success) {
+      if (req.exchangeInfo) this.#learn(body);
       // A success for a request that may have changed an order says what it did. One whose body cannot be read (a
       // proxy garbled or cut it) leaves the outcome unknown: the ledger then holds the order, as after a 5xx.
-      if (view.status >= 300 || !req.mayChangeOrders || !unreadable(decodedBody(view))) return undefined;
+      if (view.status >= 300 || !req.mayChangeOrders || !unreadable(body)) return undefined;
     }
     return classify({
       status: view.status,
       headers: view.headers as Record<string, string>,
-      body: decodedBody(view),
+      body,
       request: { method: attempt.method, url: attempt.url },
       secrets: state.secrets,
       docsBaseUrl: this.#docsBaseUrl,
