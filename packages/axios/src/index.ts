@@ -8,20 +8,19 @@ import {
   formBody,
   type GuardTransport,
   isBinanceError,
-  redactDeep,
-  redactHeaders,
-  redactText,
-  redactUrl,
 } from '@binance-errors/core';
 import axios, {
   type AxiosAdapter,
-  AxiosHeaders,
   type AxiosInstance,
   type AxiosResponse,
   type CancelToken,
   type InternalAxiosRequestConfig,
 } from 'axios';
+import { asAxiosError } from './asAxiosError.ts';
+import { copyHeaders, ownCopy } from './copies.ts';
 import { originUrl, requestUrl } from './requestUrl.ts';
+import { tokenSignal } from './tokenSignal.ts';
+import { isUnread, readBytes } from './unreadBody.ts';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -188,100 +187,8 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
 
 type AxiosRequestConfigAdapter = InternalAxiosRequestConfig['adapter'];
 
-/**
- * Gives a `BinanceError` what axios' ecosystem reads on an `AxiosError`: `isAxiosError` and the caller's `config`
- * with its secrets removed (the `X-MBX-APIKEY` header, a `signature` parameter). `response` (status, headers,
- * Binance's body) and `request` are the error's own; a cancelled call passes `axios.isCancel`. A request refused before sending (`sent: false`) also tells
- * axios-retry not to retry it: sending it again at once would only be refused again, and waiting longer is what
- * `maxWaitMs` forbids.
- */
-function asAxiosError(error: unknown, config: InternalAxiosRequestConfig, secrets: readonly string[]): unknown {
-  if (!isBinanceError(error) || (error as { isAxiosError?: unknown }).isAxiosError === true) return error;
-  const safe: Record<string, unknown> = {
-    ...config,
-    url: config.url === undefined ? undefined : redactUrl(config.url, secrets),
-    params:
-      config.params instanceof URLSearchParams
-        ? new URLSearchParams(redactUrl(`?${config.params}`, secrets).slice(1))
-        : redactDeep(config.params, secrets),
-    data: typeof config.data === 'string' ? redactText(config.data, secrets) : redactDeep(config.data, secrets),
-    headers: new AxiosHeaders(redactHeaders(config.headers, secrets)),
-    auth: undefined,
-  };
-  const retryState = safe[AXIOS_RETRY];
-  if (error.sent === false && retryState !== null && typeof retryState === 'object') {
-    safe[AXIOS_RETRY] = { ...retryState, retries: 0 };
-  }
-  Object.defineProperties(error, {
-    isAxiosError: { value: true, configurable: true },
-    config: { value: safe, configurable: true },
-    // A call its caller cancelled (signal or cancel token) passes `axios.isCancel`, which reads this mark, as the
-    // CanceledError of axios' own did; axios-retry leaves it alone for the same reason.
-    ...(error.category === 'aborted' && { __CANCEL__: { value: true, configurable: true } }),
-  });
-  return error;
-}
-
-/** The per-request config key of axios-retry (its documented per-request override). */
-const AXIOS_RETRY = 'axios-retry';
-
 /** Hands every response back: the guard judges the status. */
 const everyStatus = (): boolean => true;
-
-/**
- * `{ ...config }`, at a third of its cost: the configs axios hands an adapter are slow-mode (dictionary) objects,
- * which a spread copies key by key through the slow path, and the copy made here is a fast-mode object for
- * everything axios reads from it next.
- */
-function ownCopy<T extends object>(source: T): T {
-  const from = source as Record<PropertyKey, unknown>;
-  const copy: Record<PropertyKey, unknown> = {};
-  for (const key of Object.keys(from)) {
-    // Defined, not assigned: an own `__proto__` key is a property like any other, as a spread copies it.
-    if (key === '__proto__')
-      Object.defineProperty(copy, key, { value: from[key], enumerable: true, writable: true, configurable: true });
-    else copy[key] = from[key];
-  }
-  for (const key of Object.getOwnPropertySymbols(from)) {
-    if (Object.prototype.propertyIsEnumerable.call(from, key)) copy[key] = from[key];
-  }
-  return copy as T;
-}
-
-/**
- * A copy of the headers axios hands an adapter, entry for entry. `new AxiosHeaders(headers)` would trim, lowercase,
- * look up and sanitize every name and value again (several thousand instructions a request); each of axios' adapters
- * normalizes the headers it is given anyway, and an `AxiosHeaders` never holds a `__proto__` key of its own.
- */
-function copyHeaders(headers: InternalAxiosRequestConfig['headers']): AxiosHeaders {
-  if (!(headers instanceof AxiosHeaders)) return new AxiosHeaders(headers);
-  const copy = new AxiosHeaders();
-  const from = headers as unknown as Record<string, unknown>;
-  const to = copy as unknown as Record<string, unknown>;
-  for (const name of Object.keys(from)) to[name] = from[name];
-  return copy;
-}
-
-/** A body axios hands over unread: a Node stream, a web stream or a Blob (`responseType` 'stream' or 'blob'). */
-type Unread = AsyncIterable<Uint8Array | string> | ReadableStream<Uint8Array> | Blob;
-
-function isUnread(data: unknown): data is Unread {
-  return (
-    data instanceof Blob ||
-    data instanceof ReadableStream ||
-    (typeof data === 'object' &&
-      data !== null &&
-      typeof (data as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function')
-  );
-}
-
-async function readBytes(data: Unread): Promise<Uint8Array> {
-  if (data instanceof Blob) return new Uint8Array(await data.arrayBuffer());
-  if (data instanceof ReadableStream) return new Uint8Array(await new Response(data).arrayBuffer());
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of data) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
-}
 
 /** The `responseType`s axios reads an answer into text for. */
 const TEXT_TYPES = new Set<string | undefined>([undefined, 'json', 'text', 'document']);
@@ -300,21 +207,7 @@ function sentAsJson(transforms: InternalAxiosRequestConfig['transformRequest']):
 /** Marks the adapter wrapper, whichever copy of this package made it. */
 const GUARDED = Symbol.for('@binance-errors/axios:guarded');
 
-/** An AbortSignal that a cancel token aborts, and the release of the listener the token holds for it. */
-interface TokenSignal {
-  readonly signal: AbortSignal;
-  readonly release: () => void;
-}
-
-/** axios' (deprecated, still common) `cancelToken`, as the signal the guard stops its waits and attempts with. */
-function tokenSignal(token: CancelToken): TokenSignal {
-  const controller = new AbortController();
-  const abort = (reason: unknown): void => controller.abort(reason);
-  if (token.reason !== undefined) abort(token.reason);
-  else token.subscribe(abort);
-  return { signal: controller.signal, release: () => token.unsubscribe(abort) };
-}
-
+/** The caller's `signal`, when it is an AbortSignal the guard can listen to. */
 function signalOf(config: InternalAxiosRequestConfig): AbortSignal | undefined {
   const signal = config.signal as AbortSignal | undefined;
   return signal && typeof signal.addEventListener === 'function' ? signal : undefined;

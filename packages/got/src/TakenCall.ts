@@ -1,0 +1,283 @@
+import { EventEmitter } from 'node:events';
+import type { ClientRequest } from 'node:http';
+import {
+  type Attempt,
+  bodyCutOff,
+  formContentType,
+  type GuardTransport,
+  type ResponseView,
+  refusedByClient,
+} from '@binance-errors/core';
+import got, { Options, type OptionsInit, type RequestPromise, type Response } from 'got';
+
+/** got's request function with its third argument, the defaults to build on (present in got 14 to 16). */
+type GotWithDefaults = (url: string, options: OptionsInit, defaults: Options) => RequestPromise<Response>;
+
+/** Events of got's promise API, forwarded from every attempt. */
+const EVENTS = ['request', 'response', 'redirect', 'uploadProgress', 'downloadProgress'] as const;
+
+/** got's `next` for a handler: the rest of the chain, ending in got's own request for the call. */
+export type Next = (options: Options) => RequestPromise<Response>;
+
+/** The key of the call a promise of this plugin stands for. */
+const TAKEN = Symbol('binance-errors call');
+
+/** The promise a taken call returns: got's promise API, over the call's own state. */
+interface CallPromise {
+  [TAKEN]: TakenCall;
+}
+
+/**
+ * One promise-API call the plugin has taken on: the guard's transport for its attempts, and the state its promise's
+ * methods read. One object per call, with its methods shared, rather than a dozen closures per call.
+ */
+export class TakenCall implements GuardTransport<Response> {
+  readonly #call: Options;
+  readonly #url: string;
+  readonly #next: Next;
+  /** Read now: the first attempt clears the call's payload. A `form` call is form-encoded by got. */
+  readonly #contentType: string | undefined;
+  /** The body the guard signs (set when the call starts, a tick after the handler). */
+  body: string | undefined;
+  response!: Promise<Response>;
+  result!: Promise<unknown>;
+  /** The defaults of the requests after the first: this call's options, built when first needed. */
+  #base: Options | undefined;
+  #ownRequestSent = false;
+  /** The request of the latest attempt, and got's promise events the caller listens to, forwarded from each. */
+  #current: RequestPromise<Response> | undefined;
+  #events: EventEmitter | undefined;
+  #forwarded: Set<(typeof EVENTS)[number]> | undefined;
+  /**
+   * `cancel()` aborts the guard's waits through `signal`, and the attempt in flight through its socket request
+   * (see `destroy`). got gets no signal of ours, whose listener it would add and remove on every attempt; the
+   * caller's own signal, got handles as it always does.
+   */
+  readonly #cancel = new AbortController();
+  readonly signal: AbortSignal;
+  #sending: ClientRequest | undefined;
+  readonly #onRequest = (request: ClientRequest): void => {
+    if (this.#cancel.signal.aborted) destroy(request, this.#cancel.signal.reason);
+    else this.#sending = request;
+  };
+
+  constructor(call: Options, url: string, next: Next) {
+    this.#call = call;
+    this.#url = url;
+    this.#next = next;
+    // A body the caller sent without a type is sent as the form parameters the guard signed.
+    this.#contentType =
+      call.form !== undefined || call.json !== undefined
+        ? 'application/x-www-form-urlencoded'
+        : formContentType(call.headers['content-type']?.toString());
+    this.signal = call.signal
+      ? AbortSignal.any([call.signal as AbortSignal, this.#cancel.signal])
+      : this.#cancel.signal;
+  }
+
+  send(attempt: Attempt): Promise<Response> {
+    const call = this.#call;
+    // The clock's requests go without the caller's key; the caller's own requests keep the headers it set.
+    const headers: Record<string, string | undefined> = attempt.purpose === 'time' ? { 'x-mbx-apikey': undefined } : {};
+    for (const [name, value] of Object.entries(attempt.headers)) headers[name.toLowerCase()] = value;
+    if (attempt.body !== undefined && this.#contentType) headers['content-type'] = this.#contentType;
+    if (attempt.body === undefined && this.body !== undefined) headers['content-type'] = undefined;
+    const followRedirect = attempt.redirect !== 'error' && call.followRedirect;
+    let request: RequestPromise<Response>;
+    if (attempt.purpose === 'call' && !this.#ownRequestSent) {
+      // The first attempt goes out as the request got already built for this call, rather than building a
+      // second one per call; later attempts and the guard's own requests are new ones.
+      this.#ownRequestSent = true;
+      // The URL got built for the call is the attempt's unless the guard signed it. Signing appends the stamp and
+      // signature to the query, which is set on got's URL in place: a URL set whole, got checks and parses again
+      // (12 µs more per signed request in a loop like B1's). A query the guard rebuilt (the caller's own
+      // `timestamp` or `recvWindow`) is set whole, as a URL: got checks a string one character by character first.
+      const sameUrl = attempt.url === this.#url;
+      const query = sameUrl ? undefined : appendedQuery(this.#url, attempt.url);
+      asAttempt(call, sameUrl || query !== undefined);
+      if (query !== undefined) (call.url as URL).search = query;
+      else if (!sameUrl) call.url = new URL(attempt.url);
+      // Only what changes is set: each of got's setters validates its value, a cost per call for nothing.
+      if (call.method !== attempt.method) call.method = attempt.method;
+      if (hasKeys(headers)) call.merge({ headers });
+      if (attempt.body !== undefined) call.body = attempt.body;
+      if (call.followRedirect !== followRedirect) call.followRedirect = followRedirect;
+      request = this.#next(call);
+    } else {
+      const init: OptionsInit = { method: attempt.method as 'GET', headers, body: attempt.body, followRedirect };
+      if (attempt.purpose === 'time') {
+        // The clock's own requests carry the clock's signal (its time limit for one answer), and leave the bytes
+        // unparsed: a `parseJson` of the caller's (lossless-json) may not read a number as one.
+        if (attempt.signal) init.signal = attempt.signal;
+        init.responseType = 'buffer';
+      }
+      this.#base ??= asAttempt(new Options(undefined, undefined, call));
+      request = (got as unknown as GotWithDefaults)(attempt.url, init, this.#base);
+    }
+    if (attempt.purpose !== 'time') {
+      // The clock's samples are the guard's business; the caller hears of its own call's requests.
+      this.#current = request;
+      this.#sending = undefined;
+      request.on('request', this.#onRequest);
+      if (this.#forwarded) for (const event of this.#forwarded) this.#forward(request, event);
+    }
+    return request.catch((error: unknown) => {
+      // Failed before got opened a request for it (an option got refuses, a header it cannot send, a hook that
+      // threw): nothing left. Sent again, the same options would fail again, or worse, go out half-built.
+      if (attempt.purpose !== 'time' && this.#sending === undefined && !this.signal.aborted) {
+        throw refusedByClient(error);
+      }
+      const { name, response } = error as { name?: string; response?: Response };
+      // The caller's `afterResponse` hook asked got to send it again: the guard alone sends, and decides on the
+      // answer that prompted the hook, as on any other (an order of unknown outcome is never sent again).
+      if (name === 'RetryError' && response) return response;
+      // The headers came, the body did not end: got rejects with a ReadError holding the response (unless
+      // `cancel()` cut it off: the guard types that as aborted).
+      if (name !== 'ReadError' || !response || this.#cancel.signal.aborted) throw error;
+      throw bodyCutOff(response.statusCode, response.headers['content-length'], error);
+    });
+  }
+
+  read(response: Response): ResponseView {
+    // The bytes as they came: `body` is what the caller's `responseType`, `parseJson` or `encoding` made of them (a
+    // lossless-json tree, base64), which is not what Binance said.
+    return { status: response.statusCode, headers: response.headers, body: response.rawBody };
+  }
+
+  cancel(reason?: unknown): void {
+    this.#cancel.abort(reason);
+    if (this.#sending) destroy(this.#sending, this.#cancel.signal.reason);
+  }
+
+  /** The body's bytes; chained on `result`, so a failed call rejects them without an unhandled `result`. */
+  buffer(): Promise<Response['rawBody']> {
+    return this.result.then(() => this.response).then((res) => res.rawBody);
+  }
+
+  text(): Promise<string> {
+    return this.buffer().then((bytes) => Buffer.from(bytes).toString(this.#call.encoding ?? 'utf8'));
+  }
+
+  json(): Promise<unknown> {
+    this.#call.headers.accept ??= 'application/json';
+    return this.text().then((raw) => this.#call.parseJson(raw));
+  }
+
+  listen(method: 'on' | 'once' | 'off', event: string, listener: (...args: unknown[]) => void): void {
+    this.#events ??= new EventEmitter();
+    this.#forwarded ??= new Set();
+    const known = EVENTS.find((e) => e === event);
+    if (method !== 'off' && known && !this.#forwarded.has(known)) {
+      this.#forwarded.add(known);
+      if (this.#current) this.#forward(this.#current, known);
+    }
+    this.#events[method](event, listener);
+  }
+
+  #forward(request: RequestPromise<Response>, event: (typeof EVENTS)[number]): void {
+    (request.on as unknown as EventEmitter['on'])(event, (...args: unknown[]) => this.#events?.emit(event, ...args));
+  }
+}
+
+/**
+ * The prototype of the promise a call returns: a promise with got's methods, reading the call they belong to.
+ * Shared by every call, because defining them on each promise costs microseconds per request. got copies its
+ * own promise's methods onto a handler's promise only where the name is not there yet (inherited names count),
+ * and got 14 assigns its own `cancel` over it: an accessor with a setter that keeps ours.
+ */
+const CALL_PROMISE: object = Object.create(Promise.prototype, {
+  cancel: {
+    get(this: CallPromise) {
+      return (reason?: unknown) => this[TAKEN].cancel(reason);
+    },
+    set() {},
+  },
+  json: method(function (this: CallPromise) {
+    return this[TAKEN].json();
+  }),
+  text: method(function (this: CallPromise) {
+    return this[TAKEN].text();
+  }),
+  buffer: method(function (this: CallPromise) {
+    return this[TAKEN].buffer();
+  }),
+  on: method(function (this: CallPromise, event: string, listener: (...args: unknown[]) => void) {
+    this[TAKEN].listen('on', event, listener);
+    return this;
+  }),
+  once: method(function (this: CallPromise, event: string, listener: (...args: unknown[]) => void) {
+    this[TAKEN].listen('once', event, listener);
+    return this;
+  }),
+  off: method(function (this: CallPromise, event: string, listener: (...args: unknown[]) => void) {
+    this[TAKEN].listen('off', event, listener);
+    return this;
+  }),
+});
+
+/** A method as a class defines it: writable and configurable, not enumerable. */
+function method(value: (...args: never[]) => unknown): PropertyDescriptor {
+  return { value, writable: true, configurable: true };
+}
+
+/**
+ * Readies got options to send exactly what an attempt says: no URL prefix, query or payload of their own (the
+ * attempt's URL and body carry them), no retries of got's (the guard owns them), and every status handed back.
+ */
+function asAttempt(options: Options, keepUrl = false): Options {
+  // Set where they differ only, as above. `keepUrl`: the options' own URL, query included, is the attempt's (and
+  // got checks the origin again when the prefix changes under a URL it built).
+  if (!keepUrl) {
+    if (options.prefixUrl !== '') options.prefixUrl = '';
+    options.searchParams = undefined;
+  }
+  if (options.form !== undefined) options.form = undefined;
+  if (options.json !== undefined) options.json = undefined;
+  if (options.body !== undefined) options.body = undefined;
+  options.retry.limit = 0;
+  // got retries an `afterResponse` hook's `retryWithMergedOptions` whatever the limit, below the guard, unless the
+  // delay is 0: the attempt then fails with the response that prompted it, and the guard judges that (`send`).
+  options.retry.calculateDelay = noDelay;
+  if (options.resolveBodyOnly) options.resolveBodyOnly = false;
+  if (options.throwHttpErrors !== false) options.throwHttpErrors = false;
+  return options;
+}
+
+const noDelay = (): number => 0;
+
+/**
+ * Stops a request in flight by destroying its socket, which fails it as a lost connection whether its answer has
+ * begun or not (destroying the request itself would drain an answer that has begun, and got would take the part it
+ * had for the whole body). A request already answered is left alone: its socket may serve another request by now.
+ */
+function destroy(request: ClientRequest, reason: unknown): void {
+  if (request.destroyed) return;
+  const error = reason instanceof Error ? reason : new Error(String(reason));
+  if (request.socket) request.socket.destroy(error);
+  else request.destroy(error);
+}
+
+/** The query of `url` (from its `?`) when `url` is `base` with parameters appended, as signing makes it. */
+function appendedQuery(base: string, url: string): string | undefined {
+  // Compared as a slice: V8 runs `startsWith` with a prefix it does not know in advance as a loop over both strings.
+  if (url.length <= base.length || url.slice(0, base.length) !== base || base.includes('#')) return undefined;
+  const q = base.indexOf('?');
+  return url.charCodeAt(base.length) === (q === -1 ? QUESTION_MARK : AMPERSAND)
+    ? url.slice(q === -1 ? base.length : q)
+    : undefined;
+}
+
+const QUESTION_MARK = 0x3f;
+const AMPERSAND = 0x26;
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
+}
+
+/** `result`, the promise a taken call returns, given got's promise methods over `taken` (see CALL_PROMISE). */
+export function asCallPromise(result: Promise<unknown>, taken: TakenCall): Promise<unknown> {
+  Object.setPrototypeOf(result, CALL_PROMISE);
+  (result as unknown as CallPromise)[TAKEN] = taken;
+  return result;
+}
