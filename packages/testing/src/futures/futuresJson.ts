@@ -117,3 +117,29 @@ export function futuresAccountJson(
     positions,
   };
 }
+
+/**
+ * The balances as `GET /fapi/v2/balance` and `/fapi/v3/balance` show them: one entry, the margin asset USDT (the fake
+ * keeps no other asset).
+ */
+export function futuresBalanceJson(
+  a: FuturesAccount,
+  markOf: (symbol: string) => bigint,
+  t: number,
+): Record<string, unknown>[] {
+  const wallet = formatUnits(a.wallet);
+  const available = formatUnits(a.available(markOf));
+  return [
+    {
+      accountAlias: 'FAKE',
+      asset: 'USDT',
+      balance: wallet,
+      crossWalletBalance: wallet,
+      crossUnPnl: formatUnits(a.unrealized(markOf)),
+      availableBalance: available,
+      maxWithdrawAmount: available,
+      marginAvailable: true,
+      updateTime: t,
+    },
+  ];
+}

@@ -110,6 +110,11 @@ describe("createFakeExchange({ product: 'usdm' })", () => {
     const account = (await client.signed('GET', '/fapi/v2/account')).data as Record<string, string>;
     expect(account.totalPositionInitialMargin).toBe('900.00000000');
     expect(account.availableBalance).toBe('100.00000000');
+    for (const path of ['/fapi/v2/balance', '/fapi/v3/balance']) {
+      expect((await client.signed('GET', path)).data).toMatchObject([
+        { asset: 'USDT', balance: '1000.00000000', availableBalance: '100.00000000', marginAvailable: true },
+      ]);
+    }
     // Closing needs no margin; the price moved up 1000, so the wallet gains 300.
     ex.setPrice('BTCUSDT', '61000');
     expect((await market('SELL', '0.3', { reduceOnly: 'true' })).data).toMatchObject({ status: 'FILLED' });

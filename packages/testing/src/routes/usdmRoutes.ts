@@ -1,5 +1,11 @@
 import type { FuturesEngine } from '../futures/FuturesEngine.ts';
-import { futuresAccountJson, futuresOrderAnswer, futuresOrderJson, positionJson } from '../futures/futuresJson.ts';
+import {
+  futuresAccountJson,
+  futuresBalanceJson,
+  futuresOrderAnswer,
+  futuresOrderJson,
+  positionJson,
+} from '../futures/futuresJson.ts';
 import { FUTURES_ORDER_PARAMS, parseFuturesOrder } from '../futures/parseFuturesOrder.ts';
 import { ApiError } from '../http/ApiError.ts';
 import { eitherParam, invalidParamData, MSG, mandatoryParam } from '../http/messages.ts';
@@ -81,7 +87,7 @@ function describeSymbol(s: SymbolState): Record<string, unknown> {
 /**
  * The USDⓈ-M Futures endpoints the fake implements, trading through `futures`: ping, time, exchangeInfo, depth,
  * klines, ticker price (v1 and v2), order POST/GET/DELETE, batchOrders POST/DELETE, order test, openOrders,
- * allOpenOrders, account (v2, v3),
+ * allOpenOrders, account and balance (v2, v3),
  * positionRisk (v2, v3), leverage, position mode and the order rate limit.
  */
 export function usdmRoutes(futures: FuturesEngine): readonly Route[] {
@@ -97,6 +103,7 @@ export function usdmRoutes(futures: FuturesEngine): readonly Route[] {
   };
   const account = (ctx: RouteContext) =>
     futuresAccountJson(futures.account(ctx.book!), futures.markOf, positions(ctx, false), ctx.t);
+  const balance = (ctx: RouteContext) => futuresBalanceJson(futures.account(ctx.book!), futures.markOf, ctx.t);
   const price = (ctx: RouteContext) =>
     each(ctx, (s) => ({ symbol: s.info.symbol, price: formatUnits(s.price), time: ctx.t }));
 
@@ -285,6 +292,8 @@ export function usdmRoutes(futures: FuturesEngine): readonly Route[] {
     },
     { method: 'GET', path: '/fapi/v2/account', security: 'SIGNED', params: [], mandatory: [], handle: account },
     { method: 'GET', path: '/fapi/v3/account', security: 'SIGNED', params: [], mandatory: [], handle: account },
+    { method: 'GET', path: '/fapi/v2/balance', security: 'SIGNED', params: [], mandatory: [], handle: balance },
+    { method: 'GET', path: '/fapi/v3/balance', security: 'SIGNED', params: [], mandatory: [], handle: balance },
     {
       method: 'GET',
       path: '/fapi/v2/positionRisk',
