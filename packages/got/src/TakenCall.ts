@@ -104,6 +104,10 @@ export class TakenCall implements GuardTransport<Response> {
       if (call.followRedirect !== followRedirect) call.followRedirect = followRedirect;
       request = this.#next(call);
     } else {
+      // Built on the call's options, which hold the Content-Length got wrote for the first attempt's body: a request
+      // without a body (a lookup, the clock's samples) would make the server wait for bytes that never come, and a
+      // re-signed body may differ in length. got writes the length of each attempt's own body.
+      headers['content-length'] = undefined;
       const init: OptionsInit = { method: attempt.method as 'GET', headers, body: attempt.body, followRedirect };
       if (attempt.purpose === 'time') {
         // The clock's own requests carry the clock's signal (its time limit for one answer), and leave the bytes
