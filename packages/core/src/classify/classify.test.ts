@@ -203,11 +203,20 @@ describe('classify', () => {
       const { port } = server.address() as AddressInfo;
       await new Promise((resolve) => server.close(resolve));
       const error = await fetch(`http://127.0.0.1:${port}/api/v3/order`, { method: 'POST' }).catch((e: unknown) => e);
-      const err = classify({ error, request: { method: 'POST', url: `http://127.0.0.1:${port}/api/v3/order` } });
-      expect(err.category).toBe('network');
-      expect(err.executed).toBe('no');
-      expect(err.retryable).toBe(true);
-      expect(err.message).toContain('ECONNREFUSED');
+      const request = { method: 'POST', url: `http://127.0.0.1:${port}/api/v3/order` };
+      // Handed to the client (`sent: true`) or not, a connection that never opened sent nothing.
+      for (const sent of [undefined, true]) {
+        const err = classify({ error, request, sent });
+        expect(err.category).toBe('network');
+        expect(err.executed).toBe('no');
+        expect(err.retryable).toBe(true);
+        expect(err.message).toContain('ECONNREFUSED');
+      }
+      // An unreachable host can also end an open connection whose packets stopped: for a request handed over, the
+      // outcome stays unknown.
+      const unreachable = Object.assign(new Error('connect EHOSTUNREACH'), { code: 'EHOSTUNREACH' });
+      expect(classify({ error: unreachable, request }).executed).toBe('no');
+      expect(classify({ error: unreachable, request, sent: true }).executed).toBe('unknown');
     });
 
     it('reads a request Node or the client refused to build as refused: unsent even when handed over, not retryable', () => {

@@ -224,8 +224,8 @@ function transportError(
   secrets: readonly string[],
 ): BinanceError {
   const category: BinanceErrorCategory = failure?.category ?? 'unknown';
-  // A refusal is known not to have left, whatever the caller could tell; sent again, it is refused again.
-  const sent = category === 'request' ? false : (input.sent ?? failure?.maybeSent ?? true);
+  // A refusal, or a connection that never opened, is known not to have left whatever the caller handed over.
+  const sent = failure?.unsent ? false : (input.sent ?? failure?.maybeSent ?? true);
   const ErrorClass = errorClassFor(category);
   return new ErrorClass({
     message: `Binance request${where} ${failure?.description ?? unrecognised(input.error, secrets)}.`,

@@ -6,22 +6,23 @@ export interface TransportFailure {
   category: 'network' | 'timeout' | 'aborted' | 'request';
   /** `false` when the failure happened before a byte could reach the exchange (refused, DNS, TLS, connect timeout). */
   maybeSent: boolean;
+  /**
+   * `true` when the failure itself proves nothing left, even for a request its client had been handed: a refusal to
+   * build it, or a connection that never opened (refused, a name not found, a certificate refused).
+   */
+  unsent: boolean;
   /** The most specific system or library code found, e.g. `'ECONNRESET'`. */
   code: string | undefined;
   /** A short description for the error message. */
   description: string;
 }
 
-// Failures that happen before the request can reach Binance: nothing can have executed.
-const NOT_SENT = new Set([
+// Failures of a connection that never opened: no byte of any request can have left on it.
+const NEVER_CONNECTED = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
   'EAI_FAIL',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EHOSTDOWN',
   'UND_ERR_CONNECT_TIMEOUT',
   'ERR_TLS_CERT_ALTNAME_INVALID',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -30,6 +31,10 @@ const NOT_SENT = new Set([
   'CERT_HAS_EXPIRED',
   'ERR_INVALID_URL',
 ]);
+// Failures that happen before the request can reach Binance: nothing can have executed. An unreachable host or
+// network usually fails the connect, but Linux also reports it on an open connection whose packets stop arriving,
+// so for a request already handed over it proves nothing.
+const NOT_SENT = new Set([...NEVER_CONNECTED, 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN']);
 // The client or Node refusing the request while building it (a header name or value it cannot send, an option it
 // rejects, a body over axios' `maxBodyLength`): no byte has left, and the same request would be refused again.
 // axios raises ERR_BAD_REQUEST for 4xx answers too, but those come with a response and are read as one.
@@ -91,6 +96,7 @@ export function readTransportError(error: unknown, secrets: readonly string[] = 
   const code =
     codes.find((c) => NOT_SENT.has(c) || TIMEOUT_CODES.has(c)) ?? codes.find((c) => /^E[A-Z]/.test(c)) ?? codes[0];
   const maybeSent = !codes.some((c) => NOT_SENT.has(c));
+  const unsent = codes.some((c) => NEVER_CONNECTED.has(c));
   // A client's error and its cause often say the same thing: said once.
   const text = [...new Set(messages)].join(' | ');
 
@@ -99,7 +105,7 @@ export function readTransportError(error: unknown, secrets: readonly string[] = 
     codes.some((c) => REFUSED_CODES.has(c))
   ) {
     const description = describe('was refused before it was sent', code, text, secrets);
-    return { category: 'request', maybeSent: false, code, description };
+    return { category: 'request', maybeSent: false, unsent: true, code, description };
   }
   // Timeouts first: axios reports its own timeout as ECONNABORTED "timeout of 100ms exceeded", and
   // AbortSignal.timeout() aborts with a TimeoutError DOMException.
@@ -108,10 +114,10 @@ export function readTransportError(error: unknown, secrets: readonly string[] = 
     names.some((n) => TIMEOUT_NAMES.has(n)) ||
     (codes.includes('ECONNABORTED') && /timeout/i.test(text))
   ) {
-    return { category: 'timeout', maybeSent, code, description: describe('timed out', code, text, secrets) };
+    return { category: 'timeout', maybeSent, unsent, code, description: describe('timed out', code, text, secrets) };
   }
   if (codes.some((c) => ABORT_CODES.has(c)) || names.some((n) => ABORT_NAMES.has(n))) {
-    return { category: 'aborted', maybeSent, code, description: describe('was aborted', code, text, secrets) };
+    return { category: 'aborted', maybeSent, unsent, code, description: describe('was aborted', code, text, secrets) };
   }
   if (
     codes.length > 0 ||
@@ -121,6 +127,7 @@ export function readTransportError(error: unknown, secrets: readonly string[] = 
     return {
       category: 'network',
       maybeSent,
+      unsent,
       code,
       description: describe('failed on the network', code, text, secrets),
     };
