@@ -38,19 +38,11 @@ export function runExamples(
 ): ExampleResult[] {
   const work = mkdtempSync(join(tmpdir(), 'binance-errors-examples-'));
   try {
-    for (const pkg of new Set(names.flatMap((n) => EXAMPLES[n]?.packages ?? []))) {
-      if (!existsSync(join(root, 'packages', pkg, 'dist'))) {
-        throw new Error(`packages/${pkg}/dist is missing: run \`npm run build\` first`);
-      }
-    }
+    const packages = [...new Set(names.flatMap((n) => EXAMPLES[n]?.packages ?? []))];
     const tarballs = new Map<string, string>();
-    for (const pkg of new Set(names.flatMap((n) => EXAMPLES[n]?.packages ?? []))) {
+    for (const pkg of packages) {
       log(`packing @binance-errors/${pkg}`);
-      const out = execFileSync('npm', ['pack', '--pack-destination', work, '--json'], {
-        cwd: join(root, 'packages', pkg),
-        encoding: 'utf8',
-      });
-      tarballs.set(pkg, join(work, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename));
+      tarballs.set(pkg, packWorkspace(pkg, work));
     }
     const results: ExampleResult[] = [];
     for (const name of names) {
@@ -91,6 +83,14 @@ export function runExamples(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Packs the built workspace `packages/<pkg>` into `dest` as a publish would; returns the tarball's path. */
+export function packWorkspace(pkg: string, dest: string): string {
+  const dir = join(root, 'packages', pkg);
+  if (!existsSync(join(dir, 'dist'))) throw new Error(`packages/${pkg}/dist is missing: run \`npm run build\` first`);
+  const out = execFileSync('npm', ['pack', '--pack-destination', dest, '--json'], { cwd: dir, encoding: 'utf8' });
+  return join(dest, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

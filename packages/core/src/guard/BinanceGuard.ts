@@ -50,7 +50,19 @@ const REMEMBER_BEYOND_RECV_WINDOW_MS = 60_000;
 /** The longest the clock waits for one answer of the server time request, ms. */
 const TIME_SAMPLE_LIMIT_MS = 5000;
 
-const shared = new Map<string, BinanceGuard>();
+/**
+ * Keys shared by every copy of this package in a process: the CommonJS and ESM builds, or two versions side by side.
+ * Each copy's guards join one registry and pass each other's `instanceof`, because two guards for one origin would
+ * spend one IP's weight budget twice. The suffix names what one copy asks of another's guard; it changes when that does.
+ */
+const SHARED = Symbol.for('@binance-errors/core:shared-guards@1');
+const MARK = Symbol.for('@binance-errors/core:BinanceGuard@1');
+const JOIN = Symbol.for('@binance-errors/core:join-shared-guard@1');
+
+/** The guards `BinanceGuard.shared` gives out, by origin. */
+const registry = globalThis as { [SHARED]?: Map<string, BinanceGuard> };
+registry[SHARED] ??= new Map();
+const shared = registry[SHARED];
 
 /** Call options of a call that gives none. */
 const NO_CALL: CallOptions = Object.freeze({});
@@ -100,6 +112,7 @@ export class BinanceGuard {
     this.profile = profileOf(this.origin, options.product);
     // Recorded as resolved, so a later `shared()` caller naming the origin's own product does not conflict.
     this.#options = { ...options, product: this.profile.product };
+    if (Object.isFrozen(options)) this.#accepted.add(options);
     const throttle = options.throttle === false ? undefined : (options.throttle ?? {});
     const clockOptions = options.clock === false ? undefined : (options.clock ?? {});
     this.#reader = new RequestReader(
@@ -148,28 +161,48 @@ export class BinanceGuard {
    * option would leave the caller believing it applies. Pass `guard: new BinanceGuard(…)` for separate state.
    */
   static shared(origin: string, options?: BinanceGuardOptions): BinanceGuard {
-    // An origin as `URL` writes it is its own key; a frozen options object, once accepted, cannot have changed.
+    // An origin as `URL` writes it is its own key.
     const known = shared.get(origin);
-    if (known !== undefined && (options === undefined || known.#accepted.has(options))) return known;
+    if (known !== undefined) return known[JOIN](options);
     // Hosts that serve one API behind one IP's limits share one guard.
     const key = budgetOrigin(normalizeOrigin(origin));
-    let guard = shared.get(key);
-    if (!guard) {
-      guard = new BinanceGuard(key, options);
-      shared.set(key, guard);
-    } else if (options !== undefined) {
-      validateGuardOptions(options);
-      const conflict = sharedConflict(guard.#options, options);
-      if (conflict) {
-        throw new TypeError(
-          `${conflict.path} is ${conflict.given} here, but the guard already shared for ${key} was built with ${conflict.existing}; pass the same options, or pass \`guard: new BinanceGuard(…)\` for separate state (which then shares no weight budget)`,
-        );
-      }
-    }
+    const guard = shared.get(key)?.[JOIN](options) ?? new BinanceGuard(key, options);
+    shared.set(key, guard);
     // Kept under the name asked for too, which the next call looks up first.
     if (origin !== key) shared.set(origin, guard);
-    if (options !== undefined && Object.isFrozen(options)) guard.#accepted.add(options);
     return guard;
+  }
+
+  /**
+   * This guard, for a `shared()` caller with `options`, which must not differ from its own. Keyed by a symbol every
+   * copy of the package knows, because the guard may come from another copy, whose private fields this copy's code
+   * cannot read.
+   */
+  [JOIN](options: BinanceGuardOptions | undefined): this {
+    // A frozen options object, once accepted, cannot have changed.
+    if (options === undefined || this.#accepted.has(options)) return this;
+    validateGuardOptions(options);
+    const conflict = sharedConflict(this.#options, options);
+    if (conflict) {
+      throw new TypeError(
+        `${conflict.path} is ${conflict.given} here, but the guard already shared for ${this.origin} was built with ${conflict.existing}; pass the same options, or pass \`guard: new BinanceGuard(…)\` for separate state (which then shares no weight budget)`,
+      );
+    }
+    if (Object.isFrozen(options)) this.#accepted.add(options);
+    return this;
+  }
+
+  /** `instanceof` that also recognises guards made by another copy of this package. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: a subclass on the right of instanceof keeps the prototype test.
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return (
+      // biome-ignore lint/complexity/noThisInStatic: as above.
+      this === BinanceGuard &&
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { [MARK]?: unknown })[MARK] === true
+    );
   }
 
   /**
@@ -790,6 +823,9 @@ export class BinanceGuard {
     });
   }
 }
+
+// What `instanceof BinanceGuard` looks for in any copy of the package.
+Object.defineProperty(BinanceGuard.prototype, MARK, { value: true });
 
 /**
  * The API `product` names, else the origin's. A Binance host serves one API only: naming another for it is refused.
