@@ -36,14 +36,16 @@ export class Credentials {
         'apiKey is required with apiSecret or privateKey: Binance identifies the key by X-MBX-APIKEY',
       );
     }
-    this.#apiKey = apiKey;
+    // As sent: clients trim a header's value, so a server that echoes the key echoes it trimmed, which redaction must
+    // then still find.
+    this.#apiKey = apiKey?.trim();
     this.#signer =
       apiSecret !== undefined
         ? createSigner({ apiSecret })
         : privateKey !== undefined
           ? createSigner({ privateKey })
           : undefined;
-    this.#secrets = [apiKey, apiSecret, typeof privateKey === 'string' ? privateKey : undefined].filter(
+    this.#secrets = [this.#apiKey, apiSecret, typeof privateKey === 'string' ? privateKey : undefined].filter(
       (s): s is string => s !== undefined,
     );
   }

@@ -314,5 +314,5 @@ function parseQuery(search: string): URLSearchParams {
 function callerKeyOf(headers: unknown): string | undefined {
   const value = headerValue(headers, 'x-mbx-apikey', 'X-MBX-APIKEY');
   if (value === undefined || value === null) return undefined;
-  return Array.isArray(value) ? value.map(String).join(', ') : String(value);
+  return (Array.isArray(value) ? value.map(String).join(', ') : String(value)).trim();
 }
