@@ -146,6 +146,12 @@ describe.each(drivers)('conformance, USDⓈ-M Futures: $name', (driver) => {
     expect(ex.positions(API_KEY)).toEqual({});
     const cancel = await call({ method: 'DELETE', path: '/fapi/v1/allOpenOrders', params: { symbol: 'BTCUSDT' } });
     expect(cancel.status).toBe(200);
+    // So do cancels of stop and take-profit orders, in the Algo Service (which the fake answers -1020: it was sent).
+    const algo = await call({ method: 'DELETE', path: '/fapi/v1/algoOpenOrders', params: { symbol: 'BTCUSDT' } }).catch(
+      (error: unknown) => error,
+    );
+    expect(isBinanceError(algo, 'circuit-open')).toBe(false);
+    expect(ex.count({ method: 'DELETE', path: '/fapi/v1/algoOpenOrders' })).toBe(1);
     expect(ex.count({ method: 'POST', path: '/fapi/v1/order' })).toBe(posts + 1);
     expect(ex.count({ code: -1008 })).toBeLessThanOrEqual(10);
   });

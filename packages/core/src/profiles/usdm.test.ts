@@ -28,7 +28,13 @@ describe('usdm', () => {
     expect(usdm.isExchangeInfo('GET', '/api/v3/exchangeInfo')).toBe(false);
     expect(usdm.isPlacement('post', 'https://fapi.binance.com/fapi/v1/order?symbol=BTCUSDT')).toBe(true);
     expect(usdm.isPlacement('POST', '/fapi/v1/batchOrders')).toBe(false);
-    for (const path of ['/fapi/v1/order', '/fapi/v1/batchOrders', '/fapi/v1/allOpenOrders']) {
+    for (const path of [
+      '/fapi/v1/order',
+      '/fapi/v1/batchOrders',
+      '/fapi/v1/allOpenOrders',
+      '/fapi/v1/algoOrder',
+      '/fapi/v1/algoOpenOrders',
+    ]) {
       expect(usdm.isCancel('DELETE', path), path).toBe(true);
     }
     expect(usdm.isCancel('DELETE', '/api/v3/order')).toBe(false);

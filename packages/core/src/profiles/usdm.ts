@@ -89,7 +89,14 @@ export const usdm: ApiProfile = defineProfile({
     exchangeInfo: 'GET /fapi/v1/exchangeInfo',
     orderLookup: 'GET /fapi/v1/order',
     placements: new Set([ORDER]),
-    cancels: new Set(['DELETE /fapi/v1/order', 'DELETE /fapi/v1/batchOrders', 'DELETE /fapi/v1/allOpenOrders']),
+    // Conditional orders (stop, take-profit) live in the Algo Service since 2025-12-09: cancelled there.
+    cancels: new Set([
+      'DELETE /fapi/v1/order',
+      'DELETE /fapi/v1/batchOrders',
+      'DELETE /fapi/v1/allOpenOrders',
+      'DELETE /fapi/v1/algoOrder',
+      'DELETE /fapi/v1/algoOpenOrders',
+    ]),
   },
   resyncCodes: [-1021, -5028],
   origins: {
