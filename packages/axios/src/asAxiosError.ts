@@ -3,7 +3,7 @@ import { AxiosHeaders, type InternalAxiosRequestConfig } from 'axios';
 
 /**
  * Gives a `BinanceError` what axios' ecosystem reads on an `AxiosError`: `isAxiosError` and the caller's `config`
- * with its secrets removed (the `X-MBX-APIKEY` header, a `signature` parameter). `response` (status, headers,
+ * with its secrets removed (the `X-MBX-APIKEY` header, a `signature` parameter, the agents). `response` (status, headers,
  * Binance's body) and `request` are the error's own; a cancelled call passes `axios.isCancel`. A request refused before sending (`sent: false`) also tells
  * axios-retry not to retry it: sending it again at once would only be refused again, and waiting longer is what
  * `maxWaitMs` forbids.
@@ -20,6 +20,10 @@ export function asAxiosError(error: unknown, config: InternalAxiosRequestConfig,
     data: typeof config.data === 'string' ? redactText(config.data, secrets) : redactDeep(config.data, secrets),
     headers: new AxiosHeaders(redactHeaders(config.headers, secrets)),
     auth: undefined,
+    // An agent's sockets reach the requests in flight on it, whose raw text holds the key and the signed query. A
+    // retry layer sending this config again through the instance gets the instance's agents back from its defaults.
+    httpAgent: undefined,
+    httpsAgent: undefined,
   };
   const retryState = safe[AXIOS_RETRY];
   if (error.sent === false && retryState !== null && typeof retryState === 'object') {
