@@ -91,7 +91,8 @@ function classifyUnsafe(input: ClassifyInput): BinanceError {
   const request = redactRequest(input.request ?? requestOfClientError(input.error), secrets);
   const now = finite(input.now) ?? Date.now();
   const base = input.docsBaseUrl ?? DEFAULT_DOCS_BASE_URL;
-  const profile = profileOf(input.product, request?.url);
+  // Which API answered: the request's URL, else the one another SDK's error names (the method it does not name).
+  const profile = profileOf(input.product, request?.url ?? fromError?.url);
   const where = request ? ` (${request.method} ${pathOf(request.url)})` : '';
 
   // A client's timeout that carries a success ran out while the body was still coming (got's `timeout.request`): a

@@ -85,6 +85,16 @@ describe('classify() on the errors other Binance SDKs throw', () => {
         },
       }),
     ).toMatchObject({ category: 'unknown-outcome', executed: 'unknown' });
+    // Its requestUrl names the API that answered: -2022 is an order rejection on futures (on Spot, a cancel-replace).
+    const futures = {
+      ...error,
+      code: -2022,
+      message: 'ReduceOnly Order is rejected.',
+      body: { code: -2022, msg: 'ReduceOnly Order is rejected.' },
+      requestUrl: 'https://fapi.binance.com/fapi/v1/order?symbol=BTCUSDT&signature=abc',
+    };
+    expect(classify({ error: futures })).toMatchObject({ category: 'order-rejected', code: -2022 });
+    expect(classify({ error: futures }).docsUrl).toContain('/errors/usdm/');
   });
 
   it('reads ccxt’s messages that carry Binance’s body', () => {

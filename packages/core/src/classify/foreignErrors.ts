@@ -5,6 +5,8 @@ export interface ForeignReading {
   /** Binance's body `{ code, msg }` (or the whole body the SDK kept). */
   body?: unknown;
   headers?: unknown;
+  /** The URL it was sent to, when the SDK's error tells it: which API answered. */
+  url?: string | undefined;
 }
 
 /** The official connector's (`@binance/spot`, `@binance/common`) classes: `(msg, code)` from Binance's body. */
@@ -53,10 +55,11 @@ export function readForeignError(error: unknown): ForeignReading | undefined {
     return undefined;
   }
   // Its status is not kept, nor the method (so a 5xx stays "may have executed" whatever was sent).
-  const plain = error as { body?: unknown; headers?: unknown };
+  const plain = error as { body?: unknown; headers?: unknown; requestUrl?: unknown };
   if (code !== undefined && 'body' in plain && 'headers' in plain) {
     const body = plain.body !== null && typeof plain.body === 'object' ? plain.body : { code, msg: message };
-    return { body, headers: plain.headers };
+    const url = typeof plain.requestUrl === 'string' ? plain.requestUrl : undefined;
+    return { body, headers: plain.headers, url };
   }
   return undefined;
 }
