@@ -15,7 +15,7 @@ import type { ApiProduct, ApiProfile } from '../profiles/ApiProfile.ts';
 import { profileForOrigin, profiles } from '../profiles/profileForOrigin.ts';
 import { clampServerWait } from '../time/limits.ts';
 import { epochMs } from './epochTime.ts';
-import { readForeignError } from './foreignErrors.ts';
+import { type ForeignReading, readForeignError } from './foreignErrors.ts';
 import { type ParsedBody, parseBody } from './parseBody.ts';
 import { parseRetryAfter } from './retryAfter.ts';
 import { readTransportError, type TransportFailure } from './transport.ts';
@@ -398,7 +398,7 @@ function readRateLimits(value: unknown): RateLimitUsage[] | undefined {
 }
 
 /** Reads the status, headers and body that axios, got and ky errors carry on `response`. */
-function responseOfClientError(error: unknown): { status?: number; headers?: unknown; body?: unknown } | undefined {
+function responseOfClientError(error: unknown): ForeignReading | undefined {
   if (error === null || typeof error !== 'object') return undefined;
   const response = own(error as Record<string, unknown>, 'response');
   if (response === null || typeof response !== 'object') return undefined;
