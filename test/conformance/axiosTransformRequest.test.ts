@@ -6,8 +6,8 @@ import { afterEach, expect, it } from 'vitest';
 
 // An object `data` with a `transformRequest` of the caller's is an everyday axios form body. Transforms of the
 // caller's alone (a `qs.stringify`) get the object they were written for, and the guard signs the text they make.
-// Beside axios' own transform (a logger appended to the defaults, a pass-through before them), axios would send the
-// object as JSON, so the plugin makes it form parameters first. Either way the order is placed as the caller wrote it.
+// Beside axios' own transform (a logger appended to the defaults, a pass-through before them), axios makes the object
+// JSON, so the plugin sends its form parameters instead. Either way the order is placed as the caller wrote it.
 
 const API_KEY = 'axios-transform-request-key-0123456789abcdef';
 const API_SECRET = 'axios-transform-request-secret-0123456789abcdef';

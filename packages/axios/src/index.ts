@@ -62,6 +62,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       inner: AxiosRequestConfigAdapter,
       own: AbortSignal | undefined,
       cancelToken: CancelToken | undefined,
+      object: object | undefined,
     ): AxiosAdapter =>
     (config) => {
       // Listened to from here to the call's end: a token may outlive many calls (one shared by a whole session).
@@ -70,12 +71,20 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       let adapter: AxiosAdapter;
       let url: string;
       let body: string | undefined;
+      let asForm = false;
       let guard: BinanceGuard;
       let call: CallOptions;
       try {
         adapter = axios.getAdapter(inner ?? axios.defaults.adapter, config);
         url = requestUrl(urlBuilder, config);
-        body = typeof config.data === 'string' ? config.data : formBody(config.data, 'axios');
+        // A flat object that axios' own transform (of whichever copy of axios) made JSON is sent as the form
+        // parameters Binance reads. Transforms of the caller's (a `qs.stringify`) made their own text: signed as it is.
+        asForm = object !== undefined && config.data === JSON.stringify(object);
+        body = asForm
+          ? formBody(object, 'axios')
+          : typeof config.data === 'string'
+            ? config.data
+            : formBody(config.data, 'axios');
         guard = plugin.guardFor(url);
         call = plugin.callOptions(config.binance, signal);
       } catch (error) {
@@ -87,6 +96,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           // A copy per attempt: the inner adapter writes Content-Length into the headers it is given.
           const headers = copyHeaders(config.headers);
           if (attempt.body === undefined && body !== undefined) headers.delete('Content-Type');
+          else if (asForm) headers.setContentType('application/x-www-form-urlencoded');
           // axios asks for gzip even with `decompress: false`, and then reads the compressed bytes into text, past
           // repair by anyone; the guard could not read an error's code nor the clock its time. Asked as text, such
           // an answer comes uncompressed (bytes, a stream or a Blob stay compressed: the guard decodes those).
@@ -154,20 +164,18 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
     if ((config.adapter as { [GUARDED]?: boolean } | undefined)?.[GUARDED]) return config;
     // Not a Binance origin: the request passes byte for byte as the caller made it.
     if (!plugin.covers(originUrl(config), config.baseURL || undefined)) return config;
+    let object: object | undefined;
     if (config.data !== undefined && config.data !== null && typeof config.data === 'object') {
-      // Checked (and a flat object made form parameters) before axios serialises it as JSON. Transforms of the
-      // caller's alone (a `qs.stringify`) are written for the object itself, and encode it: the guard signs the text.
-      const form = formBody(config.data, 'axios');
+      // Checked before the transforms run, which get the object they were written for (see `guarded`).
+      formBody(config.data, 'axios');
       const proto = Object.getPrototypeOf(config.data);
-      if ((proto === Object.prototype || proto === null) && sentAsJson(config.transformRequest)) {
-        config.data = new URLSearchParams(form);
-        config.headers.setContentType('application/x-www-form-urlencoded');
-      }
+      if (proto === Object.prototype || proto === null) object = config.data;
     }
     const adapter: AxiosAdapter & { [GUARDED]?: boolean } = guarded(
       config.adapter,
       signalOf(config),
       config.cancelToken,
+      object,
     );
     adapter[GUARDED] = true;
     config.adapter = adapter;
@@ -192,17 +200,6 @@ const everyStatus = (): boolean => true;
 
 /** The `responseType`s axios reads an answer into text for. */
 const TEXT_TYPES = new Set<string | undefined>([undefined, 'json', 'text', 'document']);
-
-/** axios' own `transformRequest` functions (another installed copy's answer by their name). */
-const AXIOS_TRANSFORMS = new Set([axios.defaults.transformRequest].flat());
-
-/** Whether a request's body goes through axios' own transform, which sends a plain object as JSON. */
-function sentAsJson(transforms: InternalAxiosRequestConfig['transformRequest']): boolean {
-  if (transforms === undefined) return true;
-  return [transforms]
-    .flat()
-    .some((fn) => fn !== undefined && (AXIOS_TRANSFORMS.has(fn) || fn.name === 'transformRequest'));
-}
 
 /** Marks the adapter wrapper, whichever copy of this package made it. */
 const GUARDED = Symbol.for('@binance-errors/axios:guarded');
