@@ -78,6 +78,8 @@ interface Annotations {
   statusMessages?: StatusMessageNote[];
   /** Weights the docs leave out, keyed "METHOD /path", each with the reason for the number. */
   endpoints?: Record<string, { weight: number; why: string }>;
+  /** Endpoints whose usage headers the docs say to ignore, keyed "METHOD /path", each with where it is said. */
+  usageHeaderIgnored?: Record<string, string>;
 }
 
 interface Product {
@@ -291,7 +293,9 @@ export const ${product.catalog}: ErrorCatalog = new ErrorCatalog({
 /** Brings an upstream endpoint list into our EndpointSpec shape: gaps filled from the annotations, limits named. */
 function endpointModule(product: Product, spec: NonNullable<Product['endpoints']>): string {
   const raw = list<RawEndpoint>(read(spec.source), 'endpoints');
-  const fills = (read(product.annotations) as Annotations).endpoints ?? {};
+  const annotations = read(product.annotations) as Annotations;
+  const fills = annotations.endpoints ?? {};
+  const headerIgnored = annotations.usageHeaderIgnored ?? {};
   const entries = raw.map((e) => {
     const key = `${e.method} ${e.path}`;
     const weight = e.weight ?? fills[key]?.weight;
@@ -321,9 +325,14 @@ function endpointModule(product: Product, spec: NonNullable<Product['endpoints']
       ...(e.orderRateLimit ? { orderRateLimit: e.orderRateLimit } : {}),
       ...(ownLimit ? { ownLimit } : {}),
       ...(e.deprecated ? { deprecated: true } : {}),
+      ...(headerIgnored[key] ? { usageHeaderIgnored: true } : {}),
       ...(e.weight === undefined && fills[key] ? { note: `weight ours: ${fills[key].why}` } : {}),
     };
   });
+  for (const key of Object.keys(headerIgnored)) {
+    if (!raw.some((e) => `${e.method} ${e.path}` === key))
+      problems.push(`${product.annotations} ignores the usage header of ${key}, which ${spec.source} does not list`);
+  }
   for (const key of Object.keys(fills)) {
     if (!raw.some((e) => `${e.method} ${e.path}` === key))
       problems.push(`${product.annotations} fills ${key}, which ${spec.source} does not list`);

@@ -602,7 +602,8 @@ export class BinanceGuard {
   ): R | Promise<R> {
     try {
       // The view is the outcome: a call free on success already has a permit that refunds it (`weightOnSuccess` 0).
-      const settled = permit ? this.#limiter?.settleNow(permit, view) : undefined;
+      const outcome = req.usageHeaderTrusted ? view : { status: view.status };
+      const settled = permit ? this.#limiter?.settleNow(permit, outcome) : undefined;
       if (settled) {
         return settled.then(
           () => this.#verdict(req, attempt, response, view, state, counted),

@@ -36,6 +36,8 @@ export interface Described {
   readonly mayChangeOrders: boolean;
   /** The exchange-information endpoint, whose answer teaches the limiter the server's limits. */
   readonly exchangeInfo: boolean;
+  /** Whether its answers' usage headers count: Binance says to ignore some endpoints' (see `EndpointSpec`). */
+  readonly usageHeaderTrusted: boolean;
   readonly label: string;
   /**
    * What the limiter is asked for this request's budget, without the call's signal or wait limit: the same object
@@ -272,6 +274,9 @@ class ReadRequest implements Described {
   }
   get exchangeInfo(): boolean {
     return this.#reading.endpoint.exchangeInfo;
+  }
+  get usageHeaderTrusted(): boolean {
+    return this.#reading.endpoint.spec?.usageHeaderIgnored !== true;
   }
   get label(): string {
     return this.#reading.endpoint.label;

@@ -25,6 +25,8 @@ export interface EndpointSpec {
   /** How the weight depends on parameters. Absent: `weight` always. */
   rule?: WeightRule | undefined;
   deprecated?: boolean | undefined;
+  /** Its answers' usage headers are not to be believed (Binance's docs say so): the count stays the limiter's own. */
+  usageHeaderIgnored?: boolean | undefined;
   note?: string | undefined;
 }
 

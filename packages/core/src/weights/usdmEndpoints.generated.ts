@@ -331,7 +331,8 @@ export const USDM_ENDPOINTS: readonly EndpointSpec[] = [
       "param": "symbol",
       "present": 1,
       "absent": 2
-    }
+    },
+    "usageHeaderIgnored": true
   },
   {
     "method": "GET",
