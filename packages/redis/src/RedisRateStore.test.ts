@@ -128,6 +128,46 @@ describe('RedisRateStore', () => {
     expect(JSON.stringify(s)).not.toContain('hunter2');
   });
 
+  it('says which option is wrong for a redis:// URL that does not parse, and shows no part of it', () => {
+    // A password with '/', '#' or '?' makes the URL unparsable; Node's error would carry all of it in `input`.
+    for (const password of ['k9/Xw2pQ7zR4', 'k9#Xw2pQ7zR4', 'k9?Xw2pQ7zR4', 'k9%zzXw2pQ7zR4']) {
+      let thrown: unknown;
+      try {
+        stores.push(new RedisRateStore({ redis: `redis://:${password}@127.0.0.1:${server.port}` }));
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, password).toBeInstanceOf(TypeError);
+      const error = thrown as TypeError;
+      expect(error.message).toMatch(/^redis is not a valid redis:\/\/ URL\b.*Percent-encode the password/);
+      expect(error.cause).toBeUndefined();
+      const printed = `${inspect(error, { depth: Infinity })} ${JSON.stringify(error)} ${error.stack}`;
+      expect(printed, password).not.toContain('k9');
+      expect(printed, password).not.toContain('Xw2pQ7zR4');
+      expect(printed, password).not.toContain(String(server.port));
+    }
+  });
+
+  it('connects a client made with lazyConnect: true, passed or from RedisOptions, and uses Redis', async () => {
+    const mine = new Redis(server.url, { lazyConnect: true });
+    const prefix = `lazy-${++prefixes}`;
+    const passed = new RedisRateStore({ redis: mine, prefix, commandTimeoutMs: 500 });
+    const owned = store({ redis: { host: '127.0.0.1', port: server.port, lazyConnect: true }, prefix });
+    expect(mine.status).toBe('wait');
+    try {
+      expect(await passed.reserve(0, [charge(0, 2)])).toMatchObject({ ok: true });
+      expect(await owned.reserve(0, [charge(0, 3)])).toMatchObject({ ok: true });
+      expect([passed.status, owned.status]).toEqual(['redis', 'redis']);
+      expect(await admin.hget(`{${prefix}}:w:REQUEST_WEIGHT:1MINUTE:0`, 'inFlight')).toBe('5');
+      await passed.setBan(9000);
+      expect(await owned.reserve(10, [charge(0, 1)])).toEqual({ ok: false, reason: 'ban', until: 9000 });
+    } finally {
+      await passed.close();
+      mine.disconnect();
+      await admin.del(`{${prefix}}:w:REQUEST_WEIGHT:1MINUTE:0`, `{${prefix}}:windows`, `{${prefix}}:ban`);
+    }
+  });
+
   it('uses a client you pass and leaves it open', async () => {
     const mine = new Redis(server.url);
     const s = new RedisRateStore({ redis: mine, prefix: `mine-${++prefixes}` });
@@ -150,7 +190,7 @@ describe('RedisRateStore when Redis goes away', () => {
     expect(await s.reserve(t, [before])).toMatchObject({ ok: true });
     await s.setBan(1); // an old ban, long over: replayed into Redis harmlessly
     await server.kill();
-    // In-memory budget: the reservation made in Redis is gone with it.
+    // In-memory budget: it starts from the 2 this process reserved in Redis, as usage it did not reserve there.
     // The same object through reserve and settle, as WeightLimiter passes them: that is how the store knows
     // where a charge was reserved.
     const during: SettledCharge = {
@@ -164,19 +204,91 @@ describe('RedisRateStore when Redis goes away', () => {
     expect(s.status).toBe('memory');
     expect(fallbacks).toHaveLength(1);
     expect(fallbacks[0]).toMatchObject({ policy: 'memory' });
-    expect(await s.reserve(t, [charge(t, 8, 10)])).toMatchObject({ ok: false, reason: 'limit', used: 3 });
+    expect(await s.reserve(t, [charge(t, 6, 10)])).toMatchObject({ ok: false, reason: 'limit', used: 5 });
     // Settling a Redis reservation while Redis is down neither throws nor touches the fallback.
     await s.settle([{ ...before, counted: 2, certain: true, serverCount: undefined, confirmedAtReserve: 0 }]);
-    expect((await s.getState(t)).windows[0]).toMatchObject({ inFlight: 3, used: 3 });
+    expect((await s.getState(t)).windows[0]).toMatchObject({ inFlight: 3, foreign: 2, used: 5 });
     await server.restart();
     await until(() => s.status === 'redis', 'recovery');
     expect(recoveries).toHaveLength(1);
     expect(fallbacks).toHaveLength(1);
-    // Redis restarted empty; the 3 counted in memory were carried over.
+    // Redis restarted empty; the 3 counted in memory were carried over (not the 2 it only started from).
     expect((await s.getState(t)).windows[0]).toMatchObject({ used: 3 });
     // The memory reservation settles in memory, not twice in Redis.
     await s.settle([during]);
     expect((await s.getState(t)).windows[0]).toMatchObject({ used: 3, inFlight: 0, settled: 3 });
+  });
+
+  it('writes its pause and ban into Redis again after a restart that no call noticed', async () => {
+    const a = store({ retryIntervalMs: 50 });
+    const events: string[] = [];
+    a.onFallback((e) => events.push(`fallback: ${e.reason}`));
+    a.onRecover(() => events.push('recover'));
+    expect(await a.reserve(0, [charge(0, 1)])).toMatchObject({ ok: true });
+    const now = Date.now();
+    await a.setPause(now + 20_000);
+    await a.setBan(now + 30_000);
+    // Restarted empty, between two calls of this store (a guard under a ban does not call it).
+    await server.kill();
+    await server.restart();
+    const prefix = a.namespace.slice(1, -1);
+    for (let i = 0; i < 100 && (await admin.exists(`{${prefix}}:ban`).catch(() => 0)) === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(events).toEqual(['fallback: Redis connection closed', 'recover']);
+    expect(a.status).toBe('redis');
+    // A process that starts now, or had not asked Redis during the ban, finds it there.
+    const c = new RedisRateStore({ redis: server.url, prefix });
+    stores.push(c);
+    expect(await c.reserve(now, [charge(now, 1)])).toEqual({ ok: false, reason: 'ban', until: now + 30_000 });
+    expect(await c.getState(now)).toMatchObject({ pausedUntil: now + 20_000, bannedUntil: now + 30_000 });
+  });
+
+  it('starts its fallback from the usage it last knew of each current window', async () => {
+    const s = store();
+    const t = Date.now();
+    const header: SettledCharge = {
+      ...charge(t, 2, 100),
+      counted: 2,
+      certain: true,
+      serverCount: 70,
+      confirmedAtReserve: 0,
+    };
+    expect(await s.reserve(t, [header])).toMatchObject({ ok: true });
+    // The server's header: 70 in this window, all processes behind the IP together.
+    await s.settle([header]);
+    // This process's own reservations, still in flight: 25 in another limit's window.
+    expect(await s.reserve(t, [charge(t, 25, 100, 'RAW')])).toMatchObject({ ok: true });
+    // A window that has ended is not carried over.
+    expect(await s.reserve(t - 1000, [charge(t - 1000, 50, 100, 'OLD')])).toMatchObject({ ok: true });
+    await server.kill();
+    try {
+      expect(await s.reserve(t, [charge(t, 31, 100)])).toMatchObject({ ok: false, reason: 'limit', used: 70 });
+      expect(s.status).toBe('memory');
+      expect(await s.reserve(t, [charge(t, 76, 100, 'RAW')])).toMatchObject({ ok: false, reason: 'limit', used: 25 });
+      const during: SettledCharge = {
+        ...charge(t, 20, 100),
+        counted: 20,
+        certain: true,
+        serverCount: 95,
+        confirmedAtReserve: 0,
+      };
+      expect(await s.reserve(t, [during, charge(t, 75, 100, 'RAW')])).toMatchObject({ ok: true });
+      const windows = (await s.getState(t)).windows.map((w) => [w.limitKey, w.inFlight, w.foreign]);
+      expect(windows.sort()).toEqual([
+        ['RAW', 75, 25],
+        ['REQUEST_WEIGHT:1MINUTE', 20, 70],
+      ]);
+      // The server's next header corrects it, as in a single process: 95 of which 20 are this request's.
+      await s.settle([during]);
+      expect((await s.getState(t)).windows.find((w) => w.limitKey === 'REQUEST_WEIGHT:1MINUTE')).toMatchObject({
+        settled: 20,
+        foreign: 75,
+        used: 95,
+      });
+    } finally {
+      await server.restart();
+    }
   });
 
   it('recovers from one outage after another', async () => {
@@ -199,7 +311,9 @@ describe('RedisRateStore when Redis goes away', () => {
     await s.reserve(0, [charge(0, 1)]);
     await server.kill();
     try {
-      expect(await s.reserve(0, [charge(0, 5)])).toMatchObject({ ok: true });
+      // 5 of 10, less the 1 it had reserved in Redis.
+      expect(await s.reserve(0, [charge(0, 5)])).toMatchObject({ ok: false, reason: 'limit', used: 1 });
+      expect(await s.reserve(0, [charge(0, 4)])).toMatchObject({ ok: true });
       expect(await s.reserve(0, [charge(0, 1)])).toMatchObject({ ok: false, reason: 'limit', used: 5 });
     } finally {
       await server.restart();

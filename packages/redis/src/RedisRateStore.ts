@@ -23,7 +23,9 @@ export interface RedisRateStoreOptions {
   /**
    * Your ioredis client (a `Redis` or a `Cluster`; the store leaves it open on `close()`), or a `redis://` URL or
    * `RedisOptions` for a client the store creates, owns and closes. An owned client fails commands at once while
-   * disconnected (no offline queue) and reconnects every ≤ 1 s.
+   * disconnected (no offline queue) and reconnects every ≤ 1 s. A client with `lazyConnect: true` is connected on
+   * the store's first call. A URL that does not parse throws a TypeError that shows no part of it: percent-encode
+   * the password (`encodeURIComponent`).
    */
   redis: Redis | Cluster | string | RedisOptions;
   /**
@@ -33,9 +35,9 @@ export interface RedisRateStoreOptions {
    */
   prefix?: string | undefined;
   /**
-   * While Redis is unreachable: `'memory'` keeps sending on an in-memory budget of this process (and emits
-   * `onFallback`); `'fail-closed'` refuses every request with `BinanceThrottleError` (nothing sent) until Redis
-   * answers again. Either way the store goes back to Redis by itself when it does. @default 'memory'
+   * While Redis is unreachable: `'memory'` keeps sending on an in-memory budget of this process, which starts from
+   * what the process last knew of the current windows (and emits `onFallback`); `'fail-closed'` refuses every
+   * request with `BinanceThrottleError` (nothing sent) until Redis answers again. Either way the store goes back to Redis by itself when it does. @default 'memory'
    */
   whenUnavailable?: UnavailablePolicy | undefined;
   /**
@@ -122,6 +124,8 @@ export class RedisRateStore implements RateStore {
   private downSince = 0;
   private nextTryAt = 0;
   private recovering: Promise<void> | undefined;
+  // Set while a recovery writes the fallback's windows into Redis (after its probe answered): calls wait for it.
+  private merging: Promise<boolean> | undefined;
   private connecting: Promise<boolean> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -134,6 +138,9 @@ export class RedisRateStore implements RateStore {
   private bannedUntil = 0;
   // The latest server time a caller asked about: which fallback windows are still live at recovery.
   private lastAt = Number.NEGATIVE_INFINITY;
+  // What this process last knew of each live window: its own net reservations, and the highest usage it saw
+  // (a server's header, Redis's count). A fallback starts from it rather than from nothing.
+  private readonly known = new Map<string, KnownWindow>();
 
   private readonly fallbackListeners = new Listeners<RedisFallbackEvent>();
   private readonly recoverListeners = new Listeners<RedisRecoverEvent>();
@@ -141,6 +148,11 @@ export class RedisRateStore implements RateStore {
   private readonly onReady = () => {
     this.everReady = true;
     if (!this.up) void this.recover();
+  };
+  // A connection that was up and closed (a restart, a dropped link): Redis may come back empty, so the store counts
+  // it as away now, and its reconnect (`ready`) is a recovery that writes the pauses and bans it knows again.
+  private readonly onClose = () => {
+    if (this.everReady && this.up && !this.closed) this.down('Redis connection closed');
   };
   private readonly onError = () => {
     // An owned client's connection errors surface as fallbacks; without a listener ioredis would print them.
@@ -185,7 +197,20 @@ export class RedisRateStore implements RateStore {
       };
       // ioredis 6 types `replyMapping` without `| undefined`; the store never sets it.
       const merged = (typeof redis === 'string' ? own : { ...own, ...redis }) as Omit<RedisOptions, 'replyMapping'>;
-      this.client = typeof redis === 'string' ? new Redis(redis, merged) : new Redis(merged);
+      if (typeof redis === 'string') {
+        try {
+          this.client = new Redis(redis, merged);
+        } catch {
+          // Node's ERR_INVALID_URL carries the whole URL, password included, in `input`: neither it nor any part
+          // of the URL goes into this error.
+          throw new TypeError(
+            'redis is not a valid redis:// URL (not shown: it may hold a password). Percent-encode the password ' +
+              "if it has characters such as '/', '#', '?', '@' or '%' (encodeURIComponent), or pass RedisOptions.",
+          );
+        }
+      } else {
+        this.client = new Redis(merged);
+      }
       this.owned = true;
       this.client.on('error', this.onError);
     } else {
@@ -193,6 +218,7 @@ export class RedisRateStore implements RateStore {
     }
     this.everReady = this.client.status === 'ready';
     this.client.on('ready', this.onReady);
+    this.client.on('close', this.onClose);
   }
 
   /** Where the budget lives now: `'redis'`, or the policy in force while Redis is away. */
@@ -208,12 +234,25 @@ export class RedisRateStore implements RateStore {
       keys.push(this.windowKey(c));
       args.push(c.limitKey, c.start, c.end, c.amount, c.capacity);
     }
-    const reply = await this.call(RESERVE, keys, args);
+    let reply = await this.call(RESERVE, keys, args);
+    // A recovery may have started writing the fallback into Redis since: what is counted in memory now would be
+    // lost to Redis, so wait for it, and go to Redis if it succeeded.
+    for (let i = 0; !reply.ok && (this.merging !== undefined || this.up) && i < 3; i++) {
+      if (this.merging !== undefined) await this.merging;
+      if (this.up) reply = await this.call(RESERVE, keys, args);
+    }
     if (reply.ok) {
       const r = reply.value as string[];
-      if (r[0] === 'ok') return { ok: true, confirmed: r.slice(1).map(finite) };
+      if (r[0] === 'ok') {
+        this.noteReserved(charges);
+        return { ok: true, confirmed: r.slice(1).map(finite) };
+      }
       if (r[0] === 'limit') {
-        return { ok: false, reason: 'limit', until: finite(r[1]), index: finite(r[2]), used: finite(r[3]) };
+        const index = finite(r[2]);
+        const used = finite(r[3]);
+        const c = charges[index];
+        if (c !== undefined) this.noteSeen(c, used);
+        return { ok: false, reason: 'limit', until: finite(r[1]), index, used };
       }
       const until = finite(r[1]);
       if (r[0] === 'ban') this.bannedUntil = Math.max(this.bannedUntil, until);
@@ -221,15 +260,23 @@ export class RedisRateStore implements RateStore {
       return { ok: false, reason: r[0] === 'ban' ? 'ban' : 'pause', until };
     }
     if (this.whenUnavailable === 'fail-closed') throw this.unavailableError(reply.reason);
+    // From here to the reservation nothing yields: a recovery cannot start its merge in between.
     const memory = this.fallback();
     const scaled =
       this.share === 1 ? charges : charges.map((c) => ({ ...c, capacity: Math.floor(c.capacity * this.share) }));
     const result = await memory.reserve(at, scaled);
-    if (result.ok) for (const c of charges) this.reservedIn.set(c, memory);
+    if (result.ok) {
+      for (const c of charges) this.reservedIn.set(c, memory);
+      this.noteReserved(charges);
+    }
     return result;
   }
 
   async settle(charges: readonly SettledCharge[]): Promise<void> {
+    for (const c of charges) {
+      this.noteOwn(c, c.counted - c.amount);
+      if (c.serverCount !== undefined) this.noteSeen(c, c.serverCount);
+    }
     const shared = await this.settleLocal(charges, (m, cs) => m.settle(cs));
     if (shared.length === 0) return;
     const args: Array<string | number> = [];
@@ -246,6 +293,7 @@ export class RedisRateStore implements RateStore {
   }
 
   async release(charges: readonly WindowCharge[]): Promise<void> {
+    for (const c of charges) this.noteOwn(c, -c.amount);
     const shared = await this.settleLocal(charges, (m, cs) => m.release(cs));
     if (shared.length === 0) return;
     await this.call(
@@ -284,7 +332,7 @@ export class RedisRateStore implements RateStore {
       const inFlight = finite(r[i + 3]);
       const settled = finite(r[i + 4]);
       const foreign = finite(r[i + 5]);
-      windows.push({
+      const w = {
         limitKey: r[i]!,
         start: finite(r[i + 1]),
         end: finite(r[i + 2]),
@@ -292,7 +340,9 @@ export class RedisRateStore implements RateStore {
         inFlight,
         settled,
         foreign,
-      });
+      };
+      windows.push(w);
+      this.noteSeen(w, w.used);
     }
     windows.sort((a, b) => (a.limitKey < b.limitKey ? -1 : a.limitKey > b.limitKey ? 1 : a.start - b.start));
     const bannedUntil = finite(r[0]);
@@ -315,16 +365,25 @@ export class RedisRateStore implements RateStore {
     return this.recoverListeners.on(listener);
   }
 
-  /** Stops listening to the client, and closes it if the store created it. */
+  /**
+   * Stops listening to the client, and closes it if the store created it: `QUIT`, or after `commandTimeoutMs`
+   * without an answer (a hung server), the socket is dropped.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.retryTimer);
     this.client.off('ready', this.onReady);
+    this.client.off('close', this.onClose);
     if (!this.owned) return;
-    try {
-      await this.client.quit();
-    } catch {
+    // QUIT waits for the server's reply: on a hung server, no longer than any other call, then drop the socket.
+    if (this.client.status === 'ready') {
+      try {
+        await this.timed(this.client.quit());
+      } catch {
+        this.client.disconnect();
+      }
+    } else {
       this.client.disconnect();
     }
     this.client.off('error', this.onError);
@@ -376,12 +435,17 @@ export class RedisRateStore implements RateStore {
     args: Array<string | number>,
   ): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
     if (this.closed) return { ok: false, reason: 'the store is closed' };
+    // A client made with `lazyConnect: true` connects on its first command, and the store sends none until the
+    // client is ready: connect it (a failed attempt is retried by the client's retryStrategy).
+    if (this.client.status === 'wait') this.client.connect().catch(() => undefined);
     if (!this.up) {
       if (this.recovering === undefined && this.client.status === 'ready' && this.now() >= this.nextTryAt) {
         void this.recover();
       }
-      // Nothing is counted in memory while a recovery copies the in-memory windows into Redis: it would be lost.
-      if (this.recovering !== undefined) await this.recovering;
+      // A recovery's probe (PING) may take commandTimeoutMs on a hung server: calls go on with the fallback
+      // meanwhile. Once it answered, nothing is counted in memory while the recovery copies the in-memory windows
+      // into Redis (it would be lost): calls wait for that copy, which is quick on a server that just answered.
+      if (this.merging !== undefined) await this.merging;
       if (!this.up) {
         return {
           ok: false,
@@ -482,12 +546,57 @@ export class RedisRateStore implements RateStore {
 
   private fallback(): MemoryRateStore {
     if (this.memory === undefined) {
-      this.memory = new MemoryRateStore();
-      // Synchronous in MemoryRateStore: the fallback starts with every pause and ban this process knows.
-      void this.memory.setPause(this.pausedUntil);
-      void this.memory.setBan(this.bannedUntil);
+      const memory = new MemoryRateStore();
+      this.memory = memory;
+      // The fallback starts with the usage this process last knew of each live window, as usage it did not reserve
+      // there (like a server's header: corrected by the next one, and not merged into Redis at recovery).
+      // Synchronous in MemoryRateStore, and before the pause and ban, which would refuse the seeding reservation.
+      for (const w of this.known.values()) {
+        const used = Math.max(w.own, w.seen);
+        if (w.end <= this.lastAt || !(used > 0)) continue;
+        const seed = {
+          limitKey: w.limitKey,
+          start: w.start,
+          end: w.end,
+          amount: 0,
+          capacity: Number.POSITIVE_INFINITY,
+        };
+        memory.reserveSync(this.lastAt, [seed]);
+        memory.settleSync([{ ...seed, counted: 0, certain: false, serverCount: used, confirmedAtReserve: 0 }]);
+      }
+      // The fallback starts with every pause and ban this process knows.
+      void memory.setPause(this.pausedUntil);
+      void memory.setBan(this.bannedUntil);
     }
     return this.memory;
+  }
+
+  /** The entry of `c`'s window in {@link known}, made if it is new (forgetting windows that ended). */
+  private knownOf(c: { limitKey: string; start: number; end: number }): KnownWindow {
+    const key = this.windowKey(c);
+    let w = this.known.get(key);
+    if (w === undefined) {
+      for (const [k, old] of this.known) if (old.end <= this.lastAt) this.known.delete(k);
+      w = { limitKey: c.limitKey, start: c.start, end: c.end, own: 0, seen: 0 };
+      this.known.set(key, w);
+    }
+    return w;
+  }
+
+  private noteReserved(charges: readonly WindowCharge[]): void {
+    for (const c of charges) this.knownOf(c).own += c.amount;
+  }
+
+  /** Adds `delta` to this process's own net usage of `c`'s window, if it still knows the window. */
+  private noteOwn(c: { limitKey: string; start: number }, delta: number): void {
+    const w = this.known.get(this.windowKey(c));
+    if (w !== undefined && Number.isFinite(delta)) w.own = Math.max(0, w.own + delta);
+  }
+
+  private noteSeen(c: { limitKey: string; start: number; end: number }, used: number): void {
+    if (!(used > 0) || !Number.isFinite(used) || c.end <= this.lastAt) return;
+    const w = this.knownOf(c);
+    w.seen = Math.max(w.seen, used);
   }
 
   /** Back to Redis: add what the fallback counted to the shared windows, replay pause and ban, then switch. */
@@ -504,28 +613,42 @@ export class RedisRateStore implements RateStore {
     try {
       // A connection can look ready while the server does not answer: ask it something first.
       await this.timed(this.client.ping());
-      const memory = this.memory;
-      if (memory !== undefined) {
-        const own = memory.peekState(this.lastAt).windows.filter((w) => w.inFlight + w.settled > 0);
-        if (own.length > 0) {
-          const args: Array<string | number> = [this.lastAt, this.keepMs];
-          for (const w of own) args.push(w.limitKey, w.start, w.end, w.inFlight + w.settled);
-          await this.eval(MERGE, [this.keys.index, ...own.map((w) => this.windowKey(w))], args);
-        }
-      }
-      if (this.pausedUntil > 0) {
-        await this.eval(EXTEND, [this.keys.pause], [this.pausedUntil, this.ttl(this.pausedUntil)]);
-      }
-      if (this.bannedUntil > 0) {
-        await this.eval(EXTEND, [this.keys.ban], [this.bannedUntil, this.ttl(this.bannedUntil)]);
-      }
-      this.memory = undefined;
-      this.up = true;
+      if (this.closed) return;
+      const merging = this.merge().then(
+        () => true,
+        () => false,
+      );
+      this.merging = merging.finally(() => {
+        this.merging = undefined;
+      });
+      if (!(await this.merging)) throw new Error('the recovery failed');
       this.recoverListeners.emit({ downMs: this.now() - this.downSince });
     } catch {
       this.nextTryAt = this.now() + this.retryMs;
       this.scheduleRetry();
     }
+  }
+
+  /** Adds what the fallback counted to the shared windows and replays pause and ban; throws if Redis fails. */
+  private async merge(): Promise<void> {
+    // Read at once, before anything yields: a call that reserves in memory afterwards waits for this merge.
+    const memory = this.memory;
+    const own =
+      memory === undefined ? [] : memory.peekState(this.lastAt).windows.filter((w) => w.inFlight + w.settled > 0);
+    if (own.length > 0) {
+      const args: Array<string | number> = [this.lastAt, this.keepMs];
+      for (const w of own) args.push(w.limitKey, w.start, w.end, w.inFlight + w.settled);
+      await this.eval(MERGE, [this.keys.index, ...own.map((w) => this.windowKey(w))], args);
+    }
+    if (this.pausedUntil > 0) {
+      await this.eval(EXTEND, [this.keys.pause], [this.pausedUntil, this.ttl(this.pausedUntil)]);
+    }
+    if (this.bannedUntil > 0) {
+      await this.eval(EXTEND, [this.keys.ban], [this.bannedUntil, this.ttl(this.bannedUntil)]);
+    }
+    // Switch before `merging` is cleared: no call may reserve in the old fallback in between.
+    this.memory = undefined;
+    this.up = true;
   }
 
   private unavailableError(reason: string): BinanceThrottleError {
@@ -537,6 +660,17 @@ export class RedisRateStore implements RateStore {
       hint: "Redis is unreachable and whenUnavailable is 'fail-closed'. Retry after retryAfterMs, or use whenUnavailable: 'memory' to keep trading on a per-process budget.",
     });
   }
+}
+
+/** What the store last knew of one window (see `known`). */
+interface KnownWindow {
+  limitKey: string;
+  start: number;
+  end: number;
+  /** Reserved by this process, less what it released or settled as not counted. */
+  own: number;
+  /** The highest usage of the window seen: a server's header, Redis's count. */
+  seen: number;
 }
 
 function isClient(value: unknown): value is Client {

@@ -9,6 +9,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port, empty. */
   restart(): Promise<void>;
+  /** Stops the process (SIGSTOP): a hung server, its connections open and silent. */
+  freeze(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): void;
   /** Kills it for good. */
   stop(): Promise<void>;
 }
@@ -93,6 +97,12 @@ export async function startRedis(): Promise<RedisServer> {
     async restart() {
       await kill(child);
       child = await launch(port);
+    },
+    freeze() {
+      child?.kill('SIGSTOP');
+    },
+    thaw() {
+      child?.kill('SIGCONT');
     },
     async stop() {
       await kill(child);
