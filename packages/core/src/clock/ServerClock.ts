@@ -75,6 +75,7 @@ export class ServerClock {
   #inFlight: Promise<void> | undefined;
   #syncs = 0;
   #interval: unknown;
+  #closed = false;
 
   constructor(options: ServerClockOptions) {
     if (options === null || typeof options !== 'object' || typeof options.fetchServerTime !== 'function') {
@@ -170,8 +171,9 @@ export class ServerClock {
     };
   }
 
-  /** Stops the periodic resync. */
+  /** Stops the periodic resync, for good: a sync that ends later (one in flight) does not start it again. */
   close(): void {
+    this.#closed = true;
     if (this.#interval !== undefined) this.#timers.clearInterval(this.#interval);
     this.#interval = undefined;
   }
@@ -206,7 +208,7 @@ export class ServerClock {
   }
 
   #startResync(): void {
-    if (this.#interval !== undefined || this.#resyncIntervalMs === 0) return;
+    if (this.#interval !== undefined || this.#resyncIntervalMs === 0 || this.#closed) return;
     this.#interval = this.#timers.setInterval(() => {
       this.resync().catch(() => {
         // A failed background resync keeps the last estimate; the next -1021 resyncs again.

@@ -15,6 +15,7 @@ import { sharedConflict } from '../options/sharedConflict.ts';
 import { validateGuardOptions } from '../options/validateOptions.ts';
 import { type ApiProduct, type ApiProfile, endpointParts } from '../profiles/ApiProfile.ts';
 import { budgetOrigin, officialProfile, profileForOrigin, profiles } from '../profiles/profileForOrigin.ts';
+import { closedError } from '../throttle/throttleErrors.ts';
 import type {
   AcquireRequest,
   Permit,
@@ -99,6 +100,7 @@ export class BinanceGuard {
   /** The options it was built with, to refuse a later `shared()` caller that asks for different ones. */
   readonly #options: BinanceGuardOptions;
   readonly #ledger = new OutcomeLedger();
+  #closed = false;
   /** Frozen options objects `shared()` has accepted for this guard: they are not checked again. */
   readonly #accepted = new WeakSet<object>();
   /** The transport of the most recent call: the clock syncs through the client the user already configured. */
@@ -393,6 +395,7 @@ export class BinanceGuard {
 
   /** Stops timers (clock resync, breaker) so the process can exit; the guard must not be used afterwards. */
   close(): void {
+    this.#closed = true;
     this.#clock?.close();
     this.#breaker?.shutdown();
     this.#limiter?.close();
@@ -465,6 +468,8 @@ export class BinanceGuard {
         if (call.signal?.aborted) throw error;
         throw syncFailed(error, { method: req.method, url: req.rawUrl, label: req.label }, state.secrets);
       });
+      // Closed while the sync ran: like a call that waited for budget, this one is not sent.
+      if (this.#closed) throw closedError(req.label, 'guard', "the clock's sync");
     }
     return await this.#limiter?.acquire(this.#acquireRequest(req, call));
   }

@@ -66,10 +66,10 @@ export function abortError(label: string | undefined, signal: AbortSignal): Bina
   });
 }
 
-/** The limiter was closed while the request waited. */
-export function closedError(label: string | undefined): BinanceAbortError {
+/** The limiter (or the guard) was closed while the request waited (for budget, or for the clock's sync). */
+export function closedError(label: string | undefined, what = 'rate limiter', waitedFor = 'budget'): BinanceAbortError {
   return new BinanceAbortError({
-    message: `The rate limiter was closed while ${describe(label)} waited for budget; nothing was sent.`,
+    message: `The ${what} was closed while ${describe(label)} waited for ${waitedFor}; nothing was sent.`,
     executed: 'no',
   });
 }
