@@ -67,6 +67,9 @@ const BAD: Array<[Record<string, unknown>, ErrorConstructor, RegExp]> = [
   [{ recvWindow: 70_000 }, RangeError, /recvWindow .*got 70000/],
   [{ reconcile: 'yes' }, TypeError, /reconcile must be a boolean, got "yes"/],
   [{ apiKey: `${KEY}\r\nX-Injected: 1`, apiSecret: SECRET }, TypeError, /apiKey contains a control character/],
+  // A zero-width space pasted along with the key: fetch cannot send it, the other clients send bytes never issued.
+  [{ apiKey: `${KEY}\u200b`, apiSecret: SECRET }, TypeError, /apiKey contains U\+200B at position 65, which cannot/],
+  [{ apiKey: `\u201c${KEY}\u201d`, apiSecret: SECRET }, TypeError, /apiKey contains U\+201C at position 1/],
   [{ apiKey: '', apiSecret: SECRET }, TypeError, /apiKey must be a non-empty string, got an empty string/],
   [{ apiKey: KEY, apiSecret: 42 }, TypeError, /apiSecret must be a non-empty string, got number/],
 ];
@@ -90,6 +93,7 @@ describe('validatePluginOptions (through createPlugin)', () => {
   it('never prints a secret in its error', () => {
     for (const options of [
       { apiKey: `${KEY}\n`, apiSecret: SECRET },
+      { apiKey: `${KEY}\u200b`, apiSecret: SECRET },
       { apiKey: KEY, apiSecret: SECRET, throtle: {} },
       { apiKey: KEY, privateKey: 7 },
     ]) {

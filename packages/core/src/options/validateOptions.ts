@@ -178,6 +178,17 @@ function checkRule(value: unknown, rule: Rule, name: string): void {
       if (/[\u0000-\u001f\u007f]/.test(value)) {
         throw new TypeError(`${name} contains a control character (CR, LF or similar); it is sent as a header value`);
       }
+      // fetch (ky) cannot send a character past U+00FF in a header at all, and the others send bytes Binance never
+      // issued: a zero-width space or a typographic quote pasted along with the key.
+      {
+        const at = value.search(/[^\u0020-\u007e\u00a0-\u00ff]/);
+        if (at !== -1) {
+          const code = value.codePointAt(at)!.toString(16).toUpperCase().padStart(4, '0');
+          throw new TypeError(
+            `${name} contains U+${code} at position ${at + 1}, which cannot be sent as a header value; check what was pasted along with it`,
+          );
+        }
+      }
       return;
     case 'secret':
       if (typeof value === 'string' ? value.trim() === '' : !(rule.keyObject && isKeyObject(value))) {
