@@ -110,6 +110,22 @@ export function validatePluginOptions(options: unknown): void {
   }
 }
 
+const REQUEST_SCHEMA: Schema = {
+  enabled: { kind: 'boolean' },
+  signed: { kind: 'boolean' },
+  recvWindow: PLUGIN_SCHEMA.recvWindow!,
+  reconcile: { kind: 'boolean' },
+  maxWaitMs: delay(0),
+};
+
+/**
+ * The same checks for one request's settings (axios `config.binance`, ky and got `context.binance`): a misspelt
+ * `recvwindow` or a `signed: 'false'` would otherwise send the request with the defaults.
+ */
+export function validateRequestOptions(options: unknown): void {
+  check(options, REQUEST_SCHEMA, 'per-request binance settings', 'binance.');
+}
+
 /** The same checks for the options of `new BinanceGuard()` (no credentials, recvWindow or reconcile there). */
 export function validateGuardOptions(options: unknown): void {
   check(options, GUARD_SCHEMA, 'BinanceGuard options', '');

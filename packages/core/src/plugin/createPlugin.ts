@@ -3,7 +3,7 @@ import { BinanceGuard } from '../guard/BinanceGuard.ts';
 import { type CredentialOptions, Credentials } from '../guard/Credentials.ts';
 import type { BinanceGuardOptions } from '../guard/options.ts';
 import type { CallOptions } from '../guard/transport.ts';
-import { validatePluginOptions } from '../options/validateOptions.ts';
+import { validatePluginOptions, validateRequestOptions } from '../options/validateOptions.ts';
 import { officialProfile } from '../profiles/profileForOrigin.ts';
 import { OriginScope, originOf } from './OriginScope.ts';
 
@@ -92,6 +92,7 @@ export function createPlugin(options: BinanceErrorsOptions = {}): BinancePlugin 
     },
     callOptions: (request, signal) => {
       if (request === undefined && (signal === undefined || signal === null)) return defaultCall;
+      if (request !== undefined) validateRequestOptions(request);
       checkRecvWindow(request?.recvWindow, 'binance.recvWindow');
       return {
         credentials,
