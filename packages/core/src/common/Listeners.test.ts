@@ -26,4 +26,21 @@ describe('Listeners', () => {
     expect(seen).toEqual(['event']);
     expect(() => listeners.on('nope' as never)).toThrow(/listener must be a function, got "nope"/);
   });
+
+  it('observes an async listener that rejects: no unhandled rejection, which would crash the process', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const listeners = new Listeners<string>();
+      listeners.on(async () => {
+        throw new Error('async listener bug');
+      });
+      listeners.emit('event');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
 });

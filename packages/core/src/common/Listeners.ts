@@ -27,11 +27,15 @@ export class Listeners<T> {
     };
   }
 
-  /** Calls every listener with `event`. A listener that throws is skipped: it must not break the caller. */
+  /**
+   * Calls every listener with `event`. A listener that throws is skipped, and one that rejects (an async listener)
+   * is observed: neither must break the caller, nor crash the process with an unhandled rejection.
+   */
   emit(event: T): void {
     for (const listener of this.#listeners) {
       try {
-        listener(event);
+        const result: unknown = listener(event);
+        if (isThenable(result)) result.then(undefined, ignore);
       } catch {
         // A throwing listener must not break the request, the queue or the store that triggered the event.
       }
@@ -43,3 +47,9 @@ export class Listeners<T> {
     return this.#listeners.size;
   }
 }
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
+}
+
+const ignore = (): void => {};
