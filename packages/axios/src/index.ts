@@ -161,7 +161,11 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
     if (config.binance?.enabled === false) return config;
     // Already ours: a second install on the instance, or the same config sent again (axios-retry, a user's loop),
     // which the guard answers without sending when its first outcome is unknown.
-    if ((config.adapter as { [GUARDED]?: boolean } | undefined)?.[GUARDED]) return config;
+    const mark = (config.adapter as { [GUARDED]?: unknown } | undefined)?.[GUARDED];
+    if (mark !== undefined) {
+      plugin.assertSameAccount(mark, 'axios');
+      return config;
+    }
     // Not a Binance origin: the request passes byte for byte as the caller made it.
     if (!plugin.covers(originUrl(config), config.baseURL || undefined)) return config;
     let object: object | undefined;
@@ -171,13 +175,13 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       const proto = Object.getPrototypeOf(config.data);
       if (proto === Object.prototype || proto === null) object = config.data;
     }
-    const adapter: AxiosAdapter & { [GUARDED]?: boolean } = guarded(
+    const adapter: AxiosAdapter & { [GUARDED]?: string } = guarded(
       config.adapter,
       signalOf(config),
       config.cancelToken,
       object,
     );
-    adapter[GUARDED] = true;
+    adapter[GUARDED] = plugin.account;
     config.adapter = adapter;
     // The guard owns the signal and the cancel token: axios would otherwise replace the guard's BinanceAbortError
     // with its own CanceledError when either fires, and its adapter would still send an attempt whose token was
@@ -201,7 +205,7 @@ const everyStatus = (): boolean => true;
 /** The `responseType`s axios reads an answer into text for. */
 const TEXT_TYPES = new Set<string | undefined>([undefined, 'json', 'text', 'document']);
 
-/** Marks the adapter wrapper, whichever copy of this package made it. */
+/** Marks the adapter wrapper, whichever copy of this package made it, with the account its plugin signs for. */
 const GUARDED = Symbol.for('@binance-errors/axios:guarded');
 
 /** The caller's `signal`, when it is an AbortSignal the guard can listen to. */

@@ -102,7 +102,12 @@ export class TakenCall implements GuardTransport<Response> {
       if (hasKeys(headers)) call.merge({ headers });
       if (attempt.body !== undefined) call.body = attempt.body;
       if (call.followRedirect !== followRedirect) call.followRedirect = followRedirect;
-      request = this.#next(call);
+      try {
+        request = this.#next(call);
+      } catch (error) {
+        // A handler after ours refused the call (another account's plugin): nothing left.
+        return Promise.reject(refusedByClient(error));
+      }
     } else {
       // Built on the call's options, which hold the Content-Length got wrote for the first attempt's body: a request
       // without a body (a lookup, the clock's samples) would make the server wait for bytes that never come, and a

@@ -15,7 +15,7 @@ export interface BinanceContext {
   binance?: BinanceRequestOptions | undefined;
 }
 
-/** Marks a call a handler of this plugin (from any copy of the package) has taken on. */
+/** Marks a call a handler of this plugin (from any copy of the package) has taken on, with its plugin's account. */
 const CLAIMED = Symbol.for('@binance-errors/got:claimed');
 
 /**
@@ -40,11 +40,15 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     const settings = (call?.context as BinanceContext | undefined)?.binance;
     if (!call?.url || call.isStream || settings?.enabled === false) return next(call);
     // Installed twice: the first handler does the work, and its first attempt passes through the second.
-    if ((call as { [CLAIMED]?: boolean })[CLAIMED]) return next(call);
+    const claimed = (call as { [CLAIMED]?: unknown })[CLAIMED];
+    if (claimed !== undefined) {
+      plugin.assertSameAccount(claimed, 'got');
+      return next(call);
+    }
     const url = call.url.toString();
     // Not a Binance origin: the request passes byte for byte as the caller made it.
     if (!plugin.covers(url, call.prefixUrl.toString() || undefined)) return next(call);
-    Object.defineProperty(call, CLAIMED, { value: true });
+    Object.defineProperty(call, CLAIMED, { value: plugin.account });
     const taken = new TakenCall(call, url, next as Next);
     // got 16 builds its own promise for a call whose handler returns a promise, and copies that promise's methods
     // onto the handler's one by one, on every call (their names are all on ours already). It skips both for a

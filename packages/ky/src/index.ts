@@ -180,14 +180,24 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         (init) => {
           const settings = (init.context as BinanceContext | undefined)?.binance;
           if (settings?.enabled === false) return;
-          // Installed twice: the first wrapper does the work.
-          if ((init.fetch as { [GUARDED]?: boolean } | undefined)?.[GUARDED]) return;
+          // Installed twice: the first wrapper does the work (if it signs for the same account).
+          const mark = (init.fetch as { [GUARDED]?: unknown } | undefined)?.[GUARDED];
+          if (mark !== undefined) {
+            try {
+              plugin.assertSameAccount(mark, 'ky');
+            } catch (error) {
+              // Refused when it would be sent, so the call rejects as ky's calls do (an init hook's throw escapes
+              // the call synchronously).
+              init.fetch = () => Promise.reject(error);
+            }
+            return;
+          }
           const inner = init.fetch ?? globalThis.fetch.bind(globalThis);
           const given = init as SeenOptions;
           // Tells the error hook that this request is the plugin's, where its base URL is, and whether it went out.
           const scope: Scope = { base: baseOf(given), sent: false };
           init.fetch = Object.assign(guarded(inner, settings, { json: given.json, body: given.body }, scope), {
-            [GUARDED]: true,
+            [GUARDED]: plugin.account,
           });
           init.context = { ...init.context, [SCOPE]: scope };
         },

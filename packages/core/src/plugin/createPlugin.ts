@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { BinanceGuard } from '../guard/BinanceGuard.ts';
 import { type CredentialOptions, Credentials } from '../guard/Credentials.ts';
@@ -49,6 +50,16 @@ export interface BinancePlugin {
   guardFor(url: string | URL): BinanceGuard;
   /** The call options for one request, from the plugin's options and the request's own. */
   callOptions(request?: BinanceRequestOptions | undefined, signal?: AbortSignal | null | undefined): CallOptions;
+  /**
+   * Which account the plugin signs for: a fingerprint of its API key (not the key), `''` without one. An adapter
+   * marks a request it takes on with it, so that another plugin on the same client can tell whose it is.
+   */
+  readonly account: string;
+  /**
+   * Throws a `TypeError` when `account`, the mark another plugin on the same client left on a request, names other
+   * credentials: the first plugin to see a request signs it, so the other account's orders would land on its own.
+   */
+  assertSameAccount(account: unknown, client: string): void;
 }
 
 /**
@@ -80,7 +91,18 @@ export function createPlugin(options: BinanceErrorsOptions = {}): BinancePlugin 
   Object.freeze(sharedOptions);
   // What most requests get (no settings of their own, no signal): built once, shared, never changed.
   const defaultCall: CallOptions = Object.freeze({ credentials, recvWindow, reconcile: reconcile ?? false });
+  const account =
+    credentials.apiKey === undefined ? '' : createHash('sha256').update(credentials.apiKey).digest('hex').slice(0, 16);
   const plugin: BinancePlugin = {
+    account,
+    assertSameAccount: (other, client) => {
+      // A copy of the package older than this check marks with `true`: it cannot tell, and is taken as the same.
+      if (typeof other === 'string' && other !== account) {
+        throw new TypeError(
+          `two binanceErrors() plugins with different credentials are on one ${client} client: the first to see a request signs it with its own key, on its own account. Give each account a client of its own, made from one without the plugin.`,
+        );
+      }
+    },
     covers: (url, base) => scope.covers(url, base),
     guardFor: (url) => {
       if (guard) return guard;
