@@ -7,9 +7,19 @@ import { clampServerWait } from '../time/limits.ts';
  */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
-  const text = value.trim();
-  if (text === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return clampServerWait(Math.round(Number(text) * 1000));
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : clampServerWait(date - now);
+  // Two headers come joined by fetch as "2, 2": the first one counts, as in the other clients.
+  const seconds = DELAY_SECONDS.exec(value);
+  if (seconds) return clampServerWait(Math.round(Number(seconds[1]) * 1000));
+  // Only the three forms HTTP defines: `Date.parse` alone reads "-5", "+5" or "2, 3" as dates in 2001, a wait of 0.
+  const date = HTTP_DATE.exec(value);
+  return date ? clampServerWait(Date.parse(date[1]!) - now) : undefined;
 }
+
+const DELAY_SECONDS = /^\s*(\d+(?:\.\d+)?)\s*(?:,|$)/;
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+/** IMF-fixdate, RFC 850's and asctime's forms (RFC 9110 §5.6.7), the first of a joined list. */
+const HTTP_DATE = new RegExp(
+  `^\\s*(${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT|[A-Z][a-z]+day, \\d{2}-${MONTH}-\\d{2} ${TIME} GMT|${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4})\\s*(?:,|$)`,
+);
