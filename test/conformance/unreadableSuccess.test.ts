@@ -1,8 +1,9 @@
-import { type BinanceError, type BinanceErrorsOptions, isBinanceError } from '@binance-errors/core';
+import { type BinanceError, type BinanceErrorsOptions, BinanceGuard, isBinanceError } from '@binance-errors/core';
 import { binanceErrors as gotPlugin } from '@binance-errors/got';
 import { createFakeExchange } from '@binance-errors/testing';
 import got from 'got';
 import { describe, expect, it } from 'vitest';
+import { hostileProxy } from '../support/hostileProxy.ts';
 import { type Call, drivers } from './drivers.ts';
 import { deferredCleanups } from './support/lifecycle.ts';
 
@@ -57,6 +58,47 @@ describe('an unreadable success for an order: outcome unknown, never placed twic
       expect(later.length).toBeGreaterThan(0);
       for (const err of later) expect(err.category).toBe('unknown-outcome');
       expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+      expect(ex.orders(API_KEY)).toHaveLength(1);
+    });
+  }
+});
+
+// Behind a proxy that lets the order through and answers 200 with something that is not an order: JSON that is not
+// an object, or a page. The call once resolved with the JSON as if it were the order, and typed the page as a WAF
+// block, executed 'no': a caller that sent again placed the order twice.
+const NOT_AN_ORDER: Array<[string, string, string]> = [
+  ['null', 'application/json', 'null'],
+  ['[]', 'application/json', '[]'],
+  ['123', 'application/json', '123'],
+  ['"x"', 'application/json', '"x"'],
+  ['an HTML page', 'text/html', '<html><head><title>Bad Gateway</title></head><body>upstream error</body></html>'],
+];
+
+describe('a 200 to an order that is not an order: outcome unknown, never placed twice', () => {
+  for (const driver of drivers) {
+    it.each(NOT_AN_ORDER)(`${driver.name}: %s`, async (_, contentType, body) => {
+      const ex = await createFakeExchange({
+        accounts: [{ apiKey: API_KEY, secret: API_SECRET, balances: { USDT: '100000000' } }],
+      });
+      defer(() => ex.close());
+      let garbled = false;
+      const proxy = await hostileProxy(ex.url, (req) => {
+        if (req.method !== 'POST' || garbled) return undefined;
+        garbled = true;
+        return { status: 200, headers: { 'content-type': contentType }, body, afterForwarding: true };
+      });
+      defer(() => proxy.close());
+      const guard = new BinanceGuard(proxy.url);
+      defer(() => guard.close());
+      const call = driver.create(proxy.url, { apiKey: API_KEY, apiSecret: API_SECRET, guard });
+
+      const outcomes: unknown[] = [];
+      for (let attempt = 0; attempt < 2; attempt++) {
+        outcomes.push(await call({ method: 'POST', path: '/api/v3/order', form: ORDER }).catch((e: unknown) => e));
+      }
+      const [first, second] = outcomes;
+      expect(isBinanceError(first) && first.executed, String(first)).toBe('unknown');
+      expect(isBinanceError(second) && second.category, String(second)).toBe('unknown-outcome');
       expect(ex.orders(API_KEY)).toHaveLength(1);
     });
   }

@@ -6,12 +6,14 @@ export interface ProxyAnswer {
   status: number;
   headers?: Record<string, string>;
   body: string;
+  /** The request reaches the target first (an order is placed), and this answer replaces the target's. */
+  afterForwarding?: boolean;
 }
 
 /** A reverse proxy on loopback in front of the fake exchange that answers some requests itself, however it likes. */
 export interface HostileProxy {
   url: string;
-  /** Requests it answered itself (they never reached the exchange). */
+  /** Requests it answered itself (unless `afterForwarding`, they never reached the exchange). */
   answered: number;
   close(): Promise<void>;
 }
@@ -28,11 +30,14 @@ export async function hostileProxy(
   const state = { answered: 0 };
   const server: Server = createServer((req, res) => {
     const answer = script(req);
-    if (answer) {
+    const reply = (a: ProxyAnswer) => {
       state.answered++;
+      res.writeHead(a.status, { 'content-length': Buffer.byteLength(a.body), ...a.headers });
+      res.end(a.body);
+    };
+    if (answer && !answer.afterForwarding) {
       req.resume();
-      res.writeHead(answer.status, { 'content-length': Buffer.byteLength(answer.body), ...answer.headers });
-      res.end(answer.body);
+      reply(answer);
       return;
     }
     const forward = httpRequest(
@@ -44,6 +49,11 @@ export async function hostileProxy(
         headers: { ...req.headers, host: upstream.host },
       },
       (upstreamRes) => {
+        if (answer) {
+          upstreamRes.resume();
+          upstreamRes.on('end', () => reply(answer));
+          return;
+        }
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         upstreamRes.pipe(res);
       },

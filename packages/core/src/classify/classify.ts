@@ -303,8 +303,9 @@ function categoryOfStatus(status: number | undefined, parsed: ParsedBody): Binan
   if (status === 408) return 'timeout';
   if (status >= 500) return 'unknown-outcome';
   if (status >= 400) return 'request';
-  // A 2xx/3xx that still failed: nothing to go on.
-  return parsed.kind === 'html' ? 'waf' : 'unknown';
+  // A 2xx/3xx that still failed (a page or garbage where an answer belonged): nothing to go on. A WAF that blocks
+  // answers 403; a page with a success status may have come after the request went through.
+  return 'unknown';
 }
 
 function messageFor(

@@ -676,9 +676,10 @@ export class BinanceGuard {
     const body = success && !req.exchangeInfo && !req.mayChangeOrders ? undefined : decodedBody(view);
     if (success) {
       if (req.exchangeInfo) this.#learn(body);
-      // A success for a request that may have changed an order says what it did. One whose body cannot be read (a
-      // proxy garbled or cut it) leaves the outcome unknown: the ledger then holds the order, as after a 5xx.
-      if (view.status >= 300 || !req.mayChangeOrders || !unreadable(body)) return undefined;
+      // A success for a request that may have changed an order says what it did. One whose body says nothing of it
+      // (a proxy garbled or cut it, or answered a page or `null`) leaves the outcome unknown: the ledger then holds
+      // the order, as after a 5xx.
+      if (view.status >= 300 || !req.mayChangeOrders || !saysNothing(body, req.placement)) return undefined;
     }
     return classify({
       status: view.status,
@@ -869,10 +870,13 @@ function plausibleTime(value: unknown): number | undefined {
   return ms >= 1_483_228_800_000 && ms < 4_102_444_800_000 ? ms : undefined;
 }
 
-/** Whether a body the client left as text or bytes is not JSON (a body it parsed, or none at all, passes). */
-function unreadable(body: unknown): boolean {
-  const text = textOf(body);
-  return text !== undefined && parsedText(text) === undefined;
+/**
+ * Whether an order request's success body says nothing of what it did: not JSON, or JSON that is not an object (an
+ * array passes where several orders answer, a batch or a cancel-all, but not for a placement).
+ */
+function saysNothing(body: unknown, placement: boolean): boolean {
+  const parsed = parsedBody(body);
+  return typeof parsed !== 'object' || parsed === null || (placement && Array.isArray(parsed));
 }
 
 /** A body as JSON: text or bytes parsed (`undefined` when not JSON), anything else as the client parsed it. */
