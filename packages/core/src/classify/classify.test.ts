@@ -98,6 +98,15 @@ describe('classify', () => {
       expect(partial.data).toEqual(data);
       const failed = classify({ status: 400, body: { code: -2022, msg: 'Order cancel-replace failed.', data } });
       expect(failed.executed).toBe('no');
+      // A code-less 409 (a proxy's "Conflict" page) is a half-done cancel-replace only on the cancel-replace endpoint.
+      const page = '<html><title>409 Conflict</title></html>';
+      const url = 'https://api.binance.com/api/v3/order';
+      expect(classify({ status: 409, body: page, request: { method: 'POST', url } }).category).toBe('request');
+      const replace = { method: 'POST', url: `${url}/cancelReplace?symbol=BTCUSDT` };
+      expect(classify({ status: 409, body: page, request: replace })).toMatchObject({
+        category: 'partial',
+        executed: 'partial',
+      });
     });
 
     it('classifies -1008 on a 5xx as server busy with an unknown outcome, retryable only for reads', () => {

@@ -116,7 +116,7 @@ function classifyUnsafe(input: ClassifyInput): BinanceError {
   if (!entry && !said && r.msg !== undefined && r.code === undefined) entry = catalog.lookupMessage(r.msg);
   const stated = said ?? entry;
 
-  let category: BinanceErrorCategory = stated?.category ?? categoryOfStatus(r.status, r.parsed);
+  let category: BinanceErrorCategory = stated?.category ?? categoryOfStatus(r.status, r.parsed, request?.url);
   let retryability = stated?.retryable ?? RETRYABILITY[category];
   let executed: Executed = stated?.executed ?? EXECUTION[category];
   let docsPath = said
@@ -292,14 +292,21 @@ function read(status: number | undefined, body: unknown, secrets: readonly strin
   return r;
 }
 
-function categoryOfStatus(status: number | undefined, parsed: ParsedBody): BinanceErrorCategory {
+const CANCEL_REPLACE = /\/order\/cancelReplace$/i;
+
+function categoryOfStatus(
+  status: number | undefined,
+  parsed: ParsedBody,
+  url: string | undefined,
+): BinanceErrorCategory {
   if (status === undefined) return 'unknown';
   if (status === 451 || (parsed.kind === 'html' && parsed.countryBlock)) return 'restricted-location';
   if (status === 418) return 'ip-ban';
   if (status === 429) return 'rate-limit';
   if (status === 403) return 'waf';
   if (status === 401) return 'auth';
-  if (status === 409) return 'partial';
+  // Binance answers 409 only to a cancel-replace that half succeeded; to another request, an intermediary did.
+  if (status === 409) return url === undefined || CANCEL_REPLACE.test(pathOf(url)) ? 'partial' : 'request';
   if (status === 408) return 'timeout';
   if (status >= 500) return 'unknown-outcome';
   if (status >= 400) return 'request';
