@@ -16,7 +16,10 @@ export interface Breaker {
    */
   record?(failed: boolean, error?: unknown): Promise<void> | undefined;
   readonly state: BreakerState;
-  /** ms until an open breaker lets a probe through; 0 when closed or half-open. */
+  /**
+   * ms until an open breaker lets a probe through; while half-open with its probe in flight, until that probe's
+   * verdict is due (the breaker opens again if none came); 0 when closed, or half-open with no probe sent yet.
+   */
   retryAfterMs(): number;
   onStateChange(listener: (state: BreakerState, previous: BreakerState) => void): () => void;
   /** Stops the breaker's timers. */

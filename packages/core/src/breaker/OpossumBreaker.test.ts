@@ -92,6 +92,55 @@ describe('OpossumBreaker', () => {
     expect(breaker.state).toBe('closed');
   });
 
+  it("re-opens when the probe has no verdict after resetTimeoutMs, so the next probe goes; the lost one stays the caller's", async () => {
+    const states: string[] = [];
+    breaker.onStateChange((state) => states.push(state));
+    for (let i = 0; i < 4; i++) await fail(busy);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(breaker.state).toBe('half-open');
+    // A probe no answer comes to (a client without a timeout, a connection that went dead).
+    let release: (v: string) => void = () => {};
+    const lost = vi.fn(() => new Promise<string>((r) => (release = r)));
+    const probe = breaker.run(lost);
+    await vi.advanceTimersByTimeAsync(400);
+    // Refused meanwhile, told when the probe's verdict is due rather than "retry after 0 ms".
+    const refused = await breaker.run(async () => 'x').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BinanceCircuitOpenError);
+    expect((refused as BinanceCircuitOpenError).retryAfterMs).toBe(600);
+    expect(breaker.retryAfterMs()).toBe(600);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(breaker.state).toBe('open');
+    expect(breaker.retryAfterMs()).toBe(1000);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(breaker.state).toBe('half-open');
+    expect(breaker.retryAfterMs()).toBe(0);
+    expect(await breaker.run(async () => 'second probe')).toBe('second probe');
+    expect(breaker.state).toBe('closed');
+    expect(states).toEqual(['open', 'half-open', 'open', 'half-open', 'closed']);
+    // The lost probe was neither cancelled nor sent again: its caller still gets its own outcome.
+    release('late');
+    expect(await probe).toBe('late');
+    expect(lost).toHaveBeenCalledTimes(1);
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('lets a lost probe that answers late close the breaker, and then no bound of a later probe re-opens it', async () => {
+    for (let i = 0; i < 4; i++) await fail(busy);
+    await vi.advanceTimersByTimeAsync(1000);
+    let release: (v: string) => void = () => {};
+    const first = breaker.run(() => new Promise<string>((r) => (release = r)));
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(breaker.state).toBe('half-open');
+    // The second probe hangs too; the first one's late answer shows the exchange is processing requests.
+    void breaker.run(() => new Promise<string>(() => {}));
+    release('late');
+    expect(await first).toBe('late');
+    expect(breaker.state).toBe('closed');
+    expect(breaker.retryAfterMs()).toBe(0);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(breaker.state).toBe('closed');
+  });
+
   it('re-opens when the probe hits another overload', async () => {
     for (let i = 0; i < 4; i++) await fail(busy);
     await vi.advanceTimersByTimeAsync(1000);

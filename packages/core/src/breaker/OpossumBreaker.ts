@@ -8,7 +8,10 @@ import type { Breaker, BreakerState } from './Breaker.ts';
 
 /** Options of {@link OpossumBreaker}. */
 export interface OpossumBreakerOptions {
-  /** How long the breaker stays open before one probe may pass, in ms. @default 30_000 */
+  /**
+   * How long the breaker stays open before one probe may pass, in ms; also how long that probe may go unanswered
+   * before the breaker opens again. @default 30_000
+   */
   resetTimeoutMs?: number | undefined;
   /** Percentage of overload failures, within the rolling window, above which it opens. @default 50 */
   errorThresholdPercentage?: number | undefined;
@@ -47,6 +50,12 @@ const BUCKETS = 10;
  *
  * Because opossum counts filtered errors as successes, a business error during the half-open probe closes the
  * breaker — deliberately: any answer other than an overload shows the exchange is processing requests again.
+ *
+ * opossum waits for the probe's outcome for ever (its own timeout is off), and the HTTP clients have none by default:
+ * a probe lost on a dead connection would keep the breaker half-open, refusing everything else, long after the
+ * exchange recovered. So a probe with no verdict `resetTimeoutMs` after it left loses its say: the breaker opens
+ * again, as if it had failed, and after the next `resetTimeoutMs` another probe goes. The lost request itself stays
+ * its caller's — not cancelled, not sent again; an answer that comes late still counts as opossum counts it.
  */
 export class OpossumBreaker implements Breaker {
   readonly #breaker: CircuitBreaker<[() => Promise<unknown>], unknown>;
@@ -57,6 +66,8 @@ export class OpossumBreaker implements Breaker {
   readonly #changes = new Listeners<{ state: BreakerState; previous: BreakerState }>();
   #state: BreakerState = 'closed';
   #openedAt = 0;
+  /** The half-open probe in flight, until its verdict or its bound. */
+  #probe: Probe | undefined;
   /** Overload failures in a row since the last other outcome. */
   #run = 0;
   /** Answers {@link record}ed since they were last added to opossum's current bucket. */
@@ -167,8 +178,14 @@ export class OpossumBreaker implements Breaker {
 
   /** Runs `fn` through opossum's `fire`: the half-open probe, and refusal while open. */
   async #fire<T>(fn: () => Promise<T>): Promise<T> {
+    let probe: Probe | undefined;
+    // opossum calls this only for an attempt it lets through; while half-open, that is the one probe.
+    const attempt = () => {
+      if (this.#breaker.halfOpen) probe = this.#armProbe();
+      return fn();
+    };
     try {
-      const result = (await this.#breaker.fire(fn)) as T;
+      const result = (await this.#breaker.fire(attempt)) as T;
       this.#run = 0;
       return result;
     } catch (error) {
@@ -177,16 +194,48 @@ export class OpossumBreaker implements Breaker {
         throw error;
       }
       const retryAfterMs = this.retryAfterMs();
+      const probing = this.#probe ? ', its probe not answered yet' : '';
       throw new BinanceCircuitOpenError({
-        message: `Binance circuit breaker is ${this.#state} after -1008 overloads; the request was not sent [retry after ${retryAfterMs} ms]`,
+        message: `Binance circuit breaker is ${this.#state} after -1008 overloads${probing}; the request was not sent [retry after ${retryAfterMs} ms]`,
         retryAfterMs,
       });
+    } finally {
+      if (probe) this.#disarmProbe(probe);
     }
   }
 
+  /** Bounds the probe just let through: without a verdict by `resetTimeoutMs`, the breaker opens again. */
+  #armProbe(): Probe {
+    this.#disarmProbe(this.#probe);
+    const probe: Probe = {
+      deadline: this.#now() + this.#resetTimeoutMs,
+      timer: setTimeout(() => {
+        if (this.#probe !== probe) return;
+        this.#probe = undefined;
+        // Lost: it counts as failed for the state (opossum re-arms its reset timer), not in the rolling window.
+        if (this.#breaker.halfOpen) this.#breaker.open();
+      }, this.#resetTimeoutMs),
+    };
+    probe.timer.unref?.();
+    this.#probe = probe;
+    return probe;
+  }
+
+  /** The probe has its verdict, or no longer matters: its bound goes. */
+  #disarmProbe(probe: Probe | undefined): void {
+    if (!probe || this.#probe !== probe) return;
+    clearTimeout(probe.timer);
+    this.#probe = undefined;
+  }
+
+  /**
+   * ms until an open breaker lets a probe through; while half-open with the probe in flight, until the probe's bound
+   * (it has answered, and the breaker closed or opened, or it is lost and the breaker opens again); 0 otherwise.
+   */
   retryAfterMs(): number {
-    if (this.#state !== 'open') return 0;
-    return Math.max(0, this.#openedAt + this.#resetTimeoutMs - this.#now());
+    if (this.#state === 'open') return Math.max(0, this.#openedAt + this.#resetTimeoutMs - this.#now());
+    if (this.#state === 'half-open' && this.#probe) return Math.max(0, this.#probe.deadline - this.#now());
+    return 0;
   }
 
   onStateChange(listener: (state: BreakerState, previous: BreakerState) => void): () => void {
@@ -202,6 +251,7 @@ export class OpossumBreaker implements Breaker {
 
   shutdown(): void {
     clearInterval(this.#rotateTimer);
+    this.#disarmProbe(this.#probe);
     this.#breaker.shutdown();
   }
 
@@ -220,10 +270,19 @@ export class OpossumBreaker implements Breaker {
     const previous = this.#state;
     if (state === previous) return;
     if (state === 'open') this.#openedAt = this.#now();
+    // Whatever ended the half-open state (the probe's verdict, a late answer, an overload counted meanwhile), the
+    // probe's bound no longer applies.
+    this.#disarmProbe(this.#probe);
     this.#run = 0;
     this.#state = state;
     this.#changes.emit({ state, previous });
   }
+}
+
+/** The half-open probe in flight: when it loses its say over the state, and the timer that enforces it. */
+interface Probe {
+  readonly deadline: number;
+  readonly timer: ReturnType<typeof setTimeout>;
 }
 
 function count(value: unknown, name: string, fallback: number): number {
