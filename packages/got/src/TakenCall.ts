@@ -8,7 +8,7 @@ import {
   type ResponseView,
   refusedByClient,
 } from '@binance-errors/core';
-import got, { Options, type OptionsInit, type RequestPromise, type Response } from 'got';
+import got, { Options, type OptionsInit, type PlainResponse, type RequestPromise, type Response } from 'got';
 
 /** got's request function with its third argument, the defaults to build on (present in got 14 to 16). */
 type GotWithDefaults = (url: string, options: OptionsInit, defaults: Options) => RequestPromise<Response>;
@@ -37,6 +37,8 @@ export class TakenCall implements GuardTransport<Response> {
   readonly #next: Next;
   /** Read now: the first attempt clears the call's payload. A `form` call is form-encoded by got. */
   readonly #contentType: string | undefined;
+  /** The caller's own `followRedirect`, for the attempts that may follow one: never a request that carried the key. */
+  readonly #followRedirect: Options['followRedirect'];
   /** The body the guard signs (set when the call starts, a tick after the handler). */
   body: string | undefined;
   response!: Promise<Response>;
@@ -70,6 +72,14 @@ export class TakenCall implements GuardTransport<Response> {
       call.form !== undefined || call.json !== undefined
         ? 'application/x-www-form-urlencoded'
         : formContentType(call.headers['content-type']?.toString());
+    // Only a caller's `beforeRequest` hook can add the key after the guard decided; without one, got's own choice.
+    const own = call.followRedirect;
+    this.#followRedirect =
+      own === false || call.hooks.beforeRequest.length === 0
+        ? own
+        : own === true
+          ? unlessKeySent
+          : (response) => unlessKeySent(response) && own(response);
     this.signal = call.signal
       ? AbortSignal.any([call.signal as AbortSignal, this.#cancel.signal])
       : this.#cancel.signal;
@@ -82,7 +92,10 @@ export class TakenCall implements GuardTransport<Response> {
     for (const [name, value] of Object.entries(attempt.headers)) headers[name.toLowerCase()] = value;
     if (attempt.body !== undefined && this.#contentType) headers['content-type'] = this.#contentType;
     if (attempt.body === undefined && this.body !== undefined) headers['content-type'] = undefined;
-    const followRedirect = attempt.redirect !== 'error' && call.followRedirect;
+    // An attempt the guard gave the key or a signature follows no redirect. The others may, unless the request as
+    // sent carried the key after all: got runs the caller's hooks (a `beforeRequest` that sets `X-MBX-APIKEY` on
+    // every request) after this, on the request it builds.
+    const followRedirect = attempt.redirect === 'error' ? false : this.#followRedirect;
     let request: RequestPromise<Response>;
     if (attempt.purpose === 'call' && !this.#ownRequestSent) {
       // The first attempt goes out as the request got already built for this call, rather than building a
@@ -109,10 +122,6 @@ export class TakenCall implements GuardTransport<Response> {
         return Promise.reject(refusedByClient(error));
       }
     } else {
-      // Built on the call's options, which hold the Content-Length got wrote for the first attempt's body: a request
-      // without a body (a lookup, the clock's samples) would make the server wait for bytes that never come, and a
-      // re-signed body may differ in length. got writes the length of each attempt's own body.
-      headers['content-length'] = undefined;
       const init: OptionsInit = { method: attempt.method as 'GET', headers, body: attempt.body, followRedirect };
       if (attempt.purpose === 'time') {
         // The clock's own requests carry the clock's signal (its time limit for one answer), and leave the bytes
@@ -130,21 +139,38 @@ export class TakenCall implements GuardTransport<Response> {
       request.on('request', this.#onRequest);
       if (this.#forwarded) for (const event of this.#forwarded) this.#forward(request, event);
     }
-    return request.catch((error: unknown) => {
-      // Failed before got opened a request for it (an option got refuses, a header it cannot send, a hook that
-      // threw): nothing left. Sent again, the same options would fail again, or worse, go out half-built.
-      if (attempt.purpose !== 'time' && this.#sending === undefined && !this.signal.aborted) {
-        throw refusedByClient(error);
-      }
-      const { name, response } = error as { name?: string; response?: Response };
-      // The caller's `afterResponse` hook asked got to send it again: the guard alone sends, and decides on the
-      // answer that prompted the hook, as on any other (an order of unknown outcome is never sent again).
-      if (name === 'RetryError' && response) return response;
-      // The headers came, the body did not end: got rejects with a ReadError holding the response (unless
-      // `cancel()` cut it off: the guard types that as aborted).
-      if (name !== 'ReadError' || !response || this.#cancel.signal.aborted) throw error;
-      throw bodyCutOff(response.statusCode, response.headers['content-length'], error);
-    });
+    return request.then(
+      (response) => {
+        // A 3xx to a request the guard let follow, but that carried the key: the caller's hooks set it, and got went
+        // no further (`unlessKeySent`). The attempt as sent is one that never follows a redirect, and the guard types
+        // its 3xx as it types any such, whatever the caller's `followRedirect` (a `BinanceRequestError` naming where
+        // it pointed, as axios and ky give).
+        if (
+          attempt.redirect === 'follow' &&
+          response.statusCode >= 300 &&
+          response.statusCode < 400 &&
+          keySent(response)
+        ) {
+          attempt.redirect = 'error';
+        }
+        return response;
+      },
+      (error: unknown) => {
+        // Failed before got opened a request for it (an option got refuses, a header it cannot send, a hook that
+        // threw): nothing left. Sent again, the same options would fail again, or worse, go out half-built.
+        if (attempt.purpose !== 'time' && this.#sending === undefined && !this.signal.aborted) {
+          throw refusedByClient(error);
+        }
+        const { name, response } = error as { name?: string; response?: Response };
+        // The caller's `afterResponse` hook asked got to send it again: the guard alone sends, and decides on the
+        // answer that prompted the hook, as on any other (an order of unknown outcome is never sent again).
+        if (name === 'RetryError' && response) return response;
+        // The headers came, the body did not end: got rejects with a ReadError holding the response (unless
+        // `cancel()` cut it off: the guard types that as aborted).
+        if (name !== 'ReadError' || !response || this.#cancel.signal.aborted) throw error;
+        throw bodyCutOff(response.statusCode, response.headers['content-length'], error);
+      },
+    );
   }
 
   read(response: Response): ResponseView {
@@ -240,6 +266,10 @@ function asAttempt(options: Options, keepUrl = false): Options {
     if (options.prefixUrl !== '') options.prefixUrl = '';
     options.searchParams = undefined;
   }
+  // The call's options hold the Content-Length got wrote for its first attempt's body: on a request without a body
+  // (a lookup, the clock's samples) the server would wait for bytes that never come, and a re-signed body may differ
+  // in length. got writes the length of each attempt's own body. (Deleted: got 14 keeps a header merged as undefined.)
+  if (options.headers['content-length'] !== undefined) delete options.headers['content-length'];
   if (options.form !== undefined) options.form = undefined;
   if (options.json !== undefined) options.json = undefined;
   if (options.body !== undefined) options.body = undefined;
@@ -253,6 +283,23 @@ function asAttempt(options: Options, keepUrl = false): Options {
 }
 
 const noDelay = (): number => 0;
+
+/** got's `followRedirect` for an attempt that may follow a redirect: not when the request carried the API key. */
+const unlessKeySent = (response: PlainResponse): boolean => !keySent(response);
+
+/**
+ * Whether the request `response` answers carried `X-MBX-APIKEY`, whoever set it: read from the request node sent
+ * (any casing), else from the headers got built it from, after the caller's hooks.
+ */
+function keySent(response: PlainResponse): boolean {
+  const sent = (response as { req?: { getHeader?(name: string): unknown } }).req;
+  if (typeof sent?.getHeader === 'function') return sent.getHeader('x-mbx-apikey') !== undefined;
+  // got 14 keeps a header a hook added in the casing the hook wrote it in.
+  for (const name of Object.keys(response.request.options.headers)) {
+    if (name.toLowerCase() === 'x-mbx-apikey' && response.request.options.headers[name] !== undefined) return true;
+  }
+  return false;
+}
 
 /**
  * Stops a request in flight by destroying its socket, which fails it as a lost connection whether its answer has
