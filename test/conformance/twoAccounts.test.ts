@@ -20,7 +20,7 @@ const SUB = { apiKey: 'sub-api-key-0123456789abcdef', apiSecret: 'sub-api-secret
 const ORDER = { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' };
 const defer = deferredCleanups();
 
-type Credentials = typeof MASTER;
+type Credentials = Partial<typeof MASTER>;
 type Place = (ex: FakeExchange, guard: BinanceGuard, first: Credentials, second: Credentials) => Promise<unknown>;
 
 const CLIENTS: Record<string, Place> = {
@@ -73,5 +73,13 @@ describe('two plugins on one client', () => {
     await CLIENTS[client]!(ex, guard, SUB, SUB);
     expect(ex.orders(SUB.apiKey)).toHaveLength(1);
     expect(ex.count({ path: '/api/v3/order' })).toBe(1);
+  });
+
+  it.each(Object.keys(CLIENTS))('%s: a keyless plugin beside a keyed one refuses nothing', async (client) => {
+    // A market-data plugin (no key) and a trading one on one client: the keyless one signs for no account, so no order
+    // can land on the wrong one. Whichever acts, nothing is refused as another account's.
+    const { ex, guard } = await exchange();
+    const outcome = await CLIENTS[client]!(ex, guard, {}, SUB).catch((e: unknown) => e);
+    expect(String(outcome)).not.toContain('different credentials');
   });
 });

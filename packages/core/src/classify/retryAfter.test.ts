@@ -18,6 +18,20 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT, Sun, 06 Nov 1994 08:49:59 GMT', NOW)).toBe(7000);
   });
 
+  it('reads the zones gateways write (Go RFC1123 UTC, RFC 5322 +0000), and asctime as GMT in any time zone', () => {
+    expect(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 UTC', NOW)).toBe(7000);
+    expect(parseRetryAfter('Sun, 6 Nov 1994 08:49:37 +0000', NOW)).toBe(7000);
+    expect(parseRetryAfter('Sun, 06 Nov 1994 09:49:37 +0100', NOW)).toBe(7000);
+    const zone = process.env.TZ;
+    process.env.TZ = 'Asia/Shanghai';
+    try {
+      expect(parseRetryAfter('Sun Nov  6 08:49:37 1994', NOW)).toBe(7000);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+  });
+
   it('reads nothing else: no garbage becomes a date in 2001, a wait of 0', () => {
     for (const value of ['-5', '+5', '2 3', '1e12', 'soon', '', '0x10', '5 seconds', 'Sun, 06 Nov 1994']) {
       expect(parseRetryAfter(value, NOW), value).toBeUndefined();

@@ -57,7 +57,8 @@ export interface BinancePlugin {
   readonly account: string;
   /**
    * Throws a `TypeError` when `account`, the mark another plugin on the same client left on a request, names other
-   * credentials: the first plugin to see a request signs it, so the other account's orders would land on its own.
+   * credentials (both plugins having some): the first plugin to see a request signs it, so the other account's
+   * orders would land on its own.
    */
   assertSameAccount(account: unknown, client: string): void;
 }
@@ -96,8 +97,9 @@ export function createPlugin(options: BinanceErrorsOptions = {}): BinancePlugin 
   const plugin: BinancePlugin = {
     account,
     assertSameAccount: (other, client) => {
-      // A copy of the package older than this check marks with `true`: it cannot tell, and is taken as the same.
-      if (typeof other === 'string' && other !== account) {
+      // A copy of the package older than this check marks with `true`: it cannot tell, and is taken as the same. A
+      // plugin without a key signs for no account (a market-data plugin beside a trading one): no order goes astray.
+      if (typeof other === 'string' && other !== account && other !== '' && account !== '') {
         throw new TypeError(
           `two binanceErrors() plugins with different credentials are on one ${client} client: the first to see a request signs it with its own key, on its own account. Give each account a client of its own, made from one without the plugin.`,
         );
