@@ -77,6 +77,18 @@ describe('refusedBeforeSending', () => {
       code: -1008,
       response: { headers: { 'retry-after': '30' } },
     });
+    // The breaker's own state stays in the sentence: half-open, a probe out, is not "open".
+    const probing = new BinanceCircuitOpenError({
+      message:
+        'Binance circuit breaker is half-open after -1008 overloads, its probe not answered yet; the request was not sent [retry after 600 ms]',
+      retryAfterMs: 600,
+    });
+    expect((refusedBeforeSending(probing, ORDER, []) as Error).message).toBe(
+      'Binance circuit breaker is half-open after -1008 overloads, its probe not answered yet; POST /api/v3/order was not sent [retry after 600 ms].',
+    );
+    expect((refusedBeforeSending(open, ORDER, []) as Error).message).toBe(
+      'Binance circuit breaker is open after -1008 overloads; POST /api/v3/order was not sent [retry after 29001 ms].',
+    );
   });
 
   it('leaves every other error, and one already refused, as it is', () => {

@@ -133,8 +133,11 @@ function messageFor(error: BinanceError, label: string): string {
   switch (error.category) {
     case 'ip-ban':
       return `The IP is banned (418) until ${error.bannedUntil?.toISOString() ?? 'further notice'}; ${label} was not sent${wait}.`;
-    case 'circuit-open':
-      return `Binance circuit breaker is open after -1008 overloads; ${label} was not sent${wait}.`;
+    case 'circuit-open': {
+      // The breaker's state as it said it ("half-open after -1008 overloads, its probe not answered yet").
+      const state = /^Binance circuit breaker is ([^;]*);/.exec(error.message)?.[1] ?? 'open after -1008 overloads';
+      return `Binance circuit breaker is ${state}; ${label} was not sent${wait}.`;
+    }
     default: {
       // The limiter's reason (which limit, how full, how long) follows its "Throttled <label>: ".
       const why = /^Throttled [^:]*: (.*)$/s.exec(error.message)?.[1] ?? error.message;
