@@ -8,6 +8,7 @@ import got from 'got';
 import ky from 'ky';
 import { describe, expect, it } from 'vitest';
 import { deferredCleanups } from './support/lifecycle.ts';
+import { startRecorder } from './support/recorder.ts';
 
 // A team with a master account and a sub-account derives the sub-account's client from the shared one, as got and ky
 // are meant to be extended (`base.extend(binanceErrors(sub))`), or installs a second plugin on one axios instance.
@@ -81,5 +82,19 @@ describe('two plugins on one client', () => {
     const { ex, guard } = await exchange();
     const outcome = await CLIENTS[client]!(ex, guard, {}, SUB).catch((e: unknown) => e);
     expect(String(outcome)).not.toContain('different credentials');
+  });
+
+  it('ky: with other credentials, a request to another origin still passes untouched', async () => {
+    // The refusal is for requests a plugin would take: the app's webhook on the same client is not one of them.
+    const { ex, guard } = await exchange();
+    const hook = await startRecorder();
+    defer(() => hook.close());
+    const api = ky
+      .extend(kyPlugin({ ...MASTER, guard }))
+      .extend({ baseUrl: ex.url })
+      .extend(kyPlugin({ ...SUB, guard }));
+    expect(await api.post(`${hook.url}/hook`, { json: { event: 'fill' } }).json()).toEqual({ ok: true });
+    expect(hook.requests).toHaveLength(1);
+    expect(hook.requests[0]?.headers['x-mbx-apikey']).toBeUndefined();
   });
 });

@@ -187,8 +187,13 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
               plugin.assertSameAccount(mark, 'ky');
             } catch (error) {
               // Refused when it would be sent, so the call rejects as ky's calls do (an init hook's throw escapes
-              // the call synchronously).
-              init.fetch = () => Promise.reject(error);
+              // the call synchronously); a request to another origin passes as it would have.
+              const theirs = init.fetch as Fetch;
+              const base = baseOf(init as SeenOptions);
+              init.fetch = (input, fetchInit) =>
+                plugin.covers(input instanceof Request ? input.url : String(input), base)
+                  ? Promise.reject(error)
+                  : theirs(input, fetchInit);
             }
             return;
           }
