@@ -695,9 +695,12 @@ export class BinanceGuard {
   /** A 418 bans and a 429 pauses every request on this guard, whichever request (the caller's, the clock's) got it. */
   async #obey(err: BinanceError, status: number): Promise<void> {
     if (err.category === 'ip-ban' && this.#limiter) {
-      // The message's "banned until" is the server's own clock, to the ms; Retry-After is rounded up to seconds.
+      // The message's "banned until" is the server's own clock, to the ms; Retry-After is rounded up to seconds. The
+      // limiter reads the guard's clock, which is the server's only once synced (a guard that sends nothing signed
+      // never syncs): until then, the wait the answer gives (the later of Retry-After and "until"), which no skew moves.
+      const until = this.#clock?.synced ? err.bannedUntil : undefined;
       await this.#limiter.ban(
-        err.bannedUntil ? { untilServerMs: err.bannedUntil.getTime() } : { retryAfterMs: err.retryAfterMs ?? 120_000 },
+        until ? { untilServerMs: until.getTime() } : { retryAfterMs: err.retryAfterMs ?? 120_000 },
       );
     } else if (err.category === 'rate-limit' && this.#limiter && status === 429) {
       await this.#limiter.penalize({ retryAfterMs: err.retryAfterMs ?? 1000 });
