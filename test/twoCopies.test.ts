@@ -32,6 +32,32 @@ async function burst(first, second) {
   console.log(JSON.stringify(statuses(results)));
 }`;
 
+/**
+ * A signed call through a client made with a `BinanceGuard` the app built (`client`, an expression of `options`),
+ * printing its status (`status`, an expression of `api`) or the error that refused it; then the guard is closed.
+ */
+const guardCall = (client: string, status: string) => `
+const guard = new BinanceGuard(process.env.EX_URL);
+const options = { apiKey: process.env.API_KEY, apiSecret: process.env.API_SECRET, guard };
+try {
+  const api = ${client};
+  console.log('status', ${status});
+} catch (e) {
+  console.log(e.name + ': ' + e.message);
+}
+guard.close();`;
+const GOT_CLIENT = 'got.extend({ prefixUrl: process.env.EX_URL }, binanceErrors(options))';
+const GOT_STATUS = "(await api.get('api/v3/account')).statusCode";
+
+/** An axios and a got client with the plugin on one exchange (`axiosPlugin`, `gotPlugin` imported), and their pings. */
+const AXIOS_AND_GOT = `${BURST}
+const url = process.env.EX_URL;
+const options = ${OPTIONS};
+const a = axios.create({ baseURL: url });
+a.interceptors.request.use(axiosPlugin(options));
+const g = got.extend({ prefixUrl: url }, gotPlugin(options));
+const PINGS = [() => a.get('/api/v3/ping').then((r) => r.status), () => g.get('api/v3/ping').then((r) => r.statusCode)];`;
+
 const PROJECTS: Record<string, { files: Record<string, string>; budget: string; guard: string }> = {
   // An ESM app whose older CommonJS module makes its own axios client for the same exchange.
   'ESM app + a CommonJS module of it (axios adapter in both)': {
@@ -63,14 +89,7 @@ import axios from 'axios';
 import { BinanceGuard } from '@binance-errors/core';
 import { createRequire } from 'node:module';
 const { makeClient } = createRequire(import.meta.url)('./legacy.cjs');
-const guard = new BinanceGuard(process.env.EX_URL);
-try {
-  const api = makeClient(process.env.EX_URL, { apiKey: process.env.API_KEY, apiSecret: process.env.API_SECRET, guard });
-  console.log('status', (await api.get('/api/v3/account')).status);
-} catch (e) {
-  console.log(e.name + ': ' + e.message);
-}
-guard.close();`,
+${guardCall('makeClient(process.env.EX_URL, options)', "(await api.get('/api/v3/account')).status")}`,
     },
     budget: 'budget.mjs',
     guard: 'guard.mjs',
@@ -84,27 +103,14 @@ const axios = require('axios');
 const { default: got } = require('got');
 const { binanceErrors: axiosPlugin } = require('@binance-errors/axios');
 const { binanceErrors: gotPlugin } = require('@binance-errors/got');
-${BURST}
-const url = process.env.EX_URL;
-const options = ${OPTIONS};
-const a = axios.create({ baseURL: url });
-a.interceptors.request.use(axiosPlugin(options));
-const g = got.extend({ prefixUrl: url }, gotPlugin(options));
-burst(() => a.get('/api/v3/ping').then((r) => r.status), () => g.get('api/v3/ping').then((r) => r.statusCode))
-  .then(() => process.exit(0));`,
+${AXIOS_AND_GOT}
+burst(...PINGS).then(() => process.exit(0));`,
       'guard.cjs': `
 const { default: got } = require('got');
 const { BinanceGuard } = require('@binance-errors/axios');
 const { binanceErrors } = require('@binance-errors/got');
-const guard = new BinanceGuard(process.env.EX_URL);
 (async () => {
-  try {
-    const api = got.extend({ prefixUrl: process.env.EX_URL }, binanceErrors({ apiKey: process.env.API_KEY, apiSecret: process.env.API_SECRET, guard }));
-    console.log('status', (await api.get('api/v3/account')).statusCode);
-  } catch (e) {
-    console.log(e.name + ': ' + e.message);
-  }
-  guard.close();
+${guardCall(GOT_CLIENT, GOT_STATUS)}
 })();`,
     },
     budget: 'budget.cjs',
@@ -119,27 +125,15 @@ import axios from 'axios';
 import got from 'got';
 import { binanceErrors as axiosPlugin } from '@binance-errors/axios';
 import { binanceErrors as gotPlugin } from '@binance-errors/got';
-${BURST}
-const url = process.env.EX_URL;
-const options = ${OPTIONS};
-const a = axios.create({ baseURL: url });
-a.interceptors.request.use(axiosPlugin(options));
-const g = got.extend({ prefixUrl: url }, gotPlugin(options));
-await burst(() => a.get('/api/v3/ping').then((r) => r.status), () => g.get('api/v3/ping').then((r) => r.statusCode));
+${AXIOS_AND_GOT}
+await burst(...PINGS);
 process.exit(0);`,
       // docs/guide/testing.md: a BinanceGuard from '@binance-errors/core', passed to the adapter.
       'guard.mjs': `
 import got from 'got';
 import { BinanceGuard } from '@binance-errors/core';
 import { binanceErrors } from '@binance-errors/got';
-const guard = new BinanceGuard(process.env.EX_URL);
-try {
-  const api = got.extend({ prefixUrl: process.env.EX_URL }, binanceErrors({ apiKey: process.env.API_KEY, apiSecret: process.env.API_SECRET, guard }));
-  console.log('status', (await api.get('api/v3/account')).statusCode);
-} catch (e) {
-  console.log(e.name + ': ' + e.message);
-}
-guard.close();`,
+${guardCall(GOT_CLIENT, GOT_STATUS)}`,
     },
     budget: 'budget.mjs',
     guard: 'guard.mjs',
