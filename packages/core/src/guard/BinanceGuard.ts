@@ -105,8 +105,11 @@ export class BinanceGuard {
   readonly #accepted = new WeakSet<object>();
   /** The transport of the most recent call: the clock syncs through the client the user already configured. */
   #timeTransport: GuardTransport<unknown> | undefined;
-  /** The origin of the most recent call: the host the clock asks (one of several that share this guard). */
-  #timeOrigin: string | undefined;
+  /**
+   * The origin (and gateway prefix) of the most recent call: where the clock asks (one of several hosts that share
+   * this guard).
+   */
+  #timeBase: string | undefined;
 
   constructor(origin: string, options: BinanceGuardOptions = {}) {
     this.origin = normalizeOrigin(origin);
@@ -221,7 +224,7 @@ export class BinanceGuard {
       return Promise.reject(error);
     }
     this.#timeTransport = transport as GuardTransport<unknown>;
-    this.#timeOrigin = req.origin;
+    this.#timeBase = req.base;
     const state: RunState = { secrets: secretsOf(req, call), sent: false };
     // A request that may change an order goes through the ledger: never sent again while its outcome is unknown.
     if (req.mayChangeOrders) return this.#runOnce(req, transport, call, state);
@@ -774,7 +777,7 @@ export class BinanceGuard {
     const transport = this.#timeTransport;
     if (!transport) throw new Error('The clock cannot sync before a request has gone through the guard.');
     const time = endpointParts(this.profile.special.time);
-    const req = this.#describe({ method: time.method, url: `${this.#timeOrigin ?? this.origin}${time.path}` }, {});
+    const req = this.#describe({ method: time.method, url: `${this.#timeBase ?? this.origin}${time.path}` }, {});
     // Time samples skip the breaker: they are cheap, and a resync must work while it probes.
     const permit = this.#limiter ? await this.#limiter.acquire({ ...req.cost, label: req.label, signal }) : undefined;
     // A sample this slow is of no use to the clock, and a sync that waited for ever would hold every signed call
@@ -819,7 +822,7 @@ export class BinanceGuard {
       lookUp: (query) => {
         if (!lookup) {
           const { method, path } = endpointParts(this.profile.special.orderLookup);
-          lookup = this.#describe({ method, url: `${req.origin}${path}?${query}` }, { signed: true });
+          lookup = this.#describe({ method, url: `${req.base}${path}?${query}` }, { signed: true });
         }
         const described = lookup;
         return this.#attempt(described, transport, call, 1, 'reconcile').catch((error: unknown) => {

@@ -13,6 +13,8 @@ import type { CallOptions, GuardRequest } from './transport.ts';
 export interface Described {
   readonly method: string;
   readonly origin: string;
+  /** The origin and a gateway's path prefix, if any: where the profile's own endpoints (time, order lookup) are. */
+  readonly base: string;
   readonly path: string;
   /** The caller's query parameters, unsigned, in order (parsed the first time they are read). */
   readonly query: URLSearchParams;
@@ -57,6 +59,7 @@ export interface Described {
 /** What a method and a URL up to its query say about every request to them. */
 interface Endpoint {
   origin: string;
+  base: string;
   path: string;
   /** The URL up to its query, as `URL` serialises it. */
   href: string;
@@ -206,8 +209,11 @@ export class RequestReader {
     const normalised = normalizePath(path);
     const spec = this.#endpoints.get(`${method} ${normalised}`);
     const cost = costOf(spec, normalised, this.#defaultWeight, undefined);
+    // A gateway's prefix is what comes before the API's own path (`/binance-futures` of `/binance-futures/fapi/…`).
+    const api = path.lastIndexOf(normalised);
     const endpoint: Endpoint = {
       origin: url.origin,
+      base: api > 0 ? url.origin + path.slice(0, api) : url.origin,
       path,
       href: url.href,
       label: `${method} ${path}`,
@@ -250,6 +256,9 @@ class ReadRequest implements Described {
   }
   get origin(): string {
     return this.#reading.endpoint.origin;
+  }
+  get base(): string {
+    return this.#reading.endpoint.base;
   }
   get path(): string {
     return this.#reading.endpoint.path;

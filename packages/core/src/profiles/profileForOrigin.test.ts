@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { normalizePath } from '../weights/normalizePath.ts';
 import { profileForOrigin, profiles } from './profileForOrigin.ts';
 import { spot } from './spot.ts';
 import { usdm } from './usdm.ts';
@@ -21,6 +22,20 @@ describe('profileForOrigin', () => {
 
   it('lists every profile by its product', () => {
     for (const [product, profile] of Object.entries(profiles)) expect(profile.product).toBe(product);
+  });
+
+  it('knows every endpoint and budget of every profile under a gateway prefix, as at the root', () => {
+    for (const profile of Object.values(profiles)) {
+      for (const { method, path } of profile.endpoints.values()) {
+        expect(normalizePath(`/gateway${path}`), `${profile.product} ${path}`).toBe(path);
+        expect(profile.isCancel(method, `/gateway${path}`)).toBe(profile.isCancel(method, path));
+      }
+      for (const budget of profile.budgets) {
+        for (const prefix of budget.pathPrefixes) {
+          expect(profile.budgetFor(normalizePath(`/gateway${prefix}v1/x`)).name, prefix).toBe(budget.name);
+        }
+      }
+    }
   });
 
   it("names as resyncCodes exactly the codes its catalog calls 'timestamp', the category the guard resyncs on", () => {

@@ -1,12 +1,21 @@
 /**
+ * The paths Binance's REST APIs start with, as the profiles' budgets name them: Spot's `/api/` and `/sapi/`,
+ * USDⓈ-M Futures' `/fapi/` and `/futures/data/`. A profile with another must add it here (its test says so).
+ */
+const API_ROOTS = ['/api/', '/sapi/', '/fapi/', '/futures/data/'];
+
+/**
  * Reduces whatever a client calls a URL — a full URL, a path with a proxy prefix, a path with a query string —
- * to the `/api/v3/...` pathname the endpoint table is keyed by. The query string and fragment are dropped, as is
- * a trailing slash. A path without `/api/` is returned with a leading slash and otherwise untouched.
+ * to the `/api/v3/...` or `/fapi/v1/...` pathname the endpoint tables are keyed by. Whatever comes before the last
+ * API root (`/api/`, `/sapi/`, `/fapi/`, `/futures/data/`) is a gateway's prefix and is dropped, as are the query
+ * string, the fragment and a trailing slash. A path without an API root is returned with a leading slash and
+ * otherwise untouched.
  *
  * @example
  * ```ts
  * normalizePath('https://api.binance.com/api/v3/depth?symbol=BTCUSDT'); // '/api/v3/depth'
  * normalizePath('/binance-proxy/api/v3/ticker/price');                   // '/api/v3/ticker/price'
+ * normalizePath('/binance-futures/fapi/v1/order');                       // '/fapi/v1/order'
  * ```
  */
 export function normalizePath(url: string | URL): string {
@@ -18,9 +27,8 @@ export function normalizePath(url: string | URL): string {
     const slash = path.indexOf('/', scheme + 3);
     path = slash === -1 ? '/' : path.slice(slash);
   }
-  const api = path.indexOf('/api/');
-  if (api > 0) path = path.slice(api);
-  else if (api === -1 && path.startsWith('api/')) path = `/${path}`;
+  const root = lastRoot(path);
+  if (root > 0) path = path.slice(root);
   else if (!path.startsWith('/')) path = `/${path}`;
   // `/api/v3/depth/` names the same endpoint; the server ignores the slash.
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
@@ -34,6 +42,16 @@ export function queryOf(url: string | URL): string | undefined {
   if (q === -1) return undefined;
   const hash = url.indexOf('#', q);
   return hash === -1 ? url.slice(q + 1) : url.slice(q + 1, hash);
+}
+
+/**
+ * Where the endpoint path starts in `path`: at the last API root, or -1. The last, because a gateway's own prefix
+ * may hold a root's name (`/api/binance-futures/fapi/v1/order`), and no Binance endpoint holds a second one.
+ */
+function lastRoot(path: string): number {
+  let at = -1;
+  for (const root of API_ROOTS) at = Math.max(at, path.lastIndexOf(root));
+  return at;
 }
 
 function queryStart(path: string): number {
