@@ -184,6 +184,16 @@ describe.each(rawDrivers)('composition: $name', (driver) => {
     expect(foreign.requests[0]!.headers['content-type']).toMatch(/^application\/json/);
   });
 
+  it('passes a COIN-M Futures request on its own base URL through untouched: an API it does not know', async () => {
+    const testnet = await recorder();
+    const send = driver.create(testnet.url, withKeys(guardFor(testnet.url, { product: 'usdm' })));
+    const order = { symbol: 'BTCUSD_PERP', side: 'BUY', type: 'MARKET', quantity: '1' };
+    expect((await send({ method: 'POST', url: '/dapi/v1/order', json: order })).status).toBe(200);
+    expect(testnet.requests.map((r) => [r.method, r.url])).toEqual([['POST', '/dapi/v1/order']]);
+    expect(testnet.requests.filter(carriesCredentials)).toEqual([]);
+    expect(testnet.requests[0]!.body).toBe(JSON.stringify(order));
+  });
+
   it('never follows a redirect with the key or a signature: a typed error names where it pointed, nothing goes there', async () => {
     const foreign = await recorder();
     // A hostile proxy as the client's base URL: it redirects everything to the foreign host, signed query and all.

@@ -167,7 +167,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       return config;
     }
     // Not a Binance origin: the request passes byte for byte as the caller made it.
-    if (!plugin.covers(originUrl(config), config.baseURL || undefined)) return config;
+    if (!plugin.covers(originUrl(config), config.baseURL || undefined, config.url)) return config;
     let object: object | undefined;
     if (config.data !== undefined && config.data !== null && typeof config.data === 'object') {
       // Checked before the transforms run, which get the object they were written for (see `guarded`).

@@ -22,6 +22,21 @@ describe('OriginScope', () => {
     expect(scope.covers('not a url')).toBe(false);
   });
 
+  it('leaves COIN-M Futures requests alone, on its own host, the shared testnet, a base URL or under a prefix', () => {
+    const scope = new OriginScope();
+    expect(scope.covers('https://testnet.binancefuture.com/dapi/v1/order')).toBe(false);
+    expect(scope.covers(new URL('https://testnet.binancefuture.com/dapi/v1/time'))).toBe(false);
+    expect(scope.covers('https://dapi.binance.com/dapi/v1/order', 'https://dapi.binance.com')).toBe(false);
+    expect(scope.covers('http://127.0.0.1:9000/gw/dapi/v1/order', 'http://127.0.0.1:9000/gw')).toBe(false);
+    // A base URL and a path the client joins later (axios), either holding the root.
+    expect(scope.covers('http://127.0.0.1:9000', 'http://127.0.0.1:9000', 'dapi/v1/order')).toBe(false);
+    expect(scope.covers('http://127.0.0.1:9000/dapi/v1', 'http://127.0.0.1:9000/dapi/v1', 'order')).toBe(false);
+    expect(scope.covers('http://127.0.0.1:9000', 'http://127.0.0.1:9000', '/api/v3/order')).toBe(true);
+    // Only the path says so: a parameter that happens to hold `/dapi/` does not.
+    expect(scope.covers('https://fapi.binance.com/fapi/v1/order?newClientOrderId=/dapi/x')).toBe(true);
+    expect(scope.covers('https://testnet.binancefuture.com/fapi/v1/order')).toBe(true);
+  });
+
   it('reads the origin exactly as URL parsing does, however the URL is written', () => {
     const scope = new OriginScope();
     const base = 'http://127.0.0.1:9000';

@@ -18,9 +18,9 @@ export const BINANCE_ORIGINS: readonly string[] = Object.freeze(Object.values(pr
 
 /**
  * Which requests the plugin acts on: those to the client's own base URL, to Binance's official origins (every
- * profile's, production and testnet), and
- * to the origins the user lists. Every other request — a webhook, another API on the same client — passes the
- * plugin untouched: no key, no signature, no throttle, no error translation.
+ * profile's, production and testnet), and to the origins the user lists, except COIN-M Futures' (`/dapi/`), an API
+ * the core does not know. Every other request — a webhook, another API on the same client — passes the plugin
+ * untouched: no key, no signature, no throttle, no error translation.
  */
 export class OriginScope {
   readonly #origins: ReadonlySet<string>;
@@ -35,11 +35,15 @@ export class OriginScope {
 
   /**
    * Whether the plugin acts on a request to `url`. `base` is the client's own base URL for the request (axios
-   * `baseURL`, ky `prefix`/`baseUrl`, got `prefixUrl`), if it has one: requests on its origin are in scope.
+   * `baseURL`, ky `prefix`/`baseUrl`, got `prefixUrl`), if it has one: requests on its origin are in scope. `path`
+   * is the request's own path, when `url` is its base's and the client joins the two later (axios).
    */
-  covers(url: string | URL, base?: string | URL | undefined): boolean {
+  covers(url: string | URL, base?: string | URL | undefined, path?: string | undefined): boolean {
     const origin = originOf(url);
     if (origin === undefined) return false;
+    if (COIN_M.test(typeof url === 'string' ? url : url.pathname) || (path !== undefined && COIN_M.test(path))) {
+      return false;
+    }
     if (this.#origins.has(origin)) return true;
     if (base === undefined || base === '') return false;
     // A URL object can change: only a string's origin is kept.
@@ -51,6 +55,13 @@ export class OriginScope {
     return this.#baseOrigin === origin;
   }
 }
+
+/**
+ * A COIN-M Futures path (`/dapi/…`, on dapi.binance.com and on the USDⓈ-M testnet, which serves both), in a URL or
+ * a path relative to a base. Weighed, signed and typed as USDⓈ-M's or Spot's, such a request would be charged to the
+ * wrong budget and sent unsigned.
+ */
+const COIN_M = /^(?:[^?#]*\/)?dapi\//;
 
 /** The origin of an http(s) URL, `undefined` for anything else; each distinct URL start is parsed once. */
 export function originOf(url: string | URL): string | undefined {

@@ -43,9 +43,9 @@ export interface BinanceRequestOptions {
 export interface BinancePlugin {
   /**
    * Whether the plugin acts on a request to `url`: on the client's base URL `base`, Binance's official hosts and
-   * the `origins` option. Adapters pass every other request on untouched.
+   * the `origins` option. Adapters pass every other request on untouched. `path`: see {@link OriginScope.covers}.
    */
-  covers(url: string | URL, base?: string | URL | undefined): boolean;
+  covers(url: string | URL, base?: string | URL | undefined, path?: string | undefined): boolean;
   /** The guard for a request's URL: the explicit one, or the process-wide one for its origin. */
   guardFor(url: string | URL): BinanceGuard;
   /** The call options for one request, from the plugin's options and the request's own. */
@@ -105,7 +105,7 @@ export function createPlugin(options: BinanceErrorsOptions = {}): BinancePlugin 
         );
       }
     },
-    covers: (url, base) => scope.covers(url, base),
+    covers: (url, base, path) => scope.covers(url, base, path),
     guardFor: (url) => {
       if (guard) return guard;
       const origin = originOf(url) ?? new URL(url).origin;
