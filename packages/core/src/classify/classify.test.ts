@@ -189,6 +189,32 @@ describe('classify', () => {
       expect(classify({ status: 502 }).message).toContain('empty body');
     });
 
+    it('reports a status past 599 from a real server as received, and reads nothing into it', async () => {
+      const server = createServer((_req, res) => {
+        res.writeHead(600, { 'content-type': 'text/html' }).end('<html><title>Gateway says no</title></html>');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fapi/v1/order`;
+      try {
+        const res = await fetch(url, { method: 'POST' });
+        const err = classify({
+          status: res.status,
+          headers: res.headers,
+          body: await res.text(),
+          request: { method: 'POST', url },
+        });
+        expect([err.status, err.response?.status]).toEqual([600, 600]);
+        expect(err.message).toContain('HTTP 600');
+        // No HTTP class has it: neither a 5xx's unknown outcome nor a success, so the outcome is unknown.
+        expect([err.category, err.executed, err.retryable]).toEqual(['unknown', 'unknown', false]);
+      } finally {
+        server.close();
+      }
+      // A status line carries three digits: a number it cannot carry is no status.
+      expect(classify({ status: 1000 }).status).toBeUndefined();
+      expect(classify({ status: 99 }).status).toBeUndefined();
+    });
+
     it('recovers code and msg from a truncated body', () => {
       const err = classify({ status: 400, body: '{"code":-1013,"msg":"Filter failure: NOTIONAL","da' });
       expect(err.category).toBe('filter');

@@ -308,6 +308,8 @@ function categoryOfStatus(
   // Binance answers 409 only to a cancel-replace that half succeeded; to another request, an intermediary did.
   if (status === 409) return url === undefined || CANCEL_REPLACE.test(pathOf(url)) ? 'partial' : 'request';
   if (status === 408) return 'timeout';
+  // Past 599 there is no class to go on, not even a 5xx's "the server failed".
+  if (status >= 600) return 'unknown';
   if (status >= 500) return 'unknown-outcome';
   if (status >= 400) return 'request';
   // A 2xx/3xx that still failed (a page or garbage where an answer belonged): nothing to go on. A WAF that blocks
@@ -461,9 +463,13 @@ function finite(value: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
+/**
+ * A status as a status line carries it: three digits, which Node's parser and fetch pass on. One past 599 belongs
+ * to no HTTP class (a proxy made it up), but it is what came back, so it is reported.
+ */
 function validStatus(value: unknown): number | undefined {
   const n = finite(value);
-  return n !== undefined && Number.isInteger(n) && n >= 100 && n <= 599 ? n : undefined;
+  return n !== undefined && Number.isInteger(n) && n >= 100 && n <= 999 ? n : undefined;
 }
 
 function binanceCode(value: unknown): number | undefined {
