@@ -8,7 +8,14 @@ import {
   type ResponseView,
   refusedByClient,
 } from '@binance-errors/core';
+import * as gotExports from 'got';
 import got, { Options, type OptionsInit, type PlainResponse, type RequestPromise, type Response } from 'got';
+
+/**
+ * got 14 ties a call's request to the caller's signal when it builds it, before any handler runs. got 16 does so
+ * only when it sends, and has no `CancelError`: its promise cannot be cancelled but through the signal.
+ */
+const TIES_SIGNAL_EARLY = 'CancelError' in gotExports;
 
 /** got's request function with its third argument, the defaults to build on (present in got 14 to 16). */
 type GotWithDefaults = (url: string, options: OptionsInit, defaults: Options) => RequestPromise<Response>;
@@ -62,7 +69,28 @@ export class TakenCall implements GuardTransport<Response> {
     if (this.#cancel.signal.aborted) destroy(request, this.#cancel.signal.reason);
     else this.#sending = request;
   };
-
+  /**
+   * got 14 builds the call's own request before any handler runs, and ties it to the caller's signal there. Left
+   * unsent (the call aborted, or refused before sending), that request fails when the signal aborts, with nobody
+   * listening: an unhandled 'error' event ends the process. So it is handed to got and cancelled at once, and got
+   * settles it: a request cancelled before it was made sends nothing, and lets go of the signal.
+   */
+  readonly #settleUnsent = (): void => {
+    (this.#call.signal as AbortSignal | undefined)?.removeEventListener('abort', this.#settleUnsent);
+    if (this.#ownRequestSent) return;
+    this.#ownRequestSent = true;
+    this.#call.isStream = false;
+    try {
+      // got 14's promise, cancelled before the request it made was flushed: destroyed, never sent.
+      const unsent = this.#next(this.#call) as RequestPromise<Response> & { cancel(): void };
+      unsent.cancel();
+      unsent.then(undefined, ignore);
+    } catch {
+      // Refused by a handler after ours: there is no request to settle.
+    }
+  };
+  /** Whether {@link settled} must be called when the call settles (got 14, with a signal of the caller's). */
+  readonly mustSettle: boolean;
   constructor(call: Options, url: string, next: Next) {
     this.#call = call;
     this.#url = url;
@@ -80,10 +108,15 @@ export class TakenCall implements GuardTransport<Response> {
         : own === true
           ? unlessKeySent
           : (response) => unlessKeySent(response) && own(response);
-    this.signal = call.signal
-      ? AbortSignal.any([call.signal as AbortSignal, this.#cancel.signal])
-      : this.#cancel.signal;
+    const callerSignal = call.signal as AbortSignal | undefined;
+    this.signal = callerSignal ? AbortSignal.any([callerSignal, this.#cancel.signal]) : this.#cancel.signal;
+    this.mustSettle = callerSignal !== undefined && TIES_SIGNAL_EARLY;
+    // Aborted while the guard holds the call: handed over at once, before got's 'error' event a tick later.
+    if (this.mustSettle) callerSignal?.addEventListener('abort', this.#settleUnsent, { once: true });
   }
+
+  /** The call has settled (see {@link mustSettle}); the caller's signal may outlive many calls. */
+  readonly settled = this.#settleUnsent;
 
   send(attempt: Attempt): Promise<Response> {
     const call = this.#call;
@@ -283,6 +316,7 @@ function asAttempt(options: Options, keepUrl = false): Options {
 }
 
 const noDelay = (): number => 0;
+const ignore = (): void => {};
 
 /** got's `followRedirect` for an attempt that may follow a redirect: not when the request carried the API key. */
 const unlessKeySent = (response: PlainResponse): boolean => !keySent(response);
