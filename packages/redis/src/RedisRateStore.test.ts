@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
-import { isBinanceError, type SettledCharge, type WindowCharge } from '@binance-errors/core';
+import { isBinanceError, type ReserveFailure, type SettledCharge, type WindowCharge } from '@binance-errors/core';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rateStoreContract } from '../../core/src/throttle/RateStore.contract.ts';
 import { type RedisServer, startRedis } from '../test/support/redisServer.ts';
 import { type RedisFallbackEvent, RedisRateStore, type RedisRateStoreOptions } from './RedisRateStore.ts';
@@ -40,6 +40,11 @@ const charge = (start: number, amount: number, capacity = 10, limitKey = 'REQUES
   capacity,
 });
 
+/** `actual` is `expected`, give or take the ms the round trips to Redis take. */
+function near(actual: number, expected: number): void {
+  expect(Math.abs(actual - expected), `${actual} is not near ${expected}`).toBeLessThan(100);
+}
+
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
   if (!check()) throw new Error(`timed out waiting for ${what}`);
@@ -65,15 +70,34 @@ describe('RedisRateStore', () => {
     ]);
   });
 
-  it('shares a 429 pause and a 418 ban between processes', async () => {
+  it('shares a 429 pause and a 418 ban between processes, for as long as they last whatever their clocks', async () => {
     const a = store();
     const b = new RedisRateStore({ redis: server.url, prefix: a.namespace.slice(1, -1) });
     stores.push(b);
-    await a.setPause(5000);
-    expect(await b.reserve(4000, [charge(4000, 1)])).toEqual({ ok: false, reason: 'pause', until: 5000 });
-    await b.setBan(9000.5);
-    expect(await a.reserve(6000, [charge(6000, 1)])).toEqual({ ok: false, reason: 'ban', until: 9000.5 });
-    expect(await a.reserve(9001, [charge(9000, 1)])).toMatchObject({ ok: true });
+    // a reads the exchange's clock (it has synced), b a host clock 3 s ahead of it (it has not).
+    const t = Date.now();
+    await a.setPause(t + 5000, t);
+    const paused = await b.reserve(t + 3000, [charge(t, 1)]);
+    expect(paused).toMatchObject({ ok: false, reason: 'pause' });
+    near((paused as ReserveFailure).until, t + 3000 + 5000);
+    await b.setBan(t + 3000 + 9000, t + 3000);
+    const banned = await a.reserve(t, [charge(t, 1)]);
+    expect(banned).toMatchObject({ ok: false, reason: 'ban' });
+    near((banned as ReserveFailure).until, t + 9000);
+    const state = await b.getState(t + 3000);
+    near(state.pausedUntil, t + 3000 + 5000);
+    near(state.bannedUntil, t + 3000 + 9000);
+  });
+
+  it('ends a pause and a ban when their time is up', async () => {
+    const s = store();
+    const t = Date.now();
+    await s.setPause(t + 100, t);
+    await s.setBan(t + 50, t);
+    expect(await s.reserve(t, [charge(t, 1)])).toMatchObject({ ok: false, reason: 'ban' });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await s.reserve(t, [charge(t, 1)])).toMatchObject({ ok: true });
+    expect(await s.getState(t)).toMatchObject({ pausedUntil: 0, bannedUntil: 0 });
   });
 
   it('reconciles one server header for every process sharing the store', async () => {
@@ -92,8 +116,8 @@ describe('RedisRateStore', () => {
     const s = store({ prefix: 'layout', keepMs: 5000 });
     const now = Date.now();
     await s.reserve(now, [charge(now, 2)]);
-    await s.setBan(now + 2000);
-    await s.setPause(now + 1000);
+    await s.setBan(now + 2000, now);
+    await s.setPause(now + 1000, now);
     const keys = (await admin.keys('{layout}:*')).sort();
     expect(keys).toEqual([
       '{layout}:ban',
@@ -159,12 +183,28 @@ describe('RedisRateStore', () => {
       expect(await owned.reserve(0, [charge(0, 3)])).toMatchObject({ ok: true });
       expect([passed.status, owned.status]).toEqual(['redis', 'redis']);
       expect(await admin.hget(`{${prefix}}:w:REQUEST_WEIGHT:1MINUTE:0`, 'inFlight')).toBe('5');
-      await passed.setBan(9000);
-      expect(await owned.reserve(10, [charge(0, 1)])).toEqual({ ok: false, reason: 'ban', until: 9000 });
+      await passed.setBan(9000, 0);
+      expect(await owned.reserve(10, [charge(0, 1)])).toMatchObject({ ok: false, reason: 'ban' });
     } finally {
       await passed.close();
       mine.disconnect();
       await admin.del(`{${prefix}}:w:REQUEST_WEIGHT:1MINUTE:0`, `{${prefix}}:windows`, `{${prefix}}:ban`);
+    }
+  });
+
+  it('leaves no error of its own client unhandled, during or after close (rediss:// to a server without TLS)', async () => {
+    // ioredis prints an 'error' event nobody listens to as "Unhandled error event" (and throws some).
+    const printed = vi.spyOn(console, 'error');
+    try {
+      const s = store({ redis: `rediss://127.0.0.1:${server.port}`, commandTimeoutMs: 200 });
+      expect(await s.reserve(0, [charge(0, 1)])).toMatchObject({ ok: true });
+      expect(s.status).toBe('memory');
+      // The TLS handshake is still going on: disconnecting fails it.
+      await s.close();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(printed.mock.calls.map((args) => args.join(' '))).toEqual([]);
+    } finally {
+      printed.mockRestore();
     }
   });
 
@@ -188,7 +228,7 @@ describe('RedisRateStore when Redis goes away', () => {
     const t = Date.now();
     const before = charge(t, 2, 10);
     expect(await s.reserve(t, [before])).toMatchObject({ ok: true });
-    await s.setBan(1); // an old ban, long over: replayed into Redis harmlessly
+    await s.setBan(t - 1000, t); // an old ban, long over: replayed into Redis harmlessly
     await server.kill();
     // In-memory budget: it starts from the 2 this process reserved in Redis, as usage it did not reserve there.
     // The same object through reserve and settle, as WeightLimiter passes them: that is how the store knows
@@ -226,8 +266,8 @@ describe('RedisRateStore when Redis goes away', () => {
     a.onRecover(() => events.push('recover'));
     expect(await a.reserve(0, [charge(0, 1)])).toMatchObject({ ok: true });
     const now = Date.now();
-    await a.setPause(now + 20_000);
-    await a.setBan(now + 30_000);
+    await a.setPause(now + 20_000, now);
+    await a.setBan(now + 30_000, now);
     // Restarted empty, between two calls of this store (a guard under a ban does not call it).
     await server.kill();
     await server.restart();
@@ -240,8 +280,15 @@ describe('RedisRateStore when Redis goes away', () => {
     // A process that starts now, or had not asked Redis during the ban, finds it there.
     const c = new RedisRateStore({ redis: server.url, prefix });
     stores.push(c);
-    expect(await c.reserve(now, [charge(now, 1)])).toEqual({ ok: false, reason: 'ban', until: now + 30_000 });
-    expect(await c.getState(now)).toMatchObject({ pausedUntil: now + 20_000, bannedUntil: now + 30_000 });
+    const banned = await c.reserve(now, [charge(now, 1)]);
+    expect(banned).toMatchObject({ ok: false, reason: 'ban' });
+    // The restart and the recovery took some of the time left.
+    const elapsed = Date.now() - now;
+    expect((banned as ReserveFailure).until).toBeGreaterThan(now + 30_000 - elapsed - 100);
+    expect((banned as ReserveFailure).until).toBeLessThanOrEqual(now + 30_000 + 100);
+    const state = await c.getState(now);
+    expect(state.pausedUntil).toBeGreaterThan(now + 20_000 - elapsed - 100);
+    expect(state.pausedUntil).toBeLessThanOrEqual(now + 20_000 + 100);
   });
 
   it('starts its fallback from the usage it last knew of each current window', async () => {
@@ -339,7 +386,7 @@ describe('RedisRateStore when Redis goes away', () => {
     // Bookkeeping of requests already sent never throws.
     await s.settle([{ ...c, counted: 1, certain: true, serverCount: 3, confirmedAtReserve: 0 }]);
     await s.release([c]);
-    await s.setBan(1);
+    await s.setBan(1, 0);
     await server.restart();
     await until(() => s.status === 'redis', 'recovery');
     expect(await s.reserve(10, [charge(0, 1)])).toMatchObject({ ok: true });

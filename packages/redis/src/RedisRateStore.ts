@@ -53,9 +53,15 @@ export interface RedisRateStoreOptions {
    * ms. A reconnect is noticed at once. @default 1000
    */
   retryIntervalMs?: number | undefined;
-  /** How long keys outlive the window, pause or ban they hold, in ms (late settles, clock steps). @default 60_000 */
+  /**
+   * How long a window's keys outlive it, in ms (late settles, clock steps). A pause's or ban's key lasts as long as
+   * it does. @default 60_000
+   */
   keepMs?: number | undefined;
-  /** This machine's clock, in ms; used for key TTLs and retry timing only. @default Date.now */
+  /**
+   * This machine's clock, in ms; used for retry timing, and to measure how long a pause or ban has left.
+   * @default Date.now
+   */
   now?: (() => number) | undefined;
 }
 
@@ -133,9 +139,9 @@ export class RedisRateStore implements RateStore {
   private memory: MemoryRateStore | undefined;
   // Which memory store a charge was reserved in: its settle or release must go back there, even after recovery.
   private readonly reservedIn = new WeakMap<object, MemoryRateStore>();
-  // Pause and ban as this process last knew them, replayed into the fallback and back into Redis.
-  private pausedUntil = 0;
-  private bannedUntil = 0;
+  // Pause and ban ends as this process last knew them, by this machine's clock (`now`), replayed into the fallback
+  // and back into Redis.
+  private readonly ends = { pause: 0, ban: 0 };
   // The latest server time a caller asked about: which fallback windows are still live at recovery.
   private lastAt = Number.NEGATIVE_INFINITY;
   // What this process last knew of each live window: its own net reservations, and the highest usage it saw
@@ -155,7 +161,8 @@ export class RedisRateStore implements RateStore {
     if (this.everReady && this.up && !this.closed) this.down('Redis connection closed');
   };
   private readonly onError = () => {
-    // An owned client's connection errors surface as fallbacks; without a listener ioredis would print them.
+    // An owned client's connection errors surface as fallbacks. Without a listener ioredis prints them as unhandled,
+    // or throws them (a reply it cannot parse), so it stays attached after close().
   };
 
   constructor(options: RedisRateStoreOptions) {
@@ -228,6 +235,7 @@ export class RedisRateStore implements RateStore {
 
   async reserve(at: number, charges: readonly WindowCharge[]): Promise<ReserveResult> {
     if (at > this.lastAt) this.lastAt = at;
+    const askedAt = this.now();
     const keys = [this.keys.ban, this.keys.pause, this.keys.index];
     const args: Array<string | number> = [at, this.keepMs, MAX_SERVER_WAIT_MS];
     for (const c of charges) {
@@ -254,14 +262,12 @@ export class RedisRateStore implements RateStore {
         if (c !== undefined) this.noteSeen(c, used);
         return { ok: false, reason: 'limit', until: finite(r[1]), index, used };
       }
-      const until = finite(r[1]);
-      if (r[0] === 'ban') this.bannedUntil = Math.max(this.bannedUntil, until);
-      else this.pausedUntil = Math.max(this.pausedUntil, until);
-      return { ok: false, reason: r[0] === 'ban' ? 'ban' : 'pause', until };
+      const reason = r[0] === 'ban' ? 'ban' : 'pause';
+      return { ok: false, reason, until: this.untilOf(reason, finite(r[1]), at, askedAt) };
     }
     if (this.whenUnavailable === 'fail-closed') throw this.unavailableError(reply.reason);
     // From here to the reservation nothing yields: a recovery cannot start its merge in between.
-    const memory = this.fallback();
+    const memory = this.fallback(at);
     const scaled =
       this.share === 1 ? charges : charges.map((c) => ({ ...c, capacity: Math.floor(c.capacity * this.share) }));
     const result = await memory.reserve(at, scaled);
@@ -303,28 +309,23 @@ export class RedisRateStore implements RateStore {
     );
   }
 
-  async setPause(until: number): Promise<void> {
-    this.pausedUntil = Math.max(this.pausedUntil, until);
+  async setPause(until: number, at: number): Promise<void> {
     await this.memory?.setPause(until);
-    await this.call(EXTEND, [this.keys.pause], [until, this.ttl(until)]);
+    await this.extend('pause', until - at);
   }
 
-  async setBan(until: number): Promise<void> {
-    this.bannedUntil = Math.max(this.bannedUntil, until);
+  async setBan(until: number, at: number): Promise<void> {
     await this.memory?.setBan(until);
-    await this.call(EXTEND, [this.keys.ban], [until, this.ttl(until)]);
+    await this.extend('ban', until - at);
   }
 
   async getState(at: number): Promise<RateStoreState> {
     if (at > this.lastAt) this.lastAt = at;
-    const reply = await this.call(
-      STATE,
-      [this.keys.ban, this.keys.pause, this.keys.index],
-      [at, this.keepMs, MAX_SERVER_WAIT_MS],
-    );
+    const askedAt = this.now();
+    const reply = await this.call(STATE, [this.keys.ban, this.keys.pause, this.keys.index], [at, MAX_SERVER_WAIT_MS]);
     if (!reply.ok) {
       if (this.whenUnavailable === 'fail-closed') throw this.unavailableError(reply.reason);
-      return this.fallback().getState(at);
+      return this.fallback(at).getState(at);
     }
     const r = reply.value as string[];
     const windows: WindowState[] = [];
@@ -345,8 +346,8 @@ export class RedisRateStore implements RateStore {
       this.noteSeen(w, w.used);
     }
     windows.sort((a, b) => (a.limitKey < b.limitKey ? -1 : a.limitKey > b.limitKey ? 1 : a.start - b.start));
-    const bannedUntil = finite(r[0]);
-    const pausedUntil = finite(r[1]);
+    const bannedUntil = this.untilOf('ban', finite(r[0]), at, askedAt);
+    const pausedUntil = this.untilOf('pause', finite(r[1]), at, askedAt);
     return { pausedUntil, bannedUntil, windows };
   }
 
@@ -377,6 +378,8 @@ export class RedisRateStore implements RateStore {
     this.client.off('close', this.onClose);
     if (!this.owned) return;
     // QUIT waits for the server's reply: on a hung server, no longer than any other call, then drop the socket.
+    // The error listener stays: a connection still being made fails after disconnect() (a TLS handshake with a
+    // server that speaks no TLS), and a reply can still come in after QUIT.
     if (this.client.status === 'ready') {
       try {
         await this.timed(this.client.quit());
@@ -386,7 +389,6 @@ export class RedisRateStore implements RateStore {
     } else {
       this.client.disconnect();
     }
-    this.client.off('error', this.onError);
   }
 
   /** Only the public shape: the client may hold a password. */
@@ -404,8 +406,28 @@ export class RedisRateStore implements RateStore {
     return `${this.namespace}:w:${c.limitKey}:${c.start}`;
   }
 
-  private ttl(until: number): number {
-    return Math.ceil(Math.max(0, until - this.now()) + this.keepMs);
+  /**
+   * Extends the pause or ban to `left` ms from now (cut to the longest ban), in Redis and in what this process
+   * knows. Redis keeps it as its key's TTL, which means the same to every process, whatever clock it reads.
+   */
+  private async extend(which: 'pause' | 'ban', left: number): Promise<void> {
+    const ms = Math.ceil(Math.min(left, MAX_SERVER_WAIT_MS));
+    if (!(ms > 0)) return;
+    const end = this.now() + ms;
+    this.ends[which] = Math.max(this.ends[which], end);
+    await this.call(EXTEND, [this.keys[which]], [ms, end, MAX_SERVER_WAIT_MS]);
+  }
+
+  /**
+   * The end, on the caller's clock, of a pause or ban that Redis said has `left` ms (0: none) when asked at `at`
+   * (`askedAt` by this machine's clock), remembered for a fallback. The answer's round trip is added: the end is
+   * never before Redis's key expires.
+   */
+  private untilOf(which: 'pause' | 'ban', left: number, at: number, askedAt: number): number {
+    if (!(left > 0)) return 0;
+    const now = this.now();
+    this.ends[which] = Math.max(this.ends[which], now + left);
+    return at + Math.max(0, now - askedAt) + left;
   }
 
   /** Settles or releases the charges reserved in a fallback store there; returns those that belong to Redis. */
@@ -544,7 +566,8 @@ export class RedisRateStore implements RateStore {
     this.retryTimer.unref?.();
   }
 
-  private fallback(): MemoryRateStore {
+  /** The in-memory store, made at the caller's time `at` if there is none. */
+  private fallback(at: number): MemoryRateStore {
     if (this.memory === undefined) {
       const memory = new MemoryRateStore();
       this.memory = memory;
@@ -564,9 +587,10 @@ export class RedisRateStore implements RateStore {
         memory.reserveSync(this.lastAt, [seed]);
         memory.settleSync([{ ...seed, counted: 0, certain: false, serverCount: used, confirmedAtReserve: 0 }]);
       }
-      // The fallback starts with every pause and ban this process knows.
-      void memory.setPause(this.pausedUntil);
-      void memory.setBan(this.bannedUntil);
+      // The fallback starts with every pause and ban this process knows, on the caller's clock.
+      const now = this.now();
+      if (this.ends.pause > now) void memory.setPause(at + this.ends.pause - now);
+      if (this.ends.ban > now) void memory.setBan(at + this.ends.ban - now);
     }
     return this.memory;
   }
@@ -640,11 +664,10 @@ export class RedisRateStore implements RateStore {
       for (const w of own) args.push(w.limitKey, w.start, w.end, w.inFlight + w.settled);
       await this.eval(MERGE, [this.keys.index, ...own.map((w) => this.windowKey(w))], args);
     }
-    if (this.pausedUntil > 0) {
-      await this.eval(EXTEND, [this.keys.pause], [this.pausedUntil, this.ttl(this.pausedUntil)]);
-    }
-    if (this.bannedUntil > 0) {
-      await this.eval(EXTEND, [this.keys.ban], [this.bannedUntil, this.ttl(this.bannedUntil)]);
+    for (const which of ['pause', 'ban'] as const) {
+      const end = this.ends[which];
+      const left = Math.ceil(end - this.now());
+      if (left > 0) await this.eval(EXTEND, [this.keys[which]], [left, end, MAX_SERVER_WAIT_MS]);
     }
     // Switch before `merging` is cleared: no call may reserve in the old fallback in between.
     this.memory = undefined;

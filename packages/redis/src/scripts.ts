@@ -13,8 +13,13 @@ function script(lua: string): LuaScript {
 // Every number crosses the boundary as a string: a Lua number returned to Redis becomes an integer reply
 // (fractions cut), and timestamps must round-trip exactly. Windows are hashes with the fields inFlight, settled,
 // confirmed, foreign, observed (as in MemoryRateStore) plus limitKey, start and end for getState; a sorted set
-// indexes them by end. No script reads Redis's own clock: windows come from the caller's server-clock times and
+// indexes them by end. No script asks Redis the time: windows come from the caller's server-clock times and
 // TTLs are durations computed from them.
+//
+// A pause or ban is a key that lasts exactly as long as it does: its TTL, which Redis counts down, is the time left,
+// and every process reads that alike, whether its clock is the exchange's (synced) or the host's (not yet). An end
+// in ms would mean another time on each of those clocks. The value, the end by the writer's host clock, is for
+// people reading Redis.
 //
 // Every value read back is treated as untrusted: another program, a manual SET or a bad restore may have put
 // anything in any key. Each script returns {repaired, result}: `repaired` lists the keys it found holding garbage
@@ -62,24 +67,22 @@ local function field(key, name, absent, isCount)
   end
   return n
 end
--- A pause or ban end in server ms, as {number, exact string}. Garbage (not a finite number >= 0) is deleted; an end
--- past at + maxWait (Binance's longest ban) is cut to it.
-local function readUntil(key, at, maxWait, keep)
-  if not ensureType(key, 'string') then return 0, '0' end
-  local v = redis.call('GET', key)
-  local n = num(v)
-  if n == nil or n < 0 then
+-- A pause or ban: the ms it has left, its key's TTL. A key that never expires is garbage (the store always sets a
+-- TTL) and deleted; more than maxWait (Binance's longest ban) is cut to it.
+local function readLeft(key, maxWait)
+  if not ensureType(key, 'string') then return 0 end
+  local left = redis.call('PTTL', key)
+  if left == -1 then
     redis.call('DEL', key)
-    fix(key, 'held ' .. shown(v))
-    return 0, '0'
+    fix(key, 'never expired')
+    return 0
   end
-  if n > at + maxWait then
-    n = at + maxWait
-    v = string.format('%.0f', n)
-    redis.call('SET', key, v, 'PX', math.ceil(maxWait + keep))
-    fix(key, 'was cut to ' .. v)
+  if left > maxWait then
+    redis.call('PEXPIRE', key, maxWait)
+    fix(key, string.format('had %.0f ms left, cut to %.0f', left, maxWait))
+    return maxWait
   end
-  return n, v
+  return math.max(left, 0)
 end
 `;
 
@@ -102,17 +105,17 @@ end
 /**
  * KEYS: ban, pause, index, then one window hash per charge.
  * ARGV: at, keepMs, maxWaitMs, then per charge: limitKey, start, end, amount, capacity.
- * Result: {'ban', until} | {'pause', until} | {'limit', end, index, used} | {'ok', confirmed...}.
+ * Result: {'ban', ms left} | {'pause', ms left} | {'limit', end, index, used} | {'ok', confirmed...}.
  */
 export const RESERVE = script(`${SAFE}${TOUCH}
 local at = tonumber(ARGV[1])
 local keep = tonumber(ARGV[2])
 local maxWait = tonumber(ARGV[3])
 ensureType(KEYS[3], 'zset')
-local ban, banText = readUntil(KEYS[1], at, maxWait, keep)
-if at < ban then return {repaired, {'ban', banText}} end
-local pause, pauseText = readUntil(KEYS[2], at, maxWait, keep)
-if at < pause then return {repaired, {'pause', pauseText}} end
+local ban = readLeft(KEYS[1], maxWait)
+if ban > 0 then return {repaired, {'ban', tostring(ban)}} end
+local pause = readLeft(KEYS[2], maxWait)
+if pause > 0 then return {repaired, {'pause', tostring(pause)}} end
 local n = #KEYS - 3
 local failed = 0
 local failedEnd = 0
@@ -198,30 +201,23 @@ end
 return {repaired, 0}
 `);
 
-/** KEYS: the pause or ban key. ARGV: until (server ms), ttl (ms). Only ever extends; garbage is overwritten. */
+/**
+ * KEYS: the pause or ban key. ARGV: ms left (an integer, at most maxWaitMs), the end by the writer's host clock,
+ * maxWaitMs. Only ever extends; garbage is overwritten.
+ */
 export const EXTEND = script(`${SAFE}
-local current = nil
-if ensureType(KEYS[1], 'string') then
-  local v = redis.call('GET', KEYS[1])
-  current = num(v)
-  if current == nil then fix(KEYS[1], 'held ' .. shown(v)) end
-end
-if current and current >= tonumber(ARGV[1]) then return {repaired, 0} end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if readLeft(KEYS[1], tonumber(ARGV[3])) >= tonumber(ARGV[1]) then return {repaired, 0} end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1])
 return {repaired, 1}
 `);
 
 /**
- * KEYS: ban, pause, index. ARGV: at, keepMs, maxWaitMs.
- * Result: {ban, pause, then per live window: limitKey, start, end, inFlight, settled, foreign}.
+ * KEYS: ban, pause, index. ARGV: at, maxWaitMs.
+ * Result: {ban's ms left, pause's ms left, then per live window: limitKey, start, end, inFlight, settled, foreign}.
  */
 export const STATE = script(`${SAFE}
-local at = tonumber(ARGV[1])
-local keep = tonumber(ARGV[2])
-local maxWait = tonumber(ARGV[3])
-local _, ban = readUntil(KEYS[1], at, maxWait, keep)
-local _, pause = readUntil(KEYS[2], at, maxWait, keep)
-local out = {ban, pause}
+local maxWait = tonumber(ARGV[2])
+local out = {tostring(readLeft(KEYS[1], maxWait)), tostring(readLeft(KEYS[2], maxWait))}
 if not ensureType(KEYS[3], 'zset') then return {repaired, out} end
 local keys = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. ARGV[1], '+inf')
 for _, key in ipairs(keys) do

@@ -82,6 +82,9 @@ export interface RateStoreState {
  *   within a window): `foreign = max(0, serverCount − counted − confirmedAtReserve)` — the server's count minus
  *   what certainly reached it before — and `observed = serverCount`. A lower (older) count changes nothing.
  * - Windows may be dropped once `end` has passed: a settle for a missing window is ignored.
+ * - "Server ms" is the caller's clock, which is the exchange's only once it has synced (a process that sends nothing
+ *   signed reads the host's). A store shared by processes keeps a pause or ban as the time left, `until − at`, and
+ *   answers a caller's `at` plus what is left: an end written on one process's clock means nothing on another's.
  */
 export interface RateStore {
   /**
@@ -93,10 +96,16 @@ export interface RateStore {
   settle(charges: readonly SettledCharge[]): Promise<void>;
   /** Returns reserved charges of a request that was never sent. */
   release(charges: readonly WindowCharge[]): Promise<void>;
-  /** Nothing may be sent before `until` (server ms). Only ever extends the pause. */
-  setPause(until: number): Promise<void>;
-  /** The IP is banned until `until` (server ms). Only ever extends the ban. */
-  setBan(until: number): Promise<void>;
+  /**
+   * Nothing may be sent before `until` (server ms). Only ever extends the pause.
+   * @param at the caller's time now, reckoned as {@link reserve}'s `at`: the pause lasts `until − at` from now.
+   */
+  setPause(until: number, at: number): Promise<void>;
+  /**
+   * The IP is banned until `until` (server ms). Only ever extends the ban.
+   * @param at the caller's time now, reckoned as {@link reserve}'s `at`: the ban lasts `until − at` from now.
+   */
+  setBan(until: number, at: number): Promise<void>;
   /** Every window that has not ended before `at` (server ms), with pause and ban. */
   getState(at: number): Promise<RateStoreState>;
   /** The same as `getState`, synchronously, for stores that can (the in-memory one). */

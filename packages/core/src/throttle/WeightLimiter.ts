@@ -336,7 +336,7 @@ export class WeightLimiter {
         limit: undefined,
       });
     }
-    const stored = this.#store.setPause(this.#pausedUntil);
+    const stored = this.#store.setPause(this.#pausedUntil, t - this.#earlyMs);
     this.#queue.capacityChanged();
     return stored;
   }
@@ -357,7 +357,7 @@ export class WeightLimiter {
       });
     }
     this.#failAllBanned(t);
-    return this.#store.setBan(this.#bannedUntil);
+    return this.#store.setBan(this.#bannedUntil, t - this.#earlyMs);
   }
 
   /**
