@@ -119,11 +119,7 @@ export class BufferedResponse extends AdoptingResponse {
   /** The real `Response` over the same bytes; one made after a read is read too, so its stream is disturbed. */
   static real(response: BufferedResponse): Response {
     if (response.#real === undefined) {
-      const real = new Response(response.#bytes, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
+      const real = madeLike(response.#bytes, response);
       if (response.#used) void real.arrayBuffer();
       response.#real = real;
     }
@@ -142,7 +138,22 @@ export class BufferedResponse extends AdoptingResponse {
 
 /** A `Response` of this realm with `response`'s status and headers, and no body. */
 function copyOf(response: Response): Response {
-  return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return madeLike(null, response);
+}
+
+/** A `Response` of this realm over `body`, with `response`'s status and headers. */
+function madeLike(body: Uint8Array<ArrayBuffer> | null, response: Response): Response {
+  const { status } = response;
+  // fetch hands back any three-digit status (a proxy's 600), but `Response` refuses one outside 200–599: such a copy
+  // is made with another and answers with the one that came.
+  const inRange = status >= 200 && status <= 599;
+  const made = new Response(body, {
+    status: inRange ? status : 599,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  if (!inRange) Object.defineProperty(made, 'status', { value: status, enumerable: true });
+  return made;
 }
 
 /** An accessor that answers from the response a clone was cloned from, and as `Response.prototype` does otherwise. */
