@@ -41,9 +41,7 @@ export class OriginScope {
   covers(url: string | URL, base?: string | URL | undefined, path?: string | undefined): boolean {
     const origin = originOf(url);
     if (origin === undefined) return false;
-    if (COIN_M.test(typeof url === 'string' ? url : url.pathname) || (path !== undefined && COIN_M.test(path))) {
-      return false;
-    }
+    if (isCoinM(typeof url === 'string' ? url : url.pathname) || (path !== undefined && isCoinM(path))) return false;
     if (this.#origins.has(origin)) return true;
     if (base === undefined || base === '') return false;
     // A URL object can change: only a string's origin is kept.
@@ -62,6 +60,11 @@ export class OriginScope {
  * wrong budget and sent unsigned.
  */
 const COIN_M = /^(?:[^?#]*\/)?dapi\//;
+
+/** {@link COIN_M}'s test, after a search every request can afford (the pattern backtracks over each `/`). */
+function isCoinM(url: string): boolean {
+  return url.includes('dapi/') && COIN_M.test(url);
+}
 
 /** The origin of an http(s) URL, `undefined` for anything else; each distinct URL start is parsed once. */
 export function originOf(url: string | URL): string | undefined {
