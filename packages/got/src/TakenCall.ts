@@ -69,6 +69,7 @@ export class TakenCall implements GuardTransport<Response> {
     if (this.#cancel.signal.aborted) destroy(request, this.#cancel.signal.reason);
     else this.#sending = request;
   };
+
   /**
    * got 14 builds the call's own request before any handler runs, and ties it to the caller's signal there. Left
    * unsent (the call aborted, or refused before sending), that request fails when the signal aborts, with nobody
@@ -91,6 +92,7 @@ export class TakenCall implements GuardTransport<Response> {
   };
   /** Whether {@link settled} must be called when the call settles (got 14, with a signal of the caller's). */
   readonly mustSettle: boolean;
+
   constructor(call: Options, url: string, next: Next) {
     this.#call = call;
     this.#url = url;
