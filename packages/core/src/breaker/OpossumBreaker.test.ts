@@ -22,7 +22,8 @@ const business = [
 let breaker: OpossumBreaker;
 beforeEach(() => {
   vi.useFakeTimers();
-  breaker = new OpossumBreaker({ resetTimeoutMs: 1000, volumeThreshold: 4 });
+  // The fake timers' monotonic clock: the default reads node:perf_hooks' `performance`, which they leave real.
+  breaker = new OpossumBreaker({ resetTimeoutMs: 1000, volumeThreshold: 4, now: () => performance.now() });
 });
 afterEach(() => {
   breaker.shutdown();
@@ -122,6 +123,23 @@ describe('OpossumBreaker', () => {
     expect(await probe).toBe('late');
     expect(lost).toHaveBeenCalledTimes(1);
     expect(breaker.state).toBe('closed');
+  });
+
+  it("by default tells callers the time left on opossum's timer, whichever way the wall clock steps", async () => {
+    breaker.shutdown();
+    vi.useRealTimers();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    breaker = new OpossumBreaker({ resetTimeoutMs: 1000, volumeThreshold: 4 });
+    for (let i = 0; i < 4; i++) await fail(busy);
+    // NTP steps the host's wall clock back an hour: the probe is still under a second away, not an hour.
+    vi.setSystemTime(Date.now() - 3_600_000);
+    const refused = await breaker.run(async () => 'x').catch((e: unknown) => e);
+    expect((refused as BinanceCircuitOpenError).retryAfterMs).toBeGreaterThan(0);
+    expect((refused as BinanceCircuitOpenError).retryAfterMs).toBeLessThanOrEqual(1000);
+    // Then forward, to 2 min ahead of the true time: not "retry after 0 ms" while every retry is refused.
+    vi.setSystemTime(Date.now() + 3_720_000);
+    expect(breaker.state).toBe('open');
+    expect(breaker.retryAfterMs()).toBeGreaterThan(0);
   });
 
   it('lets a lost probe that answers late close the breaker, and then no bound of a later probe re-opens it', async () => {

@@ -4,6 +4,7 @@ import { Listeners } from '../common/Listeners.ts';
 import { BinanceCircuitOpenError } from '../errors/classes.ts';
 import { isBinanceError } from '../errors/isBinanceError.ts';
 import { MAX_TIMER_MS } from '../time/limits.ts';
+import { steadyNow } from '../time/steadyNow.ts';
 import type { Breaker, BreakerState } from './Breaker.ts';
 
 /** Options of {@link OpossumBreaker}. */
@@ -32,7 +33,11 @@ export interface OpossumBreakerOptions {
    * is processing requests. @default -1008 (`BinanceServerBusyError`)
    */
   tripsOn?: ((error: unknown) => boolean) | undefined;
-  /** Local clock for `retryAfterMs`, ms. @default Date.now */
+  /**
+   * Local clock for `retryAfterMs`, ms. opossum lets the probe through on a timer, which wall-clock steps do not
+   * move, so neither may this clock: on the wall clock, a step back would tell callers to wait the step out.
+   * @default steadyNow
+   */
   now?: (() => number) | undefined;
 }
 
@@ -91,7 +96,7 @@ export class OpossumBreaker implements Breaker {
     }
     const tripsOn = options.tripsOn ?? ((error: unknown) => isBinanceError(error, 'server-busy'));
     this.#tripsOn = tripsOn;
-    this.#now = options.now ?? (() => Date.now());
+    this.#now = options.now ?? steadyNow;
     this.#breaker = new CircuitBreaker((thunk: () => Promise<unknown>) => thunk(), {
       timeout: false,
       resetTimeout: this.#resetTimeoutMs,
@@ -233,9 +238,14 @@ export class OpossumBreaker implements Breaker {
    * (it has answered, and the breaker closed or opened, or it is lost and the breaker opens again); 0 otherwise.
    */
   retryAfterMs(): number {
-    if (this.#state === 'open') return Math.max(0, this.#openedAt + this.#resetTimeoutMs - this.#now());
-    if (this.#state === 'half-open' && this.#probe) return Math.max(0, this.#probe.deadline - this.#now());
+    if (this.#state === 'open') return this.#msUntil(this.#openedAt + this.#resetTimeoutMs);
+    if (this.#state === 'half-open' && this.#probe) return this.#msUntil(this.#probe.deadline);
     return 0;
+  }
+
+  /** Whole ms until `time` on the breaker's clock, rounded up (a caller who waits them is not early), or 0. */
+  #msUntil(time: number): number {
+    return Math.max(0, Math.ceil(time - this.#now()));
   }
 
   onStateChange(listener: (state: BreakerState, previous: BreakerState) => void): () => void {

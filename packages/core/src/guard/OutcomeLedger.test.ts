@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BinanceUnknownOutcomeError } from '../errors/classes.ts';
 import { OutcomeLedger } from './OutcomeLedger.ts';
 
@@ -39,11 +39,26 @@ describe('OutcomeLedger', () => {
     ledger.open('a', 500).close(error, 'cid-1');
     ledger.open('b', 500).close(undefined);
     expect(ledger.get('b')).toBeUndefined();
-    expect(ledger.get('a')).toMatchObject({ pending: false, error, clientOrderId: 'cid-1', since: 1000 });
+    expect(ledger.get('a')).toMatchObject({ pending: false, error, clientOrderId: 'cid-1' });
     now = 1499;
-    expect(ledger.get('a')).toBeDefined();
+    expect(ledger.get('a')?.ageMs()).toBe(499);
     now = 1500;
     expect(ledger.get('a')).toBeUndefined();
+  });
+
+  it('remembers for rememberMs of elapsed time, whichever way the wall clock steps meanwhile', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const ledger = new OutcomeLedger();
+      ledger.open('a', 65_000).close(unknown());
+      // NTP steps the host's wall clock forward 2 min: the order may still execute, so it is still remembered.
+      vi.setSystemTime(Date.now() + 120_000);
+      expect(ledger.get('a')?.ageMs()).toBeLessThan(1000);
+      vi.setSystemTime(Date.now() - 3_600_000);
+      expect(ledger.get('a')?.ageMs()).toBeGreaterThanOrEqual(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('shows a send in flight as pending until it settles', async () => {

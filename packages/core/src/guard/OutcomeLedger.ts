@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BinanceError } from '../errors/BinanceError.ts';
+import { steadyNow } from '../time/steadyNow.ts';
 
 /** A request that may have changed an order, as the ledger remembers it. */
 export interface LedgerEntry {
@@ -11,9 +12,12 @@ export interface LedgerEntry {
   readonly error: BinanceError | undefined;
   /** The client order id it was sent with, when it had one (the caller's or the plugin's). */
   readonly clientOrderId: string | undefined;
-  /** When the outcome became unknown, in ms since the epoch. */
-  readonly since: number;
-  /** Server-clock ms after which its last send can no longer execute (timestamp + recvWindow), when it was signed. */
+  /** ms since its outcome became unknown, on the ledger's clock. */
+  ageMs(): number;
+  /**
+   * Server-clock ms after which its last send can no longer execute (timestamp + recvWindow), when it was signed.
+   * Compared with the server clock only, never with the ledger's.
+   */
   readonly executableUntil: number | undefined;
 }
 
@@ -34,6 +38,7 @@ interface Entry extends LedgerEntry {
   pending: boolean;
   error: BinanceError | undefined;
   clientOrderId: string | undefined;
+  /** When the outcome became unknown, on the ledger's clock. */
   since: number;
   executableUntil: number | undefined;
   expiresAt: number;
@@ -64,6 +69,10 @@ function keyDigest(apiKey: string): string {
  * twice. A request is identified by what it asks for ({@link OutcomeLedger.fingerprint}): its method, URL, API key
  * and parameters, without `timestamp`, `signature` and `recvWindow`, which change with every send. An identical
  * request sent while the first is in flight waits for its outcome.
+ *
+ * How long it remembers is a duration, so it is measured on a clock that wall-clock steps do not move: were it the
+ * wall clock, NTP stepping it forward past `rememberMs` would forget an order that may still execute, and its
+ * re-send would go out.
  */
 export class OutcomeLedger {
   readonly #entries = new Map<string, Entry>();
@@ -71,10 +80,10 @@ export class OutcomeLedger {
   readonly #maxEntries: number;
 
   /**
-   * @param now Clock in ms since the epoch. @default Date.now
+   * @param now Clock in ms that wall-clock steps do not move. @default steadyNow
    * @param maxEntries Entries kept at most; the oldest go first. @default 10_000
    */
-  constructor(now: () => number = Date.now, maxEntries = 10_000) {
+  constructor(now: () => number = steadyNow, maxEntries = 10_000) {
     this.#now = now;
     this.#maxEntries = maxEntries;
   }
@@ -118,6 +127,7 @@ export class OutcomeLedger {
       executableUntil: undefined,
       expiresAt: Number.POSITIVE_INFINITY,
       resolve,
+      ageMs: () => this.#now() - entry.since,
     };
     this.#entries.set(key, entry);
     return {

@@ -28,7 +28,16 @@ const order = (expiresAt: number | undefined, id: string | null = 'my-1') => ({
 });
 
 function context(lookUp: ReconcileContext<string>['lookUp'], overrides: Partial<ReconcileContext<string>> = {}) {
-  return { lookUp, serverNow: () => Date.now(), uncertaintyMs: 0, maxWaitMs: 30_000, signal: undefined, ...overrides };
+  // `performance.now` is the fake timers' monotonic clock when they are on.
+  return {
+    lookUp,
+    serverNow: () => Date.now(),
+    steadyNow: () => performance.now(),
+    uncertaintyMs: 0,
+    maxWaitMs: 30_000,
+    signal: undefined,
+    ...overrides,
+  };
 }
 
 afterEach(() => {
@@ -62,6 +71,26 @@ describe('reconcile', () => {
     expect(lookedUpAt).toEqual([1_000_000, 1_000_000 + 5000 + 40 + 1]);
   });
 
+  it('waits for the recvWindow on the steady clock when the server clock steps back during the wait', async () => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    // With `clock: false` the server clock is the host's wall clock, and NTP steps it back an hour mid-wait.
+    let stepMs = 0;
+    setTimeout(() => {
+      stepMs = -3_600_000;
+    }, 300);
+    const lookUp = vi.fn(async () => {
+      throw notFound();
+    });
+    const ctx = context(lookUp, { serverNow: () => Date.now() + stepMs, steadyNow: () => Date.now() });
+    const result = reconcile(order(1_000_000 + 5000), original, ctx).catch((error: unknown) => error);
+    await vi.runAllTimersAsync();
+    // Looked up again once 5 s had passed: on the stepped clock the order could still execute, an hour away, so the
+    // original error stands — within maxWaitMs, not after an hour's sleep.
+    expect(await result).toBe(original);
+    expect(lookUp).toHaveBeenCalledTimes(2);
+    expect(Date.now() - 1_000_000).toBe(5001);
+  });
+
   it('keeps the original error when the recvWindow ends after maxWaitMs', async () => {
     const lookUp = vi.fn(async () => {
       throw notFound();
@@ -92,7 +121,7 @@ describe('answerResend', () => {
     pending: false,
     error: original,
     clientOrderId: 'first-id',
-    since: Date.now(),
+    ageMs: () => 1234,
     executableUntil: 42,
   };
   const described = () => ({ ...order(7, null), method: 'POST', origin: 'https://api.binance.com' }) as never;
@@ -109,6 +138,8 @@ describe('answerResend', () => {
     const err = await answerResend(described(), prior, undefined).catch((error: unknown) => error);
     expect(err).toBeInstanceOf(BinanceUnknownOutcomeError);
     expect(err).toMatchObject({ executed: 'unknown', retryable: false, cause: expect.anything() });
-    expect((err as Error).message).toContain('POST /api/v3/order was not sent again');
+    expect((err as Error).message).toContain(
+      'POST /api/v3/order was not sent again: the same request ended 1234 ms ago',
+    );
   });
 });

@@ -2,6 +2,7 @@ import { sleep } from '../common/sleep.ts';
 import type { BinanceError } from '../errors/BinanceError.ts';
 import { BinanceUnknownOutcomeError } from '../errors/classes.ts';
 import { isBinanceError } from '../errors/isBinanceError.ts';
+import { steadyNow } from '../time/steadyNow.ts';
 import type { Described } from './Described.ts';
 import type { LedgerEntry } from './OutcomeLedger.ts';
 import { clientOrderIdOf } from './requestParams.ts';
@@ -15,9 +16,14 @@ export interface ReconcileContext<R> {
   lookUp(query: URLSearchParams): Promise<R>;
   /** The server clock now, ms since the epoch. */
   serverNow(): number;
+  /**
+   * A clock wall-clock steps do not move, ms: the wait is measured on it. `serverNow` is the wall clock when the
+   * guard's clock is off, and a step back would otherwise stretch the wait by the step. @default steadyNow
+   */
+  steadyNow?: (() => number) | undefined;
   /** How far off `serverNow` may be either way, ms. */
   uncertaintyMs: number;
-  /** Longest wait for the order's recvWindow to pass, ms. */
+  /** Longest wait for the order's recvWindow to pass, ms of real time. */
   maxWaitMs: number;
   signal: AbortSignal | undefined;
 }
@@ -26,7 +32,9 @@ export interface ReconcileContext<R> {
  * Looks up an order placement whose outcome is unknown by its client order id. Found → resolves with the order.
  * Not found proves nothing while the request may still arrive late and execute: Binance accepts it until its
  * `timestamp + recvWindow` on the server clock. So "not placed" is concluded only from a lookup made after that
- * moment, waiting for it within `maxWaitMs`; past `maxWaitMs` the original unknown-outcome error stands.
+ * moment, waiting for it within `maxWaitMs`; past `maxWaitMs` the original unknown-outcome error stands. Whether
+ * that moment has passed is read on the server clock; how long to wait for it is a duration, slept on the steady
+ * clock, so a step of the clock `serverNow` reads cannot stretch the wait beyond `maxWaitMs`.
  */
 export async function reconcile<R>(
   req: Pick<Described, 'query' | 'body' | 'expiresAt' | 'label'>,
@@ -38,9 +46,10 @@ export async function reconcile<R>(
   if (!clientOrderId || !symbol || req.expiresAt === undefined) throw original;
   const query = new URLSearchParams({ symbol, origClientOrderId: clientOrderId });
   const { serverNow } = context;
+  const steady = context.steadyNow ?? steadyNow;
   // The clock may be off by its uncertainty either way; the extra ms covers the server's whole-ms rounding.
   const expiresAt = req.expiresAt + context.uncertaintyMs + 1;
-  const giveUpAt = serverNow() + context.maxWaitMs;
+  const giveUpAt = steady() + context.maxWaitMs;
   for (;;) {
     const lookedUpAt = serverNow();
     try {
@@ -49,11 +58,13 @@ export async function reconcile<R>(
       if (!isBinanceError(error) || error.category !== 'not-found') throw original;
     }
     if (lookedUpAt >= expiresAt) break;
-    if (expiresAt > giveUpAt) throw original;
+    // The deadline on the server clock, as a duration from now: the wait is slept on the steady clock.
+    const wakeAt = steady() + (expiresAt - serverNow());
+    if (wakeAt > giveUpAt) throw original;
     // A timer can fire a few ms early (it counts from the event loop's cached time): sleep on rather than spend
     // another lookup that could not yet conclude anything.
-    while (serverNow() < expiresAt) {
-      await sleep(Math.max(1, Math.ceil(expiresAt - serverNow())), context.signal).catch(() => {
+    while (steady() < wakeAt) {
+      await sleep(Math.max(1, Math.ceil(wakeAt - steady())), context.signal).catch(() => {
         throw original;
       });
     }
@@ -93,7 +104,7 @@ export async function answerResend<R>(
   }
   throw new BinanceUnknownOutcomeError({
     message:
-      `Binance ${req.label} was not sent again: the same request ended ${Math.max(0, Date.now() - prior.since)} ms ago ` +
+      `Binance ${req.label} was not sent again: the same request ended ${Math.round(prior.ageMs())} ms ago ` +
       `in "${original.message}", and it may have executed.`,
     executed: 'unknown',
     retryable: false,
