@@ -153,6 +153,25 @@ describe.each(drivers)('conformance, USDⓈ-M Futures: $name', (driver) => {
     );
     expect(isBinanceError(algo, 'circuit-open')).toBe(false);
     expect(ex.count({ method: 'DELETE', path: '/fapi/v1/algoOpenOrders' })).toBe(1);
+    // And a protective stop that closes the position, which since 2025-12-09 only the Algo Service places.
+    const stop = {
+      algoType: 'CONDITIONAL',
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'STOP_MARKET',
+      triggerPrice: '55000',
+    };
+    const closing = await call({
+      method: 'POST',
+      path: '/fapi/v1/algoOrder',
+      form: { ...stop, closePosition: 'true' },
+    }).catch((error: unknown) => error);
+    expect(isBinanceError(closing, 'circuit-open')).toBe(false);
+    const opening = await fail(
+      call({ method: 'POST', path: '/fapi/v1/algoOrder', form: { ...stop, quantity: '0.01' } }),
+    );
+    expect(isBinanceError(opening, 'circuit-open')).toBe(true);
+    expect(ex.count({ method: 'POST', path: '/fapi/v1/algoOrder' })).toBe(1);
     expect(ex.count({ method: 'POST', path: '/fapi/v1/order' })).toBe(posts + 1);
     expect(ex.count({ code: -1008 })).toBeLessThanOrEqual(10);
   });

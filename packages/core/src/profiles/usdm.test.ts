@@ -87,6 +87,13 @@ describe('usdm.isOverloadExempt', () => {
     expect(exempt({ side: 'SELL', positionSide: 'SHORT' })).toBe(false);
   });
 
+  it('judges a stop or take-profit order in the Algo Service alike', () => {
+    const stop = { algoType: 'CONDITIONAL', symbol: 'BTCUSDT', side: 'SELL', type: 'STOP_MARKET' };
+    expect(exempt({ ...stop, closePosition: 'true' }, '/fapi/v1/algoOrder')).toBe(true);
+    expect(exempt({ ...stop, reduceOnly: 'true' }, '/fapi/v1/algoOrder')).toBe(true);
+    expect(exempt({ ...stop, quantity: '0.01' }, '/fapi/v1/algoOrder')).toBe(false);
+  });
+
   it('reads the query string of the path too', () => {
     expect(usdm.isOverloadExempt('POST', '/fapi/v1/order?side=SELL&reduceOnly=true')).toBe(true);
     expect(usdm.isOverloadExempt('POST', '/fapi/v1/order?side=SELL')).toBe(false);
@@ -107,7 +114,8 @@ describe('usdm.isOverloadExempt', () => {
 
   it('covers only order placement, never other endpoints or methods', () => {
     expect(usdm.isOverloadExempt('PUT', '/fapi/v1/order', { side: 'SELL', reduceOnly: 'true' })).toBe(false);
-    expect(usdm.isOverloadExempt('POST', '/fapi/v1/algoOrder', { closePosition: 'true' })).toBe(false);
+    expect(usdm.isOverloadExempt('PUT', '/fapi/v1/batchOrders', { closePosition: 'true' })).toBe(false);
+    expect(usdm.isOverloadExempt('POST', '/fapi/v1/leverage', { closePosition: 'true' })).toBe(false);
     expect(usdm.isOverloadExempt('POST', '/fapi/v1/order')).toBe(false);
   });
 });

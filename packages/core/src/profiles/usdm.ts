@@ -17,17 +17,21 @@ export const USDM_DEFAULT_LIMITS: readonly RateLimit[] = Object.freeze([
 
 const ORDER = 'POST /fapi/v1/order';
 const BATCH = 'POST /fapi/v1/batchOrders';
+/** Stop and take-profit orders, since 2025-12-09: a protective close-position stop is placed here. */
+const ALGO_ORDER = 'POST /fapi/v1/algoOrder';
 
 /**
  * Whether a futures order only reduces exposure, which Binance serves even while it sheds load with -1008:
  * `closePosition=true`; `reduceOnly=true` in one-way mode (no `positionSide`, or `BOTH`); in hedge mode a SELL of
- * a LONG position or a BUY of a SHORT one. A batch qualifies only when every order in it does.
+ * a LONG position or a BUY of a SHORT one. A batch qualifies only when every order in it does. An algo order is
+ * judged alike: Binance sheds load on `order` and `batchOrders` only, and a stop that closes a position must pass
+ * the breaker while it is open.
  */
 function isOverloadExempt(method: string, path: string, params?: RequestParams): boolean {
   const key = endpointKey(method, path);
-  if (key !== ORDER && key !== BATCH) return false;
+  if (key !== ORDER && key !== BATCH && key !== ALGO_ORDER) return false;
   const reader = new ParamReader(params, path);
-  if (key === ORDER) return reducesExposure((name) => reader.get(name));
+  if (key !== BATCH) return reducesExposure((name) => reader.get(name));
   const batch = parseBatch(reader.get('batchOrders'));
   return batch.length > 0 && batch.every((order) => reducesExposure((name) => order[name]));
 }
