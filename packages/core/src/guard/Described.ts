@@ -34,7 +34,7 @@ export interface Described {
   readonly reducesExposure: boolean;
   /** An order placement (the profile's `isPlacement`). */
   readonly placement: boolean;
-  /** Signed and not a read: it may place, change or cancel an order, so it is never sent twice (the ledger). */
+  /** Signed and not a read (nor a test order): it may place, change or cancel an order, so never sent twice. */
   readonly mayChangeOrders: boolean;
   /** The exchange-information endpoint, whose answer teaches the limiter the server's limits. */
   readonly exchangeInfo: boolean;
@@ -74,6 +74,8 @@ interface Endpoint {
   cancel: boolean;
   placement: boolean;
   exchangeInfo: boolean;
+  /** A test order (`…/order/test`): validated, never placed, so it changes no order whatever its outcome. */
+  testOrder: boolean;
 }
 
 /**
@@ -225,6 +227,7 @@ export class RequestReader {
       cancel: this.#profile.isCancel(method, path),
       placement: this.#profile.isPlacement(method, path),
       exchangeInfo: this.#profile.isExchangeInfo(method, path),
+      testOrder: normalised.endsWith('/order/test'),
     };
     if (byPrefix === undefined || byPrefix.size >= MAX_ENDPOINTS) {
       byPrefix = new Map();
@@ -279,7 +282,7 @@ class ReadRequest implements Described {
     return this.#reading.endpoint.placement;
   }
   get mayChangeOrders(): boolean {
-    return this.signed && !isIdempotentMethod(this.method);
+    return this.signed && !isIdempotentMethod(this.method) && !this.#reading.endpoint.testOrder;
   }
   get exchangeInfo(): boolean {
     return this.#reading.endpoint.exchangeInfo;
