@@ -6,16 +6,21 @@ import { ServerClock } from './ServerClock.ts';
 function timeline(skew: number) {
   let mono = 1_000;
   let wallJump = 0;
+  let suspended = 0;
   const epoch = 1_700_000_000_000;
   return {
     mono: () => mono,
-    wall: () => epoch + mono + wallJump,
-    server: () => epoch + mono + skew,
+    wall: () => epoch + mono + wallJump + suspended,
+    server: () => epoch + mono + skew + suspended,
     advance: (ms: number) => {
       mono += ms;
     },
     jumpWall: (ms: number) => {
       wallJump += ms;
+    },
+    /** Time passes for the wall clock and the server, not for the monotonic clock (a suspend, on Linux). */
+    suspend: (ms: number) => {
+      suspended += ms;
     },
   };
 }
@@ -30,6 +35,25 @@ function fakeTime(t: ReturnType<typeof timeline>, latencies: Array<[out: number,
     t.advance(back);
     return serverTime;
   };
+}
+
+/** A clock over `t` syncing on one sample, that counts its fetches and records the steps it reports. */
+function watchedClock(t: ReturnType<typeof timeline>) {
+  let fetches = 0;
+  const fetch = fakeTime(t, [[2, 2]]);
+  const clock = new ServerClock({
+    fetchServerTime: () => {
+      fetches++;
+      return fetch();
+    },
+    monoNow: t.mono,
+    wallNow: t.wall,
+    samples: 1,
+    resyncIntervalMs: 0,
+  });
+  const steps: number[] = [];
+  clock.onStep((ms) => steps.push(ms));
+  return { clock, steps, fetches: () => fetches };
 }
 
 describe('ServerClock', () => {
@@ -104,6 +128,68 @@ describe('ServerClock', () => {
     t.jumpWall(-3_600_000);
     t.advance(10);
     expect(clock.stamp()).toBe(before + 10);
+  });
+
+  it('runs on the host clock as it read at the start until the first sync: a wall-clock step does not move it', () => {
+    const t = timeline(0);
+    const clock = new ServerClock({ fetchServerTime: async () => t.server(), monoNow: t.mono, wallNow: t.wall });
+    const before = clock.now();
+    expect(before).toBe(t.wall());
+    t.jumpWall(120_000);
+    t.advance(10);
+    expect(clock.now()).toBe(before + 10);
+    t.jumpWall(-3_600_000);
+    expect(clock.now()).toBe(before + 10);
+  });
+
+  it("tells onStep listeners how far each sync moves the estimate: the first by the host clock's error", async () => {
+    // The host runs an hour ahead of the server.
+    const t = timeline(-3_600_000);
+    const { clock, steps } = watchedClock(t);
+    const order: string[] = [];
+    clock.onStep(() => order.push('step'));
+    clock.onSync(() => order.push('sync'));
+    await clock.ensureSynced();
+    expect(steps[0]).toBeCloseTo(-3_600_000, -1);
+    t.advance(60_000);
+    await clock.resync();
+    expect(Math.abs(steps[1]!)).toBeLessThanOrEqual(2 * clock.uncertaintyMs);
+    expect(order).toEqual(['step', 'sync', 'step', 'sync']);
+  });
+
+  it('moves the estimate and resyncs once when the wall clock jumps ahead of the monotonic clock (a suspend)', async () => {
+    const t = timeline(250);
+    const { clock, steps, fetches } = watchedClock(t);
+    await clock.ensureSynced();
+    t.advance(1000);
+    clock.now();
+    await Promise.resolve();
+    expect(fetches()).toBe(1);
+
+    t.suspend(30_000);
+    // The read that notices lags the server by the suspension; the estimate moves on at once, and the resync confirms.
+    expect(t.server() - clock.now()).toBeCloseTo(30_000, -1);
+    clock.now();
+    await Promise.resolve();
+    expect(Math.abs(clock.now() - t.server())).toBeLessThanOrEqual(clock.uncertaintyMs);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(fetches()).toBe(2);
+    expect(steps.slice(1)).toEqual([30_000, expect.any(Number)]);
+    expect(Math.abs(steps[2]!)).toBeLessThanOrEqual(2 * clock.uncertaintyMs);
+    expect(Math.abs(clock.now() - t.server())).toBeLessThanOrEqual(clock.uncertaintyMs);
+  });
+
+  it('only resyncs when the wall clock steps back: the estimate never followed it', async () => {
+    const t = timeline(250);
+    const { clock, steps, fetches } = watchedClock(t);
+    await clock.ensureSynced();
+    t.jumpWall(-3_600_000);
+    clock.now();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(fetches()).toBe(2);
+    expect(steps).toHaveLength(2);
+    expect(Math.abs(steps[1]!)).toBeLessThanOrEqual(2 * clock.uncertaintyMs);
+    expect(Math.abs(clock.now() - t.server())).toBeLessThanOrEqual(clock.uncertaintyMs);
   });
 
   it('resyncs periodically', async () => {

@@ -2,6 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { Listeners } from '../common/Listeners.ts';
 import { MAX_TIMER_MS } from '../time/limits.ts';
 
+/**
+ * How far the wall clock may move against the monotonic one between syncs, ms. More is a suspend, which the
+ * monotonic clock does not count on Linux (the estimate then lags the server by the time suspended), or a step of the
+ * wall clock (NTP, an admin): the clock resyncs rather than wait for the periodic resync.
+ */
+const WALL_STEP_MS = 100;
+
 /** Timer functions the clock uses for periodic resync; inject fakes in tests. */
 export interface ClockTimers {
   setInterval(fn: () => void, ms: number): unknown;
@@ -16,7 +23,11 @@ export interface ServerClockOptions {
   samples?: number | undefined;
   /** How often to resync in the background, in ms; `0` turns it off. @default 600_000 */
   resyncIntervalMs?: number | undefined;
-  /** Local wall clock, ms since the epoch; used only before the first sync. @default Date.now */
+  /**
+   * Local wall clock, ms since the epoch: for the offsets the clock reports and to notice a step or a suspend; and,
+   * read when the clock is made, the start of the host time `now()` runs on until the first sync (advanced by
+   * `monoNow`, so that no wall-clock step moves it). @default Date.now
+   */
   wallNow?: (() => number) | undefined;
   /** Monotonic clock in ms (any origin). Server time is extrapolated from it, so wall-clock jumps do not matter. @default performance.now */
   monoNow?: (() => number) | undefined;
@@ -46,7 +57,9 @@ export interface ClockSnapshot {
 /**
  * Binance's clock, estimated from `/api/v3/time` round trips. Each sample assumes the server read its clock at the
  * midpoint of the round trip, which is right to within half the RTT; the sample with the lowest RTT wins. The
- * estimate is anchored to a monotonic clock, so it keeps running correctly when the local wall clock jumps.
+ * estimate is anchored to a monotonic clock, so it keeps running correctly when the local wall clock jumps; when the
+ * wall clock jumps ahead of the monotonic one (a suspend, which the monotonic clock does not count on Linux), the
+ * estimate moves with it at once and the clock resyncs. {@link onStep} listeners hear of every change to the estimate.
  *
  * Syncs are single-flight: any number of callers of {@link ensureSynced} or {@link resync} share one sync.
  *
@@ -65,6 +78,11 @@ export class ServerClock {
   readonly #timers: ClockTimers;
   readonly #resyncIntervalMs: number;
   readonly #sync = new Listeners<ClockSnapshot>();
+  readonly #step = new Listeners<number>();
+  /** Wall time less monotonic time when the clock was made: `now()` before the first sync adds the monotonic time. */
+  readonly #hostOrigin: number;
+  /** Wall time less monotonic time at the last sync (or step seen since): a change beyond `WALL_STEP_MS` is a step. */
+  #wallLead = 0;
   #synced = false;
   /** Server time at `#anchorMono`. */
   #anchorServer = 0;
@@ -98,6 +116,7 @@ export class ServerClock {
     this.#wallNow = options.wallNow ?? (() => Date.now());
     // `performance` from node:perf_hooks: the global one is an accessor, a getter call on every read.
     this.#monoNow = options.monoNow ?? (() => performance.now());
+    this.#hostOrigin = this.#wallNow() - this.#monoNow();
     this.#timers = options.timers ?? {
       setInterval: (fn, ms) => setInterval(fn, ms),
       clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
@@ -114,10 +133,17 @@ export class ServerClock {
     return this.#uncertainty;
   }
 
-  /** Estimated server time now, ms since the epoch. Before the first sync: the local wall clock. */
+  /**
+   * Estimated server time now, ms since the epoch. Before the first sync: the host's time, as its wall clock read
+   * when this clock was made, advanced by the monotonic clock since, which no step of the wall clock moves (as
+   * `steadyNow`).
+   */
   now(): number {
-    if (!this.#synced) return this.#wallNow();
-    return this.#anchorServer + (this.#monoNow() - this.#anchorMono);
+    const mono = this.#monoNow();
+    if (!this.#synced) return this.#hostOrigin + mono;
+    const lead = this.#wallNow() - mono;
+    if (Math.abs(lead - this.#wallLead) > WALL_STEP_MS) this.#wallStepped(lead);
+    return this.#anchorServer + (mono - this.#anchorMono);
   }
 
   /**
@@ -154,6 +180,17 @@ export class ServerClock {
       this.#inFlight = undefined;
     });
     return this.#inFlight;
+  }
+
+  /**
+   * Listens for each change to the estimate, ms (negative: back): at each sync, what {@link now} reads after it less
+   * what it read before, called before the `onSync` listeners. A resync moves it by a few ms, the first sync by the
+   * host clock's error; a suspend moves it forward by the time suspended as soon as it is noticed (a forward jump of
+   * the wall clock against the monotonic one), and the resync it starts by what that guess missed. Returns the
+   * function that stops listening.
+   */
+  onStep(listener: (stepMs: number) => void): () => void {
+    return this.#step.on(listener);
   }
 
   /** Listens for completed syncs; returns the function that stops listening. */
@@ -195,6 +232,7 @@ export class ServerClock {
       if (!best || rtt < best.rtt) best = { server: serverAtReceipt, mono: received, rtt };
     }
     if (!best) return;
+    const before = this.#synced ? this.#anchorServer + (best.mono - this.#anchorMono) : this.#hostOrigin + best.mono;
     this.#anchorServer = best.server;
     this.#anchorMono = best.mono;
     // serverTime is whole ms (floor), hence the extra 1.
@@ -202,9 +240,35 @@ export class ServerClock {
     this.#synced = true;
     this.#syncs++;
     this.#lastSyncAt = this.#wallNow();
+    this.#wallLead = this.#lastSyncAt - this.#monoNow();
     this.#lastSamples = samples;
     this.#startResync();
+    this.#step.emit(best.server - before);
     this.#sync.emit(this.snapshot());
+  }
+
+  /**
+   * The wall clock moved against the monotonic one, which it now leads by `lead` ms. Forward, it is most likely a
+   * suspend: the estimate moves forward as much at once, for the requests sent before the resync ends — its `/time`
+   * requests wait for budget like any other, up to a window's length behind a poller that uses it all. Back, it can
+   * only be a step of the wall clock, which the estimate never followed. The resync then says how far off that was.
+   */
+  #wallStepped(lead: number): void {
+    const jump = lead - this.#wallLead;
+    this.#wallLead = lead;
+    // Not from inside now(): its caller (the limiter) is midway through a step, and a sync sends requests through it.
+    void Promise.resolve()
+      .then(() => {
+        if (this.#closed) return;
+        if (jump > 0) {
+          this.#anchorServer += jump;
+          this.#step.emit(jump);
+        }
+        return this.resync();
+      })
+      .catch(() => {
+        // A failed resync keeps the estimate, as a failed periodic one does.
+      });
   }
 
   #startResync(): void {

@@ -24,6 +24,7 @@ import type {
   ThrottleWaitEvent,
 } from '../throttle/types.ts';
 import { WeightLimiter } from '../throttle/WeightLimiter.ts';
+import { steadyNow } from '../time/steadyNow.ts';
 import { buildAttempt } from './buildAttempt.ts';
 import { type Described, RequestReader } from './Described.ts';
 import { decodedBody } from './decodedBody.ts';
@@ -142,7 +143,8 @@ export class BinanceGuard {
           store: throttle.store,
           intervalScale: throttle.intervalScale,
           edgeGuardMs: throttle.edgeGuardMs,
-          serverNow: this.#clock ? () => this.#clock!.now() : () => Date.now(),
+          // Without a clock, the host's time that no wall-clock step moves: windows, pauses and waits keep their length.
+          serverNow: this.#clock ? () => this.#clock!.now() : steadyNow,
         })
       : undefined;
     // The clock's /time round trips are the first latency the derived edge guard knows, before any response.
@@ -151,6 +153,9 @@ export class BinanceGuard {
       this.#clock.onSync((sync) => {
         for (const sample of sync.samples) limiter.observeLatency(sample.rttMs);
       });
+      // A sync that moves the estimate at once (the first, on a host clock that was off; one after a suspend): the
+      // limiter's pauses, waits and windows move with it.
+      this.#clock.onStep((stepMs) => limiter.clockStepped(stepMs));
     }
     this.#breaker = options.breaker === false ? undefined : new OpossumBreaker(options.breaker ?? {});
     this.#readRetries = options.retry?.reads ?? 2;

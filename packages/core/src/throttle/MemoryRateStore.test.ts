@@ -25,6 +25,34 @@ describe('MemoryRateStore', () => {
     expect(await store.reserve(2000, [charge(2000, 1)])).toMatchObject({ ok: true });
   });
 
+  it("carries its pause, ban and windows across a step of the caller's clock", async () => {
+    const store = new MemoryRateStore();
+    const T = 1_000_000;
+    await store.reserve(T, [charge(T, 4)]);
+    await store.reserve(T + 1000, [charge(T + 1000, 3)]);
+    await store.setPause(T + 1500, T);
+    await store.setBan(T + 1200, T);
+    // A step of whole windows moves each window's usage to one window.
+    store.shift(-5000);
+    const back = store.peekState(0);
+    expect(back).toMatchObject({ pausedUntil: T - 3500, bannedUntil: T - 3800 });
+    expect(back.windows.map((w) => [w.start - T, w.used, w.foreign])).toEqual([
+      [-5000, 4, 4],
+      [-4000, 3, 3],
+    ]);
+    // Any other step: the usage may have been counted in either window the old one overlaps.
+    store.shift(5250);
+    expect(store.peekState(0).windows.map((w) => [w.start - T, w.used])).toEqual([
+      [0, 4],
+      [1000, 7],
+      [2000, 3],
+    ]);
+    // A store with nothing to carry stays empty, and a pause or ban it never had stays away.
+    const empty = new MemoryRateStore();
+    empty.shift(-3_600_000);
+    expect(empty.peekState(0)).toEqual({ pausedUntil: 0, bannedUntil: 0, windows: [] });
+  });
+
   it('answers peekState synchronously with what getState resolves to', async () => {
     const store = new MemoryRateStore();
     await store.reserve(0, [{ limitKey: 'REQUEST_WEIGHT:1MINUTE', start: 0, end: 1000, amount: 3, capacity: 10 }]);

@@ -7,6 +7,7 @@ import type {
   WindowCharge,
   WindowState,
 } from './RateStore.ts';
+import { windowStart } from './windows.ts';
 
 /** Counters of one window. */
 export class Counter {
@@ -117,6 +118,37 @@ export class MemoryRateStore implements RateStore {
   setBan(until: number): Promise<void> {
     this.bannedUntil = Math.max(this.bannedUntil, until);
     return Promise.resolve();
+  }
+
+  /**
+   * The caller's clock stepped by `ms` (see `WeightLimiter.clockStepped`): times it gave before read `ms` more now.
+   * A pause or ban ends as long from now as it did. A window's usage was counted by the server somewhere in the time
+   * the window spanned, which now reads `ms` later: it is carried to each window of the new reading that overlaps
+   * that time (two, unless the step is whole windows), as usage by others, which the server's next count replaces.
+   * Counting it twice costs at most a wait; counting it nowhere would send into a window the server sees full.
+   */
+  shift(ms: number): void {
+    if (this.pausedUntil !== 0) this.pausedUntil += ms;
+    if (this.bannedUntil !== 0) this.bannedUntil += ms;
+    for (const [limitKey, list] of this.windows) {
+      const carried: Counter[] = [];
+      for (const old of list) {
+        old.live = false;
+        if (old.used === 0) continue;
+        const length = old.end - old.start;
+        const from = old.start + ms;
+        for (let start = windowStart(from, length); start < from + length; start += length) {
+          let counter = carried.find((c) => c.start === start);
+          if (counter === undefined) {
+            counter = new Counter(this, start, start + length);
+            carried.push(counter);
+          }
+          counter.foreign += old.used;
+        }
+      }
+      carried.sort((a, b) => a.start - b.start);
+      this.windows.set(limitKey, carried);
+    }
   }
 
   getState(at: number): Promise<RateStoreState> {

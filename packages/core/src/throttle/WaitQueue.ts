@@ -10,8 +10,9 @@ export class Waiter {
   readonly claim: Claim;
   readonly label: string | undefined;
   /** Server ms after which waiting longer breaks `maxWaitMs`. */
-  readonly deadline: number;
-  readonly enqueuedAt: number;
+  deadline: number;
+  /** Server ms when it asked. Both move with a step of the clock (see {@link WaitQueue.shift}). */
+  enqueuedAt: number;
   readonly weightOnSuccess: number | undefined;
   readonly signal: AbortSignal | undefined;
   resolve: (permit: Permit) => void = noop;
@@ -124,6 +125,17 @@ export class WaitQueue {
   /** Calls `fn` for every waiting request, cancels first; `fn` may fail it. */
   forEachPending(fn: (w: Waiter) => void): void {
     for (const w of this.#pending()) fn(w);
+  }
+
+  /**
+   * The clock the times are read on stepped by `ms`: each waiting request's times move with it, so that it may wait
+   * as long as before. What is known to be full is on the old reading: call {@link capacityChanged}.
+   */
+  shift(ms: number): void {
+    for (const w of this.#pending()) {
+      w.deadline += ms;
+      w.enqueuedAt += ms;
+    }
   }
 
   /** The limits changed (now `slotCount` of them): nothing is known to be full any more. */

@@ -740,6 +740,67 @@ describe('WeightLimiter', () => {
     });
   });
 
+  describe('clockStepped', () => {
+    const HOUR = 3_600_000;
+
+    /** A limiter on a clock that can step, as a ServerClock's first sync or a resync after a suspend moves it. */
+    function stepping(options: WeightLimiterOptions = {}) {
+      let offset = 0;
+      const limiter = make({ serverNow: () => Date.now() + offset, earlyGuardMs: 100, maxWaitMs: 10_000, ...options });
+      const step = (ms: number) => {
+        offset += ms;
+        limiter.clockStepped(ms);
+      };
+      return { limiter, step };
+    }
+
+    it('moves a pause, a ban and the waiting requests with the clock: each lasts as long as before', async () => {
+      const { limiter, step } = stepping();
+      await limiter.penalize({ retryAfterMs: 2000 });
+      const waiter = track(limiter.acquire({ weight: 1 }));
+      await flush();
+      step(120_000);
+      await vi.advanceTimersByTimeAsync(2099);
+      expect(waiter.done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(waiter.value).toMatchObject({ grantedAt: T0 + 120_000 + 2100, waitedMs: 2100 });
+
+      await limiter.ban({ retryAfterMs: 5000 });
+      step(-HOUR);
+      await expect(limiter.acquire({ weight: 1 })).rejects.toMatchObject({ retryAfterMs: 5100 });
+      expect(limiter.snapshot().bannedUntil).toBe(T0 + 2100 + 120_000 - HOUR + 5000);
+    });
+
+    it('keeps the usage of the current window counted on the new reading', async () => {
+      const { limiter, step } = stepping();
+      await limiter.acquire({ weight: 8 });
+      step(-HOUR);
+      expect(limiter.snapshot().limits[0]).toMatchObject({ used: 8, windowStart: T0 - HOUR });
+      expect(limiter.tryAcquire({ weight: 3 })).toBeUndefined();
+      expect(limiter.tryAcquire({ weight: 2 })).toBeDefined();
+    });
+
+    it("asks the store again when the clock steps while the store's answer is on its way", async () => {
+      const store = new MemoryRateStore();
+      const { limiter, step } = stepping({ store });
+      // A 2 s pause in the store that the limiter learns of from the store's answer, which is on the old reading.
+      await store.setPause(T0 + 2000, T0);
+      const waiter = track(limiter.acquire({ weight: 1 }));
+      step(-HOUR);
+      await vi.advanceTimersByTimeAsync(2100);
+      expect(waiter.value).toMatchObject({ grantedAt: T0 - HOUR + 2100 });
+    });
+
+    it("changes nothing for a step within earlyGuardMs, a resync's usual correction", async () => {
+      const { limiter, step } = stepping();
+      await limiter.penalize({ retryAfterMs: 1000 });
+      step(80);
+      expect(limiter.snapshot().pausedUntil).toBe(T0 + 1000);
+      step(-150);
+      expect(limiter.snapshot().pausedUntil).toBe(T0 + 850);
+    });
+  });
+
   describe('learn', () => {
     it('replaces the limits from exchangeInfo and keeps usage by type and interval', async () => {
       const limiter = make({ limits: [weight(10, 60_000)] });

@@ -106,6 +106,8 @@ export class WeightLimiter {
   readonly #queue: WaitQueue;
   #pausedUntil = 0;
   #bannedUntil = 0;
+  /** Counts {@link clockStepped} steps taken: a store's answer from before the latest one is on the old reading. */
+  #steps = 0;
   #lastState: RateStoreState | undefined;
 
   readonly #waitListeners = new Listeners<ThrottleWaitEvent>();
@@ -358,6 +360,25 @@ export class WeightLimiter {
     }
     this.#failAllBanned(t);
     return this.#store.setBan(this.#bannedUntil, t - this.#earlyMs);
+  }
+
+  /**
+   * The clock `serverNow` reads has moved by `stepMs` at once (negative: back) — the guard passes its ServerClock's
+   * steps: the first sync of a host clock that was off, a suspend and the resync after it. Everything the limiter
+   * holds on that clock is moved with it, so it keeps its meaning: a pause or ban ends, and a waiting request gives
+   * up (`maxWaitMs`), as long from now as before; the memory store's windows are carried to the new reading (see
+   * `MemoryRateStore.shift`). A shared store keeps its windows: other processes did not step, the pause and ban it
+   * holds are the time they have left, and the server's next usage count reconciles the rest. Steps within
+   * `earlyGuardMs` are the usual corrections of a resync, which the margins absorb: they change nothing.
+   */
+  clockStepped(stepMs: number): void {
+    if (!Number.isFinite(stepMs) || Math.abs(stepMs) <= this.#earlyMs) return;
+    this.#steps++;
+    if (this.#pausedUntil !== 0) this.#pausedUntil += stepMs;
+    if (this.#bannedUntil !== 0) this.#bannedUntil += stepMs;
+    this.#queue.shift(stepMs);
+    if (this.#store instanceof MemoryRateStore) this.#store.shift(stepMs);
+    this.#queue.capacityChanged();
   }
 
   /**
@@ -632,6 +653,7 @@ export class WeightLimiter {
     const edgeGuardMs = this.#edge.ms;
     const charges = chargesFor(slots, w.claim, at, t + edgeGuardMs);
     const epoch = this.#queue.epoch;
+    const steps = this.#steps;
     let result: Awaited<ReturnType<RateStore['reserve']>>;
     try {
       result = await this.#store.reserve(at, charges);
@@ -640,15 +662,18 @@ export class WeightLimiter {
       return 'next';
     }
     const after = this.#now() - this.#earlyMs;
+    // While the store answered, the clock may have stepped: then its answer is on the old reading.
+    const stepped = steps !== this.#steps;
     if (result.ok) {
-      // While the store answered, the request may have been aborted, or a 429/418/new limits may have arrived.
-      if (!w.pending || after < this.#pausedUntil || after < this.#bannedUntil || slots !== this.#slots) {
+      // ... or the request may have been aborted, or a 429/418/new limits may have arrived.
+      if (!w.pending || after < this.#pausedUntil || after < this.#bannedUntil || slots !== this.#slots || stepped) {
         await this.#store.release(charges);
         return w.pending ? 'again' : 'next';
       }
       this.#grant(w, t, edgeGuardMs, charges, result.confirmed);
       return 'next';
     }
+    if (stepped) return w.pending ? 'again' : 'next';
     // A custom or shared store may hold garbage: never wait forever, never past the longest ban.
     const until = storeUntil(result.until, t);
     if (result.reason === 'ban') {

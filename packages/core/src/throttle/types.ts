@@ -47,7 +47,7 @@ export interface WeightLimiterOptions {
   store?: RateStore | undefined;
   /**
    * The server's clock, in ms since the epoch. Windows are aligned to it, as Binance aligns them; the guard passes
-   * its ServerClock's estimate. @default Date.now
+   * its ServerClock's estimate, and tells `WeightLimiter.clockStepped` when it moves at once. @default Date.now
    */
   serverNow?: (() => number) | undefined;
   /** @default the global setTimeout/clearTimeout */
