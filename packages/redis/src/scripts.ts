@@ -132,7 +132,8 @@ for i = 1, n do
     field(key, 'end', nil, false)
   end
   -- When several windows are full, the one that ends last decides how long the request waits.
-  if used + tonumber(ARGV[a + 3]) > tonumber(ARGV[a + 4]) and (failed == 0 or wend > failedEnd) then
+  local amount = tonumber(ARGV[a + 3])
+  if amount > 0 and used + amount > tonumber(ARGV[a + 4]) and (failed == 0 or wend > failedEnd) then
     failed = i
     failedEnd = wend
     failedUsed = used

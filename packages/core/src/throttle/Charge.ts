@@ -1,6 +1,6 @@
 import { headerCount } from './headerCount.ts';
 import type { SettledCharge } from './RateStore.ts';
-import { amountFor, type Claim, type Slot } from './Slot.ts';
+import { amountFor, type Claim, isCharged, type Slot } from './Slot.ts';
 import { windowStart } from './windows.ts';
 
 /** One window a permit is charged to; also the record the store settles. */
@@ -40,7 +40,7 @@ export function chargesFor(slots: readonly Slot[], claim: Claim, lo: number, hi:
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
     const amount = amountFor(slot, claim);
-    if (amount <= 0) continue;
+    if (!isCharged(slot, claim, amount)) continue;
     for (let start = windowStart(lo, slot.intervalMs); start <= hi; start += slot.intervalMs) {
       charges.push(new Charge(slot, start, amount));
     }

@@ -2,7 +2,7 @@ import { countedOf } from './Charge.ts';
 import { GrantedPermit } from './GrantedPermit.ts';
 import { headerCount } from './headerCount.ts';
 import type { Counter, MemoryRateStore } from './MemoryRateStore.ts';
-import { amountFor, type Claim, type Slot } from './Slot.ts';
+import { amountFor, type Claim, isCharged, type Slot } from './Slot.ts';
 import type { AcquireRequest } from './types.ts';
 import { windowStart } from './windows.ts';
 
@@ -30,7 +30,7 @@ export class Lane {
     const amounts: number[] = [];
     for (const slot of slots) {
       const amount = amountFor(slot, claim);
-      if (amount <= 0) continue;
+      if (!isCharged(slot, claim, amount)) continue;
       charged.push(slot);
       amounts.push(amount);
     }
@@ -62,7 +62,9 @@ export class Lane {
       });
       this.#windows = windows;
     }
-    for (let i = 0; i < slots.length; i++) if (windows[i]!.used + amounts[i]! > slots[i]!.capacity) return undefined;
+    for (let i = 0; i < slots.length; i++) {
+      if (amounts[i]! > 0 && windows[i]!.used + amounts[i]! > slots[i]!.capacity) return undefined;
+    }
     for (let i = 0; i < slots.length; i++) windows[i]!.inFlight += amounts[i]!;
     return windows;
   }

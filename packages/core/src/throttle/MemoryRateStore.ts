@@ -186,7 +186,11 @@ export class MemoryRateStore implements RateStore {
       const counter = this.window(charge.limitKey, charge.start, charge.end, at);
       counters[i] = counter;
       // When several windows are full, the one that ends last decides how long the request waits.
-      if (counter.used + charge.amount > charge.capacity && (failed === -1 || charge.end > charges[failed]!.end)) {
+      if (
+        charge.amount > 0 &&
+        counter.used + charge.amount > charge.capacity &&
+        (failed === -1 || charge.end > charges[failed]!.end)
+      ) {
         failed = i;
         used = counter.used;
       }

@@ -44,6 +44,17 @@ export function rateStoreContract(create: () => RateStore | Promise<RateStore>):
     expect(await used(store, 0)).toBe(10);
   });
 
+  it('never refuses a charge of nothing, even in a window others filled past its limit, and reads its count', async () => {
+    const store = await create();
+    const zero = charge(0, 0);
+    expect(await store.reserve(0, [zero])).toMatchObject({ ok: true });
+    // Its answer says others used 12 of 10: the count is taken in, and the next charge of nothing still passes.
+    await store.settle([settled(zero, { serverCount: 12 })]);
+    expect(await used(store, 0)).toBe(12);
+    expect(await store.reserve(0, [charge(0, 0)])).toMatchObject({ ok: true });
+    expect(await store.reserve(0, [charge(0, 1)])).toMatchObject({ ok: false, reason: 'limit' });
+  });
+
   it('moves in-flight to settled, refunds what the server did not count, and releases unsent requests', async () => {
     const store = await create();
     const a = charge(0, 3);

@@ -75,8 +75,9 @@ export interface RateStoreState {
  * the window), `foreign` and `observed` (the highest server count seen); `used = inFlight + settled + foreign`.
  *
  * Every method is a single atomic step, so a Redis implementation is one Lua script per method:
- * - `reserve`: check ban, pause, then `used + amount <= capacity` for every charge; only if all pass, add
- *   `amount` to each `inFlight` (all or nothing) and return each window's `confirmed`.
+ * - `reserve`: check ban, pause, then `used + amount <= capacity` for every charge of a positive amount (a charge of
+ *   0 is there for the server's count: never refused); only if all pass, add `amount` to each `inFlight` (all or
+ *   nothing) and return each window's `confirmed`.
  * - `settle`: per charge, `inFlight -= amount`, `settled += counted`, and `confirmed += counted` when `certain`.
  *   When `serverCount` is set and is at least `observed`, the server's count is the newest (counts only grow
  *   within a window): `foreign = max(0, serverCount − counted − confirmedAtReserve)` — the server's count minus

@@ -55,6 +55,22 @@ export function amountFor(slot: Slot, claim: Claim): number {
   return 1;
 }
 
+/**
+ * Whether a request is charged to `slot`, given its {@link amountFor}: where it adds something, and to its budget's
+ * weight limit even when it weighs nothing (a USDⓈ-M order), so that the usage header of its answer is read. The
+ * header reports the IP's whole use, other processes' included; a charge of nothing is never refused.
+ */
+export function isCharged(slot: Slot, claim: Claim, amount: number): boolean {
+  if (amount > 0) return true;
+  const scope = slot.scope;
+  return (
+    slot.type === 'REQUEST_WEIGHT' &&
+    slot.headerLower !== undefined &&
+    scope.group === undefined &&
+    scope.budget === claim.budget
+  );
+}
+
 /** How {@link resolveLimits} turns limits into slots. */
 export interface ResolveOptions {
   /** Throw on the first malformed or repeated limit (options) instead of skipping it (a server's exchangeInfo). */
