@@ -7,19 +7,22 @@ import { afterEach, beforeEach, vi } from 'vitest';
 export const realNow: () => number = Date.now.bind(Date);
 
 /**
- * Fakes only `Date` in each test of the file (installed before the test builds its guard), advancing with real time;
- * `step(ms)` then jumps it as NTP stepping the host clock does. Timers and `performance.now()` are untouched.
+ * Steps the host's wall clock in each test of the file: `Date.now()` reads the real clock plus the steps taken, as
+ * NTP stepping the host clock makes it read. Timers and `performance.now()` are untouched. (vitest's fake `Date`
+ * advances by timer ticks, which fall behind the real clock under load: a drift the guard would take for steps.)
  */
 export function hostClock(): { step(ms: number): void } {
+  let offset = 0;
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, advanceTimeDelta: 5 });
+    offset = 0;
+    vi.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
   });
   afterEach(() => {
-    vi.useRealTimers();
+    vi.restoreAllMocks();
   });
   return {
     step(ms: number) {
-      vi.setSystemTime(Date.now() + ms);
+      offset += ms;
     },
   };
 }

@@ -24,12 +24,15 @@ export interface ServerClockOptions {
   /** How often to resync in the background, in ms; `0` turns it off. @default 600_000 */
   resyncIntervalMs?: number | undefined;
   /**
-   * Local wall clock, ms since the epoch: for the offsets the clock reports and to notice a step or a suspend; and,
-   * read when the clock is made, the start of the host time `now()` runs on until the first sync (advanced by
-   * `monoNow`, so that no wall-clock step moves it). @default Date.now
+   * Local wall clock, ms since the epoch: for the offsets the clock reports, to notice a step or a suspend, and for
+   * the host's time `now()` runs on until the first sync (advanced by `monoNow` between the steps it notices).
+   * @default Date.now
    */
   wallNow?: (() => number) | undefined;
-  /** Monotonic clock in ms (any origin). Server time is extrapolated from it, so wall-clock jumps do not matter. @default performance.now */
+  /**
+   * Monotonic clock in ms (any origin). Server time is extrapolated from it between syncs; a step of the wall clock
+   * starts a resync, and a forward one (a suspend) moves the estimate at once. @default performance.now
+   */
   monoNow?: (() => number) | undefined;
   timers?: ClockTimers | undefined;
 }
@@ -57,9 +60,9 @@ export interface ClockSnapshot {
 /**
  * Binance's clock, estimated from `/api/v3/time` round trips. Each sample assumes the server read its clock at the
  * midpoint of the round trip, which is right to within half the RTT; the sample with the lowest RTT wins. The
- * estimate is anchored to a monotonic clock, so it keeps running correctly when the local wall clock jumps; when the
- * wall clock jumps ahead of the monotonic one (a suspend, which the monotonic clock does not count on Linux), the
- * estimate moves with it at once and the clock resyncs. {@link onStep} listeners hear of every change to the estimate.
+ * estimate is anchored to a monotonic clock; when the wall clock jumps against it, the clock resyncs, and when it
+ * jumps ahead (a suspend, which the monotonic clock does not count on Linux) the estimate moves with it at once.
+ * {@link onStep} listeners hear when the time `now()` runs on changes under what was kept on it.
  *
  * Syncs are single-flight: any number of callers of {@link ensureSynced} or {@link resync} share one sync.
  *
@@ -79,10 +82,15 @@ export class ServerClock {
   readonly #resyncIntervalMs: number;
   readonly #sync = new Listeners<ClockSnapshot>();
   readonly #step = new Listeners<number>();
-  /** Wall time less monotonic time when the clock was made: `now()` before the first sync adds the monotonic time. */
-  readonly #hostOrigin: number;
-  /** Wall time less monotonic time at the last sync (or step seen since): a change beyond `WALL_STEP_MS` is a step. */
-  #wallLead = 0;
+  /**
+   * Before the first sync, `now()` is this plus the monotonic time: the wall clock less the monotonic one when the
+   * clock was made, moved by each step of the wall clock seen since.
+   */
+  #hostBase: number;
+  /** Wall time less monotonic time when last looked at: a change beyond `WALL_STEP_MS` is a step or a suspend. */
+  #wallLead: number;
+  /** A step of the wall clock was seen since the last sync (see {@link fresh}). */
+  #stepSeen = false;
   #synced = false;
   /** Server time at `#anchorMono`. */
   #anchorServer = 0;
@@ -116,7 +124,8 @@ export class ServerClock {
     this.#wallNow = options.wallNow ?? (() => Date.now());
     // `performance` from node:perf_hooks: the global one is an accessor, a getter call on every read.
     this.#monoNow = options.monoNow ?? (() => performance.now());
-    this.#hostOrigin = this.#wallNow() - this.#monoNow();
+    this.#hostBase = this.#wallNow() - this.#monoNow();
+    this.#wallLead = this.#hostBase;
     this.#timers = options.timers ?? {
       setInterval: (fn, ms) => setInterval(fn, ms),
       clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
@@ -126,6 +135,14 @@ export class ServerClock {
   /** Whether at least one sync has succeeded. */
   get synced(): boolean {
     return this.#synced;
+  }
+
+  /**
+   * Whether a signed request may be stamped now: synced, and no step of the wall clock seen since the last sync (the
+   * estimate then rests on a guess until the resync it started ends; see {@link ensureSynced}).
+   */
+  get fresh(): boolean {
+    return this.#synced && !this.#stepSeen;
   }
 
   /** Half the chosen sample's round trip plus rounding, ms: how far {@link now} may be off either way. */
@@ -140,9 +157,9 @@ export class ServerClock {
    */
   now(): number {
     const mono = this.#monoNow();
-    if (!this.#synced) return this.#hostOrigin + mono;
     const lead = this.#wallNow() - mono;
     if (Math.abs(lead - this.#wallLead) > WALL_STEP_MS) this.#wallStepped(lead);
+    if (!this.#synced) return this.#hostBase + mono;
     return this.#anchorServer + (mono - this.#anchorMono);
   }
 
@@ -155,9 +172,9 @@ export class ServerClock {
     return Math.floor(this.now() - this.#uncertainty) - 1;
   }
 
-  /** Syncs unless already synced. Concurrent callers share one sync. */
+  /** Syncs unless {@link fresh}: not synced yet, or a step of the wall clock seen since. Callers share one sync. */
   ensureSynced(signal?: AbortSignal): Promise<void> {
-    return this.#synced ? Promise.resolve() : this.resync(signal);
+    return this.fresh ? Promise.resolve() : this.resync(signal);
   }
 
   /** How many syncs have completed; read it when stamping a request, and pass it to {@link resyncSince}. */
@@ -183,11 +200,10 @@ export class ServerClock {
   }
 
   /**
-   * Listens for each change to the estimate, ms (negative: back): at each sync, what {@link now} reads after it less
-   * what it read before, called before the `onSync` listeners. A resync moves it by a few ms, the first sync by the
-   * host clock's error; a suspend moves it forward by the time suspended as soon as it is noticed (a forward jump of
-   * the wall clock against the monotonic one), and the resync it starts by what that guess missed. Returns the
-   * function that stops listening.
+   * Listens for each change of the time {@link now} runs on, ms (negative: back): before the first sync, each step
+   * of the host's wall clock (its time follows the wall clock's); at the first sync, from the host's time to the
+   * server's (called before the `onSync` listeners). Later syncs and a suspend's jump correct an estimate of the
+   * same time and are not reported. Returns the function that stops listening.
    */
   onStep(listener: (stepMs: number) => void): () => void {
     return this.#step.on(listener);
@@ -232,39 +248,49 @@ export class ServerClock {
       if (!best || rtt < best.rtt) best = { server: serverAtReceipt, mono: received, rtt };
     }
     if (!best) return;
-    const before = this.#synced ? this.#anchorServer + (best.mono - this.#anchorMono) : this.#hostOrigin + best.mono;
+    const first = !this.#synced;
     this.#anchorServer = best.server;
     this.#anchorMono = best.mono;
     // serverTime is whole ms (floor), hence the extra 1.
     this.#uncertainty = best.rtt / 2 + 1;
     this.#synced = true;
+    this.#stepSeen = false;
     this.#syncs++;
     this.#lastSyncAt = this.#wallNow();
     this.#wallLead = this.#lastSyncAt - this.#monoNow();
     this.#lastSamples = samples;
     this.#startResync();
-    this.#step.emit(best.server - before);
+    // Until now, the host's time: what was kept on it moves to the server's. Later syncs only correct an estimate
+    // of the same time, as does the jump taken for a suspend (see #wallStepped).
+    if (first) this.#step.emit(best.server - (this.#hostBase + best.mono));
     this.#sync.emit(this.snapshot());
   }
 
   /**
-   * The wall clock moved against the monotonic one, which it now leads by `lead` ms. Forward, it is most likely a
-   * suspend: the estimate moves forward as much at once, for the requests sent before the resync ends — its `/time`
-   * requests wait for budget like any other, up to a window's length behind a poller that uses it all. Back, it can
-   * only be a step of the wall clock, which the estimate never followed. The resync then says how far off that was.
+   * The wall clock moved against the monotonic one, which it now leads by `lead` ms: a step (NTP, an admin) or a
+   * suspend, which the monotonic clock does not count on Linux. Before the first sync the host's time follows the
+   * wall clock, and what was kept on it moves with it ({@link onStep}): a pause or a wait lasts as long as it did.
+   * Once synced, a forward jump is taken as a suspend and the estimate moves forward as much at once, for the
+   * unsigned requests sent before a resync says how far off that was (signed ones wait for it: a forward step of NTP
+   * would otherwise stamp them ahead); what was kept on the server's time stays where it is.
    */
   #wallStepped(lead: number): void {
     const jump = lead - this.#wallLead;
     this.#wallLead = lead;
+    if (this.#synced) {
+      // Signed requests wait for the resync below (`fresh`); the others go on the guess.
+      this.#stepSeen = true;
+      if (jump > 0) this.#anchorServer += jump;
+    }
     // Not from inside now(): its caller (the limiter) is midway through a step, and a sync sends requests through it.
+    // The host's time moves in the same turn as what was kept on it.
     void Promise.resolve()
       .then(() => {
-        if (this.#closed) return;
-        if (jump > 0) {
-          this.#anchorServer += jump;
-          this.#step.emit(jump);
-        }
-        return this.resync();
+        if (this.#closed) return undefined;
+        if (this.#synced) return this.resync();
+        this.#hostBase += jump;
+        this.#step.emit(jump);
+        return undefined;
       })
       .catch(() => {
         // A failed resync keeps the estimate, as a failed periodic one does.

@@ -24,7 +24,6 @@ import type {
   ThrottleWaitEvent,
 } from '../throttle/types.ts';
 import { WeightLimiter } from '../throttle/WeightLimiter.ts';
-import { steadyNow } from '../time/steadyNow.ts';
 import { buildAttempt } from './buildAttempt.ts';
 import { type Described, RequestReader } from './Described.ts';
 import { decodedBody } from './decodedBody.ts';
@@ -51,6 +50,9 @@ const REMEMBER_BEYOND_RECV_WINDOW_MS = 60_000;
 
 /** The longest the clock waits for one answer of the server time request, ms. */
 const TIME_SAMPLE_LIMIT_MS = 5000;
+
+/** The time source of a guard with `clock: false`, which never syncs. */
+const neverSynced = (): Promise<number> => Promise.reject(new Error('clock: false: the guard never syncs'));
 
 /**
  * Keys shared by every copy of this package in a process: the CommonJS and ESM builds, or two versions side by side.
@@ -133,6 +135,8 @@ export class BinanceGuard {
           ...(clockOptions.resyncIntervalMs === undefined ? {} : { resyncIntervalMs: clockOptions.resyncIntervalMs }),
         })
       : undefined;
+    // With `clock: false`, one that never syncs: the host's time, following the steps of its wall clock.
+    const hostTime = this.#clock ?? new ServerClock({ fetchServerTime: neverSynced, resyncIntervalMs: 0 });
     this.#limiter = throttle
       ? new WeightLimiter({
           profile: this.profile,
@@ -143,19 +147,19 @@ export class BinanceGuard {
           store: throttle.store,
           intervalScale: throttle.intervalScale,
           edgeGuardMs: throttle.edgeGuardMs,
-          // Without a clock, the host's time that no wall-clock step moves: windows, pauses and waits keep their length.
-          serverNow: this.#clock ? () => this.#clock!.now() : steadyNow,
+          // Without a clock, the host's time, which the clock keeps until its first sync (see `onStep` below).
+          serverNow: () => hostTime.now(),
         })
       : undefined;
     // The clock's /time round trips are the first latency the derived edge guard knows, before any response.
     const limiter = this.#limiter;
-    if (limiter && this.#clock) {
-      this.#clock.onSync((sync) => {
+    if (limiter) {
+      this.#clock?.onSync((sync) => {
         for (const sample of sync.samples) limiter.observeLatency(sample.rttMs);
       });
-      // A sync that moves the estimate at once (the first, on a host clock that was off; one after a suspend): the
-      // limiter's pauses, waits and windows move with it.
-      this.#clock.onStep((stepMs) => limiter.clockStepped(stepMs));
+      // The time the limiter runs on changed at once (a step of the host's clock before the first sync; the first
+      // sync, from the host's time to the server's): its pauses, waits and windows move with it.
+      hostTime.onStep((stepMs) => limiter.clockStepped(stepMs));
     }
     this.#breaker = options.breaker === false ? undefined : new OpossumBreaker(options.breaker ?? {});
     this.#readRetries = options.retry?.reads ?? 2;
@@ -451,12 +455,12 @@ export class BinanceGuard {
   }
 
   /**
-   * Admits an attempt without waiting, as nearly every one is: the breaker lets it pass, the clock needs no first
+   * Admits an attempt without waiting, as nearly every one is: the breaker lets it pass, the clock needs no
    * sync, and the limiter has room now. `NOT_NOW` when it must wait for one of them; throws the breaker's refusal.
    */
   #admitNow(req: Described, call: CallOptions): Permit | undefined | typeof NOT_NOW {
     if (this.#breaker && !req.reducesExposure && this.#breaker.state === 'open') throw this.#circuitOpen();
-    if (this.#stampingClock(req, call)?.synced === false) return NOT_NOW;
+    if (this.#stampingClock(req, call)?.fresh === false) return NOT_NOW;
     if (!this.#limiter) return undefined;
     // Its signal matters only to a wait, which `#admit` asks for with it; an aborted call is refused there.
     const request =
@@ -464,7 +468,7 @@ export class BinanceGuard {
     return this.#limiter.tryAcquire(request) ?? NOT_NOW;
   }
 
-  /** Everything an attempt may wait for before it leaves: the clock's first sync, budget. */
+  /** Everything an attempt may wait for before it leaves: the clock's sync (the first, or one after a step), budget. */
   async #admit(req: Described, call: CallOptions, state: RunState): Promise<Permit | undefined> {
     // The sync goes on for the other calls waiting on it; one whose caller gives up stops waiting, unsent.
     const clock = this.#stampingClock(req, call);
