@@ -139,6 +139,7 @@ export type {
 export { WeightLimiter } from './throttle/WeightLimiter.ts';
 export { headerName, INTERVAL_MS, intervalMs, intervalSuffix, limitKey, windowStart } from './throttle/windows.ts';
 export { MAX_BAN_MS, MAX_SERVER_WAIT_MS, MAX_TIMER_MS } from './time/limits.ts';
+export { steadyNow } from './time/steadyNow.ts';
 export { createEndpointTable, type EndpointOverrides, endpointKey, endpointTable } from './weights/endpointTable.ts';
 export { normalizePath } from './weights/normalizePath.ts';
 export type { RequestParams } from './weights/ParamReader.ts';

@@ -9,6 +9,7 @@ import {
   type ReserveResult,
   redactText,
   type SettledCharge,
+  steadyNow,
   type WindowCharge,
   type WindowState,
 } from '@binance-errors/core';
@@ -59,8 +60,9 @@ export interface RedisRateStoreOptions {
    */
   keepMs?: number | undefined;
   /**
-   * This machine's clock, in ms; used for retry timing, and to measure how long a pause or ban has left.
-   * @default Date.now
+   * This machine's clock, in ms; used for retry timing, and to measure how long a pause or ban has left: a clock that
+   * steps of the wall clock do not move, or a step back while Redis is away would be written back as a pause that
+   * long for every process. @default steadyNow (core's)
    */
   now?: (() => number) | undefined;
 }
@@ -190,7 +192,7 @@ export class RedisRateStore implements RateStore {
     if (options.now !== undefined && typeof options.now !== 'function') {
       throw new TypeError(`now must be a function returning ms, got ${show(options.now)}`);
     }
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? steadyNow;
     const redis = options.redis;
     if (isClient(redis)) {
       this.client = redis;
