@@ -35,6 +35,8 @@ describe('OriginScope', () => {
     // Only the path says so: a parameter that happens to hold `/dapi/` does not.
     expect(scope.covers('https://fapi.binance.com/fapi/v1/order?newClientOrderId=/dapi/x')).toBe(true);
     expect(scope.covers('https://testnet.binancefuture.com/fapi/v1/order')).toBe(true);
+    // Nor does a host of that name.
+    expect(scope.covers('http://dapi/api/v3/order', 'http://dapi')).toBe(true);
   });
 
   it('reads the origin exactly as URL parsing does, however the URL is written', () => {

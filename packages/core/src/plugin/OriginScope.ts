@@ -61,9 +61,16 @@ export class OriginScope {
  */
 const COIN_M = /^(?:[^?#]*\/)?dapi\//;
 
-/** {@link COIN_M}'s test, after a search every request can afford (the pattern backtracks over each `/`). */
+/**
+ * {@link COIN_M}'s test of the path of `url` (a host may be named `dapi`), after a search every request can afford
+ * (the pattern backtracks over each `/`).
+ */
 function isCoinM(url: string): boolean {
-  return url.includes('dapi/') && COIN_M.test(url);
+  if (!url.includes('dapi/')) return false;
+  const scheme = url.indexOf('://');
+  if (scheme === -1) return COIN_M.test(url);
+  const path = url.indexOf('/', scheme + 3);
+  return path !== -1 && COIN_M.test(url.slice(path));
 }
 
 /** The origin of an http(s) URL, `undefined` for anything else; each distinct URL start is parsed once. */
