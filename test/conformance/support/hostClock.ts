@@ -68,3 +68,20 @@ export function outcome(call: Promise<{ status: number }>): Promise<number | str
     (e: unknown) => String(e),
   );
 }
+
+/**
+ * Two bursts of 35 public pings (a limit of 60 leaves the guard 58 a window): one early in an exchange window of
+ * `windowMs`, one late in the same one. Their outcomes, in order; all 200 unless the guard misplaces the windows.
+ */
+export async function burstsInOneWindow(
+  ex: { now(): number },
+  call: (spec: { path: string }) => Promise<{ status: number }>,
+  windowMs: number,
+): Promise<Array<number | string>> {
+  const serverMs = () => ex.now() % windowMs;
+  const burst = () => Promise.all(Array.from({ length: 35 }, () => outcome(call({ path: '/api/v3/ping' }))));
+  while (!(serverMs() > 100 && serverMs() < 300)) await sleep(5);
+  const early = await burst();
+  while (!(serverMs() > windowMs * 0.55 && serverMs() < windowMs * 0.7)) await sleep(5);
+  return [...early, ...(await burst())];
+}
