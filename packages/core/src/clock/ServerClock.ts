@@ -151,9 +151,8 @@ export class ServerClock {
   }
 
   /**
-   * Estimated server time now, ms since the epoch. Before the first sync: the host's time, as its wall clock read
-   * when this clock was made, advanced by the monotonic clock since, which no step of the wall clock moves (as
-   * `steadyNow`).
+   * Estimated server time now, ms since the epoch. Before the first sync: the host's time, advanced by the monotonic
+   * clock, moving with each step of the wall clock a turn after it is seen (with what was kept on it: {@link onStep}).
    */
   now(): number {
     const mono = this.#monoNow();
