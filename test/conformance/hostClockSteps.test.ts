@@ -101,3 +101,38 @@ describe('reconcile with clock: false, when the host clock steps back 1 h during
     expect(ex.count({ method: 'POST', path: '/api/v3/order' }), 'order requests that reached the exchange').toBe(1);
   });
 });
+
+describe('reconcile with clock: false, when the host clock steps forward 950 ms while the order is in flight', () => {
+  it.each(drivers)(
+    "$name: does not say 'not placed' before the order's recvWindow has passed on the exchange",
+    async (driver) => {
+      const ex = await exchange();
+      const guard = new BinanceGuard(ex.url, { clock: false });
+      defer(() => guard.close());
+      const call = driver.create(ex.url, { guard, apiKey: KEY, apiSecret: SECRET, recvWindow: 1000, reconcile: true });
+      // The order is answered -1007 (not placed, but the guard cannot know); while it is in flight NTP steps the host
+      // clock 950 ms on (under a second: the lookups, stamped on the same clock, are still accepted).
+      ex.fault({
+        kind: 'timeout',
+        placed: false,
+        times: 1,
+        match: {
+          method: 'POST',
+          path: '/api/v3/order',
+          predicate: () => {
+            clock.step(950);
+            return true;
+          },
+        },
+      });
+      const ended = await call({ method: 'POST', path: '/api/v3/order', params: ORDER }).catch((e: unknown) => e);
+      const verdictAt = realNow();
+      const sent = ex.findRequests({ method: 'POST', path: '/api/v3/order' })[0]!;
+      // 'no' may only be said once the order can no longer execute on the exchange's clock.
+      expect(isBinanceError(ended), String(ended)).toBe(true);
+      if (isBinanceError(ended) && ended.executed === 'no') {
+        expect(verdictAt).toBeGreaterThanOrEqual(Number(sent.params.timestamp) + 1000);
+      }
+    },
+  );
+});

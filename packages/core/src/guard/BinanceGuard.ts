@@ -24,6 +24,7 @@ import type {
   ThrottleWaitEvent,
 } from '../throttle/types.ts';
 import { WeightLimiter } from '../throttle/WeightLimiter.ts';
+import { steadyNow } from '../time/steadyNow.ts';
 import { buildAttempt } from './buildAttempt.ts';
 import { type Described, RequestReader } from './Described.ts';
 import { decodedBody } from './decodedBody.ts';
@@ -838,7 +839,9 @@ export class BinanceGuard {
           throw this.#toBinanceError(error, described, call);
         });
       },
-      serverNow: () => (this.#clock ? this.#clock.now() : Date.now()),
+      // Without a clock, the exchange's time as the order was stamped with it, gone on by the steady clock: a step of
+      // the wall clock since must not end its recvWindow early.
+      serverNow: this.#clock ? () => this.#clock!.now() : () => steadyNow() + (req.stampOffset ?? 0),
       uncertaintyMs: this.#clock?.uncertaintyMs ?? 0,
       maxWaitMs: this.#maxWaitMs(call),
       signal: call.signal,

@@ -50,6 +50,11 @@ export interface Described {
   expiresAt?: number;
   /** How many clock syncs had completed when the last attempt was stamped (see `ServerClock.resyncSince`). */
   stampedSyncs?: number;
+  /**
+   * Without a clock: the wall clock less `steadyNow()` when the last attempt was stamped. Its stamp is the exchange's
+   * time as far as the guard knows, and `steadyNow() + stampOffset` goes on from it whatever the wall clock does.
+   */
+  stampOffset?: number;
   /** The `X-MBX-APIKEY` the caller set itself, if any. */
   readonly callerKey: string | undefined;
   /** The `signature` the caller's query carries already, if any. */
@@ -246,6 +251,7 @@ class ReadRequest implements Described {
   signed = false;
   expiresAt?: number;
   stampedSyncs?: number;
+  stampOffset?: number;
   #query: URLSearchParams | undefined;
 
   constructor(reading: Reading, body: string | undefined, callerKey: string | undefined) {

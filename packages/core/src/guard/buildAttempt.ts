@@ -1,5 +1,6 @@
 import type { ServerClock } from '../clock/ServerClock.ts';
 import { signRequest } from '../sign/signRequest.ts';
+import { steadyNow } from '../time/steadyNow.ts';
 import type { Described } from './Described.ts';
 import { recvWindowOf } from './requestParams.ts';
 import type { Attempt, CallOptions } from './transport.ts';
@@ -34,6 +35,7 @@ export function buildAttempt(
   const signed = signRequest({ query: req.unsignedQuery, body: req.body, timestamp, recvWindow, signer });
   req.expiresAt = timestamp + recvWindow;
   if (clock) req.stampedSyncs = clock.syncs;
+  else req.stampOffset = timestamp - steadyNow();
   // Every signature computed is a secret of this call: a server or proxy that echoes it must not get it into an error,
   // raw or as the URL carries it (which for HMAC's hex is the same text).
   if (state) {
