@@ -30,8 +30,8 @@ describe('MemoryRateStore', () => {
     const T = 1_000_000;
     await store.reserve(T, [charge(T, 4)]);
     await store.reserve(T + 1000, [charge(T + 1000, 3)]);
-    await store.setPause(T + 1500, T);
-    await store.setBan(T + 1200, T);
+    await store.setPause(T + 1500);
+    await store.setBan(T + 1200);
     // A step of whole windows moves each window's usage to one window.
     store.shift(-5000);
     const back = store.peekState(0);

@@ -784,7 +784,7 @@ describe('WeightLimiter', () => {
       const store = new MemoryRateStore();
       const { limiter, step } = stepping({ store });
       // A 2 s pause in the store that the limiter learns of from the store's answer, which is on the old reading.
-      await store.setPause(T0 + 2000, T0);
+      await store.setPause(T0 + 2000);
       const waiter = track(limiter.acquire({ weight: 1 }));
       step(-HOUR);
       await vi.advanceTimersByTimeAsync(2100);
