@@ -189,6 +189,27 @@ describe('ServerClock', () => {
     expect(Math.abs(clock.now() - t.server())).toBeLessThanOrEqual(clock.uncertaintyMs);
   });
 
+  it('goes on with its estimate when the resync after a step fails, as after a failed periodic one', async () => {
+    const t = timeline(250);
+    let down = false;
+    const fetch = fakeTime(t, [[2, 2]]);
+    const clock = new ServerClock({
+      fetchServerTime: () => (down ? Promise.reject(new Error('time endpoint down')) : fetch()),
+      monoNow: t.mono,
+      wallNow: t.wall,
+      samples: 1,
+      resyncIntervalMs: 0,
+    });
+    await clock.ensureSynced();
+    down = true;
+    t.jumpWall(5000);
+    clock.now();
+    expect(clock.fresh).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(clock.fresh).toBe(true);
+    await expect(clock.ensureSynced()).resolves.toBeUndefined();
+  });
+
   it('only resyncs when the wall clock steps back: the estimate never followed it', async () => {
     const t = timeline(250);
     const { clock, steps, fetches } = watchedClock(t);

@@ -292,7 +292,9 @@ export class ServerClock {
         return undefined;
       })
       .catch(() => {
-        // A failed resync keeps the estimate, as a failed periodic one does.
+        // A failed resync keeps the estimate, as a failed periodic one does, and signed requests go on with it: the
+        // next -1021 resyncs again.
+        this.#stepSeen = false;
       });
   }
 
