@@ -232,7 +232,7 @@ export class RequestReader {
       cancel: this.#profile.isCancel(method, path),
       placement: this.#profile.isPlacement(method, path),
       exchangeInfo: this.#profile.isExchangeInfo(method, path),
-      testOrder: normalised.endsWith('/order/test'),
+      testOrder: this.#profile.isTestOrder(method, path),
     };
     if (byPrefix === undefined || byPrefix.size >= MAX_ENDPOINTS) {
       byPrefix = new Map();

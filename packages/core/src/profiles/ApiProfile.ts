@@ -38,6 +38,8 @@ export interface SpecialEndpoints {
   readonly placements: ReadonlySet<string>;
   /** Cancel orders: they pass an open breaker and queue ahead, so a user can always reduce exposure. */
   readonly cancels: ReadonlySet<string>;
+  /** Validate an order without placing it: whatever their outcome, they changed no order (not on the ledger). */
+  readonly testOrders: ReadonlySet<string>;
 }
 
 /** Where an API is served. Hostnames, lower case. */
@@ -87,6 +89,8 @@ export interface ApiProfile {
   isCancel(method: string, path: string): boolean;
   /** Whether the request places a single order that can be looked up by its client order id. */
   isPlacement(method: string, path: string): boolean;
+  /** Whether the request only validates an order (see {@link SpecialEndpoints.testOrders}). */
+  isTestOrder(method: string, path: string): boolean;
   /** Whether the response carries `rateLimits` the limiter can learn from. */
   isExchangeInfo(method: string, path: string): boolean;
   /** The budget a path (as the endpoint table keys it, e.g. `/sapi/v1/...`) is charged to. */
@@ -98,7 +102,7 @@ export interface ApiProfile {
 /** What a profile file declares; {@link defineProfile} adds the lookups. */
 export type ApiProfileSpec = Omit<
   ApiProfile,
-  'isCancel' | 'isPlacement' | 'isExchangeInfo' | 'budgetFor' | 'servesHost' | 'isOverloadExempt'
+  'isCancel' | 'isPlacement' | 'isTestOrder' | 'isExchangeInfo' | 'budgetFor' | 'servesHost' | 'isOverloadExempt'
 > & {
   isOverloadExempt?: ApiProfile['isOverloadExempt'];
 };
@@ -110,8 +114,8 @@ export type ApiProfileSpec = Omit<
  * @throws TypeError naming the profile and the special endpoint its table lacks
  */
 export function defineProfile(spec: ApiProfileSpec): ApiProfile {
-  const { time, exchangeInfo, orderLookup, placements, cancels } = spec.special;
-  for (const key of [time, exchangeInfo, orderLookup, ...placements, ...cancels]) {
+  const { time, exchangeInfo, orderLookup, placements, cancels, testOrders } = spec.special;
+  for (const key of [time, exchangeInfo, orderLookup, ...placements, ...cancels, ...testOrders]) {
     if (!spec.endpoints.has(endpointKeyOf(key))) {
       throw new TypeError(
         `profile ${spec.product}: special endpoint ${JSON.stringify(key)} is not in its endpoint table`,
@@ -125,6 +129,7 @@ export function defineProfile(spec: ApiProfileSpec): ApiProfile {
     isOverloadExempt: spec.isOverloadExempt ?? (() => false),
     isCancel: (method: string, path: string) => spec.special.cancels.has(endpointKey(method, path)),
     isPlacement: (method: string, path: string) => spec.special.placements.has(endpointKey(method, path)),
+    isTestOrder: (method: string, path: string) => spec.special.testOrders.has(endpointKey(method, path)),
     isExchangeInfo: (method: string, path: string) => endpointKey(method, path) === spec.special.exchangeInfo,
     budgetFor: (path: string) =>
       spec.budgets.find((b) => b !== main && b.pathPrefixes.some((prefix) => path.startsWith(prefix))) ?? main,

@@ -101,6 +101,7 @@ export const usdm: ApiProfile = defineProfile({
       'DELETE /fapi/v1/algoOrder',
       'DELETE /fapi/v1/algoOpenOrders',
     ]),
+    testOrders: new Set(['POST /fapi/v1/order/test']),
   },
   resyncCodes: [-1021, -5028],
   origins: {
