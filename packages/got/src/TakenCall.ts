@@ -147,7 +147,8 @@ export class TakenCall implements GuardTransport<Response> {
       else if (!sameUrl) call.url = new URL(attempt.url);
       // Only what changes is set: each of got's setters validates its value, a cost per call for nothing.
       if (call.method !== attempt.method) call.method = attempt.method;
-      if (hasKeys(headers)) call.merge({ headers });
+      // Set one by one, as a hook sets them: \`merge\` clones, validates and records the whole object on every call.
+      for (const name in headers) call.headers[name] = headers[name];
       if (attempt.body !== undefined) call.body = attempt.body;
       if (call.followRedirect !== followRedirect) call.followRedirect = followRedirect;
       try {
@@ -361,11 +362,6 @@ function appendedQuery(base: string, url: string): string | undefined {
 
 const QUESTION_MARK = 0x3f;
 const AMPERSAND = 0x26;
-
-function hasKeys(object: object): boolean {
-  for (const _ in object) return true;
-  return false;
-}
 
 /** `result`, the promise a taken call returns, given got's promise methods over `taken` (see CALL_PROMISE). */
 export function asCallPromise(result: Promise<unknown>, taken: TakenCall): Promise<unknown> {
