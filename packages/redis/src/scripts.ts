@@ -12,7 +12,7 @@ function script(lua: string): LuaScript {
 
 // Every number crosses the boundary as a string: a Lua number returned to Redis becomes an integer reply
 // (fractions cut), and timestamps must round-trip exactly. Windows are hashes with the fields inFlight, settled,
-// confirmed, foreign, observed (as in MemoryRateStore) plus limitKey, start and end for getState; a sorted set
+// confirmed, foreign, observed, reported (as in MemoryRateStore) plus limitKey, start and end for getState; a sorted set
 // indexes them by end. No script asks Redis the time: windows come from the caller's server-clock times and
 // TTLs are durations computed from them.
 //
@@ -166,6 +166,7 @@ for i = 1, #KEYS do
     local inFlight = field(key, 'inFlight', 0, true) - tonumber(ARGV[a + 1])
     local observed = field(key, 'observed', -1, true)
     local previousForeign = field(key, 'foreign', 0, true)
+    local reported = field(key, 'reported', 0, true)
     field(key, 'settled', 0, true)
     field(key, 'confirmed', 0, true)
     if inFlight < 0 then inFlight = 0 end
@@ -176,13 +177,17 @@ for i = 1, #KEYS do
     end
     if ARGV[a + 4] ~= '' then
       local count = tonumber(ARGV[a + 4])
-      -- Within a window the server's count only grows: the highest is the newest report.
-      if count >= observed then
-        local foreign = count - counted - tonumber(ARGV[a + 5])
-        if foreign < 0 then foreign = 0 end
-        if count == observed then foreign = math.max(previousForeign, foreign) end
-        redis.call('HSET', key, 'foreign', tostring(foreign), 'observed', ARGV[a + 4])
+      -- Within a window the server's count only grows: the highest is the newest report, and holds every request
+      -- that reported before it. An older one's request is inside the newest, taken there for someone else's.
+      local foreign
+      if count > observed then
+        foreign = count - counted - math.max(reported, tonumber(ARGV[a + 5]))
+        redis.call('HSET', key, 'observed', ARGV[a + 4])
+      else
+        foreign = previousForeign - counted
       end
+      if foreign < 0 then foreign = 0 end
+      redis.call('HSET', key, 'foreign', tostring(foreign), 'reported', tostring(reported + counted))
     end
   end
 end

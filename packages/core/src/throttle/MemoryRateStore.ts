@@ -16,6 +16,8 @@ export class Counter {
   confirmed = 0;
   foreign = 0;
   observed = -1;
+  /** What this window's settled requests that came back with a server count added to it. */
+  reported = 0;
   /** Cleared when the store forgets the window: a lane that remembered it looks it up again. */
   live = true;
   readonly store: MemoryRateStore;
@@ -46,18 +48,35 @@ export class Counter {
     this.inFlight = Math.max(0, this.inFlight - amount);
     this.settled += counted;
     if (certain) this.confirmed += counted;
-    if (serverCount === undefined || serverCount < this.observed) return;
-    // Within a window the server's count only grows, so the highest count is the newest report; what it holds
-    // beyond what certainly reached the server before this request is someone else's (or not yet settled).
-    const foreign = Math.max(0, serverCount - counted - confirmedAtReserve);
-    this.foreign = serverCount === this.observed ? Math.max(this.foreign, foreign) : foreign;
-    this.observed = serverCount;
+    if (serverCount === undefined) return;
+    this.foreign = foreignAfter(this.foreign, this.observed, this.reported, counted, serverCount, confirmedAtReserve);
+    if (serverCount > this.observed) this.observed = serverCount;
+    this.reported += counted;
   }
 
   /** Returns `amount` reserved here by a request that was never sent. */
   release(amount: number): void {
     this.inFlight = Math.max(0, this.inFlight - amount);
   }
+}
+
+/**
+ * Others' usage of a window after a response of ours reported the server's count of it (see `RateStore`'s `settle`).
+ * Within a window the server's count only grows. The newest count holds this request and every request of ours that
+ * reported an older one (and what had certainly landed when this one was reserved); the rest is someone else's, or
+ * ours still in flight. A count older than the newest is a request of ours inside it, taken there for someone
+ * else's: it comes off. Taking our own concurrent requests for others' would count a burst twice.
+ */
+function foreignAfter(
+  foreign: number,
+  observed: number,
+  reported: number,
+  counted: number,
+  serverCount: number,
+  confirmedAtReserve: number,
+): number {
+  if (serverCount > observed) return Math.max(0, serverCount - counted - Math.max(reported, confirmedAtReserve));
+  return Math.max(0, foreign - counted);
 }
 
 const RESOLVED = Promise.resolve();

@@ -67,19 +67,19 @@ export function rateStoreContract(create: () => RateStore | Promise<RateStore>):
     expect(await used(store, 0)).toBe(0);
   });
 
-  it('learns others’ usage from the newest server count and ignores older, lower ones', async () => {
+  it('learns others’ usage from the newest server count, and takes an older count’s request out of it', async () => {
     const store = await create();
     const a = charge(0, 1);
     const b = charge(0, 1);
     await store.reserve(0, [a]);
     await store.reserve(0, [b]);
-    // b's response says 8: 8 − its own 1 − 0 confirmed before it = 7 belong to someone else (or to a).
+    // b's response says 8: 8 − its own 1 − nothing reported before it = 7 belong to someone else (or to a).
     await store.settle([settled(b, { serverCount: 8 })]);
     expect(await used(store, 0)).toBe(1 + 1 + 7);
-    // a's response arrives later with an older count: nothing changes.
+    // a's response arrives later with an older count, 3: a is inside the 8, so 6 are someone else's.
     await store.settle([settled(a, { serverCount: 3 })]);
-    expect(await used(store, 0)).toBe(2 + 7);
-    expect(await store.reserve(0, [charge(0, 1)])).toMatchObject({ ok: true });
+    expect(await used(store, 0)).toBe(2 + 6);
+    expect(await store.reserve(0, [charge(0, 2)])).toMatchObject({ ok: true });
     expect(await store.reserve(0, [charge(0, 1)])).toEqual({
       ok: false,
       reason: 'limit',
@@ -87,6 +87,21 @@ export function rateStoreContract(create: () => RateStore | Promise<RateStore>):
       index: 0,
       used: 10,
     });
+  });
+
+  it('counts a burst of concurrent requests once, whatever order their answers come in', async () => {
+    for (const order of [
+      [0, 1, 2, 3, 4],
+      [4, 3, 2, 1, 0],
+      [2, 0, 4, 1, 3],
+    ]) {
+      const store = await create();
+      // Five requests of 2 reserved before any answer: the server counted them 2, 4, … 10, with 5 of others' before.
+      const burst = Array.from({ length: 5 }, () => charge(0, 2, 100));
+      for (const c of burst) await store.reserve(0, [c]);
+      for (const i of order) await store.settle([settled(burst[i]!, { serverCount: 5 + 2 * (i + 1) })]);
+      expect(await used(store, 0), `answers in the order ${order}`).toBe(15);
+    }
   });
 
   it('replaces the estimate with a newer count that shows less foreign usage', async () => {

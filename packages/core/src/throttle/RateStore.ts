@@ -72,16 +72,20 @@ export interface RateStoreState {
  * processes behind one IP without changing the limiter.
  *
  * Per window the store keeps `inFlight`, `settled`, `confirmed` (the part of `settled` that certainly landed in
- * the window), `foreign` and `observed` (the highest server count seen); `used = inFlight + settled + foreign`.
+ * the window), `foreign`, `observed` (the highest server count seen) and `reported` (the part of `settled` whose
+ * responses carried a server count); `used = inFlight + settled + foreign`.
  *
  * Every method is a single atomic step, so a Redis implementation is one Lua script per method:
  * - `reserve`: check ban, pause, then `used + amount <= capacity` for every charge of a positive amount (a charge of
  *   0 is there for the server's count: never refused); only if all pass, add `amount` to each `inFlight` (all or
  *   nothing) and return each window's `confirmed`.
  * - `settle`: per charge, `inFlight -= amount`, `settled += counted`, and `confirmed += counted` when `certain`.
- *   When `serverCount` is set and is at least `observed`, the server's count is the newest (counts only grow
- *   within a window): `foreign = max(0, serverCount − counted − confirmedAtReserve)` — the server's count minus
- *   what certainly reached it before — and `observed = serverCount`. A lower (older) count changes nothing.
+ *   When `serverCount` is set: above `observed` it is the newest count (counts only grow within a window), which
+ *   holds this request and every one that reported before it: `foreign = max(0, serverCount − counted −
+ *   max(reported, confirmedAtReserve))` and `observed = serverCount`. At or below `observed`, this request is inside
+ *   the newest count, where it was taken for someone else's: `foreign = max(0, foreign − counted)`. Then
+ *   `reported += counted`. So a burst of concurrent requests is counted once, and `settled + foreign` never falls
+ *   below `observed`.
  * - Windows may be dropped once `end` has passed: a settle for a missing window is ignored.
  * - "Server ms" is the caller's clock, which is the exchange's only once it has synced (a process that sends nothing
  *   signed reads the host's). A store shared by processes keeps a pause or ban as the time left, `until − at`, and

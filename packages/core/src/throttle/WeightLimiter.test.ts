@@ -508,7 +508,7 @@ describe('WeightLimiter', () => {
       expect(used(limiter)).toBe(30);
     });
 
-    it('ignores an older count that arrives after a newer one', async () => {
+    it('keeps the newest count when an older one arrives after it', async () => {
       const limiter = make({ limits: [weight(100, 60_000)] });
       const a = await limiter.acquire({ weight: 1 });
       const b = await limiter.acquire({ weight: 1 });
@@ -516,9 +516,9 @@ describe('WeightLimiter', () => {
       // a is still in flight and may have reached the server after b: it stays counted on top of b's 50.
       await limiter.settle(b, { status: 200, headers: { 'x-mbx-used-weight-1m': '50' } });
       expect(used(limiter)).toBe(51);
-      // Applying a's older 20 would drop the others' usage to 18 and the total to 20.
+      // a's older 20 says it was inside the 50, not on top of it. Taking 20 as the newest would drop the total to 20.
       await limiter.settle(a, { status: 200, headers: { 'x-mbx-used-weight-1m': '20' } });
-      expect(used(limiter)).toBe(51);
+      expect(used(limiter)).toBe(50);
       // A newer count replaces the estimate of the others' usage.
       const c = await limiter.acquire({ weight: 1 });
       await limiter.settle(c, { status: 200, headers: { 'x-mbx-used-weight-1m': '51' } });
