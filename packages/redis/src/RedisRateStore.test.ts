@@ -259,6 +259,37 @@ describe('RedisRateStore when Redis goes away', () => {
     expect((await s.getState(t)).windows[0]).toMatchObject({ used: 3, inFlight: 0, settled: 3 });
   });
 
+  it('counts what it sent during an outage once when the next server count, which holds it, comes in', async () => {
+    const s = store({ retryIntervalMs: 50, commandTimeoutMs: 200 });
+    const t = Date.now();
+    const settled = (c: WindowCharge, serverCount: number): SettledCharge => ({
+      ...c,
+      counted: c.amount,
+      certain: true,
+      serverCount,
+      confirmedAtReserve: 0,
+    });
+    const first = charge(t, 10, 1000);
+    await s.reserve(t, [first]);
+    await s.settle([settled(first, 10)]);
+    // Redis hangs; five requests go out on the in-memory budget and the server counts them.
+    server.freeze();
+    for (let n = 2; n <= 6; n++) {
+      const during = charge(t, 10, 1000);
+      await s.reserve(t, [during]);
+      await s.settle([settled(during, n * 10)]);
+    }
+    expect(s.status).toBe('memory');
+    server.thaw();
+    await until(() => s.status === 'redis', 'recovery');
+    // The next answer's count holds all seven: none of it is someone else's. (In flight, Redis may still hold the
+    // reservation it was sent as it hung, which ran when it woke.)
+    const next = charge(t, 10, 1000);
+    await s.reserve(t, [next]);
+    await s.settle([settled(next, 70)]);
+    expect((await s.getState(t)).windows[0]).toMatchObject({ settled: 70, foreign: 0 });
+  });
+
   it('writes its pause and ban into Redis again after a restart that no call noticed', async () => {
     const a = store({ retryIntervalMs: 50 });
     const events: string[] = [];

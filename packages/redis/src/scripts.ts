@@ -257,9 +257,14 @@ ensureType(KEYS[1], 'zset')
 for i = 1, #KEYS - 1 do
   local a = 3 + (i - 1) * 4
   local key = KEYS[1 + i]
-  if ensureType(key, 'hash') then field(key, 'settled', 0, true) end
+  if ensureType(key, 'hash') then
+    field(key, 'settled', 0, true)
+    field(key, 'reported', 0, true)
+  end
   touch(KEYS[1], key, ARGV[a], ARGV[a + 1], ARGV[a + 2], at, keep)
   redis.call('HINCRBYFLOAT', key, 'settled', ARGV[a + 3])
+  -- Sent before any count to come, which holds it: not someone else's (see SETTLE).
+  redis.call('HINCRBYFLOAT', key, 'reported', ARGV[a + 3])
 end
 return {repaired, 0}
 `);
