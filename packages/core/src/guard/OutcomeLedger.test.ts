@@ -32,6 +32,21 @@ describe('OutcomeLedger', () => {
     expect(other('symbol=BTCUSDT&quantity=1","x')).not.toBe(other('symbol=BTCUSDT&quantity=1&x'));
   });
 
+  it('lets go of expired entries at the next send, though nobody asks for them again', () => {
+    let now = 1000;
+    const ledger = new OutcomeLedger(() => now);
+    for (let i = 0; i < 3; i++) ledger.open(`old-${i}`, 500 + i * 100).close(unknown(), `cid-${i}`);
+    ledger.open('young', 5000).close(unknown());
+    now += 650;
+    // The next send sweeps the two that are over, and with them their errors.
+    ledger.open('next', 500).close(undefined);
+    expect(ledger.size).toBe(2);
+    now += 100;
+    ledger.open('next', 500).close(undefined);
+    expect(ledger.size).toBe(1);
+    expect(ledger.get('young')).toBeDefined();
+  });
+
   it('remembers an unknown outcome for rememberMs, and forgets a known one at once', () => {
     let now = 1000;
     const ledger = new OutcomeLedger(() => now);

@@ -78,6 +78,8 @@ export class OutcomeLedger {
   readonly #entries = new Map<string, Entry>();
   readonly #now: () => number;
   readonly #maxEntries: number;
+  /** When the first remembered entry expires, on the ledger's clock: the next `open` after it sweeps. */
+  #nextExpiry = Number.POSITIVE_INFINITY;
 
   /**
    * @param now Clock in ms that wall-clock steps do not move. @default steadyNow
@@ -96,6 +98,11 @@ export class OutcomeLedger {
   static fingerprint(method: string, origin: string, path: string, apiKey: string, params: URLSearchParams): string {
     const stable = [...params].filter(([name]) => !VOLATILE.has(name)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return JSON.stringify([method, origin, path, keyDigest(apiKey), stable]);
+  }
+
+  /** Entries in flight or remembered (expired ones may linger until the next send). */
+  get size(): number {
+    return this.#entries.size;
   }
 
   /** The entry for `key`, if one is in flight or remembered. */
@@ -134,11 +141,15 @@ export class OutcomeLedger {
       close: (unknown, clientOrderId, executableUntil) => {
         entry.pending = false;
         if (unknown && this.#entries.get(key) === entry) {
+          // Formatted now: until its stack is read, V8 keeps the frames it was thrown through, and with them the
+          // call's objects (about 20 kB for a got call), for as long as the entry lives.
+          unknown.stack;
           entry.error = unknown;
           entry.clientOrderId = clientOrderId;
           entry.executableUntil = executableUntil;
           entry.since = this.#now();
           entry.expiresAt = entry.since + rememberMs;
+          this.#nextExpiry = Math.min(this.#nextExpiry, entry.expiresAt);
         } else if (this.#entries.get(key) === entry) {
           this.#entries.delete(key);
         }
@@ -147,13 +158,20 @@ export class OutcomeLedger {
     };
   }
 
-  /** Drops expired entries, and the oldest settled ones beyond `maxEntries`. */
+  /**
+   * Drops expired entries once the first of them has expired, and the oldest settled ones beyond `maxEntries`. Left
+   * for a lookup of the same request to find, an entry (and its error) would live as long as the process.
+   */
   #sweep(): void {
-    if (this.#entries.size < this.#maxEntries) return;
+    if (this.#entries.size < this.#maxEntries && this.#nextExpiry > this.#now()) return;
     const now = this.#now();
+    this.#nextExpiry = Number.POSITIVE_INFINITY;
     for (const [key, entry] of this.#entries) {
-      if (!entry.pending && (entry.expiresAt <= now || this.#entries.size >= this.#maxEntries))
+      if (!entry.pending && (entry.expiresAt <= now || this.#entries.size >= this.#maxEntries)) {
         this.#entries.delete(key);
+      } else if (!entry.pending) {
+        this.#nextExpiry = Math.min(this.#nextExpiry, entry.expiresAt);
+      }
     }
   }
 }
