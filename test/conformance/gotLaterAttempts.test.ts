@@ -77,4 +77,28 @@ describe("got: the requests after a form-body call's first attempt carry no stal
     expect(ex.count({ method: 'POST', path: '/fapi/v1/order', code: -1021 })).toBe(1);
     expect(ex.count({ method: 'POST', path: '/fapi/v1/order', status: 200 })).toBe(1);
   });
+
+  it("keeps the call's signed query when the clock resyncs through the call while got still holds its first attempt", async () => {
+    // got 14 builds a request's options on the call's own URL object: the requests the guard sent after the first
+    // attempt (the clock's samples) cleared that URL's query, and the order went out without its signature (-1102).
+    const ex = await createFakeExchange({ accounts: [{ apiKey: KEY, secret: SECRET, balances: { USDT: '100000' } }] });
+    defer(() => ex.close());
+    const guard = new BinanceGuard(ex.url, { clock: { resyncIntervalMs: 1000 } });
+    defer(() => guard.close());
+    // The caller's hook holds the order in got, after the guard signed it, past the clock's next resync.
+    const hold = async (options: { url?: unknown }) => {
+      if (String(options.url).includes('/api/v3/order')) await new Promise((r) => setTimeout(r, 1300));
+    };
+    const api = got.extend(
+      { prefixUrl: ex.url, hooks: { beforeRequest: [hold] } },
+      binanceErrors({ apiKey: KEY, apiSecret: SECRET, guard }),
+    );
+    await api.get('api/v3/account').json();
+    const samples = ex.count({ path: '/api/v3/time' });
+
+    const order = await api.post('api/v3/order', { form: { ...ORDER, quantity: '0.01', price: '5000' } }).json();
+    expect(order).toMatchObject({ status: 'NEW' });
+    expect(ex.count({ path: '/api/v3/time' })).toBeGreaterThan(samples);
+    expect(ex.count({ method: 'POST', path: '/api/v3/order' })).toBe(1);
+  });
 });

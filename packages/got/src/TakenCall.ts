@@ -299,6 +299,9 @@ function asAttempt(options: Options, keepUrl = false): Options {
   // Set where they differ only, as above. `keepUrl`: the options' own URL, query included, is the attempt's (and
   // got checks the origin again when the prefix changes under a URL it built).
   if (!keepUrl) {
+    // Let go of the URL first: got 14 builds options on the very URL object of the options it copies (the call's,
+    // whose signed query got may not have read yet), and clearing the query would clear the call's.
+    options.url = undefined;
     if (options.prefixUrl !== '') options.prefixUrl = '';
     options.searchParams = undefined;
   }
