@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import CircuitBreaker from 'opossum';
 import { Listeners } from '../common/Listeners.ts';
+import { weakInterval } from '../common/weakInterval.ts';
 import { BinanceCircuitOpenError } from '../errors/classes.ts';
 import { isBinanceError } from '../errors/isBinanceError.ts';
 import { MAX_TIMER_MS } from '../time/limits.ts';
@@ -79,7 +80,8 @@ export class OpossumBreaker implements Breaker {
   #answers = 0;
   /** Turns opossum's buckets: the answers counted meanwhile go into the bucket they came in first. */
   readonly #rotation = new EventEmitter();
-  readonly #rotateTimer: ReturnType<typeof setInterval>;
+  /** Stops the bucket rotation. */
+  readonly #stopRotation: () => void;
 
   constructor(options: OpossumBreakerOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -111,14 +113,9 @@ export class OpossumBreaker implements Breaker {
       enableSnapshots: false,
       errorFilter: (error: unknown) => !tripsOn(error),
     });
-    this.#rotateTimer = setInterval(
-      () => {
-        this.#addAnswers();
-        this.#rotation.emit('rotate');
-      },
-      Math.floor(rolling / BUCKETS),
-    );
-    this.#rotateTimer.unref();
+    // Weakly held: a breaker dropped without shutdown() (with the guard it belongs to) must be collected, not turn
+    // its buckets for the life of the process.
+    this.#stopRotation = weakInterval(this, Math.floor(rolling / BUCKETS), OpossumBreaker.#rotate);
     this.#breaker.on('open', () => this.#transition('open'));
     this.#breaker.on('halfOpen', () => this.#transition('half-open'));
     this.#breaker.on('close', () => this.#transition('closed'));
@@ -169,6 +166,12 @@ export class OpossumBreaker implements Breaker {
       .fire(() => Promise.reject(error))
       .catch(() => {})
       .then(() => this.#count(error));
+  }
+
+  /** Turns opossum's buckets. Static, so that the interval that calls it holds no breaker. */
+  static #rotate(breaker: OpossumBreaker): void {
+    breaker.#addAnswers();
+    breaker.#rotation.emit('rotate');
   }
 
   /** Adds the answers tallied by {@link record} to opossum's current bucket. */
@@ -260,7 +263,7 @@ export class OpossumBreaker implements Breaker {
   }
 
   shutdown(): void {
-    clearInterval(this.#rotateTimer);
+    this.#stopRotation();
     this.#disarmProbe(this.#probe);
     this.#breaker.shutdown();
   }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Listeners } from '../common/Listeners.ts';
+import { hostIntervals, type IntervalTimers, weakInterval } from '../common/weakInterval.ts';
 import { MAX_TIMER_MS } from '../time/limits.ts';
 
 /**
@@ -10,10 +11,7 @@ import { MAX_TIMER_MS } from '../time/limits.ts';
 const WALL_STEP_MS = 100;
 
 /** Timer functions the clock uses for periodic resync; inject fakes in tests. */
-export interface ClockTimers {
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
+export type ClockTimers = IntervalTimers;
 
 /** Options of {@link ServerClock}. */
 export interface ServerClockOptions {
@@ -100,7 +98,8 @@ export class ServerClock {
   #lastSamples: ClockSample[] = [];
   #inFlight: Promise<void> | undefined;
   #syncs = 0;
-  #interval: unknown;
+  /** Stops the periodic resync, while it runs. */
+  #stopResync: (() => void) | undefined;
   #closed = false;
 
   constructor(options: ServerClockOptions) {
@@ -126,10 +125,7 @@ export class ServerClock {
     this.#monoNow = options.monoNow ?? (() => performance.now());
     this.#hostBase = this.#wallNow() - this.#monoNow();
     this.#wallLead = this.#hostBase;
-    this.#timers = options.timers ?? {
-      setInterval: (fn, ms) => setInterval(fn, ms),
-      clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
-    };
+    this.#timers = options.timers ?? hostIntervals;
   }
 
   /** Whether at least one sync has succeeded. */
@@ -226,8 +222,8 @@ export class ServerClock {
   /** Stops the periodic resync, for good: a sync that ends later (one in flight) does not start it again. */
   close(): void {
     this.#closed = true;
-    if (this.#interval !== undefined) this.#timers.clearInterval(this.#interval);
-    this.#interval = undefined;
+    this.#stopResync?.();
+    this.#stopResync = undefined;
   }
 
   async #doSync(signal?: AbortSignal): Promise<void> {
@@ -299,12 +295,16 @@ export class ServerClock {
   }
 
   #startResync(): void {
-    if (this.#interval !== undefined || this.#resyncIntervalMs === 0 || this.#closed) return;
-    this.#interval = this.#timers.setInterval(() => {
-      this.resync().catch(() => {
-        // A failed background resync keeps the last estimate; the next -1021 resyncs again.
-      });
-    }, this.#resyncIntervalMs);
-    (this.#interval as { unref?: () => void }).unref?.();
+    if (this.#stopResync !== undefined || this.#resyncIntervalMs === 0 || this.#closed) return;
+    // Weakly held: the clock's fetchServerTime holds its guard, and a guard dropped without close() must be collected,
+    // not resync for the life of the process.
+    this.#stopResync = weakInterval(this, this.#resyncIntervalMs, resyncInBackground, this.#timers);
   }
+}
+
+/** The periodic resync's tick: outside the class, so that it holds no clock. */
+function resyncInBackground(clock: ServerClock): void {
+  clock.resync().catch(() => {
+    // A failed background resync keeps the last estimate; the next -1021 resyncs again.
+  });
 }
