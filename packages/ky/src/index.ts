@@ -163,7 +163,16 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         if (given.json !== undefined)
           return run(inner, settings, scope, input, init, request, url, formBody(given.json, 'ky'));
         if (given.body !== undefined && given.body !== null && typeof given.body !== 'string') {
-          return run(inner, settings, scope, input, init, request, url, formBody(given.body, 'ky'));
+          let body: string | undefined;
+          try {
+            body = formBody(given.body, 'ky');
+          } catch (error) {
+            // Refused, a FormData's body is read to its end first: left unread, undici's stream of its files fails
+            // once the call has settled, an unhandled rejection that ends a Node process. (Its bytes are in memory.)
+            if (given.body instanceof FormData) return request.arrayBuffer().then(rethrow(error), rethrow(error));
+            throw error;
+          }
+          return run(inner, settings, scope, input, init, request, url, body);
         }
         if (!request.body) return run(inner, settings, scope, input, init, request, url, undefined);
         return request.text().then((text) => run(inner, settings, scope, input, init, request, url, text));
@@ -226,6 +235,13 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         },
       ],
     },
+  };
+}
+
+/** A handler that rejects with `error`, whatever it is given. */
+function rethrow(error: unknown): () => never {
+  return () => {
+    throw error;
   };
 }
 
