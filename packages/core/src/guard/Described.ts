@@ -79,8 +79,8 @@ interface Endpoint {
   cancel: boolean;
   placement: boolean;
   exchangeInfo: boolean;
-  /** A test order (`…/order/test`): validated, never placed, so it changes no order whatever its outcome. */
-  testOrder: boolean;
+  /** A test order (`…/order/test`) or a setting: it changes no order whatever its outcome (not on the ledger). */
+  changesNoOrder: boolean;
 }
 
 /**
@@ -232,7 +232,7 @@ export class RequestReader {
       cancel: this.#profile.isCancel(method, path),
       placement: this.#profile.isPlacement(method, path),
       exchangeInfo: this.#profile.isExchangeInfo(method, path),
-      testOrder: this.#profile.isTestOrder(method, path),
+      changesNoOrder: this.#profile.changesNoOrder(method, path),
     };
     if (byPrefix === undefined || byPrefix.size >= MAX_ENDPOINTS) {
       byPrefix = new Map();
@@ -288,7 +288,7 @@ class ReadRequest implements Described {
     return this.#reading.endpoint.placement;
   }
   get mayChangeOrders(): boolean {
-    return this.signed && !isIdempotentMethod(this.method) && !this.#reading.endpoint.testOrder;
+    return this.signed && !isIdempotentMethod(this.method) && !this.#reading.endpoint.changesNoOrder;
   }
   get exchangeInfo(): boolean {
     return this.#reading.endpoint.exchangeInfo;

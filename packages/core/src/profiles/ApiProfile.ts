@@ -40,6 +40,12 @@ export interface SpecialEndpoints {
   readonly cancels: ReadonlySet<string>;
   /** Validate an order without placing it: whatever their outcome, they changed no order (not on the ledger). */
   readonly testOrders: ReadonlySet<string>;
+  /**
+   * Set an account's setting (leverage, margin type, position mode) or the countdown that cancels its orders: sent
+   * again, each leaves what the first left and changes no order, so one whose outcome is unknown may be sent again
+   * (not on the ledger). A kill switch's heartbeat held back would let its countdown cancel every order.
+   */
+  readonly settings: ReadonlySet<string>;
 }
 
 /** Where an API is served. Hostnames, lower case. */
@@ -89,8 +95,11 @@ export interface ApiProfile {
   isCancel(method: string, path: string): boolean;
   /** Whether the request places a single order that can be looked up by its client order id. */
   isPlacement(method: string, path: string): boolean;
-  /** Whether the request only validates an order (see {@link SpecialEndpoints.testOrders}). */
-  isTestOrder(method: string, path: string): boolean;
+  /**
+   * Whether the request changes no order whatever its outcome: it only validates one, or sets a setting (see
+   * {@link SpecialEndpoints.testOrders} and {@link SpecialEndpoints.settings}).
+   */
+  changesNoOrder(method: string, path: string): boolean;
   /** Whether the response carries `rateLimits` the limiter can learn from. */
   isExchangeInfo(method: string, path: string): boolean;
   /** The budget a path (as the endpoint table keys it, e.g. `/sapi/v1/...`) is charged to. */
@@ -102,7 +111,7 @@ export interface ApiProfile {
 /** What a profile file declares; {@link defineProfile} adds the lookups. */
 export type ApiProfileSpec = Omit<
   ApiProfile,
-  'isCancel' | 'isPlacement' | 'isTestOrder' | 'isExchangeInfo' | 'budgetFor' | 'servesHost' | 'isOverloadExempt'
+  'isCancel' | 'isPlacement' | 'changesNoOrder' | 'isExchangeInfo' | 'budgetFor' | 'servesHost' | 'isOverloadExempt'
 > & {
   isOverloadExempt?: ApiProfile['isOverloadExempt'];
 };
@@ -114,8 +123,8 @@ export type ApiProfileSpec = Omit<
  * @throws TypeError naming the profile and the special endpoint its table lacks
  */
 export function defineProfile(spec: ApiProfileSpec): ApiProfile {
-  const { time, exchangeInfo, orderLookup, placements, cancels, testOrders } = spec.special;
-  for (const key of [time, exchangeInfo, orderLookup, ...placements, ...cancels, ...testOrders]) {
+  const { time, exchangeInfo, orderLookup, placements, cancels, testOrders, settings } = spec.special;
+  for (const key of [time, exchangeInfo, orderLookup, ...placements, ...cancels, ...testOrders, ...settings]) {
     if (!spec.endpoints.has(endpointKeyOf(key))) {
       throw new TypeError(
         `profile ${spec.product}: special endpoint ${JSON.stringify(key)} is not in its endpoint table`,
@@ -129,7 +138,10 @@ export function defineProfile(spec: ApiProfileSpec): ApiProfile {
     isOverloadExempt: spec.isOverloadExempt ?? (() => false),
     isCancel: (method: string, path: string) => spec.special.cancels.has(endpointKey(method, path)),
     isPlacement: (method: string, path: string) => spec.special.placements.has(endpointKey(method, path)),
-    isTestOrder: (method: string, path: string) => spec.special.testOrders.has(endpointKey(method, path)),
+    changesNoOrder: (method: string, path: string) => {
+      const key = endpointKey(method, path);
+      return testOrders.has(key) || settings.has(key);
+    },
     isExchangeInfo: (method: string, path: string) => endpointKey(method, path) === spec.special.exchangeInfo,
     budgetFor: (path: string) =>
       spec.budgets.find((b) => b !== main && b.pathPrefixes.some((prefix) => path.startsWith(prefix))) ?? main,

@@ -41,6 +41,7 @@ export const spot: ApiProfile = defineProfile({
     placements: new Set(['POST /api/v3/order', 'POST /api/v3/sor/order']),
     cancels: new Set(['DELETE /api/v3/order', 'DELETE /api/v3/openOrders', 'DELETE /api/v3/orderList']),
     testOrders: new Set(['POST /api/v3/order/test', 'POST /api/v3/sor/order/test']),
+    settings: new Set(),
   },
   resyncCodes: [-1021],
   origins: {

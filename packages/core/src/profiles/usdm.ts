@@ -102,6 +102,15 @@ export const usdm: ApiProfile = defineProfile({
       'DELETE /fapi/v1/algoOpenOrders',
     ]),
     testOrders: new Set(['POST /fapi/v1/order/test']),
+    // Not positionMargin (it adds or takes margin by an amount) nor convert/acceptQuote (it converts).
+    settings: new Set([
+      'POST /fapi/v1/leverage',
+      'POST /fapi/v1/marginType',
+      'POST /fapi/v1/positionSide/dual',
+      'POST /fapi/v1/multiAssetsMargin',
+      'POST /fapi/v1/feeBurn',
+      'POST /fapi/v1/countdownCancelAll',
+    ]),
   },
   resyncCodes: [-1021, -5028],
   origins: {
