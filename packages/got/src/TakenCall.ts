@@ -147,7 +147,7 @@ export class TakenCall implements GuardTransport<Response> {
       else if (!sameUrl) call.url = new URL(attempt.url);
       // Only what changes is set: each of got's setters validates its value, a cost per call for nothing.
       if (call.method !== attempt.method) call.method = attempt.method;
-      // Set one by one, as a hook sets them: \`merge\` clones, validates and records the whole object on every call.
+      // Set one by one, as a hook sets them: `merge` clones, validates and records the whole object on every call.
       for (const name in headers) call.headers[name] = headers[name];
       if (attempt.body !== undefined) call.body = attempt.body;
       if (call.followRedirect !== followRedirect) call.followRedirect = followRedirect;
