@@ -1,7 +1,7 @@
 import { BinanceGuard, isBinanceError } from '@binance-errors/core';
-import { createFakeExchange } from '@binance-errors/testing';
+import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
 import { describe, expect, it } from 'vitest';
-import { drivers } from './drivers.ts';
+import { type Call, type Driver, drivers } from './drivers.ts';
 import { deferredCleanups } from './support/lifecycle.ts';
 
 // USDⓈ-M's settings (leverage, margin type, position mode) and its kill switch's heartbeat (countdownCancelAll, sent
@@ -22,19 +22,24 @@ const UNKNOWN_503 = {
 
 const defer = deferredCleanups();
 
+/** The fake futures exchange, and `driver`'s client on it with a guard of its own. */
+async function futures(driver: Driver): Promise<{ ex: FakeExchange; call: Call }> {
+  const ex = await createFakeExchange({
+    product: 'usdm',
+    accounts: [{ apiKey: API_KEY, secret: API_SECRET, balances: { USDT: '100000' } }],
+  });
+  defer(() => ex.close());
+  const guard = new BinanceGuard(ex.url, { product: 'usdm' });
+  defer(() => guard.close());
+  return { ex, call: driver.create(ex.url, { apiKey: API_KEY, apiSecret: API_SECRET, guard }) };
+}
+
 describe.each(drivers)('$name: a USDⓈ-M setting whose outcome was unknown is sent again', (driver) => {
   it.each([
     ['the kill switch heartbeat', '/fapi/v1/countdownCancelAll', { symbol: 'BTCUSDT', countdownTime: '120000' }],
     ['a leverage setting', '/fapi/v1/leverage', { symbol: 'BTCUSDT', leverage: '5' }],
   ])('%s', async (_, path, form) => {
-    const ex = await createFakeExchange({
-      product: 'usdm',
-      accounts: [{ apiKey: API_KEY, secret: API_SECRET, balances: { USDT: '100000' } }],
-    });
-    defer(() => ex.close());
-    const guard = new BinanceGuard(ex.url, { product: 'usdm' });
-    defer(() => guard.close());
-    const call = driver.create(ex.url, { apiKey: API_KEY, apiSecret: API_SECRET, guard });
+    const { ex, call } = await futures(driver);
     ex.fault({ ...UNKNOWN_503, match: { path } });
 
     const first = await call({ method: 'POST', path, form }).catch((e: unknown) => e);
@@ -46,14 +51,7 @@ describe.each(drivers)('$name: a USDⓈ-M setting whose outcome was unknown is s
   });
 
   it('still holds an order placed again after an unknown outcome', async () => {
-    const ex = await createFakeExchange({
-      product: 'usdm',
-      accounts: [{ apiKey: API_KEY, secret: API_SECRET, balances: { USDT: '100000' } }],
-    });
-    defer(() => ex.close());
-    const guard = new BinanceGuard(ex.url, { product: 'usdm' });
-    defer(() => guard.close());
-    const call = driver.create(ex.url, { apiKey: API_KEY, apiSecret: API_SECRET, guard });
+    const { ex, call } = await futures(driver);
     const path = '/fapi/v1/order';
     const form = {
       symbol: 'BTCUSDT',
