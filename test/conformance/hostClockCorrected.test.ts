@@ -1,16 +1,6 @@
-import { BinanceGuard } from '@binance-errors/core';
-import { createFakeExchange } from '@binance-errors/testing';
 import { describe, expect, it } from 'vitest';
 import { axiosDriver as driver } from './drivers.ts';
-import {
-  burstsInOneWindow,
-  guardLimits,
-  hostClock,
-  outcome,
-  realNow,
-  sleep,
-  weightLimit,
-} from './support/hostClock.ts';
+import { burstsInOneWindow, hostClock, outcome, sleep, weightScene } from './support/hostClock.ts';
 import { deferredCleanups } from './support/lifecycle.ts';
 
 // The common NTP step is a correction: a host that booted with its clock off (a Raspberry Pi's fake-hwclock, a VM
@@ -24,13 +14,9 @@ const W = 2000;
 
 describe("a guard that has not synced, started before NTP corrected the host's clock", () => {
   it("a public-only poller keeps its bursts within the exchange's weight windows once the clock is right", async () => {
-    const ex = await createFakeExchange({ now: realNow, rateLimits: [weightLimit(60, W)] });
-    defer(() => ex.close());
     // The host's clock is half a window behind when the bot starts…
     clock.step(-W / 2);
-    const guard = new BinanceGuard(ex.url, { throttle: guardLimits(60, W) });
-    defer(() => guard.close());
-    const call = driver.create(ex.url, { guard });
+    const { ex, call } = await weightScene(defer, driver, 60, W);
     expect(await outcome(call({ path: '/api/v3/ping' }))).toBe(200);
     await sleep(W);
     // …and NTP corrects it: Date.now() is the exchange's time again.
@@ -46,11 +32,7 @@ describe("a guard that has not synced, started before NTP corrected the host's c
 // `Date` jump, performance.now() does not).
 describe('a guard that has not synced, after a suspend and resume', () => {
   it("keeps a poller's bursts within the exchange's weight windows", async () => {
-    const ex = await createFakeExchange({ now: realNow, rateLimits: [weightLimit(60, W)] });
-    defer(() => ex.close());
-    const guard = new BinanceGuard(ex.url, { throttle: guardLimits(60, W) });
-    defer(() => guard.close());
-    const call = driver.create(ex.url, { guard });
+    const { ex, call } = await weightScene(defer, driver, 60, W);
     expect(await outcome(call({ path: '/api/v3/ping' }))).toBe(200);
     await sleep(W);
 

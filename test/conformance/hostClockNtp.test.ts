@@ -2,16 +2,7 @@ import { BinanceGuard } from '@binance-errors/core';
 import { createFakeExchange } from '@binance-errors/testing';
 import { describe, expect, it } from 'vitest';
 import { axiosDriver as driver } from './drivers.ts';
-import {
-  guardLimits,
-  hostClock,
-  outcome,
-  realNow,
-  sleep,
-  until,
-  weightLimit,
-  windowWithRoom,
-} from './support/hostClock.ts';
+import { hostClock, outcome, realNow, sleep, until, weightScene, windowWithRoom } from './support/hostClock.ts';
 import { deferredCleanups } from './support/lifecycle.ts';
 
 // A synced guard whose host wall clock NTP steps forward 5 s (not a suspend: performance.now() keeps counting, and the
@@ -20,6 +11,7 @@ import { deferredCleanups } from './support/lifecycle.ts';
 
 const KEY = 'review-ntp-key-0123456789abcdef0123456789';
 const SECRET = 'review-ntp-secret-0123456789abcdef01234567';
+const ACCOUNT = { apiKey: KEY, secret: SECRET };
 
 const defer = deferredCleanups();
 const clock = hostClock();
@@ -27,15 +19,7 @@ const clock = hostClock();
 describe('a synced guard, when NTP steps the host clock forward', () => {
   // (150 ms, ntpd's default step threshold: packages/core/src/clock/clockSteps.test.ts; the fake Date lags too much.)
   it.each([5000])('%i ms: keeps counting the weight it has used once, not twice', async (stepMs) => {
-    const ex = await createFakeExchange({
-      now: realNow,
-      accounts: [{ apiKey: KEY, secret: SECRET }],
-      rateLimits: [weightLimit(100, 60_000)],
-    });
-    defer(() => ex.close());
-    const guard = new BinanceGuard(ex.url, { throttle: { ...guardLimits(100, 60_000), maxWaitMs: 0 } });
-    defer(() => guard.close());
-    const call = driver.create(ex.url, { guard, apiKey: KEY, apiSecret: SECRET });
+    const { ex, guard, call } = await weightScene(defer, driver, 100, 60_000, { account: ACCOUNT, maxWaitMs: 0 });
     await windowWithRoom(60_000, 15_000);
     // Not in a window's first second either: a request there may be counted in the window before too.
     while (realNow() % 60_000 < 1000) await sleep(10);

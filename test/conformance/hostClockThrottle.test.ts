@@ -11,6 +11,7 @@ import {
   sleep,
   until,
   weightLimit,
+  weightScene,
   windowWithRoom,
   within,
 } from './support/hostClock.ts';
@@ -24,6 +25,7 @@ import { deferredCleanups } from './support/lifecycle.ts';
 
 const KEY = 'hostclock-throttle-key-0123456789abcdef0123';
 const SECRET = 'hostclock-throttle-secret-0123456789abcdef01';
+const ACCOUNT = { apiKey: KEY, secret: SECRET };
 const HOUR = 3_600_000;
 const MINUTES_2 = 120_000;
 
@@ -156,11 +158,7 @@ describe('a guard that has not synced its clock, when the host clock steps', () 
   });
 
   it('sends calls queued for a full 2 s window when it ends, not an hour later, after a step back', async () => {
-    const ex = await createFakeExchange({ now: realNow, rateLimits: [weightLimit(5, 2000)] });
-    defer(() => ex.close());
-    const guard = new BinanceGuard(ex.url, { throttle: guardLimits(5, 2000) });
-    defer(() => guard.close());
-    const call = driver.create(ex.url, { guard });
+    const { ex, guard, call } = await weightScene(defer, driver, 5, 2000);
     await windowWithRoom(2000, 1500);
     // 4 fit (98 % of 5); 2 wait for the next window.
     const burst = Promise.all(Array.from({ length: 6 }, () => outcome(call({ path: '/api/v3/ping' }))));
@@ -199,15 +197,7 @@ describe('a guard on a host clock 1 h ahead, at its first sync', () => {
 
   it('keeps the weight spent before the sync counted after it', async () => {
     clock.step(HOUR);
-    const ex = await createFakeExchange({
-      now: realNow,
-      accounts: [{ apiKey: KEY, secret: SECRET }],
-      rateLimits: [weightLimit(40, 60_000)],
-    });
-    defer(() => ex.close());
-    const guard = new BinanceGuard(ex.url, { throttle: { ...guardLimits(40, 60_000), maxWaitMs: 0 } });
-    defer(() => guard.close());
-    const call = driver.create(ex.url, { guard, apiKey: KEY, apiSecret: SECRET });
+    const { ex, guard, call } = await weightScene(defer, driver, 40, 60_000, { account: ACCOUNT, maxWaitMs: 0 });
     await windowWithRoom(60_000, 3000);
     // One at a time, so that the guard counts exactly what the exchange does.
     for (let i = 0; i < 20; i++) expect(await outcome(call({ path: '/api/v3/ping' }))).toBe(200);
@@ -227,15 +217,7 @@ describe('a synced guard after a suspend and resume', () => {
   it("keeps a poller's bursts within the exchange's weight windows", async () => {
     // Windows are a nominal minute lasting 2 s; the suspension is half a window (30 s for real minute windows).
     const W = 2000;
-    const ex = await createFakeExchange({
-      now: realNow,
-      accounts: [{ apiKey: KEY, secret: SECRET }],
-      rateLimits: [weightLimit(60, W)],
-    });
-    defer(() => ex.close());
-    const guard = new BinanceGuard(ex.url, { throttle: guardLimits(60, W) });
-    defer(() => guard.close());
-    const call = driver.create(ex.url, { guard, apiKey: KEY, apiSecret: SECRET });
+    const { ex, call } = await weightScene(defer, driver, 60, W, { account: ACCOUNT });
     // A signed request syncs the clock; its weight is left a window behind.
     expect(await outcome(call({ path: '/api/v3/account' }))).toBe(200);
     await sleep(W);

@@ -1,4 +1,7 @@
+import { BinanceGuard } from '@binance-errors/core';
+import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
 import { afterEach, beforeEach, vi } from 'vitest';
+import type { Call, Driver } from '../drivers.ts';
 
 /**
  * The real wall clock, bound before any test fakes `Date`. The fake exchange is given it as its `now`, so the
@@ -59,6 +62,31 @@ export function guardLimits(limit: number, intervalMs: number) {
     limits: [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit } as const],
     intervalScale: intervalMs / 60_000,
   };
+}
+
+/**
+ * The scene of most host-clock tests: the fake exchange on the real clock with one weight limit of `limit` per
+ * `intervalMs` (and `account` on it), a guard that knows the limit (waiting at most `maxWaitMs` for it, if given), and
+ * `driver`'s client through the guard, signing with `account`'s keys when there is one. Closed by `defer`.
+ */
+export async function weightScene(
+  defer: (cleanup: () => unknown) => void,
+  driver: Driver,
+  limit: number,
+  intervalMs: number,
+  { account, maxWaitMs }: { account?: { apiKey: string; secret: string }; maxWaitMs?: number } = {},
+): Promise<{ ex: FakeExchange; guard: BinanceGuard; call: Call }> {
+  const ex = await createFakeExchange({
+    now: realNow,
+    ...(account && { accounts: [account] }),
+    rateLimits: [weightLimit(limit, intervalMs)],
+  });
+  defer(() => ex.close());
+  const throttle = guardLimits(limit, intervalMs);
+  const guard = new BinanceGuard(ex.url, { throttle: maxWaitMs === undefined ? throttle : { ...throttle, maxWaitMs } });
+  defer(() => guard.close());
+  const keys = account && { apiKey: account.apiKey, apiSecret: account.secret };
+  return { ex, guard, call: driver.create(ex.url, { guard, ...keys }) };
 }
 
 /** Status of a call, or the error's text. */
