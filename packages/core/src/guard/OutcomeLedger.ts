@@ -163,8 +163,8 @@ export class OutcomeLedger {
    * for a lookup of the same request to find, an entry (and its error) would live as long as the process.
    */
   #sweep(): void {
-    if (this.#entries.size < this.#maxEntries && this.#nextExpiry > this.#now()) return;
     const now = this.#now();
+    if (this.#entries.size < this.#maxEntries && this.#nextExpiry > now) return;
     this.#nextExpiry = Number.POSITIVE_INFINITY;
     for (const [key, entry] of this.#entries) {
       if (!entry.pending && (entry.expiresAt <= now || this.#entries.size >= this.#maxEntries)) {
