@@ -303,9 +303,10 @@ describe('RedisRateStore when Redis goes away', () => {
     await server.kill();
     await server.restart();
     const prefix = a.namespace.slice(1, -1);
-    for (let i = 0; i < 100 && (await admin.exists(`{${prefix}}:ban`).catch(() => 0)) === 0; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // The ban is written back before the recovery is announced: wait for both.
+    const recovered = async () =>
+      events.includes('recover') && (await admin.exists(`{${prefix}}:ban`).catch(() => 0)) === 1;
+    for (let i = 0; i < 100 && !(await recovered()); i++) await new Promise((r) => setTimeout(r, 20));
     expect(events).toEqual(['fallback: Redis connection closed', 'recover']);
     expect(a.status).toBe('redis');
     // A process that starts now, or had not asked Redis during the ban, finds it there.
