@@ -106,7 +106,7 @@ describe('RedisRateStore', () => {
     stores.push(b);
     const c = charge(0, 1, 100);
     expect(await a.reserve(0, [c])).toEqual({ ok: true, confirmed: [0] });
-    await a.settle([{ ...c, counted: 1, certain: true, serverCount: 40, confirmedAtReserve: 0 }]);
+    await a.settle([{ ...c, counted: 1, certain: true, serverCount: 40, confirmedAtReserve: 0, late: false }]);
     // b never saw that response, but its next reservation is judged against 1 + 39 others.
     expect((await b.getState(0)).windows[0]).toMatchObject({ used: 40, settled: 1, foreign: 39 });
     expect(await b.reserve(0, [charge(0, 61, 100)])).toMatchObject({ ok: false, reason: 'limit', used: 40 });
@@ -239,6 +239,7 @@ describe('RedisRateStore when Redis goes away', () => {
       certain: true,
       serverCount: undefined,
       confirmedAtReserve: 0,
+      late: false,
     };
     expect(await s.reserve(t, [during])).toMatchObject({ ok: true });
     expect(s.status).toBe('memory');
@@ -246,7 +247,9 @@ describe('RedisRateStore when Redis goes away', () => {
     expect(fallbacks[0]).toMatchObject({ policy: 'memory' });
     expect(await s.reserve(t, [charge(t, 6, 10)])).toMatchObject({ ok: false, reason: 'limit', used: 5 });
     // Settling a Redis reservation while Redis is down neither throws nor touches the fallback.
-    await s.settle([{ ...before, counted: 2, certain: true, serverCount: undefined, confirmedAtReserve: 0 }]);
+    await s.settle([
+      { ...before, counted: 2, certain: true, serverCount: undefined, confirmedAtReserve: 0, late: false },
+    ]);
     expect((await s.getState(t)).windows[0]).toMatchObject({ inFlight: 3, foreign: 2, used: 5 });
     await server.restart();
     await until(() => s.status === 'redis', 'recovery');
@@ -268,6 +271,7 @@ describe('RedisRateStore when Redis goes away', () => {
       certain: true,
       serverCount,
       confirmedAtReserve: 0,
+      late: false,
     });
     const first = charge(t, 10, 1000);
     await s.reserve(t, [first]);
@@ -332,6 +336,7 @@ describe('RedisRateStore when Redis goes away', () => {
       certain: true,
       serverCount: 70,
       confirmedAtReserve: 0,
+      late: false,
     };
     expect(await s.reserve(t, [header])).toMatchObject({ ok: true });
     // The server's header: 70 in this window, all processes behind the IP together.
@@ -351,6 +356,7 @@ describe('RedisRateStore when Redis goes away', () => {
         certain: true,
         serverCount: 95,
         confirmedAtReserve: 0,
+        late: false,
       };
       expect(await s.reserve(t, [during, charge(t, 75, 100, 'RAW')])).toMatchObject({ ok: true });
       const windows = (await s.getState(t)).windows.map((w) => [w.limitKey, w.inFlight, w.foreign]);
@@ -416,7 +422,7 @@ describe('RedisRateStore when Redis goes away', () => {
     expect(fallbacks).toEqual([expect.objectContaining({ policy: 'fail-closed' })]);
     expect(s.status).toBe('fail-closed');
     // Bookkeeping of requests already sent never throws.
-    await s.settle([{ ...c, counted: 1, certain: true, serverCount: 3, confirmedAtReserve: 0 }]);
+    await s.settle([{ ...c, counted: 1, certain: true, serverCount: 3, confirmedAtReserve: 0, late: false }]);
     await s.release([c]);
     await s.setBan(1, 0);
     await server.restart();

@@ -244,6 +244,7 @@ export class RedisRateStore implements RateStore {
       keys.push(this.windowKey(c));
       args.push(c.limitKey, c.start, c.end, c.amount, c.capacity);
     }
+    for (const c of charges) keys.push(this.windowKey({ limitKey: c.limitKey, start: 2 * c.start - c.end }));
     let reply = await this.call(RESERVE, keys, args);
     // A recovery may have started writing the fallback into Redis since: what is counted in memory now would be
     // lost to Redis, so wait for it, and go to Redis if it succeeded.
@@ -289,7 +290,14 @@ export class RedisRateStore implements RateStore {
     if (shared.length === 0) return;
     const args: Array<string | number> = [];
     for (const c of shared) {
-      args.push(c.amount, c.counted, c.certain ? '1' : '0', c.serverCount ?? '', c.confirmedAtReserve);
+      args.push(
+        c.amount,
+        c.counted,
+        c.certain ? '1' : '0',
+        c.serverCount ?? '',
+        c.confirmedAtReserve,
+        c.late ? '1' : '0',
+      );
     }
     // A reservation made in Redis that cannot be settled there stays in flight until its window expires:
     // the shared budget errs on the safe side, and the request's own outcome is not affected.
@@ -587,7 +595,9 @@ export class RedisRateStore implements RateStore {
           capacity: Number.POSITIVE_INFINITY,
         };
         memory.reserveSync(this.lastAt, [seed]);
-        memory.settleSync([{ ...seed, counted: 0, certain: false, serverCount: used, confirmedAtReserve: 0 }]);
+        memory.settleSync([
+          { ...seed, counted: 0, certain: false, serverCount: used, confirmedAtReserve: 0, late: false },
+        ]);
       }
       // The fallback starts with every pause and ban this process knows, on the caller's clock.
       const now = this.now();

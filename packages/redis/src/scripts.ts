@@ -12,8 +12,8 @@ function script(lua: string): LuaScript {
 
 // Every number crosses the boundary as a string: a Lua number returned to Redis becomes an integer reply
 // (fractions cut), and timestamps must round-trip exactly. Windows are hashes with the fields inFlight, settled,
-// confirmed, foreign, observed, reported (as in MemoryRateStore) plus limitKey, start and end for getState; a sorted set
-// indexes them by end. No script asks Redis the time: windows come from the caller's server-clock times and
+// confirmed, foreign, observed, reported, late (as in MemoryRateStore) plus limitKey, start and end for getState; a
+// sorted set indexes them by end. No script asks Redis the time: windows come from the caller's server-clock times and
 // TTLs are durations computed from them.
 //
 // A pause or ban is a key that lasts exactly as long as it does: its TTL, which Redis counts down, is the time left,
@@ -103,9 +103,10 @@ end
 `;
 
 /**
- * KEYS: ban, pause, index, then one window hash per charge.
+ * KEYS: ban, pause, index, then one window hash per charge, then per charge the hash of the window before it (whose
+ * requests not yet answered, `inFlight`, or answered after its end, `late`, may land in the charge's: see RateStore).
  * ARGV: at, keepMs, maxWaitMs, then per charge: limitKey, start, end, amount, capacity.
- * Result: {'ban', ms left} | {'pause', ms left} | {'limit', end, index, used} | {'ok', confirmed...}.
+ * Result: {'ban', ms left} | {'pause', ms left} | {'limit', end, index, load} | {'ok', confirmed...}.
  */
 export const RESERVE = script(`${SAFE}${TOUCH}
 local at = tonumber(ARGV[1])
@@ -116,7 +117,7 @@ local ban = readLeft(KEYS[1], maxWait)
 if ban > 0 then return {repaired, {'ban', tostring(ban)}} end
 local pause = readLeft(KEYS[2], maxWait)
 if pause > 0 then return {repaired, {'pause', tostring(pause)}} end
-local n = #KEYS - 3
+local n = (#KEYS - 3) / 2
 local failed = 0
 local failedEnd = 0
 local failedUsed = 0
@@ -130,6 +131,10 @@ for i = 1, n do
     field(key, 'confirmed', 0, true)
     field(key, 'start', nil, false)
     field(key, 'end', nil, false)
+  end
+  local previous = KEYS[3 + n + i]
+  if ensureType(previous, 'hash') then
+    used = used + field(previous, 'inFlight', 0, true) + field(previous, 'late', 0, true)
   end
   -- When several windows are full, the one that ends last decides how long the request waits.
   local amount = tonumber(ARGV[a + 3])
@@ -155,11 +160,12 @@ return {repaired, out}
 
 /**
  * KEYS: one window hash per charge.
- * ARGV per charge: amount, counted, certain ('1' | '0'), serverCount ('' when none), confirmedAtReserve.
+ * ARGV per charge: amount, counted, certain ('1' | '0'), serverCount ('' when none), confirmedAtReserve, late ('1' |
+ * '0').
  */
 export const SETTLE = script(`${SAFE}
 for i = 1, #KEYS do
-  local a = (i - 1) * 5
+  local a = (i - 1) * 6
   local key = KEYS[i]
   if ensureType(key, 'hash') then
     local counted = tonumber(ARGV[a + 2])
@@ -169,11 +175,13 @@ for i = 1, #KEYS do
     local reported = field(key, 'reported', 0, true)
     field(key, 'settled', 0, true)
     field(key, 'confirmed', 0, true)
+    field(key, 'late', 0, true)
     if inFlight < 0 then inFlight = 0 end
     redis.call('HSET', key, 'inFlight', tostring(inFlight))
     if counted ~= 0 then
       redis.call('HINCRBYFLOAT', key, 'settled', ARGV[a + 2])
       if ARGV[a + 3] == '1' then redis.call('HINCRBYFLOAT', key, 'confirmed', ARGV[a + 2]) end
+      if ARGV[a + 6] == '1' then redis.call('HINCRBYFLOAT', key, 'late', ARGV[a + 2]) end
     end
     if ARGV[a + 4] ~= '' then
       local count = tonumber(ARGV[a + 4])

@@ -13,6 +13,7 @@ export class Charge implements SettledCharge {
   readonly capacity: number;
   counted = 0;
   certain = false;
+  late = false;
   serverCount: number | undefined = undefined;
   confirmedAtReserve = 0;
   /**
@@ -52,7 +53,8 @@ export function chargesFor(slots: readonly Slot[], claim: Claim, lo: number, hi:
  * Fills in what the server counted, per charge, once the response is in: the request reached the server between
  * `lo` and `hi` (server ms). A window it cannot have landed in counts 0; a successful call's weight is cut to
  * `weightOnSuccess`; a usage header is read only for the one window the request certainly landed in — one from a
- * request that may have crossed a boundary is ignored rather than guessed.
+ * request that may have crossed a boundary is ignored rather than guessed. When `hi` is past a slot's last window,
+ * the request may have landed after it: that charge is `late` (see `SettledCharge.late`) and not certain.
  */
 export function settleCharges(
   charges: readonly Charge[],
@@ -69,9 +71,12 @@ export function settleCharges(
       const c = charges[j]!;
       if (c.start <= hi && c.end > lo) possible++;
     }
+    const last = charges[j - 1]!;
+    last.late = hi >= last.end;
+    if (last.late) possible++;
     for (let k = i; k < j; k++) {
       const c = charges[k]!;
-      const here = c.start <= hi && c.end > lo;
+      const here = c.late || (c.start <= hi && c.end > lo);
       c.counted = here ? countedOf(slot, c.amount, weightOnSuccess) : 0;
       c.certain = here && possible === 1;
       c.serverCount =

@@ -74,9 +74,13 @@ describe('the lane of a frozen acquire request', () => {
   it('refuses a request a window has no room for, and queues it behind the full window', async () => {
     const { limiter } = limiterOnStore();
     const heavy = Object.freeze({ weight: 60, orders: 0 });
-    expect(limiter.tryAcquire(heavy)).toBeDefined();
+    const first = limiter.tryAcquire(heavy);
+    expect(first).toBeDefined();
     expect(limiter.tryAcquire(heavy)).toBeUndefined();
     expect(limiter.snapshot().limits[0]!.used).toBe(60);
+    // Answered inside its window: counted there, and not in the next.
+    limiter.settleNow(first!, { status: 200 });
+    expect(limiter.tryAcquire(heavy)).toBeUndefined();
     const waiting = limiter.acquire(heavy);
     // Its window ends at T0 + 1,000, and the server's clock may be 10 ms behind ours (earlyGuardMs).
     await vi.advanceTimersByTimeAsync(1010);

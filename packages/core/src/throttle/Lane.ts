@@ -63,7 +63,7 @@ export class Lane {
       this.#windows = windows;
     }
     for (let i = 0; i < slots.length; i++) {
-      if (amounts[i]! > 0 && windows[i]!.used + amounts[i]! > slots[i]!.capacity) return undefined;
+      if (amounts[i]! > 0 && windows[i]!.load + amounts[i]! > slots[i]!.capacity) return undefined;
     }
     for (let i = 0; i < slots.length; i++) windows[i]!.inFlight += amounts[i]!;
     return windows;
@@ -93,25 +93,22 @@ export class LanePermit extends GrantedPermit {
   }
 
   /**
-   * Settles each window as the store settles a charge the request certainly landed in: its span lay inside one
-   * window per limit, so a usage header is read for each.
+   * Settles each window as the store settles a charge: the request's span at release lay inside one window per limit,
+   * so it certainly landed there, and a usage header is read for each, unless it was answered after the window ended
+   * (`arrivedBy`, server ms: the latest it can have reached the server) — then it may have landed in the next.
    */
-  settle(weightOnSuccess: number | undefined, headers: unknown): void {
+  settle(weightOnSuccess: number | undefined, headers: unknown, arrivedBy: number): void {
     const { slots, amounts } = this.lane;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
       const amount = amounts[i]!;
+      const window = this.#windows[i]!;
+      const late = arrivedBy >= window.end;
       const serverCount =
-        slot.headerLower !== undefined && headers !== undefined
+        !late && slot.headerLower !== undefined && headers !== undefined
           ? headerCount(headers, slot.headerLower, slot.header!)
           : undefined;
-      this.#windows[i]!.settle(
-        amount,
-        countedOf(slot, amount, weightOnSuccess),
-        true,
-        serverCount,
-        this.#confirmed[i]!,
-      );
+      window.settle(amount, countedOf(slot, amount, weightOnSuccess), !late, late, serverCount, this.#confirmed[i]!);
     }
   }
 

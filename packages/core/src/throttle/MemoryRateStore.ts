@@ -18,6 +18,10 @@ export class Counter {
   observed = -1;
   /** What this window's settled requests that came back with a server count added to it. */
   reported = 0;
+  /** What requests answered after the window's end added to it: they may have arrived in the next one. */
+  late = 0;
+  /** The same limit's window that ends where this one starts, while the store keeps it. */
+  previous: Counter | undefined = undefined;
   /** Cleared when the store forgets the window: a lane that remembered it looks it up again. */
   live = true;
   readonly store: MemoryRateStore;
@@ -35,19 +39,31 @@ export class Counter {
   }
 
   /**
+   * What a reservation here is checked against: `used`, and what the previous window's requests may still add (see
+   * `RateStore`): those not yet answered, and those answered after its end.
+   */
+  get load(): number {
+    const previous = this.previous;
+    return previous === undefined ? this.used : this.used + previous.inFlight + previous.late;
+  }
+
+  /**
    * Moves `amount` reserved here from in flight to `counted`, and takes in the server's count of the window when the
    * request certainly landed in it (`serverCount`, read from its response; `confirmedAtReserve` as it reserved).
+   * `late`: answered after the window's end (see `SettledCharge.late`).
    */
   settle(
     amount: number,
     counted: number,
     certain: boolean,
+    late: boolean,
     serverCount: number | undefined,
     confirmedAtReserve: number,
   ): void {
     this.inFlight = Math.max(0, this.inFlight - amount);
     this.settled += counted;
     if (certain) this.confirmed += counted;
+    if (late) this.late += counted;
     if (serverCount === undefined) return;
     this.foreign = foreignAfter(this.foreign, this.observed, this.reported, counted, serverCount, confirmedAtReserve);
     if (serverCount > this.observed) this.observed = serverCount;
@@ -116,7 +132,7 @@ export class MemoryRateStore implements RateStore {
   settleSync(charges: readonly SettledCharge[]): void {
     for (let i = 0; i < charges.length; i++) {
       const c = charges[i]!;
-      this.windowOf(c)?.settle(c.amount, c.counted, c.certain, c.serverCount, c.confirmedAtReserve);
+      this.windowOf(c)?.settle(c.amount, c.counted, c.certain, c.late, c.serverCount, c.confirmedAtReserve);
     }
   }
 
@@ -205,13 +221,14 @@ export class MemoryRateStore implements RateStore {
       const counter = this.window(charge.limitKey, charge.start, charge.end, at);
       counters[i] = counter;
       // When several windows are full, the one that ends last decides how long the request waits.
+      const load = counter.load;
       if (
         charge.amount > 0 &&
-        counter.used + charge.amount > charge.capacity &&
+        load + charge.amount > charge.capacity &&
         (failed === -1 || charge.end > charges[failed]!.end)
       ) {
         failed = i;
-        used = counter.used;
+        used = load;
       }
     }
     if (failed !== -1) return { ok: false, reason: 'limit', until: charges[failed]!.end, index: failed, used };
@@ -253,8 +270,15 @@ export class MemoryRateStore implements RateStore {
     // Creating a window is the moment to forget those long past; it happens once per window, not per request.
     let keep = 0;
     for (const c of list) {
-      if (c.end + KEEP_AFTER_END_MS > at) list[keep++] = c;
-      else c.live = false;
+      if (c.end + KEEP_AFTER_END_MS > at) {
+        list[keep++] = c;
+        if (c.end === start) created.previous = c;
+        else if (c.start === end) c.previous = created;
+      } else {
+        c.live = false;
+        // A forgotten window holds on to none before it: the links never chain further back than the store keeps.
+        c.previous = undefined;
+      }
     }
     list.length = keep;
     list.push(created);

@@ -18,6 +18,7 @@ const settled = (c: WindowCharge, extra: Partial<SettledCharge> = {}): SettledCh
   certain: true,
   serverCount: undefined,
   confirmedAtReserve: 0,
+  late: false,
   ...extra,
 });
 
@@ -37,7 +38,8 @@ export function rateStoreContract(create: () => RateStore | Promise<RateStore>):
     const store = await create();
     expect(await store.reserve(0, [charge(0, 6), charge(1000, 6)])).toEqual({ ok: true, confirmed: [0, 0] });
     const refused = await store.reserve(0, [charge(0, 5), charge(1000, 5), charge(0, 1, 10, 'ORDERS:10SECOND')]);
-    expect(refused).toEqual({ ok: false, reason: 'limit', until: 2000, index: 1, used: 6 });
+    // The second window holds 6, and the 6 of the first still in flight may land in it too.
+    expect(refused).toEqual({ ok: false, reason: 'limit', until: 2000, index: 1, used: 12 });
     // Nothing of the refused request was kept, not even in the window that had room.
     expect(await used(store, 0, 'ORDERS:10SECOND')).toBe(0);
     expect(await store.reserve(0, [charge(0, 4)])).toMatchObject({ ok: true });
@@ -116,6 +118,36 @@ export function rateStoreContract(create: () => RateStore | Promise<RateStore>):
     // The newer count 52 = 1 (a) + 1 (b) + 50 foreign... since a was confirmed before b, foreign = 52 − 1 − 1 = 50.
     await store.settle([settled(b, { serverCount: 52, confirmedAtReserve: 1 })]);
     expect(await used(store, 0)).toBe(52);
+  });
+
+  it('counts the previous window’s requests not yet answered in the next window, until they are', async () => {
+    const store = await create();
+    const early = charge(0, 6);
+    await store.reserve(0, [early]);
+    // Released in the first window, it may still leave the process (and reach the server) in the second.
+    expect(await store.reserve(1000, [charge(1000, 5)])).toEqual({
+      ok: false,
+      reason: 'limit',
+      until: 2000,
+      index: 0,
+      used: 6,
+    });
+    expect(await store.reserve(1000, [charge(1000, 4)])).toMatchObject({ ok: true });
+    // Answered in time: it landed in the first window, and the second has room again.
+    await store.settle([settled(early)]);
+    expect(await store.reserve(1000, [charge(1000, 5)])).toMatchObject({ ok: true });
+    expect(await used(store, 1000)).toBe(9);
+  });
+
+  it('counts a request answered after its window ended in the next window as well', async () => {
+    const store = await create();
+    const a = charge(0, 6);
+    await store.reserve(0, [a]);
+    // Its answer came after the window's end: it may have reached the server in either window.
+    await store.settle([settled(a, { certain: false, late: true })]);
+    expect(await used(store, 0)).toBe(6);
+    expect(await store.reserve(1000, [charge(1000, 5)])).toMatchObject({ ok: false, reason: 'limit', used: 6 });
+    expect(await store.reserve(1000, [charge(1000, 4)])).toMatchObject({ ok: true });
   });
 
   it("refuses during a pause and a ban, and answers their ends on the caller's clock", async () => {

@@ -29,6 +29,11 @@ export interface SettledCharge extends WindowCharge {
   readonly serverCount: number | undefined;
   /** The window's `confirmed` total when this request was reserved (from {@link ReserveResult}). */
   readonly confirmedAtReserve: number;
+  /**
+   * Whether the answer came after this window's end while the request has no charge in the next window: it may have
+   * reached the server there (it left the process late, behind a connection pool or a busy event loop).
+   */
+  readonly late: boolean;
 }
 
 /** Why a reservation was refused, and the server time (ms) until which it will be. */
@@ -72,14 +77,22 @@ export interface RateStoreState {
  * processes behind one IP without changing the limiter.
  *
  * Per window the store keeps `inFlight`, `settled`, `confirmed` (the part of `settled` that certainly landed in
- * the window), `foreign`, `observed` (the highest server count seen) and `reported` (the part of `settled` whose
- * responses carried a server count); `used = inFlight + settled + foreign`.
+ * the window), `foreign`, `observed` (the highest server count seen), `reported` (the part of `settled` whose
+ * responses carried a server count) and `late` (the part of `settled` answered after the window's end, see
+ * {@link SettledCharge.late}); `used = inFlight + settled + foreign`.
+ *
+ * A request is charged to the windows it may arrive in as seen at its release, but it can leave the process later:
+ * a burst waits behind a connection pool or a busy event loop, and reaches the server in the next window. So the
+ * previous window's `inFlight` (not yet answered: it may still arrive now) and `late` (answered after its end: it
+ * may have arrived in this one) count in a window too: its `load = used + previous.inFlight + previous.late`, where
+ * `previous` is the same limit's window that ends where this one starts.
  *
  * Every method is a single atomic step, so a Redis implementation is one Lua script per method:
- * - `reserve`: check ban, pause, then `used + amount <= capacity` for every charge of a positive amount (a charge of
+ * - `reserve`: check ban, pause, then `load + amount <= capacity` for every charge of a positive amount (a charge of
  *   0 is there for the server's count: never refused); only if all pass, add `amount` to each `inFlight` (all or
- *   nothing) and return each window's `confirmed`.
- * - `settle`: per charge, `inFlight -= amount`, `settled += counted`, and `confirmed += counted` when `certain`.
+ *   nothing) and return each window's `confirmed`. A refusal reports the window's `load` as `used`.
+ * - `settle`: per charge, `inFlight -= amount`, `settled += counted`, `confirmed += counted` when `certain`, and
+ *   `late += counted` when `late`.
  *   When `serverCount` is set: above `observed` it is the newest count (counts only grow within a window), which
  *   holds this request and every one that reported before it: `foreign = max(0, serverCount − counted −
  *   max(reported, confirmedAtReserve))` and `observed = serverCount`. At or below `observed`, this request is inside

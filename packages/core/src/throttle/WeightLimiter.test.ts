@@ -123,8 +123,8 @@ describe('WeightLimiter', () => {
   describe('acquire', () => {
     it('grants while there is room, counts in-flight reservations, and waits for the next window', async () => {
       const limiter = make();
-      await limiter.acquire({ weight: 6 });
-      await limiter.acquire({ weight: 4 });
+      const first = await limiter.acquire({ weight: 6 });
+      const second = await limiter.acquire({ weight: 4 });
       const third = track(limiter.acquire({ weight: 1 }));
       await flush();
       expect(third.done).toBe(false);
@@ -132,6 +132,9 @@ describe('WeightLimiter', () => {
         queued: 1,
         limits: [{ used: 10, windowStart: T0, windowEnd: T0 + 1000 }],
       });
+      // Both are answered inside the window: they stay counted there, and take nothing from the next.
+      await limiter.settle(first, { status: 200 });
+      await limiter.settle(second, { status: 200 });
       await vi.advanceTimersByTimeAsync(999);
       expect(third.done).toBe(false);
       await vi.advanceTimersByTimeAsync(1);
@@ -157,7 +160,7 @@ describe('WeightLimiter', () => {
     it('aligns windows to the server clock, not the local one', async () => {
       // The server is 400 ms ahead: its window ends 600 ms from now by the local clock.
       const limiter = make({ serverNow: () => Date.now() + 400 });
-      await limiter.acquire({ weight: 10 });
+      await limiter.settle(await limiter.acquire({ weight: 10 }), { status: 200 });
       const next = track(limiter.acquire({ weight: 1 }));
       await vi.advanceTimersByTimeAsync(599);
       expect(next.done).toBe(false);
@@ -167,12 +170,16 @@ describe('WeightLimiter', () => {
 
     it('serves waiters in arrival order: a light request does not overtake a heavy one on the same limit', async () => {
       const limiter = make();
-      await limiter.acquire({ weight: 5 });
+      const first = await limiter.acquire({ weight: 5 });
       const order: string[] = [];
       const heavy = limiter.acquire({ weight: 8 }).then(() => order.push('heavy'));
       const light = track(limiter.acquire({ weight: 1 }).then(() => order.push('light')));
       await flush();
       // 1 would fit now (5 + 1 <= 10), but it is behind the 8 that does not.
+      expect(light.done).toBe(false);
+      // Answered inside its window, the 5 stays counted there: still no room for the 8, and the 1 still waits.
+      await limiter.settle(first, { status: 200 });
+      await flush();
       expect(light.done).toBe(false);
       await vi.advanceTimersByTimeAsync(1000);
       await heavy;
@@ -181,19 +188,25 @@ describe('WeightLimiter', () => {
 
     it("lets priority 'cancel' go ahead of queued normal requests", async () => {
       const limiter = make();
-      await limiter.acquire({ weight: 5 });
+      const first = await limiter.acquire({ weight: 5 });
       const normal = track(limiter.acquire({ weight: 8 }));
       // A cancel that fits goes now, although a normal request is waiting.
       const cancel = track(limiter.acquire({ weight: 1, priority: 'cancel' }));
       await flush();
       expect(cancel.done).toBe(true);
       expect(normal.done).toBe(false);
+      // Both are answered inside the window, so the next one has room for the 8.
+      await limiter.settle(first, { status: 200 });
+      await limiter.settle(cancel.value!, { status: 200 });
 
-      // In the next window there is room for two of three 5s: the cancel that came last is one of them.
+      // The next window fills with the 8 and a 2, both answered in it; the one after has room for two of three 4s:
+      // the cancel that came last is one of them.
       await vi.advanceTimersByTimeAsync(1000);
       expect(normal.done).toBe(true);
       const grants: string[] = [];
-      await limiter.acquire({ weight: 2 });
+      const filler = await limiter.acquire({ weight: 2 });
+      await limiter.settle(normal.value!, { status: 200 });
+      await limiter.settle(filler, { status: 200 });
       const n1 = limiter.acquire({ weight: 4 }).then(() => grants.push('n1'));
       const n2 = track(limiter.acquire({ weight: 4 }).then(() => grants.push('n2')));
       const c = limiter.acquire({ weight: 4, priority: 'cancel' }).then(() => grants.push('cancel'));
@@ -205,20 +218,25 @@ describe('WeightLimiter', () => {
 
     it('keeps reads flowing while only the order limit is exhausted', async () => {
       const limiter = make({ limits: [weight(100), orders(2)] });
-      await limiter.acquire({ weight: 1, orders: 1 });
-      await limiter.acquire({ weight: 1, orders: 1 });
+      const first = await limiter.acquire({ weight: 1, orders: 1 });
+      const second = await limiter.acquire({ weight: 1, orders: 1 });
       const order = track(limiter.acquire({ weight: 1, orders: 1, maxWaitMs: 60_000 }));
       const read = track(limiter.acquire({ weight: 5 }));
       await flush();
       expect(order.done).toBe(false);
       expect(read.done).toBe(true);
+      // The two orders are answered inside their 10 s window: counted there, not in the next.
+      await limiter.settle(first, { status: 200 });
+      await limiter.settle(second, { status: 200 });
+      await flush();
+      expect(order.done).toBe(false);
       await vi.advanceTimersByTimeAsync(10_000);
       expect(order.done).toBe(true);
     });
 
     it('fails fast with BinanceThrottleError when the wait would exceed maxWaitMs', async () => {
       const limiter = make({ limits: [weight(10, 60_000)], maxWaitMs: 500 });
-      await limiter.acquire({ weight: 10 });
+      const first = await limiter.acquire({ weight: 10 });
       const error = await limiter.acquire({ weight: 2, label: 'GET /api/v3/klines' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BinanceThrottleError);
       expect(error).toMatchObject({ executed: 'no', retryable: true, retryAfterMs: 60_000, category: 'throttled' });
@@ -234,7 +252,8 @@ describe('WeightLimiter', () => {
         intervalNum: 1,
         limit: 10,
       });
-      // A per-request maxWaitMs overrides the limiter's.
+      // A per-request maxWaitMs overrides the limiter's. The 10, answered inside their window, leave the next free.
+      await limiter.settle(first, { status: 200 });
       const patient = track(limiter.acquire({ weight: 2, maxWaitMs: 120_000 }));
       await vi.advanceTimersByTimeAsync(60_000);
       expect(patient.value?.weight).toBe(2);
@@ -293,7 +312,7 @@ describe('WeightLimiter', () => {
 
     it('rejects with BinanceAbortError when the signal aborts while waiting, and takes nothing', async () => {
       const limiter = make();
-      await limiter.acquire({ weight: 10 });
+      const first = await limiter.acquire({ weight: 10 });
       const controller = new AbortController();
       const aborted = limiter.acquire({ weight: 5, signal: controller.signal, label: 'GET /api/v3/depth' });
       const next = track(limiter.acquire({ weight: 5 }));
@@ -304,6 +323,7 @@ describe('WeightLimiter', () => {
       expect(error).toMatchObject({ executed: 'no', category: 'aborted' });
       expect((error as Error).message).toContain('GET /api/v3/depth');
       expect(limiter.snapshot().queued).toBe(1);
+      await limiter.settle(first, { status: 200 });
       await vi.advanceTimersByTimeAsync(1000);
       expect(next.done).toBe(true);
       expect(used(limiter)).toBe(5);
@@ -365,8 +385,9 @@ describe('WeightLimiter', () => {
           clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
         },
       });
-      await limiter.acquire({ weight: 10 });
+      const first = await limiter.acquire({ weight: 10 });
       vi.setSystemTime(T0 + 250);
+      await limiter.settle(first, { status: 200 });
       const next = track(limiter.acquire({ weight: 1 }));
       await flush();
       expect(calls).toEqual([750]);
@@ -380,14 +401,16 @@ describe('WeightLimiter', () => {
       const store = new MemoryRateStore();
       const limiter = make({ store, edgeGuardMs: 300 });
       vi.setSystemTime(T0 + 800);
-      await limiter.acquire({ weight: 10 });
+      const first = await limiter.acquire({ weight: 10 });
       expect(store.peekState(T0).windows.map((w) => [w.start, w.used])).toEqual([
         [T0, 10],
         [T0 + 1000, 10],
       ]);
-      // At the boundary the first request may still be on its way and be counted in the new window: a request
-      // released now could make it 11. It waits for the window after.
+      // The first request may have been on its way at the boundary and been counted in the new window: its answer,
+      // there, cannot tell, so both windows keep it, and a request released now could make it 11. It waits for the
+      // window after, which the first request, charged to the new window, cannot have reached.
       await vi.advanceTimersByTimeAsync(200);
+      await limiter.settle(first, { status: 200 });
       const next = track(limiter.acquire({ weight: 1 }));
       await vi.advanceTimersByTimeAsync(999);
       expect(next.done).toBe(false);
@@ -443,8 +466,11 @@ describe('WeightLimiter', () => {
       const store = new MemoryRateStore();
       const limiter = make({ store, edgeGuardMs: 300 });
       vi.setSystemTime(T0 + 699);
-      await limiter.acquire({ weight: 10 });
+      const first = await limiter.acquire({ weight: 10 });
       expect(store.peekState(T0).windows.map((w) => w.start)).toEqual([T0]);
+      // Answered before the boundary, as the edge guard expects of it.
+      vi.setSystemTime(T0 + 999);
+      await limiter.settle(first, { status: 200 });
       vi.setSystemTime(T0 + 1000);
       await expect(limiter.acquire({ weight: 10 })).resolves.toMatchObject({ grantedAt: T0 + 1000 });
     });
@@ -476,14 +502,55 @@ describe('WeightLimiter', () => {
     it('charges a request released within earlyGuardMs after a boundary to the previous window too', async () => {
       // serverNow() may run up to 100 ms ahead of the real server clock.
       const limiter = make({ earlyGuardMs: 100 });
-      vi.setSystemTime(T0 + 950);
-      await limiter.acquire({ weight: 10 });
+      // The first window is filled by a request answered well inside it (one answered within earlyGuardMs of its end
+      // may have landed in the next window, and would count there too).
+      vi.setSystemTime(T0 + 500);
+      await limiter.settle(await limiter.acquire({ weight: 10 }), { status: 200 });
       vi.setSystemTime(T0 + 1000);
       const next = track(limiter.acquire({ weight: 1 }));
       await vi.advanceTimersByTimeAsync(99);
       expect(next.done).toBe(false);
       await vi.advanceTimersByTimeAsync(1);
       expect(next.value?.grantedAt).toBe(T0 + 1100);
+    });
+
+    it('holds a permit unanswered when the next window starts in that window too, not one answered', async () => {
+      // A frozen acquire request takes the lane, a fresh object the general path: both check the same way.
+      for (const frozen of [false, true]) {
+        const request = (w: number) => (frozen ? Object.freeze({ weight: w }) : { weight: w });
+        const limiter = make();
+        vi.setSystemTime(T0 + 200);
+        const answered = await limiter.acquire(request(4));
+        vi.setSystemTime(T0 + 500);
+        await limiter.acquire(request(3));
+        vi.setSystemTime(T0 + 900);
+        await limiter.settle(answered, { status: 200 });
+        vi.setSystemTime(T0 + 1000);
+        // The 3 may still leave the process (behind a connection pool, a busy event loop) and reach the server now;
+        // the 4 were counted in the window that ended.
+        expect(limiter.tryAcquire(request(8))).toBeUndefined();
+        expect(limiter.tryAcquire(request(7))).toBeDefined();
+      }
+    });
+
+    it('counts a permit answered after its window ended in the next window too, and ignores its header', async () => {
+      for (const frozen of [false, true]) {
+        const request = (w: number) => (frozen ? Object.freeze({ weight: w }) : { weight: w });
+        const store = new MemoryRateStore();
+        const limiter = make({ store });
+        vi.setSystemTime(T0 + 500);
+        const permit = await limiter.acquire(request(6));
+        // Released mid-window, it reached the server before its answer, which came after the window's end.
+        vi.setSystemTime(T0 + 1200);
+        await limiter.settle(permit, { status: 200, headers: { 'x-mbx-used-weight-1m': '9' } });
+        // Counted in its window, but the server's 9 may be of the next one: not read into this one.
+        expect(store.peekState(T0).windows).toEqual([
+          expect.objectContaining({ start: T0, used: 6, inFlight: 0, settled: 6, foreign: 0 }),
+        ]);
+        // It may have landed in the next window as well: its 6 stay counted there, answered or not.
+        expect(limiter.tryAcquire(request(5))).toBeUndefined();
+        expect(limiter.tryAcquire(request(4))).toBeDefined();
+      }
     });
   });
 
@@ -529,9 +596,12 @@ describe('WeightLimiter', () => {
       const limiter = make();
       const permit = await limiter.acquire({ weight: 1 });
       vi.setSystemTime(T0 + 1200);
+      // Answered in the next window, it may have been counted in either: its count is read into neither.
       await limiter.settle(permit, { status: 200, headers: { 'x-mbx-used-weight-1m': '9' } });
       expect(used(limiter)).toBe(0);
-      await expect(limiter.acquire({ weight: 10 })).resolves.toBeDefined();
+      // The new window holds the request itself, which may have landed there, and none of the 9.
+      expect(limiter.tryAcquire({ weight: 10 })).toBeUndefined();
+      await expect(limiter.acquire({ weight: 9 })).resolves.toBeDefined();
     });
 
     it('reads the usage header from Headers, plain records and objects with get()', async () => {
@@ -911,7 +981,7 @@ describe('WeightLimiter', () => {
       limiter.onWait(() => {
         throw new Error('a broken listener');
       });
-      await limiter.acquire({ weight: 10 });
+      await limiter.settle(await limiter.acquire({ weight: 10 }), { status: 200 });
       vi.setSystemTime(T0 + 10_000);
       const label = 'GET /api/v3/account?timestamp=1&signature=abcdef0123456789';
       const waiting = track(limiter.acquire({ weight: 2, label }));

@@ -56,6 +56,9 @@ const defaultTimers: ThrottleTimers = {
  *   to `edgeGuardMs` after release and up to `earlyGuardMs` before (clock error). Near a boundary that is two
  *   windows; it is released only when both have room. Unless set, `edgeGuardMs` follows the measured round trips
  *   (see {@link WeightLimiter.edgeGuardMs}), so a machine under load widens it and a fast link narrows it.
+ * - A request may still leave the process later than that (a burst behind a connection pool or a busy event loop):
+ *   until it is answered it counts in the next window too, and one answered after its window's end stays counted
+ *   there (see `RateStore`).
  * - In-flight reservations count. Responses reconcile with `X-MBX-USED-WEIGHT-*` / `X-MBX-ORDER-COUNT-*`: a
  *   higher server count (others on the IP) raises the local one; a lower or older one never lowers it.
  * - Waiting requests queue in order; `priority: 'cancel'` goes first. A request only waits behind those that need
@@ -291,16 +294,17 @@ export class WeightLimiter {
     const onSuccess = !success ? undefined : outcome.refundOnSuccess === true ? 0 : p.weightOnSuccess;
     // A response came back: its round trip is what the edge guard is derived from.
     if (status !== undefined) this.#edge.observe(this.#monoNow() - p.grantedMono);
+    // The request reached the server after its release and before its response came back, give or take the clock's
+    // error: usually within the edge guard, but a burst leaves the process late, behind a pool or a busy loop.
+    const s = this.#now() + this.#earlyMs;
     if (p instanceof LanePermit) {
-      p.settle(onSuccess, outcome.headers);
+      p.settle(onSuccess, outcome.headers, s);
       this.#queue.capacityChanged();
       return undefined;
     }
-    // The request reached the server after its release (less the clock error) and before its response came back.
-    const s = this.#now();
     const lo = p.grantedAt - this.#earlyMs;
-    let hi = Math.min(p.grantedAt + p.edgeGuardMs, s + this.#earlyMs);
-    if (hi < lo) hi = p.grantedAt + p.edgeGuardMs;
+    // A clock that stepped back since the release: the span as the release saw it.
+    const hi = s < lo ? p.grantedAt + p.edgeGuardMs : s;
     settleCharges(p.charges, lo, hi, onSuccess, outcome.headers);
     const store = this.#store;
     if (store.settleSync === undefined) return store.settle(p.charges).then(() => this.#queue.capacityChanged());
