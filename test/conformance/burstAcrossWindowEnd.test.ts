@@ -4,7 +4,7 @@ import { BinanceGuard, BinanceThrottleError, type RateLimit } from '@binance-err
 import { binanceErrors as gotPlugin } from '@binance-errors/got';
 import { binanceErrors as kyPlugin } from '@binance-errors/ky';
 import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
-import axios from 'axios';
+import axios, { type AxiosInstance } from 'axios';
 import got from 'got';
 import ky from 'ky';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,17 @@ async function untilWindowEnds(ex: FakeExchange, ms: number, windowMs = WINDOW_M
   }
 }
 
+/** axios with the plugin behind a 10-socket agent, after a few calls one by one: the guard knows the round trip. */
+async function pooledAxios(ex: FakeExchange): Promise<AxiosInstance> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 10 });
+  defer(() => agent.destroy());
+  const client = axios.create({ baseURL: ex.url, httpAgent: agent });
+  client.interceptors.request.use(axiosPlugin({ guard: guardFor(ex) }));
+  // ~20 ms each: the derived edge guard comes down to ~50 ms.
+  for (let i = 0; i < 20; i++) await client.get('/api/v3/ping');
+  return client;
+}
+
 /** The most weight the exchange counted in one of its windows. */
 function peakWindowWeight(ex: FakeExchange): number {
   const perWindow = new Map<number, number>();
@@ -74,13 +85,7 @@ describe('a burst released just before a window ends', () => {
     'axios behind a 10-socket agent: 1,500 order-book reads (7,500 weight) never draw a 429 or 418',
     async () => {
       const ex = await exchange(20);
-      const guard = guardFor(ex);
-      const agent = new Agent({ keepAlive: true, maxSockets: 10 });
-      defer(() => agent.destroy());
-      const client = axios.create({ baseURL: ex.url, httpAgent: agent });
-      client.interceptors.request.use(axiosPlugin({ guard }));
-      // A few calls one by one: the guard learns the ~20 ms round trip (its edge guard comes down to ~50 ms).
-      for (let i = 0; i < 20; i++) await client.get('/api/v3/ping');
+      const client = await pooledAxios(ex);
 
       await untilWindowEnds(ex, 400);
       // 1,176 fit in this window (98 % of 6,000), released at once; the rest wait for the next window.
@@ -97,12 +102,7 @@ describe('a burst released just before a window ends', () => {
 
   notGotOnly('(control) axios behind a 10-socket agent: the same burst released 1 s into a window', async () => {
     const ex = await exchange(20);
-    const guard = guardFor(ex);
-    const agent = new Agent({ keepAlive: true, maxSockets: 10 });
-    defer(() => agent.destroy());
-    const client = axios.create({ baseURL: ex.url, httpAgent: agent });
-    client.interceptors.request.use(axiosPlugin({ guard }));
-    for (let i = 0; i < 20; i++) await client.get('/api/v3/ping');
+    const client = await pooledAxios(ex);
 
     // The 1,176 released at once all reach the exchange within this window; the rest go in the next.
     await untilWindowEnds(ex, WINDOW_MS - 1000);
