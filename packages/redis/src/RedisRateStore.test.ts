@@ -255,11 +255,12 @@ describe('RedisRateStore when Redis goes away', () => {
     await until(() => s.status === 'redis', 'recovery');
     expect(recoveries).toHaveLength(1);
     expect(fallbacks).toHaveLength(1);
-    // Redis restarted empty; the 3 counted in memory were carried over (not the 2 it only started from).
-    expect((await s.getState(t)).windows[0]).toMatchObject({ used: 3 });
+    // Redis restarted empty: the 3 counted in memory were carried over, and the 2 reserved in Redis before, which
+    // the restart lost, are back as usage no settle will touch.
+    expect((await s.getState(t)).windows[0]).toMatchObject({ used: 5, foreign: 2 });
     // The memory reservation settles in memory, not twice in Redis.
     await s.settle([during]);
-    expect((await s.getState(t)).windows[0]).toMatchObject({ used: 3, inFlight: 0, settled: 3 });
+    expect((await s.getState(t)).windows[0]).toMatchObject({ used: 5, inFlight: 0, settled: 3, foreign: 2 });
   });
 
   it('counts what it sent during an outage once when the next server count, which holds it, comes in', async () => {
@@ -292,6 +293,31 @@ describe('RedisRateStore when Redis goes away', () => {
     await s.reserve(t, [next]);
     await s.settle([settled(next, 70)]);
     expect((await s.getState(t)).windows[0]).toMatchObject({ settled: 70, foreign: 0 });
+  });
+
+  it('puts back the usage a restart lost, once: the window is not granted anew, nor counted twice', async () => {
+    const a = store({ retryIntervalMs: 50, commandTimeoutMs: 200 });
+    const prefix = a.namespace.slice(1, -1);
+    const t = Date.now();
+    const used = charge(t, 600, 1000);
+    await a.reserve(t, [used]);
+    await a.settle([{ ...used, counted: 600, certain: true, serverCount: 900, confirmedAtReserve: 0, late: false }]);
+    // Restarted empty, between two calls (no persistence, as a cache-only Redis runs).
+    await server.kill();
+    await server.restart();
+    await until(() => a.status === 'redis', 'recovery');
+    // Another process, which knew nothing of the window, finds the 900 the exchange counted there.
+    const b = new RedisRateStore({ redis: server.url, prefix });
+    stores.push(b);
+    expect(await b.reserve(t, [charge(t, 200, 1000)])).toMatchObject({ ok: false, reason: 'limit', used: 900 });
+    expect(await b.reserve(t, [charge(t, 100, 1000)])).toMatchObject({ ok: true });
+    // A recovery from a Redis that kept its data adds nothing: the window already holds what this process knew.
+    server.freeze();
+    await a.reserve(t, [charge(t, 0, 1000)]);
+    expect(a.status).toBe('memory');
+    server.thaw();
+    await until(() => a.status === 'redis', 'recovery');
+    expect((await b.getState(t)).windows[0]).toMatchObject({ used: 1000 });
   });
 
   it('writes its pause and ban into Redis again after a restart that no call noticed', async () => {

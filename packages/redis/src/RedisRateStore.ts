@@ -669,12 +669,23 @@ export class RedisRateStore implements RateStore {
   private async merge(): Promise<void> {
     // Read at once, before anything yields: a call that reserves in memory afterwards waits for this merge.
     const memory = this.memory;
-    const own =
-      memory === undefined ? [] : memory.peekState(this.lastAt).windows.filter((w) => w.inFlight + w.settled > 0);
-    if (own.length > 0) {
+    // Per live window: what the fallback counted, to add; and the least the window holds, which a Redis that came
+    // back empty has lost: this process's own usage, and the highest count it saw there.
+    const merged = new Map<string, { limitKey: string; start: number; end: number; amount: number; floor: number }>();
+    for (const w of memory?.peekState(this.lastAt).windows ?? []) {
+      if (w.inFlight + w.settled > 0) merged.set(this.windowKey(w), { ...w, amount: w.inFlight + w.settled, floor: 0 });
+    }
+    for (const [key, w] of this.known) {
+      const floor = Math.max(w.own, w.seen);
+      if (w.end <= this.lastAt || !(floor > 0)) continue;
+      const entry = merged.get(key);
+      if (entry === undefined) merged.set(key, { ...w, amount: 0, floor });
+      else entry.floor = floor;
+    }
+    if (merged.size > 0) {
       const args: Array<string | number> = [this.lastAt, this.keepMs];
-      for (const w of own) args.push(w.limitKey, w.start, w.end, w.inFlight + w.settled);
-      await this.eval(MERGE, [this.keys.index, ...own.map((w) => this.windowKey(w))], args);
+      for (const w of merged.values()) args.push(w.limitKey, w.start, w.end, w.amount, w.floor);
+      await this.eval(MERGE, [this.keys.index, ...merged.keys()], args);
     }
     for (const which of ['pause', 'ban'] as const) {
       const end = this.ends[which];

@@ -255,24 +255,32 @@ return {repaired, out}
 `);
 
 /**
- * Adds usage counted elsewhere (in the in-memory fallback while Redis was away) to the shared windows.
- * KEYS: index, then one window hash per entry. ARGV: at, keepMs, then per entry: limitKey, start, end, amount.
+ * Adds usage counted elsewhere (in the in-memory fallback while Redis was away) to the shared windows, and raises a
+ * window's usage to at least `floor`, what the caller knows it held (a Redis that restarted empty lost it).
+ * KEYS: index, then one window hash per entry. ARGV: at, keepMs, then per entry: limitKey, start, end, amount, floor.
  */
 export const MERGE = script(`${SAFE}${TOUCH}
 local at = tonumber(ARGV[1])
 local keep = tonumber(ARGV[2])
 ensureType(KEYS[1], 'zset')
 for i = 1, #KEYS - 1 do
-  local a = 3 + (i - 1) * 4
+  local a = 3 + (i - 1) * 5
   local key = KEYS[1 + i]
+  local used = 0
   if ensureType(key, 'hash') then
-    field(key, 'settled', 0, true)
+    used = field(key, 'inFlight', 0, true) + field(key, 'settled', 0, true) + field(key, 'foreign', 0, true)
     field(key, 'reported', 0, true)
   end
   touch(KEYS[1], key, ARGV[a], ARGV[a + 1], ARGV[a + 2], at, keep)
-  redis.call('HINCRBYFLOAT', key, 'settled', ARGV[a + 3])
-  -- Sent before any count to come, which holds it: not someone else's (see SETTLE).
-  redis.call('HINCRBYFLOAT', key, 'reported', ARGV[a + 3])
+  local amount = tonumber(ARGV[a + 3])
+  if amount ~= 0 then
+    redis.call('HINCRBYFLOAT', key, 'settled', ARGV[a + 3])
+    -- Sent before any count to come, which holds it: not someone else's (see SETTLE).
+    redis.call('HINCRBYFLOAT', key, 'reported', ARGV[a + 3])
+  end
+  -- Counted as others' usage, as a server's header is: the next count replaces it.
+  local short = tonumber(ARGV[a + 4]) - used - amount
+  if short > 0 then redis.call('HINCRBYFLOAT', key, 'foreign', tostring(short)) end
 end
 return {repaired, 0}
 `);
