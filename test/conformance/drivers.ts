@@ -8,7 +8,7 @@ import ky, { type KyInstance } from 'ky';
 
 /** One request as a scenario states it; each driver says it in its client's own words. */
 export interface CallSpec {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   /** Query parameters. */
   params?: Record<string, string>;

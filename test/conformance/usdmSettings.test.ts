@@ -44,7 +44,7 @@ describe.each(drivers)('$name: a USDⓈ-M setting whose outcome was unknown is s
 
     const first = await call({ method: 'POST', path, form }).catch((e: unknown) => e);
     expect(isBinanceError(first) && first.executed).toBe('unknown');
-    // The fake has no countdown: it answers that one -1020 once it has checked the signature. Sent is what counts.
+    // Sent again is what counts; the fake arms the countdown (120 s, unref'd) or sets the leverage.
     const again = await call({ method: 'POST', path, form }).catch((e: unknown) => e);
     expect(isBinanceError(again) ? again.message : '').not.toMatch(/not sent again/);
     expect(ex.count({ path })).toBe(2);

@@ -8,6 +8,7 @@ import type { FaultHandle, FaultMatch, FaultRequest, FaultSpec } from './faults/
 import { FaultRegistry } from './faults/FaultRegistry.ts';
 import { mulberry32 } from './faults/mulberry32.ts';
 import { countryBlockHtml, gatewayHtml, NOT_FOUND_HTML, RESTRICTED_LOCATION, wafHtml } from './faults/pages.ts';
+import { CancelCountdowns } from './futures/CancelCountdowns.ts';
 import { FuturesEngine } from './futures/FuturesEngine.ts';
 import { futuresOrderJson } from './futures/futuresJson.ts';
 import { sparedByOverload } from './futures/reducesExposure.ts';
@@ -145,6 +146,8 @@ export class FakeExchange {
   private readonly engine: MatchingEngine;
   /** USDⓈ-M Futures positions and orders; undefined on Spot. */
   private readonly futures: FuturesEngine | undefined;
+  /** USDⓈ-M's countdowns that cancel open orders; undefined on Spot. */
+  private readonly countdowns: CancelCountdowns | undefined;
   private readonly books = new Map<string, AccountBook>();
   private readonly faultRegistry: FaultRegistry;
   private readonly log: RequestLog;
@@ -174,10 +177,14 @@ export class FakeExchange {
     this.engine = new MatchingEngine(this.market, () => this.random());
     this.futures =
       opts.product === 'usdm' ? new FuturesEngine(this.market, () => this.engine.clientOrderId()) : undefined;
+    this.countdowns = this.futures && new CancelCountdowns(this.futures, () => this.now());
     this.faultRegistry = new FaultRegistry(opts.now, () => this.random());
     this.log = new RequestLog(opts.maxLogEntries);
     for (const [i, a] of opts.accounts.entries()) this.addBook(a, `accounts[${i}]`);
-    const routes = this.futures ? usdmRoutes(this.futures) : [...marketRoutes, ...accountRoutes, ...orderRoutes];
+    const routes =
+      this.futures && this.countdowns
+        ? usdmRoutes(this.futures, this.countdowns)
+        : [...marketRoutes, ...accountRoutes, ...orderRoutes];
     for (const route of routes) {
       const extra = route.security === 'SIGNED' ? SIGNED_EXTRA : [];
       this.routes.set(`${route.method} ${route.path}`, {
@@ -222,10 +229,14 @@ export class FakeExchange {
     });
   }
 
-  /** Stops listening and destroys open (keep-alive) sockets and pending delayed answers, so tests end at once. */
+  /**
+   * Stops listening and destroys open (keep-alive) sockets, pending delayed answers and running countdowns, so tests
+   * end at once.
+   */
   close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.countdowns?.clear();
     return new Promise((resolve) => {
       if (!this.server.listening) {
         resolve();
@@ -398,8 +409,8 @@ export class FakeExchange {
   }
 
   /**
-   * Back to the state right after creation: skew, prices, balances, orders, counters, bans, faults, log and PRNG.
-   * Accounts added later stay, with their starting balances.
+   * Back to the state right after creation: skew, prices, balances, orders, countdowns, counters, bans, faults, log
+   * and PRNG. Accounts added later stay, with their starting balances.
    */
   reset(): void {
     this.skew = this.opts.skewMs;
@@ -408,6 +419,7 @@ export class FakeExchange {
     for (const b of this.books.values()) b.reset();
     this.engine.reset();
     this.futures?.reset();
+    this.countdowns?.clear();
     this.limiter.reset();
     this.faultRegistry.clear();
     this.log.clear();

@@ -61,11 +61,13 @@ export class FuturesAccount {
   /** Initial margin held by open orders that add exposure. */
   openOrderMargin(): bigint {
     let sum = 0n;
-    for (const o of this.openByClientId.values()) {
-      if (o.reduceOnly) continue;
-      sum += mulUnits(o.price, o.origQty - o.executedQty) / BigInt(this.leverageOf(o.symbol));
-    }
+    for (const o of this.openByClientId.values()) sum += this.orderMargin(o);
     return sum;
+  }
+
+  /** Initial margin one open order holds: none when it only reduces exposure. */
+  orderMargin(o: FuturesOrderState): bigint {
+    return o.reduceOnly ? 0n : mulUnits(o.price, o.origQty - o.executedQty) / BigInt(this.leverageOf(o.symbol));
   }
 
   /** What is left for new exposure: wallet + unrealized − position margin − open-order margin. */

@@ -1,11 +1,12 @@
 import { ApiError } from '../http/ApiError.ts';
+import { MSG } from '../http/messages.ts';
 import { USDM_MSG } from '../http/usdmMessages.ts';
 import type { Market } from '../market/Market.ts';
 import type { AccountBook } from '../orders/AccountBook.ts';
 import type { OrderRef } from '../orders/MatchingEngine.ts';
 import { mulUnits } from '../params/Decimal.ts';
 import { abs, FuturesAccount } from './FuturesAccount.ts';
-import type { FuturesOrderState, NewFuturesOrder, PositionSide } from './FuturesOrder.ts';
+import type { FuturesModify, FuturesOrderState, NewFuturesOrder, PositionSide } from './FuturesOrder.ts';
 
 /**
  * The fake's USDⓈ-M Futures matching: USDT-margined positions per account, in one-way or hedge mode, with
@@ -55,22 +56,12 @@ export class FuturesEngine {
     if (crosses && req.timeInForce === 'GTX') throw ApiError.bad(-5022, USDM_MSG.gtxRejected);
     if (!crosses && req.timeInForce === 'FOK') throw ApiError.bad(-5021, USDM_MSG.fokRejected);
 
-    const position = a.position(req.symbol, req.positionSide);
-    const delta = req.side === 'BUY' ? req.quantity : -req.quantity;
-    // The part of the order that closes an existing position needs no margin; the rest is new exposure.
-    const closing =
-      position.amt !== 0n && position.amt > 0n !== delta > 0n ? minBig(abs(position.amt), req.quantity) : 0n;
     const closesOnly =
       req.reduceOnly ||
       (req.positionSide === 'LONG' && req.side === 'SELL') ||
       (req.positionSide === 'SHORT' && req.side === 'BUY');
-    if (closesOnly && closing < req.quantity) throw ApiError.bad(-2022, USDM_MSG.reduceOnlyRejected);
-    const opening = req.quantity - closing;
-    if (opening > 0n) {
-      const price = req.type === 'MARKET' ? last : req.price!;
-      const needed = mulUnits(price, opening) / BigInt(a.leverageOf(req.symbol));
-      if (needed > a.available(this.markOf)) throw ApiError.bad(-2019, USDM_MSG.marginInsufficient);
-    }
+    const price = req.type === 'MARKET' ? last : req.price!;
+    this.checkExposure(a, { ...req, reduceOnly: closesOnly }, req.quantity, price, 0n);
 
     const order: FuturesOrderState = {
       symbol: req.symbol,
@@ -112,6 +103,61 @@ export class FuturesEngine {
     o.updateTime = t;
     this.account(book).openByClientId.delete(o.clientOrderId);
     return o;
+  }
+
+  /**
+   * Moves a resting LIMIT order to a new price and quantity, as PUT /fapi/v1/order does: -2013 unless the order is
+   * open on `change.side`, -5027 when neither changes, then the reduce-only (-2022) and margin (-2019) rules of a new
+   * order, with the margin the order already holds counted as free. A GTX order that would now take is cancelled;
+   * any other that reaches the last price fills there. Only LIMIT orders rest here, and they fill whole, so neither
+   * -5025 nor the cancel of a partly filled order cut below its fill can arise.
+   */
+  modify(book: AccountBook, ref: OrderRef, change: FuturesModify, t: number): FuturesOrderState {
+    const a = this.account(book);
+    const o = this.find(book, change.symbol, ref);
+    if (o?.status !== 'NEW' || o.side !== change.side) throw ApiError.bad(-2013, MSG.noSuchOrder);
+    if (o.price === change.price && o.origQty === change.quantity) throw ApiError.bad(-5027, USDM_MSG.sameOrder);
+    this.checkExposure(a, o, change.quantity, change.price, a.orderMargin(o));
+    o.price = change.price;
+    o.origQty = change.quantity;
+    o.updateTime = t;
+    const last = this.markOf(o.symbol);
+    if (o.side === 'BUY' ? o.price >= last : o.price <= last) {
+      a.openByClientId.delete(o.clientOrderId);
+      if (o.timeInForce === 'GTX') o.status = 'CANCELED';
+      else this.fill(a, o, last, t);
+    }
+    return o;
+  }
+
+  /** Cancels every open order of the account on `symbol`. */
+  cancelAll(book: AccountBook, symbol: string, t: number): void {
+    for (const o of this.account(book).openOrders(symbol)) {
+      this.cancel(book, symbol, { orderId: o.orderId, origClientOrderId: undefined }, t);
+    }
+  }
+
+  /**
+   * -2022 when an order that may only close (`reduceOnly` as the order records it) is larger than the position it
+   * closes; -2019 when the rest, new exposure at `price`, needs more margin than is available besides `held`.
+   */
+  private checkExposure(
+    a: FuturesAccount,
+    o: Pick<FuturesOrderState, 'symbol' | 'positionSide' | 'side' | 'reduceOnly'>,
+    quantity: bigint,
+    price: bigint,
+    held: bigint,
+  ): void {
+    const position = a.position(o.symbol, o.positionSide);
+    const delta = o.side === 'BUY' ? quantity : -quantity;
+    // The part of the order that closes an existing position needs no margin; the rest is new exposure.
+    const closing = position.amt !== 0n && position.amt > 0n !== delta > 0n ? minBig(abs(position.amt), quantity) : 0n;
+    if (o.reduceOnly && closing < quantity) throw ApiError.bad(-2022, USDM_MSG.reduceOnlyRejected);
+    const opening = quantity - closing;
+    if (opening > 0n) {
+      const needed = mulUnits(price, opening) / BigInt(a.leverageOf(o.symbol));
+      if (needed > a.available(this.markOf) + held) throw ApiError.bad(-2019, USDM_MSG.marginInsufficient);
+    }
   }
 
   /** Resting orders on `symbol` that the new last price reaches fill at their own price. */

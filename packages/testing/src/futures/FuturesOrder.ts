@@ -48,3 +48,11 @@ export interface NewFuturesOrder {
   reduceOnly: boolean;
   newClientOrderId: string | undefined;
 }
+
+/** A validated modification of a resting LIMIT order: its new price and quantity, and the side it must be on. */
+export interface FuturesModify {
+  symbol: string;
+  side: OrderSide;
+  price: bigint;
+  quantity: bigint;
+}

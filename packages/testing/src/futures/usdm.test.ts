@@ -1,5 +1,5 @@
 import usdmErrors from '@binance-errors/core/data/usdm/errors.json' with { type: 'json' };
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeExchange } from '../createFakeExchange.ts';
 import type { FakeExchange } from '../FakeExchange.ts';
 import { TestClient } from '../testClient.ts';
@@ -188,6 +188,200 @@ describe("createFakeExchange({ product: 'usdm' })", () => {
       expect.objectContaining({ status: 'CANCELED', orderId: open }),
       { code: -2011, msg: 'Unknown order sent.' },
     ]);
+  });
+
+  describe('PUT /fapi/v1/order', () => {
+    const modify = (params: Record<string, string | number>) =>
+      client.signed('PUT', '/fapi/v1/order', { symbol: 'BTCUSDT', side: 'BUY', ...params });
+    const query = (orderId: number) => client.signed('GET', '/fapi/v1/order', { symbol: 'BTCUSDT', orderId });
+    const orderIdOf = (r: { data: unknown }) => (r.data as { orderId: number }).orderId;
+
+    it('moves a resting order to a new price and quantity, counting 1 on each ORDERS limit and 0 weight', async () => {
+      const orderId = orderIdOf(await limit({ newClientOrderId: 'amend-1' }));
+      const before = used(await client.get('/fapi/v1/ping'));
+      const r = await modify({ origClientOrderId: 'amend-1', quantity: '0.003', price: '58500' });
+      expect(r.status).toBe(200);
+      expect(r.data).toMatchObject({ orderId, status: 'NEW', price: '58500.00000000', origQty: '0.00300000' });
+      expect(used(r)).toBe(before);
+      expect([r.headers.get('x-mbx-order-count-10s'), r.headers.get('x-mbx-order-count-1m')]).toEqual(['2', '2']);
+      expect((await query(orderId)).data).toMatchObject({
+        status: 'NEW',
+        clientOrderId: 'amend-1',
+        price: '58500.00000000',
+        origQty: '0.00300000',
+      });
+      // The order holds margin for its new size: 0.003 × 58500 ÷ 20.
+      const account = (await client.signed('GET', '/fapi/v2/account')).data as Record<string, string>;
+      expect(account.totalOpenOrderInitialMargin).toBe('8.77500000');
+    });
+
+    it('answers -2013 for an order that is not open on that side, and -5027 when nothing changes', async () => {
+      const orderId = orderIdOf(await limit());
+      for (const params of [
+        { orderId: 999, quantity: '0.002', price: '58000' },
+        { origClientOrderId: 'nobody', quantity: '0.002', price: '58000' },
+        { orderId, side: 'SELL', quantity: '0.002', price: '61000' },
+      ]) {
+        const r = await modify(params);
+        expect([r.status, r.code, r.msg]).toEqual([400, -2013, 'Order does not exist.']);
+      }
+      const same = await modify({ orderId, quantity: '0.002', price: '59000' });
+      expect([same.code, same.msg]).toEqual([-5027, 'No need to modify the order.']);
+      await client.signed('DELETE', '/fapi/v1/order', { symbol: 'BTCUSDT', orderId });
+      expect((await modify({ orderId, quantity: '0.002', price: '58000' })).code).toBe(-2013);
+      expect((await query(orderId)).data).toMatchObject({ status: 'CANCELED', price: '59000.00000000' });
+    });
+
+    it('validates like a new order, and rejects price matching it cannot do', async () => {
+      const orderId = orderIdOf(await limit());
+      const noPrice = await modify({ orderId, quantity: '0.002' });
+      expect([noPrice.code, noPrice.msg]).toEqual([
+        -1102,
+        "Mandatory parameter 'price' was not sent, was empty/null, or malformed.",
+      ]);
+      expect((await modify({ orderId, quantity: '0.002', price: '58000.05' })).code).toBe(-4014);
+      expect((await modify({ orderId, quantity: '0.0025', price: '58000' })).code).toBe(-4023);
+      const small = await modify({ orderId, quantity: '0.001', price: '58000' });
+      expect([small.code, small.msg]).toEqual([-5029, "Order's notional must be no smaller than 100"]);
+      const both = await modify({ orderId, quantity: '0.002', price: '58000', priceMatch: 'QUEUE' });
+      expect([both.code, both.msg]).toEqual([-1106, "Parameter 'price' sent when not required."]);
+      expect((await modify({ orderId, quantity: '0.002', priceMatch: 'QUEUE' })).code).toBe(-1020);
+      expect((await modify({ orderId, quantity: '0.002', priceMatch: 'NEAR' })).code).toBe(-5037);
+      expect((await modify({ quantity: '0.002', price: '58000' })).code).toBe(-1102);
+      expect((await query(orderId)).data).toMatchObject({ price: '59000.00000000', origQty: '0.00200000' });
+      // Rejected before the matching engine: none of these counted as an order.
+      expect(ex.orderUsage('k').map((u) => u.count)).toEqual([1, 1]);
+    });
+
+    it('fills an order moved through the last price, cancels a post-only one, and keeps the margin rule', async () => {
+      const gtc = orderIdOf(await limit());
+      expect((await modify({ orderId: gtc, quantity: '0.002', price: '60500' })).data).toMatchObject({
+        status: 'FILLED',
+        avgPrice: '60000.00000000',
+      });
+      expect(ex.positions('k')).toEqual({ 'BTCUSDT:BOTH': '0.00200000' });
+      const gtx = orderIdOf(await limit({ timeInForce: 'GTX' }));
+      expect((await modify({ orderId: gtx, quantity: '0.002', price: '60000' })).data).toMatchObject({
+        status: 'CANCELED',
+      });
+      // 0.4 BTC at 59000 needs 1180 USDT of margin at 20x; the wallet holds 1000.
+      const big = orderIdOf(await limit());
+      const refused = await modify({ orderId: big, quantity: '0.4', price: '59000' });
+      expect([refused.code, refused.msg]).toEqual([-2019, 'Margin is insufficient.']);
+    });
+
+    it('modifies a batch item by item, counting it 5 on the 10 s limit and 1 on the minute limit', async () => {
+      const first = orderIdOf(await limit({ newClientOrderId: 'batch-a' }));
+      const before = used(await client.get('/fapi/v1/ping'));
+      const batch = [
+        { symbol: 'BTCUSDT', side: 'BUY', origClientOrderId: 'batch-a', quantity: '0.002', price: '58000' },
+        { symbol: 'BTCUSDT', side: 'BUY', orderId: 999, quantity: '0.002', price: '58000' },
+        { symbol: 'BTCUSDT', side: 'BUY', orderId: first, quantity: '0.001', price: '58000' },
+        { symbol: 'BTCUSDT', orderId: first, quantity: '0.002', price: '57000' },
+      ];
+      const r = await client.signed('PUT', '/fapi/v1/batchOrders', { batchOrders: JSON.stringify(batch) });
+      expect(r.status).toBe(200);
+      expect(r.data).toEqual([
+        expect.objectContaining({ orderId: first, status: 'NEW', price: '58000.00000000' }),
+        { code: -2013, msg: 'Order does not exist.' },
+        { code: -5029, msg: "Order's notional must be no smaller than 100" },
+        { code: -1102, msg: "Mandatory parameter 'side' was not sent, was empty/null, or malformed." },
+      ]);
+      expect(used(r) - before).toBe(5);
+      expect(r.headers.get('x-mbx-order-count-10s')).toBe('6');
+      expect(r.headers.get('x-mbx-order-count-1m')).toBe('2');
+      expect((await query(first)).data).toMatchObject({ price: '58000.00000000' });
+      const tooMany = await client.signed('PUT', '/fapi/v1/batchOrders', {
+        batchOrders: JSON.stringify([...batch, ...batch]),
+      });
+      expect([tooMany.code, tooMany.msg]).toEqual([-4082, 'Invalid number of batch place orders: 8']);
+    });
+  });
+
+  describe('POST /fapi/v1/countdownCancelAll', () => {
+    // Only the countdown's timers are fake: the HTTP round trips run on real ones.
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const countdown = (countdownTime: number, symbol = 'BTCUSDT', c = client) =>
+      c.signed('POST', '/fapi/v1/countdownCancelAll', { symbol, countdownTime });
+    const statuses = (on = ex) => on.futuresOrders('k').map((o) => o.status);
+
+    it('cancels the open orders of its symbol once the countdown runs out, and a heartbeat starts it over', async () => {
+      await limit();
+      await limit();
+      await market('BUY', '0.01');
+      const armed = await countdown(200);
+      expect(armed.data).toEqual({ symbol: 'BTCUSDT', countdownTime: '200' });
+      expect(used(armed)).toBe(10);
+      await vi.advanceTimersByTimeAsync(150);
+      await countdown(200);
+      await vi.advanceTimersByTimeAsync(150);
+      expect(statuses()).toEqual(['NEW', 'NEW', 'FILLED']);
+      await vi.advanceTimersByTimeAsync(50);
+      expect(statuses()).toEqual(['CANCELED', 'CANCELED', 'FILLED']);
+      expect(ex.futuresOrders('k')[0]).toMatchObject({ updateTime: T });
+    });
+
+    it('stops the countdown with countdownTime 0, and counts down each symbol apart', async () => {
+      await limit();
+      await countdown(200);
+      const eth = await client.signed('POST', '/fapi/v1/order', {
+        symbol: 'ETHUSDT',
+        side: 'BUY',
+        type: 'LIMIT',
+        timeInForce: 'GTC',
+        quantity: '0.01',
+        price: '2900',
+      });
+      await countdown(200, 'ETHUSDT');
+      expect((await countdown(0)).data).toEqual({ symbol: 'BTCUSDT', countdownTime: '0' });
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(statuses()).toEqual(['NEW', 'CANCELED']);
+      expect(ex.futuresOrders('k')[1]).toMatchObject({ orderId: (eth.data as { orderId: number }).orderId });
+    });
+
+    it('validates its parameters', async () => {
+      const missing = await client.signed('POST', '/fapi/v1/countdownCancelAll', { symbol: 'BTCUSDT' });
+      expect([missing.code, missing.msg]).toEqual([
+        -1102,
+        "Mandatory parameter 'countdownTime' was not sent, was empty/null, or malformed.",
+      ]);
+      expect((await countdown(-1)).code).toBe(-1100);
+      expect((await countdown(200, 'NOPE')).code).toBe(-1121);
+    });
+
+    it('stops every countdown on reset and on close', async () => {
+      await countdown(200);
+      ex.reset();
+      await limit();
+      await vi.advanceTimersByTimeAsync(400);
+      expect(statuses()).toEqual(['NEW']);
+
+      const other = await createFakeExchange({ product: 'usdm', accounts: [{ ...KEY, balances: { USDT: '1000' } }] });
+      const c = new TestClient(other, KEY);
+      const order = { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.002' };
+      await c.signed('POST', '/fapi/v1/order', { ...order, price: '59000' });
+      await countdown(200, 'BTCUSDT', c);
+      await other.close();
+      await vi.advanceTimersByTimeAsync(400);
+      expect(statuses(other)).toEqual(['NEW']);
+    });
+
+    it('never holds the process open', async () => {
+      vi.useRealTimers();
+      const spy = vi.spyOn(globalThis, 'setTimeout');
+      try {
+        await countdown(123_456);
+        const armed = spy.mock.results[spy.mock.calls.findIndex(([, ms]) => ms === 123_456)];
+        expect((armed?.value as NodeJS.Timeout | undefined)?.hasRef()).toBe(false);
+      } finally {
+        spy.mockRestore();
+      }
+    });
   });
 
   it('authenticates and charges the listed endpoints it does not trade, then answers -1020', async () => {

@@ -1,7 +1,14 @@
 import usdmErrors from '@binance-errors/core/data/usdm/errors.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
 import { isDocumentedMessage } from './documentedMessage.ts';
-import { invalidBatchSize, invalidDepthLimit, minNotional, USDM_MSG, USDM_TEXTS } from './usdmMessages.ts';
+import {
+  invalidBatchSize,
+  invalidDepthLimit,
+  minNotional,
+  modificationMinNotional,
+  USDM_MSG,
+  USDM_TEXTS,
+} from './usdmMessages.ts';
 
 const documented = usdmErrors.errors.flatMap((e) => [...e.messages, ...(e.exampleMessages ?? [])]);
 
@@ -15,6 +22,7 @@ describe('USDM_MSG', () => {
   it('fills the documented futures templates', () => {
     const filled = [
       minNotional('100'),
+      modificationMinNotional('100'),
       invalidBatchSize(6),
       invalidDepthLimit('7'),
       USDM_TEXTS.tooMuchWeight(2400, '1 MINUTE'),

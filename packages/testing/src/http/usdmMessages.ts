@@ -26,11 +26,18 @@ export const USDM_MSG = {
   positionSideChangeOpenOrders: 'Position side cannot be changed if there exists open orders.',
   positionSideChangeQuantity: 'Position side cannot be changed if there exists position.',
   unknownOrder: 'Unknown order sent.',
+  sameOrder: 'No need to modify the order.',
+  invalidPriceMatch: 'Invalid price match',
 } as const;
 
 /** -4164 for an order below the symbol's minimum notional, e.g. `minNotional` `'100'`. */
 export function minNotional(min: string): string {
   return `Order's notional must be no smaller than ${min} (unless you choose reduce only)`;
+}
+
+/** -5029 for a modification below the symbol's minimum notional: unlike -4164, its text names no reduce-only waiver. */
+export function modificationMinNotional(min: string): string {
+  return `Order's notional must be no smaller than ${min}`;
 }
 
 /** -4082 for a batch of no orders or more than 5. */

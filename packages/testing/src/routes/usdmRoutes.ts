@@ -1,3 +1,4 @@
+import type { CancelCountdowns } from '../futures/CancelCountdowns.ts';
 import type { FuturesEngine } from '../futures/FuturesEngine.ts';
 import {
   futuresAccountJson,
@@ -6,7 +7,12 @@ import {
   futuresOrderJson,
   positionJson,
 } from '../futures/futuresJson.ts';
-import { FUTURES_ORDER_PARAMS, parseFuturesOrder } from '../futures/parseFuturesOrder.ts';
+import {
+  FUTURES_MODIFY_PARAMS,
+  FUTURES_ORDER_PARAMS,
+  parseFuturesModify,
+  parseFuturesOrder,
+} from '../futures/parseFuturesOrder.ts';
 import { ApiError } from '../http/ApiError.ts';
 import { eitherParam, invalidParamData, MSG, mandatoryParam } from '../http/messages.ts';
 import { invalidBatchSize, invalidDepthLimit } from '../http/usdmMessages.ts';
@@ -84,13 +90,20 @@ function describeSymbol(s: SymbolState): Record<string, unknown> {
   };
 }
 
+/** A batch's size: 1 to 5 items, else -4082. */
+function batchItems(params: Params): unknown[] {
+  const items = jsonList(params, 'batchOrders');
+  if (items.length === 0 || items.length > 5) throw ApiError.bad(-4082, invalidBatchSize(items.length));
+  return items;
+}
+
 /**
  * The USDⓈ-M Futures endpoints the fake implements, trading through `futures`: ping, time, exchangeInfo, depth,
- * klines, ticker price (v1 and v2), order POST/GET/DELETE, batchOrders POST/DELETE, order test, openOrders,
- * allOpenOrders, account and balance (v2, v3),
+ * klines, ticker price (v1 and v2), order POST/PUT/GET/DELETE, batchOrders POST/PUT/DELETE, order test, openOrders,
+ * allOpenOrders, the countdown that cancels them (kept by `countdowns`), account and balance (v2, v3),
  * positionRisk (v2, v3), leverage, position mode and the order rate limit.
  */
-export function usdmRoutes(futures: FuturesEngine): readonly Route[] {
+export function usdmRoutes(futures: FuturesEngine, countdowns: CancelCountdowns): readonly Route[] {
   const positions = (ctx: RouteContext, all: boolean) => {
     const a = futures.account(ctx.book!);
     const sides = futures.sides(ctx.book!);
@@ -190,8 +203,7 @@ export function usdmRoutes(futures: FuturesEngine): readonly Route[] {
       params: ['batchOrders'],
       mandatory: ['batchOrders'],
       handle: (ctx) => {
-        const items = jsonList(ctx.params, 'batchOrders');
-        if (items.length === 0 || items.length > 5) throw ApiError.bad(-4082, invalidBatchSize(items.length));
+        const items = batchItems(ctx.params);
         // The batch costs its documented order count once (5 per 10 s, 1 per minute), however many items it holds.
         ctx.chargeOrders(1);
         return items.map((item) =>
@@ -203,6 +215,54 @@ export function usdmRoutes(futures: FuturesEngine): readonly Route[] {
             return futuresOrderAnswer(futures.place(ctx.book!, parseFuturesOrder(params, ctx.market), ctx.t));
           }),
         );
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/fapi/v1/order',
+      security: 'SIGNED',
+      params: FUTURES_MODIFY_PARAMS,
+      mandatory: ['symbol', 'side'],
+      handle: (ctx) => {
+        const change = parseFuturesModify(ctx.params, ctx.market);
+        const which = ref(ctx.params);
+        // Counted like a new order once it reaches the matching engine, where an unknown order is found out.
+        ctx.chargeOrders(1);
+        return futuresOrderAnswer(futures.modify(ctx.book!, which, change, ctx.t));
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/fapi/v1/batchOrders',
+      security: 'SIGNED',
+      params: ['batchOrders'],
+      mandatory: ['batchOrders'],
+      handle: (ctx) => {
+        const items = batchItems(ctx.params);
+        ctx.chargeOrders(1);
+        return items.map((item) =>
+          perItem(() => {
+            const params = itemParams(item);
+            for (const name of ['symbol', 'side']) {
+              if (!params[name]) throw ApiError.bad(-1102, mandatoryParam(name));
+            }
+            const change = parseFuturesModify(params, ctx.market);
+            return futuresOrderAnswer(futures.modify(ctx.book!, ref(params), change, ctx.t));
+          }),
+        );
+      },
+    },
+    {
+      method: 'POST',
+      path: '/fapi/v1/countdownCancelAll',
+      security: 'SIGNED',
+      params: ['symbol', 'countdownTime'],
+      mandatory: ['symbol', 'countdownTime'],
+      handle: (ctx) => {
+        const symbol = ctx.market.require(ctx.params.symbol!).info.symbol;
+        const ms = readInt(ctx.params, 'countdownTime', 0, Number.MAX_SAFE_INTEGER)!;
+        countdowns.set(ctx.book!, symbol, ms);
+        return { symbol, countdownTime: String(ms) };
       },
     },
     {
@@ -272,10 +332,7 @@ export function usdmRoutes(futures: FuturesEngine): readonly Route[] {
       params: ['symbol'],
       mandatory: ['symbol'],
       handle: (ctx) => {
-        const symbol = ctx.market.require(ctx.params.symbol!).info.symbol;
-        for (const o of futures.account(ctx.book!).openOrders(symbol)) {
-          futures.cancel(ctx.book!, symbol, { orderId: o.orderId, origClientOrderId: undefined }, ctx.t);
-        }
+        futures.cancelAll(ctx.book!, ctx.market.require(ctx.params.symbol!).info.symbol, ctx.t);
         return { code: 200, msg: 'The operation of cancel all open order is done.' };
       },
     },
