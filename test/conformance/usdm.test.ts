@@ -153,6 +153,15 @@ describe.each(drivers)('conformance, USDⓈ-M Futures: $name', (driver) => {
     );
     expect(isBinanceError(algo, 'circuit-open')).toBe(false);
     expect(ex.count({ method: 'DELETE', path: '/fapi/v1/algoOpenOrders' })).toBe(1);
+    // And the kill switch's heartbeat: refused while the breaker stays open, its countdown would run out and Binance
+    // cancel every open order of the symbol.
+    const heartbeat = await call({
+      method: 'POST',
+      path: '/fapi/v1/countdownCancelAll',
+      form: { symbol: 'BTCUSDT', countdownTime: '120000' },
+    }).catch((error: unknown) => error);
+    expect(isBinanceError(heartbeat, 'circuit-open')).toBe(false);
+    expect(ex.count({ method: 'POST', path: '/fapi/v1/countdownCancelAll' })).toBe(1);
     // And a protective stop that closes the position, which since 2025-12-09 only the Algo Service places.
     const stop = {
       algoType: 'CONDITIONAL',

@@ -93,13 +93,16 @@ export const usdm: ApiProfile = defineProfile({
     exchangeInfo: 'GET /fapi/v1/exchangeInfo',
     orderLookup: 'GET /fapi/v1/order',
     placements: new Set([ORDER]),
-    // Conditional orders (stop, take-profit) live in the Algo Service since 2025-12-09: cancelled there.
+    // Conditional orders (stop, take-profit) live in the Algo Service since 2025-12-09: cancelled there. The kill
+    // switch's heartbeat (countdownCancelAll) only ever cancels: held back by an open breaker, its countdown would run
+    // out during a -1008 storm, which Binance applies to new orders only, and every open order of the symbol go.
     cancels: new Set([
       'DELETE /fapi/v1/order',
       'DELETE /fapi/v1/batchOrders',
       'DELETE /fapi/v1/allOpenOrders',
       'DELETE /fapi/v1/algoOrder',
       'DELETE /fapi/v1/algoOpenOrders',
+      'POST /fapi/v1/countdownCancelAll',
     ]),
     testOrders: new Set(['POST /fapi/v1/order/test']),
     // Not positionMargin (it adds or takes margin by an amount) nor convert/acceptQuote (it converts).
