@@ -40,4 +40,20 @@ describe('a 418 on a guard whose clock never synced', () => {
     expect(ex.count({ status: 418 }) - banned, '418 answers to requests sent during the ban').toBe(0);
     expect(guard.snapshot().clock?.synced).toBe(false);
   });
+
+  it('with the host an hour behind, lets requests go again once a 2 s ban has ended, not an hour later', async () => {
+    const ex = await createFakeExchange({ rateLimits: [WINDOW], ban: { after429s: 1, durationsMs: [2000] } });
+    defer(() => ex.close());
+    ex.setSkew(3_600_000); // the exchange's "banned until" reads an hour and 2 s away on the host's clock
+    while ((await fetch(`${ex.url}/api/v3/ping`)).status !== 418);
+    const guard = new BinanceGuard(ex.url);
+    defer(() => guard.close());
+    const call = drivers[0]!.create(ex.url, { guard });
+
+    const first = await call({ path: '/api/v3/ping' }).catch((e: unknown) => e);
+    expect(isBinanceError(first, 'ip-ban'), String(first)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(guard.snapshot().clock?.synced).toBe(false);
+    await expect(call({ path: '/api/v3/ping' })).resolves.toMatchObject({ status: 200 });
+  });
 });

@@ -2,7 +2,9 @@ import { inspect } from 'node:util';
 import type { Breaker, BreakerState } from '../breaker/Breaker.ts';
 import { OpossumBreaker } from '../breaker/OpossumBreaker.ts';
 import { classify } from '../classify/classify.ts';
+import { parseRetryAfter } from '../classify/retryAfter.ts';
 import { ServerClock } from '../clock/ServerClock.ts';
+import { headerValue } from '../common/headerValue.ts';
 import { Listeners } from '../common/Listeners.ts';
 import { sleep } from '../common/sleep.ts';
 import { unlessAborted } from '../common/unlessAborted.ts';
@@ -648,7 +650,7 @@ export class BinanceGuard {
       if (counted) counted.record!(false);
       return response;
     }
-    return this.#obey(err, view.status).then(
+    return this.#obey(err, view).then(
       () => this.#failed(err, counted),
       (error: unknown) => this.#failed(error, counted),
     );
@@ -706,16 +708,19 @@ export class BinanceGuard {
   }
 
   /** A 418 bans and a 429 pauses every request on this guard, whichever request (the caller's, the clock's) got it. */
-  async #obey(err: BinanceError, status: number): Promise<void> {
+  async #obey(err: BinanceError, view: ResponseView): Promise<void> {
     if (err.category === 'ip-ban' && this.#limiter) {
       // The message's "banned until" is the server's own clock, to the ms; Retry-After is rounded up to seconds. The
-      // limiter reads the guard's clock, which is the server's only once synced (a guard that sends nothing signed
-      // never syncs): until then, the wait the answer gives (the later of Retry-After and "until"), which no skew moves.
+      // limiter reads the guard's clock, which is the server's only once synced. Until then, Retry-After: a wait no
+      // skew moves, where "until" less the host's time is off by the host's error (an hour behind, a 2 s ban is
+      // an hour long).
       const until = this.#clock?.synced ? err.bannedUntil : undefined;
+      const header = until ? undefined : headerValue(view.headers, 'retry-after', 'Retry-After');
+      const told = typeof header === 'string' ? parseRetryAfter(header, Date.now()) : undefined;
       await this.#limiter.ban(
-        until ? { untilServerMs: until.getTime() } : { retryAfterMs: err.retryAfterMs ?? 120_000 },
+        until ? { untilServerMs: until.getTime() } : { retryAfterMs: told ?? err.retryAfterMs ?? 120_000 },
       );
-    } else if (err.category === 'rate-limit' && this.#limiter && status === 429) {
+    } else if (err.category === 'rate-limit' && this.#limiter && view.status === 429) {
       await this.#limiter.penalize({ retryAfterMs: err.retryAfterMs ?? 1000 });
     }
   }
@@ -819,7 +824,7 @@ export class BinanceGuard {
         request,
         product: this.profile.product,
       });
-      await this.#obey(err, view.status);
+      await this.#obey(err, view);
       throw err;
     }
     return serverTime;
