@@ -8,7 +8,7 @@ import {
   type RateLimit,
 } from '@binance-errors/core';
 import { createFakeExchange, type FakeExchange, type FakeExchangeOptions } from '@binance-errors/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fail } from '../support/fail.ts';
 import { type Call, drivers } from './drivers.ts';
 import { collectGarbage } from './support/gc.ts';
@@ -130,7 +130,12 @@ describe.each(drivers)('conformance: $name', (driver) => {
     const windowMs = 5000;
     const limits: RateLimit[] = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 60 }];
     const ex = await exchange({ rateLimits: limits.map((l) => ({ ...l, intervalMs: windowMs })), ban: false });
-    const call = client(ex, guardFor(ex, { throttle: { limits, intervalScale: windowMs / 60_000 } }));
+    const guard = guardFor(ex, { throttle: { limits, intervalScale: windowMs / 60_000 } });
+    const call = client(ex, guard);
+    // The clock syncs first, in the background of the guard's first call: none of its /api/v3/time requests is then
+    // in flight when the 429 comes, and any sent later would be one sent during the wait.
+    await call({ path: '/api/v3/ping' });
+    await vi.waitFor(() => expect(guard.snapshot().clock?.synced).toBe(true));
     // Another process on the same IP spends the budget behind the guard's back.
     while ((await fetch(`${ex.url}/api/v3/depth?symbol=BTCUSDT&limit=500`)).status !== 429);
     const res = await call({ path: '/api/v3/ticker/price', params: { symbol: 'BTCUSDT' } });
@@ -149,16 +154,21 @@ describe.each(drivers)('conformance: $name', (driver) => {
       ],
       ban: { after429s: 1, durationsMs: [1500] },
     });
-    const call = client(ex, guardFor(ex));
+    const guard = guardFor(ex);
+    const call = client(ex, guard);
     while ((await fetch(`${ex.url}/api/v3/depth?symbol=BTCUSDT&limit=500`)).status !== 418);
     const ban = await fail(call({ path: '/api/v3/ping' }));
     expect(isBinanceError(ban, 'ip-ban')).toBe(true);
     expectNoSecrets(ban);
+    // The clock's /api/v3/time left beside the first call, before the ban was known: it is not one sent during it.
+    await vi.waitFor(() => expect(ex.count({ path: '/api/v3/time' })).toBeGreaterThan(0));
     const sent = ex.requests.length;
     for (let i = 0; i < 5; i++) expect(isBinanceError(await fail(call({ path: '/api/v3/ping' })), 'ip-ban')).toBe(true);
     expect(ex.requests.length).toBe(sent);
-    // A guard that sent nothing signed has not synced its clock: it waits the ban out by the answer's Retry-After
-    // (whole seconds), not by the exchange's "banned until".
+    // The clock has not synced (its /api/v3/time was answered 418 too, and a failed sync is tried again only a minute
+    // later): the guard waits the ban out by the answer's Retry-After (whole seconds), not by the exchange's "banned
+    // until".
+    expect(guard.snapshot().clock?.synced).toBe(false);
     await new Promise((r) => setTimeout(r, ((ban as { retryAfterMs?: number }).retryAfterMs ?? 0) + 250));
     expect((await call({ path: '/api/v3/ping' })).status).toBe(200);
   });
@@ -215,11 +225,12 @@ describe.each(drivers)('conformance: $name', (driver) => {
   it('types 5xx HTML pages, WAF pages and connection resets', async () => {
     const ex = await exchange();
     const call = client(ex, guardFor(ex, { retry: { reads: 0 } }));
-    ex.fault({ kind: 'html', status: 502, times: 1 });
+    // On the calls themselves, not on the clock's sync that the first starts beside it (/api/v3/time).
+    ex.fault({ kind: 'html', status: 502, times: 1, match: { path: '/api/v3/ping' } });
     expect(isBinanceError(await fail(call({ path: '/api/v3/ping' })), 'unknown-outcome')).toBe(true);
-    ex.fault({ kind: 'waf', times: 1 });
+    ex.fault({ kind: 'waf', times: 1, match: { path: '/api/v3/ping' } });
     expect(isBinanceError(await fail(call({ path: '/api/v3/ping' })), 'waf')).toBe(true);
-    // On the order itself (not the clock's first sync before it, which would leave it unsent).
+    // On the order itself (not the clock's sync, which would leave it unsent).
     ex.fault({ kind: 'reset', times: 1, match: { method: 'POST', path: '/api/v3/order' } });
     const reset = await fail(call({ method: 'POST', path: '/api/v3/order', form: order() }));
     expect(isBinanceError(reset, 'network')).toBe(true);
@@ -228,11 +239,14 @@ describe.each(drivers)('conformance: $name', (driver) => {
   });
 
   it('rejects at once when aborted while waiting for the throttle', async () => {
-    // A day-long window that may be waited out: the third call waits, and cannot slip into a new window.
-    const limits: RateLimit[] = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'DAY', intervalNum: 1, limit: 10 }];
+    // A day-long window that may be waited out: the third call waits, and cannot slip into a new window. It holds the
+    // two calls of weight 5 and the 3 /api/v3/time samples (weight 1) of the clock's sync, which the first starts.
+    const limits: RateLimit[] = [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'DAY', intervalNum: 1, limit: 13 }];
     const ex = await exchange();
-    const call = client(ex, guardFor(ex, { throttle: { limits, safety: 1, maxWaitMs: 2 * 86_400_000 } }));
+    const guard = guardFor(ex, { throttle: { limits, safety: 1, maxWaitMs: 2 * 86_400_000 } });
+    const call = client(ex, guard);
     await call({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT', limit: '100' } });
+    await vi.waitFor(() => expect(guard.snapshot().clock?.synced).toBe(true));
     await call({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT', limit: '100' } });
     const controller = new AbortController();
     const pending = fail(call({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT' }, signal: controller.signal }));

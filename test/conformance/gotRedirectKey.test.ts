@@ -126,15 +126,17 @@ describe('got: a public read without the key', () => {
     });
     const exchange = await redirectingTo(elsewhere);
 
+    // The clock's samples of /api/v3/time, which the guard's first call starts, follow it as well.
+    const depths = () => elsewhere.requests.filter((r) => r.url.startsWith('/api/v3/depth'));
     const followed = await client(exchange.url)('api/v3/depth', { searchParams: { symbol: 'BTCUSDT' } }).json();
     expect(followed).toEqual({ lastUpdateId: 1, bids: [], asks: [] });
-    expect(elsewhere.requests.map((r) => r.url)).toEqual(['/api/v3/depth?symbol=BTCUSDT']);
+    expect(depths().map((r) => r.url)).toEqual(['/api/v3/depth?symbol=BTCUSDT']);
 
     // The caller's own function decides: here it declines, and the caller gets the 302 itself.
     const declined = await client(exchange.url, { followRedirect: () => false })('api/v3/depth', {
       searchParams: { symbol: 'BTCUSDT' },
     });
     expect(declined.statusCode).toBe(302);
-    expect(elsewhere.requests.length).toBe(1);
+    expect(depths().length).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { BinanceGuard, type BinanceGuardOptions, isBinanceError } from '@binance-errors/core';
-import { createFakeExchange } from '@binance-errors/testing';
+import { createFakeExchange, type FakeExchange, type FaultHandle } from '@binance-errors/testing';
 import { describe, expect, it } from 'vitest';
 import { axiosDriver as driver } from './drivers.ts';
 import {
@@ -32,13 +32,22 @@ const MINUTES_2 = 120_000;
 const defer = deferredCleanups();
 const clock = hostClock();
 
+/**
+ * Makes the exchange's /api/v3/time fail (500, nothing charged), so that the guard's clock cannot sync: the sync its
+ * first call starts fails, and the next is a minute away on the steady clock, which no step of the host's moves.
+ */
+function failTime(ex: FakeExchange): FaultHandle {
+  return ex.fault({ kind: 'server-error', match: { path: '/api/v3/time' } });
+}
+
 /** 429 and 418 answers the exchange gave. */
 function rateLimited(ex: { count(match: { status: number }): number }): number {
   return ex.count({ status: 429 }) + ex.count({ status: 418 });
 }
 
-// A market-data poller sends only public requests, so its guard never syncs its clock (or it was built with
-// `clock: false`): the throttle runs on the host's time.
+// A guard syncs its clock in the background at its first call, and until a sync succeeds (here the exchange's /time
+// fails, or the IP is banned and answers it 418), or when it was built with `clock: false`, the throttle runs on the
+// host's time.
 describe('a guard that has not synced its clock, when the host clock steps', () => {
   it('keeps a 429 pause after a step forward: no request goes into it', async () => {
     const ex = await createFakeExchange({
@@ -47,6 +56,7 @@ describe('a guard that has not synced its clock, when the host clock steps', () 
       ban: { after429s: 1, durationsMs: [2000] },
     });
     defer(() => ex.close());
+    failTime(ex);
     const guard = new BinanceGuard(ex.url);
     defer(() => guard.close());
     const call = driver.create(ex.url, { guard });
@@ -61,6 +71,7 @@ describe('a guard that has not synced its clock, when the host clock steps', () 
     // Both calls wait out Retry-After and succeed: the one 429 is all, and no 418 follows.
     expect([await first, second]).toEqual([200, 200]);
     expect(rateLimited(ex)).toBe(1);
+    expect(guard.snapshot().clock?.synced).toBe(false);
   });
 
   it('keeps a 418 ban after a step forward: nothing is sent into it', async () => {
@@ -77,6 +88,8 @@ describe('a guard that has not synced its clock, when the host clock steps', () 
     const call = driver.create(ex.url, { guard });
     const first = await call({ path: '/api/v3/ping' }).catch((e: unknown) => e);
     expect(isBinanceError(first, 'ip-ban'), String(first)).toBe(true);
+    // The clock's /api/v3/time left beside the first call, before the ban was known: its 418 is not one sent into it.
+    await until(() => ex.count({ path: '/api/v3/time' }) > 0);
     const banned = ex.count({ status: 418 });
 
     clock.step(MINUTES_2);
@@ -84,13 +97,16 @@ describe('a guard that has not synced its clock, when the host clock steps', () 
     // Refused as the exchange would answer it, without sending.
     expect(isBinanceError(second, 'ip-ban'), String(second)).toBe(true);
     expect(ex.count({ status: 418 })).toBe(banned);
+    expect(guard.snapshot().clock?.synced).toBe(false);
   });
 
-  const guards: Array<[string, BinanceGuardOptions]> = [
-    ['not synced', {}],
-    ['clock: false', { clock: false }],
+  // The guard's own share of the limit of 10 (98 %, 9), spent before the step: by 9 pings, or, on a guard whose first
+  // call starts a sync, by its failed /api/v3/time (weight 1, counted: it may have reached the exchange) and 8 pings.
+  const guards: Array<[string, BinanceGuardOptions, number]> = [
+    ['not synced', {}, 8],
+    ['clock: false', { clock: false }, 9],
   ];
-  for (const [name, options] of guards) {
+  for (const [name, options, pings] of guards) {
     for (const [step, ms] of [
       ['forward 2 min', MINUTES_2],
       ['back 1 h', -HOUR],
@@ -98,6 +114,7 @@ describe('a guard that has not synced its clock, when the host clock steps', () 
       it(`${name}: a spent weight window stays spent after a step ${step}`, async () => {
         const ex = await createFakeExchange({ now: realNow, rateLimits: [weightLimit(10, 60_000)] });
         defer(() => ex.close());
+        failTime(ex);
         // The guard knows the limit; maxWaitMs 0 refuses at once what would have to wait for the next window.
         const guard = new BinanceGuard(ex.url, {
           ...options,
@@ -106,8 +123,8 @@ describe('a guard that has not synced its clock, when the host clock steps', () 
         defer(() => guard.close());
         const call = driver.create(ex.url, { guard });
         await windowWithRoom(60_000, 2000);
-        const spend = await Promise.all(Array.from({ length: 9 }, () => outcome(call({ path: '/api/v3/ping' }))));
-        expect(spend).toEqual(Array(9).fill(200));
+        const spend = await Promise.all(Array.from({ length: pings }, () => outcome(call({ path: '/api/v3/ping' }))));
+        expect(spend).toEqual(Array(pings).fill(200));
 
         clock.step(ms);
         // A burst, as a poller fetching several symbols at once sends it: refused locally, not sent into a 429.
@@ -117,6 +134,7 @@ describe('a guard that has not synced its clock, when the host clock steps', () 
           String(burst),
         ).toBe(true);
         expect(rateLimited(ex)).toBe(0);
+        expect(guard.snapshot().clock?.synced).not.toBe(true);
       });
     }
   }
@@ -124,6 +142,7 @@ describe('a guard that has not synced its clock, when the host clock steps', () 
   it('sends a call waiting out a 2 s 429 pause when the pause ends, not an hour later, after a step back', async () => {
     const ex = await createFakeExchange({ now: realNow, rateLimits: [weightLimit(5, 2000)] });
     defer(() => ex.close());
+    failTime(ex);
     const guard = new BinanceGuard(ex.url);
     defer(() => guard.close());
     const call = driver.create(ex.url, { guard });
@@ -136,6 +155,7 @@ describe('a guard that has not synced its clock, when the host clock steps', () 
 
     clock.step(-HOUR);
     expect(await within(waiting, 5000)).toBe(200);
+    expect(guard.snapshot().clock?.synced).toBe(false);
   });
 
   it('lets requests go again once a 2 s 418 ban has ended, not an hour later, after a step back', async () => {
@@ -159,18 +179,23 @@ describe('a guard that has not synced its clock, when the host clock steps', () 
 
   it('sends calls queued for a full 2 s window when it ends, not an hour later, after a step back', async () => {
     const { ex, guard, call } = await weightScene(defer, driver, 5, 2000);
+    failTime(ex);
     await windowWithRoom(2000, 1500);
-    // 4 fit (98 % of 5); 2 wait for the next window.
+    // 4 fit (98 % of 5): the failed /api/v3/time of the sync the first call starts, and 3 pings; 3 wait for the next
+    // window.
     const burst = Promise.all(Array.from({ length: 6 }, () => outcome(call({ path: '/api/v3/ping' }))));
-    await until(() => guard.snapshot().throttle?.queued === 2 && ex.requests.length === 4);
+    await until(() => guard.snapshot().throttle?.queued === 3 && ex.count({ path: '/api/v3/ping' }) === 3);
 
     clock.step(-HOUR);
     expect(await within(burst, 5000)).toEqual(Array(6).fill(200));
+    expect(guard.snapshot().clock?.synced).toBe(false);
   });
 });
 
-// A container that starts with its clock an hour ahead (an RTC kept in local time, a restored VM snapshot): its public
-// requests run on the host's time, and the first signed request syncs the clock, which then reads an hour earlier.
+// A container that starts with its clock an hour ahead (an RTC kept in local time, a restored VM snapshot): its
+// requests run on the host's time until the clock's first sync, which then reads an hour earlier. Here the exchange's
+// /time fails until the first signed request, so that its public requests go before the sync, as they do while the
+// sync is under way or when it fails.
 describe('a guard on a host clock 1 h ahead, at its first sync', () => {
   it('ends a 429 pause recorded before the sync when its Retry-After has passed, not an hour later', async () => {
     clock.step(HOUR);
@@ -180,6 +205,7 @@ describe('a guard on a host clock 1 h ahead, at its first sync', () => {
       rateLimits: [weightLimit(30, 2000)],
     });
     defer(() => ex.close());
+    const noSync = failTime(ex);
     const guard = new BinanceGuard(ex.url);
     defer(() => guard.close());
     const call = driver.create(ex.url, { guard, apiKey: KEY, apiSecret: SECRET });
@@ -189,8 +215,10 @@ describe('a guard on a host clock 1 h ahead, at its first sync', () => {
     for (let i = 0; i < 30; i++) await fetch(`${ex.url}/api/v3/ping`);
     expect(await outcome(call({ path: '/api/v3/ping' }))).toBe(200);
     await until(() => guard.snapshot().throttle?.pausedUntil === undefined);
+    expect(guard.snapshot().clock?.synced).toBe(false);
 
     // The first signed request: the pause is long over, on the exchange and in the guard.
+    noSync.remove();
     expect(await outcome(call({ path: '/api/v3/account' }))).toBe(200);
     expect(guard.snapshot().clock?.synced).toBe(true);
   });
@@ -198,11 +226,16 @@ describe('a guard on a host clock 1 h ahead, at its first sync', () => {
   it('keeps the weight spent before the sync counted after it', async () => {
     clock.step(HOUR);
     const { ex, guard, call } = await weightScene(defer, driver, 40, 60_000, { account: ACCOUNT, maxWaitMs: 0 });
+    const noSync = failTime(ex);
     await windowWithRoom(60_000, 3000);
-    // One at a time, so that the guard counts exactly what the exchange does.
+    // One at a time, so that the guard counts what the exchange does, and the failed /time of the sync the first
+    // starts (the exchange charged nothing for it).
     for (let i = 0; i < 20; i++) expect(await outcome(call({ path: '/api/v3/ping' }))).toBe(200);
+    expect(guard.snapshot().clock?.synced).toBe(false);
 
-    // The sync's /time requests bring the minute to 23; the account's 20 would make it 43 of 40.
+    // The sync's /time requests bring the exchange's minute to 23 (the guard's to 24); the account's 20 would make it
+    // 43 of 40.
+    noSync.remove();
     const account = await outcome(call({ path: '/api/v3/account' }));
     expect(guard.snapshot().clock?.synced).toBe(true);
     expect(String(account)).toContain('BinanceThrottleError');

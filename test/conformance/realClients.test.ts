@@ -87,6 +87,15 @@ async function spendUntil(ex: FakeExchange, status: 418 | 429): Promise<void> {
   throw new Error(`the exchange never answered ${status}`);
 }
 
+/**
+ * Waits for the answer to the /api/v3/time of the clock's sync that the guard's first call started beside it: it left
+ * before the ban, pause or storm the call met was known, so it is no request sent into it. Meeting it too, it ends
+ * the sync, which is tried again only a minute later.
+ */
+async function firstSyncAnswered(ex: FakeExchange): Promise<void> {
+  await vi.waitFor(() => expect(ex.count({ path: '/api/v3/time' })).toBeGreaterThan(0));
+}
+
 /** What a call ends in, and how long it took (ms). */
 async function outcome(call: () => Promise<unknown>): Promise<{ error: unknown; ms: number }> {
   const started = performance.now();
@@ -150,6 +159,7 @@ describe('real clients: @binance/spot, binance and axios-retry with the plugin i
       const first = await outcome(() => spot.depth({ symbol: 'BTCUSDT' }));
       expect(first.error).toMatchObject({ name: 'RateLimitBanError', code: -1003 });
       const bannedUntil = ex.client().bannedUntil!;
+      await firstSyncAnswered(ex);
       const sent = ex.requests.length;
 
       for (let i = 0; i < 5; i++) {
@@ -184,6 +194,7 @@ describe('real clients: @binance/spot, binance and axios-retry with the plugin i
     await spendUntil(ex, 429);
     const first = await outcome(() => spot.depth({ symbol: 'BTCUSDT' }));
     expect(first.error).toMatchObject({ name: 'TooManyRequestsError', code: -1003 });
+    await firstSyncAnswered(ex);
     const sent = ex.requests.length;
     for (let i = 0; i < 5; i++) {
       const refused = await outcome(() => spot.depth({ symbol: 'BTCUSDT' }));
@@ -212,6 +223,7 @@ describe('real clients: @binance/spot, binance and axios-retry with the plugin i
       const { error } = await outcome(() => fast.depth({ symbol: 'BTCUSDT' }));
       expect(error).toMatchObject({ name: 'ServerError', statusCode: 503 });
     }
+    await firstSyncAnswered(ex);
     const sent = ex.requests.length;
     // An order (which the connector never retries) gets the 503 at once. (A GET it would retry after 1 s, 2 s, 3 s:
     // each retry is refused the same way, and none is sent.)
@@ -300,6 +312,7 @@ describe('real clients: @binance/spot, binance and axios-retry with the plugin i
       const first = await outcome(() => api.get('/api/v3/depth', { params: { symbol: 'BTCUSDT' } }));
       expect(first.error).toMatchObject({ status: 429 });
       const asked = retries();
+      await firstSyncAnswered(ex);
       const sent = ex.requests.length;
       const refused = await outcome(() => api.get('/api/v3/depth', { params: { symbol: 'BTCUSDT' } }));
       expect(refused.error).toMatchObject({ sent: false, status: 429, response: { status: 429 } });

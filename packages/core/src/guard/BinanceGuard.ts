@@ -73,6 +73,9 @@ const shared = registry[SHARED];
 
 /** Call options of a call that gives none. */
 const NO_CALL: CallOptions = Object.freeze({});
+/** How long after a failed sync for the throttle's windows a call starts another. */
+const WINDOWS_SYNC_RETRY_MS = 60_000;
+
 /** What `#admitNow` returns when the attempt must wait: for the breaker's, the clock's or the limiter's promise. */
 const NOT_NOW = Symbol('not now');
 
@@ -116,6 +119,11 @@ export class BinanceGuard {
    * this guard).
    */
   #timeBase: string | undefined;
+  /**
+   * Steady ms from which a call starts the clock's first sync for the throttle's windows (`Infinity`: synced, a sync
+   * under way, or nothing to sync). A guard that sends nothing signed has no other reason to sync.
+   */
+  #windowsSyncAt = Number.POSITIVE_INFINITY;
 
   constructor(origin: string, options: BinanceGuardOptions = {}) {
     this.origin = normalizeOrigin(origin);
@@ -163,6 +171,7 @@ export class BinanceGuard {
       // The time the limiter runs on changed at once (a step of the host's clock before the first sync; the first
       // sync, from the host's time to the server's): its pauses, waits and windows move with it.
       hostTime.onStep((stepMs) => limiter.clockStepped(stepMs));
+      if (this.#clock) this.#windowsSyncAt = 0;
     }
     this.#breaker = options.breaker === false ? undefined : new OpossumBreaker(options.breaker ?? {});
     this.#readRetries = options.retry?.reads ?? 2;
@@ -239,8 +248,25 @@ export class BinanceGuard {
     this.#timeBase = req.base;
     const state: RunState = { secrets: secretsOf(req, call), sent: false };
     // A request that may change an order goes through the ledger: never sent again while its outcome is unknown.
-    if (req.mayChangeOrders) return this.#runOnce(req, transport, call, state);
-    return this.#runAttempts(req, transport, call, state);
+    const result = req.mayChangeOrders
+      ? this.#runOnce(req, transport, call, state)
+      : this.#runAttempts(req, transport, call, state);
+    // After the call has asked for its budget: the clock's samples queue behind it, not ahead.
+    if (this.#windowsSyncAt !== Number.POSITIVE_INFINITY && steadyNow() >= this.#windowsSyncAt) this.#syncWindows();
+    return result;
+  }
+
+  /**
+   * Starts the clock's first sync without holding the call: the throttle's windows are the exchange's, aligned to
+   * its clock, and until the sync they are the host's. A host off by a second would let a burst sent at the end of
+   * its window land in the exchange's next one, which the throttle then grants in full again. A failed sync is tried
+   * again a minute later; a signed call still waits for its own.
+   */
+  #syncWindows(): void {
+    this.#windowsSyncAt = Number.POSITIVE_INFINITY;
+    this.#clock!.ensureSynced().catch(() => {
+      if (!this.#closed && !this.#clock!.synced) this.#windowsSyncAt = steadyNow() + WINDOWS_SYNC_RETRY_MS;
+    });
   }
 
   /** Runs a signed request that may change an order: at most once while an identical one's outcome is unknown. */
