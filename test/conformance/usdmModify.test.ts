@@ -1,8 +1,8 @@
-import { BinanceGuard, isBinanceError } from '@binance-errors/core';
-import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
+import { isBinanceError } from '@binance-errors/core';
 import { describe, expect, it } from 'vitest';
 import { fail } from '../support/fail.ts';
 import { type Call, type Driver, drivers } from './drivers.ts';
+import { futuresScene } from './support/futures.ts';
 import { deferredCleanups } from './support/lifecycle.ts';
 
 // USDⓈ-M's amend, `PUT /fapi/v1/order`, through each client: signed like any order request, and, as a request that
@@ -15,16 +15,7 @@ const PATH = '/fapi/v1/order';
 const defer = deferredCleanups();
 
 /** The fake futures exchange, and `driver`'s client on it with a guard of its own. */
-async function futures(driver: Driver): Promise<{ ex: FakeExchange; call: Call }> {
-  const ex = await createFakeExchange({
-    product: 'usdm',
-    accounts: [{ apiKey: API_KEY, secret: API_SECRET, balances: { USDT: '100000' } }],
-  });
-  defer(() => ex.close());
-  const guard = new BinanceGuard(ex.url, { product: 'usdm' });
-  defer(() => guard.close());
-  return { ex, call: driver.create(ex.url, { apiKey: API_KEY, apiSecret: API_SECRET, guard }) };
-}
+const futures = (driver: Driver) => futuresScene(defer, driver, API_KEY, API_SECRET);
 
 /** Places a resting buy of 0.002 BTC at 50000 (the last price is 60000) and returns its order id. */
 async function restingBuy(call: Call): Promise<string> {

@@ -1,7 +1,7 @@
-import { BinanceGuard, isBinanceError } from '@binance-errors/core';
-import { createFakeExchange, type FakeExchange } from '@binance-errors/testing';
+import { isBinanceError } from '@binance-errors/core';
 import { describe, expect, it } from 'vitest';
-import { type Call, type Driver, drivers } from './drivers.ts';
+import { type Driver, drivers } from './drivers.ts';
+import { futuresScene } from './support/futures.ts';
 import { deferredCleanups } from './support/lifecycle.ts';
 
 // USDⓈ-M's settings (leverage, margin type, position mode) and its kill switch's heartbeat (countdownCancelAll, sent
@@ -23,16 +23,7 @@ const UNKNOWN_503 = {
 const defer = deferredCleanups();
 
 /** The fake futures exchange, and `driver`'s client on it with a guard of its own. */
-async function futures(driver: Driver): Promise<{ ex: FakeExchange; call: Call }> {
-  const ex = await createFakeExchange({
-    product: 'usdm',
-    accounts: [{ apiKey: API_KEY, secret: API_SECRET, balances: { USDT: '100000' } }],
-  });
-  defer(() => ex.close());
-  const guard = new BinanceGuard(ex.url, { product: 'usdm' });
-  defer(() => guard.close());
-  return { ex, call: driver.create(ex.url, { apiKey: API_KEY, apiSecret: API_SECRET, guard }) };
-}
+const futures = (driver: Driver) => futuresScene(defer, driver, API_KEY, API_SECRET);
 
 describe.each(drivers)('$name: a USDⓈ-M setting whose outcome was unknown is sent again', (driver) => {
   it.each([

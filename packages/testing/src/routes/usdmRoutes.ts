@@ -90,11 +90,22 @@ function describeSymbol(s: SymbolState): Record<string, unknown> {
   };
 }
 
-/** A batch's size: 1 to 5 items, else -4082. */
-function batchItems(params: Params): unknown[] {
-  const items = jsonList(params, 'batchOrders');
+/**
+ * A batch of 1 to 5 items (else -4082), each answered on its own by `run` once it names every `mandatory` parameter
+ * (else its own -1102). The batch costs its documented order count once (5 per 10 s, 1 per minute), however many
+ * items it holds.
+ */
+function eachItem(ctx: RouteContext, mandatory: readonly string[], run: (params: Params) => unknown): unknown[] {
+  const items = jsonList(ctx.params, 'batchOrders');
   if (items.length === 0 || items.length > 5) throw ApiError.bad(-4082, invalidBatchSize(items.length));
-  return items;
+  ctx.chargeOrders(1);
+  return items.map((item) =>
+    perItem(() => {
+      const params = itemParams(item);
+      for (const name of mandatory) if (!params[name]) throw ApiError.bad(-1102, mandatoryParam(name));
+      return run(params);
+    }),
+  );
 }
 
 /**
@@ -202,20 +213,10 @@ export function usdmRoutes(futures: FuturesEngine, countdowns: CancelCountdowns)
       security: 'SIGNED',
       params: ['batchOrders'],
       mandatory: ['batchOrders'],
-      handle: (ctx) => {
-        const items = batchItems(ctx.params);
-        // The batch costs its documented order count once (5 per 10 s, 1 per minute), however many items it holds.
-        ctx.chargeOrders(1);
-        return items.map((item) =>
-          perItem(() => {
-            const params = itemParams(item);
-            for (const name of ['symbol', 'side', 'type']) {
-              if (!params[name]) throw ApiError.bad(-1102, mandatoryParam(name));
-            }
-            return futuresOrderAnswer(futures.place(ctx.book!, parseFuturesOrder(params, ctx.market), ctx.t));
-          }),
-        );
-      },
+      handle: (ctx) =>
+        eachItem(ctx, ['symbol', 'side', 'type'], (params) =>
+          futuresOrderAnswer(futures.place(ctx.book!, parseFuturesOrder(params, ctx.market), ctx.t)),
+        ),
     },
     {
       method: 'PUT',
@@ -237,20 +238,10 @@ export function usdmRoutes(futures: FuturesEngine, countdowns: CancelCountdowns)
       security: 'SIGNED',
       params: ['batchOrders'],
       mandatory: ['batchOrders'],
-      handle: (ctx) => {
-        const items = batchItems(ctx.params);
-        ctx.chargeOrders(1);
-        return items.map((item) =>
-          perItem(() => {
-            const params = itemParams(item);
-            for (const name of ['symbol', 'side']) {
-              if (!params[name]) throw ApiError.bad(-1102, mandatoryParam(name));
-            }
-            const change = parseFuturesModify(params, ctx.market);
-            return futuresOrderAnswer(futures.modify(ctx.book!, ref(params), change, ctx.t));
-          }),
-        );
-      },
+      handle: (ctx) =>
+        eachItem(ctx, ['symbol', 'side'], (params) =>
+          futuresOrderAnswer(futures.modify(ctx.book!, ref(params), parseFuturesModify(params, ctx.market), ctx.t)),
+        ),
     },
     {
       method: 'POST',
