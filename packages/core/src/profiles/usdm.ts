@@ -94,8 +94,8 @@ export const usdm: ApiProfile = defineProfile({
     orderLookup: 'GET /fapi/v1/order',
     placements: new Set([ORDER]),
     // Conditional orders (stop, take-profit) live in the Algo Service since 2025-12-09: cancelled there. The kill
-    // switch's heartbeat (countdownCancelAll) only ever cancels: held back by an open breaker, its countdown would run
-    // out during a -1008 storm, which Binance applies to new orders only, and every open order of the symbol go.
+    // switch's heartbeat (countdownCancelAll) only ever cancels: held back by a breaker open through a -1008 storm
+    // (which Binance applies to new orders only), its countdown would run out and every open order of the symbol go.
     cancels: new Set([
       'DELETE /fapi/v1/order',
       'DELETE /fapi/v1/batchOrders',

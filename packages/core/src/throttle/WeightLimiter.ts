@@ -296,15 +296,15 @@ export class WeightLimiter {
     if (status !== undefined) this.#edge.observe(this.#monoNow() - p.grantedMono);
     // The request reached the server after its release and before its response came back, give or take the clock's
     // error: usually within the edge guard, but a burst leaves the process late, behind a pool or a busy loop.
-    const s = this.#now() + this.#earlyMs;
+    const arrivedBy = this.#now() + this.#earlyMs;
     if (p instanceof LanePermit) {
-      p.settle(onSuccess, outcome.headers, s);
+      p.settle(onSuccess, outcome.headers, arrivedBy);
       this.#queue.capacityChanged();
       return undefined;
     }
     const lo = p.grantedAt - this.#earlyMs;
     // A clock that stepped back since the release: the span as the release saw it.
-    const hi = s < lo ? p.grantedAt + p.edgeGuardMs : s;
+    const hi = arrivedBy < lo ? p.grantedAt + p.edgeGuardMs : arrivedBy;
     settleCharges(p.charges, lo, hi, onSuccess, outcome.headers);
     const store = this.#store;
     if (store.settleSync === undefined) return store.settle(p.charges).then(() => this.#queue.capacityChanged());
