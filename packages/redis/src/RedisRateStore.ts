@@ -244,7 +244,7 @@ export class RedisRateStore implements RateStore {
       keys.push(this.windowKey(c));
       args.push(c.limitKey, c.start, c.end, c.amount, c.capacity);
     }
-    for (const c of charges) keys.push(this.windowKey({ limitKey: c.limitKey, start: 2 * c.start - c.end }));
+    for (const c of charges) keys.push(this.windowKey({ limitKey: c.limitKey, start: c.start - (c.end - c.start) }));
     let reply = await this.call(RESERVE, keys, args);
     // A recovery may have started writing the fallback into Redis since: what is counted in memory now would be
     // lost to Redis, so wait for it, and go to Redis if it succeeded.

@@ -67,6 +67,10 @@ local function field(key, name, absent, isCount)
   end
   return n
 end
+-- A window's usage as the store counts it (see RateStore): inFlight + settled + foreign.
+local function usedOf(key)
+  return field(key, 'inFlight', 0, true) + field(key, 'settled', 0, true) + field(key, 'foreign', 0, true)
+end
 -- A pause or ban: the ms it has left, its key's TTL. A key that never expires is garbage (the store always sets a
 -- TTL) and deleted; more than maxWait (Binance's longest ban) is cut to it.
 local function readLeft(key, maxWait)
@@ -127,7 +131,7 @@ for i = 1, n do
   local wend = tonumber(ARGV[a + 2])
   local used = 0
   if ensureType(key, 'hash') then
-    used = field(key, 'inFlight', 0, true) + field(key, 'settled', 0, true) + field(key, 'foreign', 0, true)
+    used = usedOf(key)
     field(key, 'confirmed', 0, true)
     field(key, 'start', nil, false)
     field(key, 'end', nil, false)
@@ -268,7 +272,7 @@ for i = 1, #KEYS - 1 do
   local key = KEYS[1 + i]
   local used = 0
   if ensureType(key, 'hash') then
-    used = field(key, 'inFlight', 0, true) + field(key, 'settled', 0, true) + field(key, 'foreign', 0, true)
+    used = usedOf(key)
     field(key, 'reported', 0, true)
   end
   touch(KEYS[1], key, ARGV[a], ARGV[a + 1], ARGV[a + 2], at, keep)
