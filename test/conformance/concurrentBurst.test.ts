@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { drivers } from './drivers.ts';
 import { until } from './support/hostClock.ts';
 import { deferredCleanups } from './support/lifecycle.ts';
+import { clockSynced } from './support/sync.ts';
 
 // A bot's requests go out together (`Promise.all` over symbols, a batch of quotes), so each is reserved before any
 // answer comes back, and each answer's usage header counts the others of the burst that reached the server first. The
@@ -59,7 +60,7 @@ async function setup(
  */
 async function warmedUp(ex: FakeExchange, guard: BinanceGuard, first: () => Promise<unknown>): Promise<number> {
   await first();
-  await until(() => guard.snapshot().clock?.synced === true);
+  await clockSynced(guard);
   await until(() => {
     const { guard: mine, exchange } = usage(ex, guard, 'REQUEST_WEIGHT');
     return mine === exchange;

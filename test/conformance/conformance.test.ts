@@ -8,10 +8,11 @@ import {
   type RateLimit,
 } from '@binance-errors/core';
 import { createFakeExchange, type FakeExchange, type FakeExchangeOptions } from '@binance-errors/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { fail } from '../support/fail.ts';
 import { type Call, drivers } from './drivers.ts';
 import { collectGarbage } from './support/gc.ts';
+import { clockSynced, firstSyncAnswered } from './support/sync.ts';
 import { fullWindowWeights, startClearOfColdEdge, widestEdgeGuard } from './support/windows.ts';
 
 const API_KEY = 'conformance-api-key-0123456789abcdef';
@@ -135,7 +136,7 @@ describe.each(drivers)('conformance: $name', (driver) => {
     // The clock syncs first, in the background of the guard's first call: none of its /api/v3/time requests is then
     // in flight when the 429 comes, and any sent later would be one sent during the wait.
     await call({ path: '/api/v3/ping' });
-    await vi.waitFor(() => expect(guard.snapshot().clock?.synced).toBe(true));
+    await clockSynced(guard);
     // Another process on the same IP spends the budget behind the guard's back.
     while ((await fetch(`${ex.url}/api/v3/depth?symbol=BTCUSDT&limit=500`)).status !== 429);
     const res = await call({ path: '/api/v3/ticker/price', params: { symbol: 'BTCUSDT' } });
@@ -161,7 +162,7 @@ describe.each(drivers)('conformance: $name', (driver) => {
     expect(isBinanceError(ban, 'ip-ban')).toBe(true);
     expectNoSecrets(ban);
     // The clock's /api/v3/time left beside the first call, before the ban was known: it is not one sent during it.
-    await vi.waitFor(() => expect(ex.count({ path: '/api/v3/time' })).toBeGreaterThan(0));
+    await firstSyncAnswered(ex);
     const sent = ex.requests.length;
     for (let i = 0; i < 5; i++) expect(isBinanceError(await fail(call({ path: '/api/v3/ping' })), 'ip-ban')).toBe(true);
     expect(ex.requests.length).toBe(sent);
@@ -246,7 +247,7 @@ describe.each(drivers)('conformance: $name', (driver) => {
     const guard = guardFor(ex, { throttle: { limits, safety: 1, maxWaitMs: 2 * 86_400_000 } });
     const call = client(ex, guard);
     await call({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT', limit: '100' } });
-    await vi.waitFor(() => expect(guard.snapshot().clock?.synced).toBe(true));
+    await clockSynced(guard);
     await call({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT', limit: '100' } });
     const controller = new AbortController();
     const pending = fail(call({ path: '/api/v3/depth', params: { symbol: 'BTCUSDT' }, signal: controller.signal }));

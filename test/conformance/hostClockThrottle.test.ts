@@ -16,6 +16,7 @@ import {
   within,
 } from './support/hostClock.ts';
 import { deferredCleanups } from './support/lifecycle.ts';
+import { firstSyncAnswered } from './support/sync.ts';
 
 // The host's wall clock can step under a running bot: NTP correcting a drifted clock, a VM or laptop resumed, a
 // container whose clock is set. The throttle keeps its weight windows, 429 pauses, 418 bans and maxWaitMs on the
@@ -89,7 +90,7 @@ describe('a guard that has not synced its clock, when the host clock steps', () 
     const first = await call({ path: '/api/v3/ping' }).catch((e: unknown) => e);
     expect(isBinanceError(first, 'ip-ban'), String(first)).toBe(true);
     // The clock's /api/v3/time left beside the first call, before the ban was known: its 418 is not one sent into it.
-    await until(() => ex.count({ path: '/api/v3/time' }) > 0);
+    await firstSyncAnswered(ex);
     const banned = ex.count({ status: 418 });
 
     clock.step(MINUTES_2);

@@ -18,6 +18,7 @@ import { MainClient } from 'binance';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { extractTs } from '../../docs/scripts/check-snippets.ts';
 import { deferredCleanups } from './support/lifecycle.ts';
+import { firstSyncAnswered } from './support/sync.ts';
 
 // The clients teams actually run, with the plugin installed where each one sends: the official connector on the
 // default axios instance, `binance` on its own copy of axios, axios-retry on an instance. Each refusal the plugin
@@ -85,15 +86,6 @@ async function spendUntil(ex: FakeExchange, status: 418 | 429): Promise<void> {
     if (response.status === status) return;
   }
   throw new Error(`the exchange never answered ${status}`);
-}
-
-/**
- * Waits for the answer to the /api/v3/time of the clock's sync that the guard's first call started beside it: it left
- * before the ban, pause or storm the call met was known, so it is no request sent into it. Meeting it too, it ends
- * the sync, which is tried again only a minute later.
- */
-async function firstSyncAnswered(ex: FakeExchange): Promise<void> {
-  await vi.waitFor(() => expect(ex.count({ path: '/api/v3/time' })).toBeGreaterThan(0));
 }
 
 /** What a call ends in, and how long it took (ms). */
