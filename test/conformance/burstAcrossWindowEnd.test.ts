@@ -100,6 +100,35 @@ describe('a burst released just before a window ends', () => {
     },
   );
 
+  notGotOnly('a burst inside the edge guard is charged to both windows and counted once in the next', async () => {
+    // 10 per 2 s; an edge guard of 1.5 s (set, as on a link that measured slow round trips): a request released in a
+    // window's last 1.5 s may arrive in either window and is charged to both, where the next one counts it once.
+    const ex = await createFakeExchange({
+      rateLimits: [{ ...LIMIT, limit: 10, intervalMs: 2000 }],
+    });
+    defer(() => ex.close());
+    const guard = new BinanceGuard(ex.url, {
+      clock: false,
+      throttle: { limits: [{ ...LIMIT, limit: 10, intervalMs: 2000 }], edgeGuardMs: 1500, maxWaitMs: 0 },
+    });
+    defer(() => guard.close());
+    const call = axiosDriver.create(ex.url, { guard });
+
+    await untilWindowEnds(ex, 1000, 2000);
+    // 98 % of 10: 9 fit in both windows, and all go at once.
+    const burst = await Promise.all(
+      Array.from({ length: 9 }, () =>
+        call({ path: '/api/v3/ping' }).then(
+          () => 200,
+          (e: unknown) => String(e),
+        ),
+      ),
+    );
+
+    expect(burst).toEqual(Array(9).fill(200));
+    expect(ex.count({ status: 429 })).toBe(0);
+  });
+
   notGotOnly('(control) axios behind a 10-socket agent: the same burst released 1 s into a window', async () => {
     const ex = await exchange(20);
     const client = await pooledAxios(ex);

@@ -242,7 +242,7 @@ export class RedisRateStore implements RateStore {
     const args: Array<string | number> = [at, this.keepMs, MAX_SERVER_WAIT_MS];
     for (const c of charges) {
       keys.push(this.windowKey(c));
-      args.push(c.limitKey, c.start, c.end, c.amount, c.capacity);
+      args.push(c.limitKey, c.start, c.end, c.amount, c.capacity, c.straddles === true ? '1' : '0');
     }
     for (const c of charges) keys.push(this.windowKey({ limitKey: c.limitKey, start: c.start - (c.end - c.start) }));
     let reply = await this.call(RESERVE, keys, args);
@@ -297,6 +297,7 @@ export class RedisRateStore implements RateStore {
         c.serverCount ?? '',
         c.confirmedAtReserve,
         c.late ? '1' : '0',
+        c.straddles === true ? '1' : '0',
       );
     }
     // A reservation made in Redis that cannot be settled there stays in flight until its window expires:
@@ -315,7 +316,7 @@ export class RedisRateStore implements RateStore {
     await this.call(
       RELEASE,
       shared.map((c) => this.windowKey(c)),
-      shared.map((c) => c.amount),
+      shared.flatMap((c) => [c.amount, c.straddles === true ? '1' : '0']),
     );
   }
 

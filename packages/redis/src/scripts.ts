@@ -12,8 +12,8 @@ function script(lua: string): LuaScript {
 
 // Every number crosses the boundary as a string: a Lua number returned to Redis becomes an integer reply
 // (fractions cut), and timestamps must round-trip exactly. Windows are hashes with the fields inFlight, settled,
-// confirmed, foreign, observed, reported, late (as in MemoryRateStore) plus limitKey, start and end for getState; a
-// sorted set indexes them by end. No script asks Redis the time: windows come from the caller's server-clock times and
+// confirmed, foreign, observed, reported, late, straddling (as in MemoryRateStore) plus limitKey, start and end for
+// getState; a sorted set indexes them by end. No script asks Redis the time: windows come from the caller's server-clock times and
 // TTLs are durations computed from them.
 //
 // A pause or ban is a key that lasts exactly as long as it does: its TTL, which Redis counts down, is the time left,
@@ -106,10 +106,24 @@ local function touch(index, key, limitKey, start, wend, at, keep)
 end
 `;
 
+// Takes a charge's amount out of its window's inFlight (and straddling, when it straddles), as it was reserved:
+// answered, or never sent. Neither goes below 0.
+const TAKE_IN_FLIGHT = `
+local function takeInFlight(key, amount, straddles)
+  local inFlight = field(key, 'inFlight', 0, true) - tonumber(amount)
+  redis.call('HSET', key, 'inFlight', tostring(math.max(inFlight, 0)))
+  if straddles == '1' then
+    local straddling = field(key, 'straddling', 0, true) - tonumber(amount)
+    redis.call('HSET', key, 'straddling', tostring(math.max(straddling, 0)))
+  end
+end
+`;
+
 /**
  * KEYS: ban, pause, index, then one window hash per charge, then per charge the hash of the window before it (whose
- * requests not yet answered, `inFlight`, or answered after its end, `late`, may land in the charge's: see RateStore).
- * ARGV: at, keepMs, maxWaitMs, then per charge: limitKey, start, end, amount, capacity.
+ * requests not yet answered and not charged to the charge's window too, `inFlight − straddling`, or answered after
+ * its end, `late`, may land in the charge's: see RateStore).
+ * ARGV: at, keepMs, maxWaitMs, then per charge: limitKey, start, end, amount, capacity, straddles ('1' | '0').
  * Result: {'ban', ms left} | {'pause', ms left} | {'limit', end, index, load} | {'ok', confirmed...}.
  */
 export const RESERVE = script(`${SAFE}${TOUCH}
@@ -126,7 +140,7 @@ local failed = 0
 local failedEnd = 0
 local failedUsed = 0
 for i = 1, n do
-  local a = 4 + (i - 1) * 5
+  local a = 4 + (i - 1) * 6
   local key = KEYS[3 + i]
   local wend = tonumber(ARGV[a + 2])
   local used = 0
@@ -138,7 +152,8 @@ for i = 1, n do
   end
   local previous = KEYS[3 + n + i]
   if ensureType(previous, 'hash') then
-    used = used + field(previous, 'inFlight', 0, true) + field(previous, 'late', 0, true)
+    local carried = field(previous, 'inFlight', 0, true) - field(previous, 'straddling', 0, true)
+    used = used + math.max(carried, 0) + field(previous, 'late', 0, true)
   end
   -- When several windows are full, the one that ends last decides how long the request waits.
   local amount = tonumber(ARGV[a + 3])
@@ -149,14 +164,15 @@ for i = 1, n do
   end
 end
 if failed > 0 then
-  return {repaired, {'limit', ARGV[4 + (failed - 1) * 5 + 2], tostring(failed - 1), tostring(failedUsed)}}
+  return {repaired, {'limit', ARGV[4 + (failed - 1) * 6 + 2], tostring(failed - 1), tostring(failedUsed)}}
 end
 local out = {'ok'}
 for i = 1, n do
-  local a = 4 + (i - 1) * 5
+  local a = 4 + (i - 1) * 6
   local key = KEYS[3 + i]
   touch(KEYS[3], key, ARGV[a], ARGV[a + 1], ARGV[a + 2], at, keep)
   redis.call('HINCRBYFLOAT', key, 'inFlight', ARGV[a + 3])
+  if ARGV[a + 5] == '1' then redis.call('HINCRBYFLOAT', key, 'straddling', ARGV[a + 3]) end
   out[#out + 1] = redis.call('HGET', key, 'confirmed') or '0'
 end
 return {repaired, out}
@@ -165,23 +181,21 @@ return {repaired, out}
 /**
  * KEYS: one window hash per charge.
  * ARGV per charge: amount, counted, certain ('1' | '0'), serverCount ('' when none), confirmedAtReserve, late ('1' |
- * '0').
+ * '0'), straddles ('1' | '0').
  */
-export const SETTLE = script(`${SAFE}
+export const SETTLE = script(`${SAFE}${TAKE_IN_FLIGHT}
 for i = 1, #KEYS do
-  local a = (i - 1) * 6
+  local a = (i - 1) * 7
   local key = KEYS[i]
   if ensureType(key, 'hash') then
     local counted = tonumber(ARGV[a + 2])
-    local inFlight = field(key, 'inFlight', 0, true) - tonumber(ARGV[a + 1])
+    takeInFlight(key, ARGV[a + 1], ARGV[a + 7])
     local observed = field(key, 'observed', -1, true)
     local previousForeign = field(key, 'foreign', 0, true)
     local reported = field(key, 'reported', 0, true)
     field(key, 'settled', 0, true)
     field(key, 'confirmed', 0, true)
     field(key, 'late', 0, true)
-    if inFlight < 0 then inFlight = 0 end
-    redis.call('HSET', key, 'inFlight', tostring(inFlight))
     if counted ~= 0 then
       redis.call('HINCRBYFLOAT', key, 'settled', ARGV[a + 2])
       if ARGV[a + 3] == '1' then redis.call('HINCRBYFLOAT', key, 'confirmed', ARGV[a + 2]) end
@@ -206,15 +220,11 @@ end
 return {repaired, 0}
 `);
 
-/** KEYS: one window hash per charge. ARGV: the amount of each. */
-export const RELEASE = script(`${SAFE}
+/** KEYS: one window hash per charge. ARGV per charge: amount, straddles ('1' | '0'). */
+export const RELEASE = script(`${SAFE}${TAKE_IN_FLIGHT}
 for i = 1, #KEYS do
   local key = KEYS[i]
-  if ensureType(key, 'hash') then
-    local inFlight = field(key, 'inFlight', 0, true) - tonumber(ARGV[i])
-    if inFlight < 0 then inFlight = 0 end
-    redis.call('HSET', key, 'inFlight', tostring(inFlight))
-  end
+  if ensureType(key, 'hash') then takeInFlight(key, ARGV[2 * i - 1], ARGV[2 * i]) end
 end
 return {repaired, 0}
 `);

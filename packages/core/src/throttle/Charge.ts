@@ -11,6 +11,8 @@ export class Charge implements SettledCharge {
   readonly end: number;
   readonly amount: number;
   readonly capacity: number;
+  /** Set when the same slot's next window is charged too (see `WindowCharge.straddles`). */
+  straddles = false;
   counted = 0;
   certain = false;
   late = false;
@@ -42,8 +44,11 @@ export function chargesFor(slots: readonly Slot[], claim: Claim, lo: number, hi:
     const slot = slots[i]!;
     const amount = amountFor(slot, claim);
     if (!isCharged(slot, claim, amount)) continue;
+    let previous: Charge | undefined;
     for (let start = windowStart(lo, slot.intervalMs); start <= hi; start += slot.intervalMs) {
-      charges.push(new Charge(slot, start, amount));
+      if (previous !== undefined) previous.straddles = true;
+      previous = new Charge(slot, start, amount);
+      charges.push(previous);
     }
   }
   return charges;

@@ -65,7 +65,7 @@ export class Lane {
     for (let i = 0; i < slots.length; i++) {
       if (amounts[i]! > 0 && windows[i]!.load + amounts[i]! > slots[i]!.capacity) return undefined;
     }
-    for (let i = 0; i < slots.length; i++) windows[i]!.inFlight += amounts[i]!;
+    for (let i = 0; i < slots.length; i++) windows[i]!.reserve(amounts[i]!, false);
     return windows;
   }
 }
@@ -108,13 +108,14 @@ export class LanePermit extends GrantedPermit {
         !late && slot.headerLower !== undefined && headers !== undefined
           ? headerCount(headers, slot.headerLower, slot.header!)
           : undefined;
-      window.settle(amount, countedOf(slot, amount, weightOnSuccess), !late, late, serverCount, this.#confirmed[i]!);
+      const counted = countedOf(slot, amount, weightOnSuccess);
+      window.settle(amount, false, counted, !late, late, serverCount, this.#confirmed[i]!);
     }
   }
 
   /** Returns what it reserved: its request was never sent. */
   release(): void {
     const { amounts } = this.lane;
-    for (let i = 0; i < amounts.length; i++) this.#windows[i]!.release(amounts[i]!);
+    for (let i = 0; i < amounts.length; i++) this.#windows[i]!.release(amounts[i]!, false);
   }
 }

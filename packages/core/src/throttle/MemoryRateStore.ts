@@ -20,6 +20,8 @@ export class Counter {
   reported = 0;
   /** What requests answered after the window's end added to it: they may have arrived in the next one. */
   late = 0;
+  /** The part of `inFlight` charged to the next window as well: that window counts it itself. */
+  straddling = 0;
   /** The same limit's window that ends where this one starts, while the store keeps it. */
   previous: Counter | undefined = undefined;
   /** Cleared when the store forgets the window: a lane that remembered it looks it up again. */
@@ -40,27 +42,34 @@ export class Counter {
 
   /**
    * What a reservation here is checked against: `used`, and what the previous window's requests may still add (see
-   * `RateStore`): those not yet answered, and those answered after its end.
+   * `RateStore`): those not yet answered and not charged here too, and those answered after its end.
    */
   get load(): number {
     const previous = this.previous;
-    return previous === undefined ? this.used : this.used + previous.inFlight + previous.late;
+    return previous === undefined ? this.used : this.used + previous.inFlight - previous.straddling + previous.late;
+  }
+
+  /** Takes `amount` into `inFlight`; `straddles`: the request is charged to the next window as well. */
+  reserve(amount: number, straddles: boolean): void {
+    this.inFlight += amount;
+    if (straddles) this.straddling += amount;
   }
 
   /**
    * Moves `amount` reserved here from in flight to `counted`, and takes in the server's count of the window when the
    * request certainly landed in it (`serverCount`, read from its response; `confirmedAtReserve` as it reserved).
-   * `late`: answered after the window's end (see `SettledCharge.late`).
+   * `late`: answered after the window's end (see `SettledCharge.late`); `straddles`: as it was reserved.
    */
   settle(
     amount: number,
+    straddles: boolean,
     counted: number,
     certain: boolean,
     late: boolean,
     serverCount: number | undefined,
     confirmedAtReserve: number,
   ): void {
-    this.inFlight = Math.max(0, this.inFlight - amount);
+    this.release(amount, straddles);
     this.settled += counted;
     if (certain) this.confirmed += counted;
     if (late) this.late += counted;
@@ -70,9 +79,10 @@ export class Counter {
     this.reported += counted;
   }
 
-  /** Returns `amount` reserved here by a request that was never sent. */
-  release(amount: number): void {
+  /** Takes `amount` out of `inFlight`, as it was reserved: answered, or never sent. */
+  release(amount: number, straddles: boolean): void {
     this.inFlight = Math.max(0, this.inFlight - amount);
+    if (straddles) this.straddling = Math.max(0, this.straddling - amount);
   }
 }
 
@@ -132,12 +142,23 @@ export class MemoryRateStore implements RateStore {
   settleSync(charges: readonly SettledCharge[]): void {
     for (let i = 0; i < charges.length; i++) {
       const c = charges[i]!;
-      this.windowOf(c)?.settle(c.amount, c.counted, c.certain, c.late, c.serverCount, c.confirmedAtReserve);
+      this.windowOf(c)?.settle(
+        c.amount,
+        c.straddles === true,
+        c.counted,
+        c.certain,
+        c.late,
+        c.serverCount,
+        c.confirmedAtReserve,
+      );
     }
   }
 
   releaseSync(charges: readonly WindowCharge[]): void {
-    for (let i = 0; i < charges.length; i++) this.windowOf(charges[i]!)?.release(charges[i]!.amount);
+    for (let i = 0; i < charges.length; i++) {
+      const c = charges[i]!;
+      this.windowOf(c)?.release(c.amount, c.straddles === true);
+    }
   }
 
   /** Whether a reservation at `at` may be made: no pause or ban this store knows of. */
@@ -236,7 +257,7 @@ export class MemoryRateStore implements RateStore {
     for (let i = 0; i < charges.length; i++) {
       const charge = charges[i]!;
       const counter = counters[i]!;
-      counter.inFlight += charge.amount;
+      counter.reserve(charge.amount, charge.straddles === true);
       confirmed[i] = counter.confirmed;
       if (charge instanceof Charge) charge.storeHandle = counter;
     }

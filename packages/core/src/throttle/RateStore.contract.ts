@@ -139,6 +139,25 @@ export function rateStoreContract(create: () => RateStore | Promise<RateStore>):
     expect(await used(store, 1000)).toBe(9);
   });
 
+  it('counts a request charged to both windows once in the next, while it is in flight and after', async () => {
+    const store = await create();
+    // Released near the first window's end, it may arrive in either window, and is charged to both.
+    const straddling = [{ ...charge(0, 6), straddles: true }, charge(1000, 6)];
+    await store.reserve(900, straddling);
+    // The second window counts it in its own inFlight: not carried there from the first as well.
+    expect(await store.reserve(1000, [charge(1000, 5)])).toMatchObject({ ok: false, reason: 'limit', used: 6 });
+    expect(await store.reserve(1000, [charge(1000, 4)])).toMatchObject({ ok: true });
+    // Answered in time: it landed in the first window, and the second has room again.
+    await store.settle([settled(straddling[0]!), settled(straddling[1]!, { counted: 0, certain: false })]);
+    expect(await store.reserve(1000, [charge(1000, 6)])).toMatchObject({ ok: true });
+    expect(await store.reserve(1000, [charge(1000, 1)])).toMatchObject({ ok: false, reason: 'limit', used: 10 });
+    // One released unsent leaves nothing behind: the third window carries the second's 10 in flight, no less.
+    const unsent = [{ ...charge(1000, 2, 20), straddles: true }, charge(2000, 2, 20)];
+    await store.reserve(1900, unsent);
+    await store.release(unsent);
+    expect(await store.reserve(2000, [charge(2000, 1)])).toMatchObject({ ok: false, reason: 'limit', used: 10 });
+  });
+
   it('counts a request answered after its window ended in the next window as well', async () => {
     const store = await create();
     const a = charge(0, 6);

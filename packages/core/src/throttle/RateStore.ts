@@ -14,6 +14,11 @@ export interface WindowCharge {
   readonly amount: number;
   /** How much the window may hold in total (the limit × safety). */
   readonly capacity: number;
+  /**
+   * Whether the request is charged to the same limit's next window as well (it may arrive in either): that window
+   * counts it in its own `inFlight`, so it is not carried there from this one.
+   */
+  readonly straddles?: boolean | undefined;
 }
 
 /** A charge after its response: what the server counted, and what it reported. */
@@ -78,21 +83,25 @@ export interface RateStoreState {
  *
  * Per window the store keeps `inFlight`, `settled`, `confirmed` (the part of `settled` that certainly landed in
  * the window), `foreign`, `observed` (the highest server count seen), `reported` (the part of `settled` whose
- * responses carried a server count) and `late` (the part of `settled` answered after the window's end, see
- * {@link SettledCharge.late}); `used = inFlight + settled + foreign`.
+ * responses carried a server count), `late` (the part of `settled` answered after the window's end, see
+ * {@link SettledCharge.late}) and `straddling` (the part of `inFlight` also charged to the next window, see
+ * {@link WindowCharge.straddles}); `used = inFlight + settled + foreign`.
  *
  * A request is charged to the windows it may arrive in as seen at its release, but it can leave the process later:
  * a burst waits behind a connection pool or a busy event loop, and reaches the server in the next window. So the
- * previous window's `inFlight` (not yet answered: it may still arrive now) and `late` (answered after its end: it
- * may have arrived in this one) count in a window too: its `load = used + previous.inFlight + previous.late`, where
- * `previous` is the same limit's window that ends where this one starts.
+ * previous window's `inFlight` (not yet answered: it may still arrive now), less its `straddling` (this window
+ * counts those itself), and `late` (answered after its end: it may have arrived in this one) count in a window too:
+ * its `load = used + previous.inFlight − previous.straddling + previous.late`, where `previous` is the same limit's
+ * window that ends where this one starts.
  *
  * Every method is a single atomic step, so a Redis implementation is one Lua script per method:
  * - `reserve`: check ban, pause, then `load + amount <= capacity` for every charge of a positive amount (a charge of
- *   0 is there for the server's count: never refused); only if all pass, add `amount` to each `inFlight` (all or
- *   nothing) and return each window's `confirmed`. A refusal reports the window's `load` as `used`.
- * - `settle`: per charge, `inFlight -= amount`, `settled += counted`, `confirmed += counted` when `certain`, and
- *   `late += counted` when `late`.
+ *   0 is there for the server's count: never refused); only if all pass, add `amount` to each `inFlight` (and to
+ *   `straddling` when the charge `straddles`; all or nothing) and return each window's `confirmed`. A refusal
+ *   reports the window's `load` as `used`.
+ * - `settle`: per charge, `inFlight -= amount` (and `straddling` when it `straddles`), `settled += counted`,
+ *   `confirmed += counted` when `certain`, and `late += counted` when `late`. `release` takes `amount` off the same
+ *   two.
  *   When `serverCount` is set: above `observed` it is the newest count (counts only grow within a window), which
  *   holds this request and every one that reported before it: `foreign = max(0, serverCount − counted −
  *   max(reported, confirmedAtReserve))` and `observed = serverCount`. At or below `observed`, this request is inside
