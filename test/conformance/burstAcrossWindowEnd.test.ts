@@ -9,6 +9,7 @@ import got from 'got';
 import ky from 'ky';
 import { describe, expect, it } from 'vitest';
 import { axiosDriver, drivers, gotDriver, kyDriver } from './drivers.ts';
+import { outcome } from './support/hostClock.ts';
 import { deferredCleanups } from './support/lifecycle.ts';
 
 // A burst the guard releases shortly before a window ends leaves the process over the next second or more: behind a
@@ -103,27 +104,19 @@ describe('a burst released just before a window ends', () => {
   notGotOnly('a burst inside the edge guard is charged to both windows and counted once in the next', async () => {
     // 10 per 2 s; an edge guard of 1.5 s (set, as on a link that measured slow round trips): a request released in a
     // window's last 1.5 s may arrive in either window and is charged to both, where the next one counts it once.
-    const ex = await createFakeExchange({
-      rateLimits: [{ ...LIMIT, limit: 10, intervalMs: 2000 }],
-    });
+    const limit = { ...LIMIT, limit: 10, intervalMs: 2000 };
+    const ex = await createFakeExchange({ rateLimits: [limit] });
     defer(() => ex.close());
     const guard = new BinanceGuard(ex.url, {
       clock: false,
-      throttle: { limits: [{ ...LIMIT, limit: 10, intervalMs: 2000 }], edgeGuardMs: 1500, maxWaitMs: 0 },
+      throttle: { limits: [limit], edgeGuardMs: 1500, maxWaitMs: 0 },
     });
     defer(() => guard.close());
     const call = axiosDriver.create(ex.url, { guard });
 
     await untilWindowEnds(ex, 1000, 2000);
     // 98 % of 10: 9 fit in both windows, and all go at once.
-    const burst = await Promise.all(
-      Array.from({ length: 9 }, () =>
-        call({ path: '/api/v3/ping' }).then(
-          () => 200,
-          (e: unknown) => String(e),
-        ),
-      ),
-    );
+    const burst = await Promise.all(Array.from({ length: 9 }, () => outcome(call({ path: '/api/v3/ping' }))));
 
     expect(burst).toEqual(Array(9).fill(200));
     expect(ex.count({ status: 429 })).toBe(0);

@@ -13,8 +13,8 @@ function script(lua: string): LuaScript {
 // Every number crosses the boundary as a string: a Lua number returned to Redis becomes an integer reply
 // (fractions cut), and timestamps must round-trip exactly. Windows are hashes with the fields inFlight, settled,
 // confirmed, foreign, observed, reported, late, straddling (as in MemoryRateStore) plus limitKey, start and end for
-// getState; a sorted set indexes them by end. No script asks Redis the time: windows come from the caller's server-clock times and
-// TTLs are durations computed from them.
+// getState; a sorted set indexes them by end. No script asks Redis the time: windows come from the caller's
+// server-clock times and TTLs are durations computed from them.
 //
 // A pause or ban is a key that lasts exactly as long as it does: its TTL, which Redis counts down, is the time left,
 // and every process reads that alike, whether its clock is the exchange's (synced) or the host's (not yet). An end
