@@ -76,3 +76,39 @@ describe("a guard that only reads, when the exchange's time endpoint fails", () 
     expect(guard.snapshot().clock?.synced).toBe(false);
   });
 });
+
+// The first call starts the clock's sync. When that call found the IP's window spent by another program, its /time went
+// out beside it and met the same 429 or 418: one more refused request from this IP, on our count, into a window the
+// exchange had closed (and a 418 that Binance may lengthen). The sync now starts once the first call has its answer,
+// and its samples wait out the pause that answer set, or fail with the ban without being sent.
+describe("a guard whose first call finds the IP's window spent by another program", () => {
+  const WINDOW = { ...LIMIT, limit: 20, intervalMs: 3000 };
+
+  it.each([
+    { refusal: 429, ban: false as const, synced: true },
+    { refusal: 418, ban: { after429s: 1, durationsMs: [3000] }, synced: false },
+  ])('sends its clock no /time into the $refusal', async ({ refusal, ban, synced }) => {
+    const ex = await createFakeExchange({ rateLimits: [WINDOW], ban });
+    defer(() => ex.close());
+    // Early in a window, so that the pause, to the window's end, outlasts the wait below.
+    while (ex.now() % WINDOW.intervalMs > 300) await new Promise((r) => setTimeout(r, 20));
+    while ((await fetch(`${ex.url}/api/v3/ping`)).status !== refusal);
+    const guard = new BinanceGuard(ex.url, { product: 'spot', throttle: { limits: [WINDOW] } });
+    defer(() => guard.close());
+    const api = axios.create({ baseURL: ex.url });
+    binanceErrors({ guard }).install(api);
+
+    // After a 429 the guard sends the call again once the pause ends; a 418 fails it.
+    const outcome = await api.get('/api/v3/ping').then(
+      (r) => r.status,
+      (e: { status?: number }) => e.status,
+    );
+    expect(outcome).toBe(refusal === 429 ? 200 : 418);
+    // After a pause, the sync goes ahead: its samples waited for the pause to end.
+    for (let i = 0; i < 30 && guard.snapshot().clock?.synced !== synced; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(guard.snapshot().clock?.synced).toBe(synced);
+    expect(ex.count({ path: '/api/v3/time', status: refusal }), `/time answered ${refusal}`).toBe(0);
+  });
+});

@@ -251,23 +251,32 @@ export class BinanceGuard {
     const result = req.mayChangeOrders
       ? this.#runOnce(req, transport, call, state)
       : this.#runAttempts(req, transport, call, state);
-    // After the call has asked for its budget: the clock's samples queue behind it, not ahead.
-    if (this.#windowsSyncAt !== Number.POSITIVE_INFINITY && steadyNow() >= this.#windowsSyncAt) this.#syncWindows();
+    if (this.#windowsSyncAt !== Number.POSITIVE_INFINITY && steadyNow() >= this.#windowsSyncAt) {
+      this.#windowsSyncAt = Number.POSITIVE_INFINITY;
+      result.then(this.#syncWindows, this.#syncWindowsLater);
+    }
     return result;
   }
 
   /**
-   * Starts the clock's first sync without holding the call: the throttle's windows are the exchange's, aligned to
-   * its clock, and until the sync they are the host's. A host off by a second would let a burst sent at the end of
-   * its window land in the exchange's next one, which the throttle then grants in full again. A failed sync is tried
-   * again a minute later; a signed call still waits for its own.
+   * Starts the clock's first sync once a call has succeeded, without holding it: the throttle's windows are the
+   * exchange's, aligned to its clock, and until the sync they are the host's. A host off by a second would let a
+   * burst sent at the end of its window land in the exchange's next one, which the throttle then grants in full
+   * again. Not beside the call: one that meets a 429 or 418 (another program spent the IP's window) would take the
+   * sync's /time with it into the pause or ban, or one the client refused would fail the sync on its transport. A
+   * failed sync is tried again a minute later; a signed call still waits for its own.
    */
-  #syncWindows(): void {
-    this.#windowsSyncAt = Number.POSITIVE_INFINITY;
+  readonly #syncWindows = (): void => {
+    if (this.#closed) return;
     this.#clock!.ensureSynced().catch(() => {
       if (!this.#closed && !this.#clock!.synced) this.#windowsSyncAt = steadyNow() + WINDOWS_SYNC_RETRY_MS;
     });
-  }
+  };
+
+  /** The call that was to start the sync failed: the next call's success starts it. */
+  readonly #syncWindowsLater = (): void => {
+    if (!this.#clock!.synced) this.#windowsSyncAt = 0;
+  };
 
   /** Runs a signed request that may change an order: at most once while an identical one's outcome is unknown. */
   async #runOnce<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, state: RunState): Promise<R> {
