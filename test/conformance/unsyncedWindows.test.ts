@@ -8,8 +8,8 @@ import { deferredCleanups } from './support/lifecycle.ts';
 // A guard that only reads (a market-data poller) had no reason to sync its clock, so its throttle's windows were the
 // host's, while the docs promise windows aligned to the server's clock. With the host 1.5 s behind the exchange, what
 // the guard sent in the last 1.5 s of its window the exchange counted in its next one, which the guard then granted
-// in full: two windows' worth in one, 429s and a 418 ban. The clock now syncs on a guard's first request, signed or
-// not, without holding it. Each burst here leaves in a few ms, so the edge guard is not what is tested.
+// in full: two windows' worth in one, 429s and a 418 ban. The clock now syncs after a guard's first request that
+// succeeds, without holding it. Each burst here leaves in a few ms, so the edge guard is not what is tested.
 //
 // Spot's 6,000 weight per minute, with the window shortened to 5 s on the exchange and in the guard.
 
@@ -79,8 +79,8 @@ describe("a guard that only reads, when the exchange's time endpoint fails", () 
 
 // The first call starts the clock's sync. When that call found the IP's window spent by another program, its /time went
 // out beside it and met the same 429 or 418: one more refused request from this IP, on our count, into a window the
-// exchange had closed (and a 418 that Binance may lengthen). The sync now starts once the first call has its answer,
-// and its samples wait out the pause that answer set, or fail with the ban without being sent.
+// exchange had closed (and a 418 that Binance may lengthen). The sync now starts once a call has succeeded: after a
+// 429, the call the guard sent again when the pause ended; during a ban, none.
 describe("a guard whose first call finds the IP's window spent by another program", () => {
   const WINDOW = { ...LIMIT, limit: 20, intervalMs: 3000 };
 
@@ -90,7 +90,7 @@ describe("a guard whose first call finds the IP's window spent by another progra
   ])('sends its clock no /time into the $refusal', async ({ refusal, ban, synced }) => {
     const ex = await createFakeExchange({ rateLimits: [WINDOW], ban });
     defer(() => ex.close());
-    // Early in a window, so that the pause, to the window's end, outlasts the wait below.
+    // Early in a window, so that it is still spent when the guard's call arrives.
     while (ex.now() % WINDOW.intervalMs > 300) await new Promise((r) => setTimeout(r, 20));
     while ((await fetch(`${ex.url}/api/v3/ping`)).status !== refusal);
     const guard = new BinanceGuard(ex.url, { product: 'spot', throttle: { limits: [WINDOW] } });
@@ -104,7 +104,8 @@ describe("a guard whose first call finds the IP's window spent by another progra
       (e: { status?: number }) => e.status,
     );
     expect(outcome).toBe(refusal === 429 ? 200 : 418);
-    // After a pause, the sync goes ahead: its samples waited for the pause to end.
+    // After the pause, the call's success started the sync; during the ban, nothing did.
+    await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < 30 && guard.snapshot().clock?.synced !== synced; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
