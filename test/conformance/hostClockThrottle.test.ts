@@ -179,8 +179,8 @@ describe('a guard that has not synced its clock, when the host clock steps', () 
     const { ex, guard, call } = await weightScene(defer, driver, 5, 2000);
     failTime(ex);
     await windowWithRoom(2000, 1500);
-    // 4 pings fit (98 % of 5); 2 wait for the next window, and so does the /api/v3/time of the sync the first one
-    // starts once answered (which then fails).
+    // 4 pings fit (98 % of 5); 2 wait for the next window, and so does the /api/v3/time of the sync that the first
+    // ping's success starts (which then fails).
     const burst = Promise.all(Array.from({ length: 6 }, () => outcome(call({ path: '/api/v3/ping' }))));
     await until(() => guard.snapshot().throttle?.queued === 3 && ex.count({ path: '/api/v3/ping' }) === 4);
 
