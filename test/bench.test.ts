@@ -130,6 +130,43 @@ describe('npm run bench:breakdown', () => {
   });
 });
 
+describe('npm run bench:cold', () => {
+  const run = (env: Record<string, string>) =>
+    promisify(execFile)(node, ['--conditions=@binance-errors/source', 'bench/cold.ts'], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
+
+  it('times every variant at every sweep size, pairs each with bare, and charts what the guard adds', async () => {
+    const { stdout, stderr } = await run({ COLD_MB: '0,1', COLD_ROUNDS: '40' });
+    const rows = stdout
+      .split('\n')
+      .filter((line) => /^\| (bare|guard)/.test(line))
+      .map((line) => line.split('|').map((cell) => cell.trim()));
+    expect(rows.map((r) => `${r[2]} ${r[1]}`)).toEqual(
+      ['0', '1'].flatMap((mb) =>
+        ['bare', 'guard, throttle, clock and breaker off', 'guard, throttle only', 'guard'].map((v) => `${mb} ${v}`),
+      ),
+    );
+    for (const r of rows) {
+      expect(Number(r[3]!.replaceAll(',', '')), r[1]).toBeGreaterThan(0);
+      // Bare is the reference: no difference from itself is printed.
+      if (r[1] === 'bare') expect(r[4]).toBe('');
+      else expect(r[5], r[1]).toMatch(/^-?[\d,]+\.\d to -?[\d,]+\.\d$/);
+    }
+    expect(stdout).toMatch(/^1 MiB, guard +█* -?[\d,]+\.\d$/m);
+    expect(stderr).toMatch(/\[2\/2\] 1 MiB swept: guard, throttle, clock and breaker off [+-]/);
+  }, 60_000);
+
+  it('names a bad sweep size instead of running with it', async () => {
+    await expect(run({ COLD_MB: '0,lots' })).rejects.toThrow(
+      /COLD_MB must be a list of sizes in MiB from 0 to 1024, got "0,lots"/,
+    );
+    await expect(run({ COLD_ROUNDS: '2.5' })).rejects.toThrow(/COLD_ROUNDS must be a positive whole number, got "2.5"/);
+  });
+});
+
 describe('recoveryText', () => {
   const at = (median: number) => ({ median, min: median, max: median, runs: 1 });
   it('states the margin without a sign, whichever side of the limit and however close', () => {
