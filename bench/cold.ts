@@ -5,10 +5,13 @@
  * transport that answers at once with a real fetch `Response`, so no I/O and no client code run: what grows with the
  * sweep is the price of the guard's path paid cold.
  *
- * Every variant runs once per round, in alternating order, and a round's times are paired, so a slower stretch of
- * the machine moves every variant alike; a variant's added time is the median of its per-round differences from
- * bare. In memory (0 MiB) the guard's path costs a few µs; beside a real client (B1) it costs what the sweep that
- * matches the client's own traffic shows. See docs/guide/performance.md, "The guard with its caches emptied".
+ * Every variant runs once per round, in an order shuffled each round, and a round's times are paired, so a slower
+ * stretch of the machine moves every variant alike; a variant's added time is the median of its per-round
+ * differences from bare. Each variant has several guards, made interleaved and taken in turn round by round, and the
+ * guard is measured twice: a fixed order or one guard per variant favoured whichever ran later or was made later by
+ * up to 4 µs at 16 MiB, and the second guard's row shows what is left of such errors. In memory (0 MiB) the guard's
+ * path costs about 1 µs; beside a real client (B1) it costs what the sweep that matches the client's own traffic
+ * shows. See docs/guide/performance.md, "The guard with its caches emptied".
  *
  *   npm run bench:cold
  *   COLD_MB=0,16 COLD_ROUNDS=8000 npm run bench:cold
@@ -18,7 +21,7 @@ import { GUARD_OPTIONS } from './b1Overhead.ts';
 import { BENCH_KEY } from './lib/clients.ts';
 import { mdTable } from './lib/markdown.ts';
 import { Progress } from './lib/progress.ts';
-import { num, quantile } from './lib/stats.ts';
+import { num, quantile, seededRandom } from './lib/stats.ts';
 
 /**
  * Rounds run first without a sweep, and left out: until V8 has optimized the whole path (thousands of calls), a
@@ -27,6 +30,8 @@ import { num, quantile } from './lib/stats.ts';
 const HOT_WARMUP_ROUNDS = 10_000;
 /** Rounds run first at each sweep size and left out. */
 const WARMUP_ROUNDS = 500;
+/** Guards per variant, taken in turn: where in memory one guard's objects lie is not charged to its variant. */
+const INSTANCES = 4;
 const ORIGIN = 'http://127.0.0.1:9';
 const TICKER_URL = `${ORIGIN}/api/v3/ticker/price?symbol=BTCUSDT`;
 
@@ -36,6 +41,7 @@ const VARIANTS: readonly { name: string; options: BinanceGuardOptions | undefine
   { name: 'guard, throttle, clock and breaker off', options: { throttle: false, clock: false, breaker: false } },
   { name: 'guard, throttle only', options: { ...GUARD_OPTIONS, clock: false, breaker: false } },
   { name: 'guard', options: GUARD_OPTIONS },
+  { name: "guard again (the harness's own error)", options: GUARD_OPTIONS },
 ];
 
 const sizes = listOf('COLD_MB', '0,1,4,16', (n) => n >= 0 && n <= 1024, 'a list of sizes in MiB from 0 to 1024');
@@ -71,12 +77,24 @@ function respond(): Promise<Response> {
 }
 
 const transport = { send: () => respond(), read: readFetchResponse };
-const sends = VARIANTS.map(({ options }): (() => Promise<unknown>) => {
+function sender(options: BinanceGuardOptions | undefined): () => Promise<unknown> {
   if (options === undefined) return () => respond().then((r) => r.text());
   const plugin = createPlugin({ ...BENCH_KEY, guard: new BinanceGuard(ORIGIN, options) });
   const guard = plugin.guardFor(TICKER_URL);
   return () => guard.run({ method: 'GET', url: TICKER_URL }, transport, plugin.callOptions()).then((r) => r.text());
-});
+}
+/** `sets[i][v]`: variant v's i-th guard. */
+const sets = Array.from({ length: INSTANCES }, () => VARIANTS.map(({ options }) => sender(options)));
+
+const random = seededRandom(5);
+const order = VARIANTS.map((_, v) => v);
+/** Shuffles `order` in place (Fisher–Yates). */
+function shuffle(): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+}
 
 let sink = 0;
 /** One buffer for every size, so that each sweeps memory laid out alike. */
@@ -88,15 +106,16 @@ function sweep(mb: number): void {
 }
 
 const progress = new Progress();
-for (let r = 0; r < HOT_WARMUP_ROUNDS; r++) for (const send of sends) await send();
+for (let r = 0; r < HOT_WARMUP_ROUNDS; r++) for (const send of sets[r % INSTANCES]!) await send();
 const rows: string[][] = [];
 const chart: { label: string; added: number }[] = [];
 for (const [s, mb] of sizes.entries()) {
   const times = VARIANTS.map(() => new Float64Array(rounds));
   const total = WARMUP_ROUNDS + rounds;
   for (let r = 0; r < total; r++) {
-    for (let k = 0; k < VARIANTS.length; k++) {
-      const v = r % 2 === 0 ? k : VARIANTS.length - 1 - k;
+    const sends = sets[r % INSTANCES]!;
+    shuffle();
+    for (const v of order) {
       if (mb > 0) sweep(mb);
       const t0 = process.hrtime.bigint();
       await sends[v]!();
@@ -130,7 +149,7 @@ const widest = Math.max(...chart.map((c) => c.label.length));
 const most = Math.max(1, ...chart.map((c) => c.added));
 process.stdout.write(
   [
-    `## The guard with its caches emptied (${num(rounds)} rounds per size after ${num(HOT_WARMUP_ROUNDS)} in memory and ${num(WARMUP_ROUNDS)} at that size)`,
+    `## The guard with its caches emptied (${num(rounds)} rounds per size after ${num(HOT_WARMUP_ROUNDS)} in memory and ${num(WARMUP_ROUNDS)} at that size; ${INSTANCES} guards per variant, order shuffled each round)`,
     '',
     mdTable(
       [
