@@ -7,6 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { recoveryText } from '../bench/b4Breaker.ts';
 import { node, root } from './support/repoNode.ts';
 
+/** Runs `bench/<script>` from source, as its npm script does, with `env` added to the environment. */
+const runBench = (script: string) => (env: Record<string, string>) =>
+  promisify(execFile)(node, ['--conditions=@binance-errors/source', `bench/${script}`], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
+
 describe('npm run bench', () => {
   it('runs every benchmark in quick mode on loopback and writes results.json, results.md and results.svg', async () => {
     const out = await mkdtemp(join(tmpdir(), 'bench-'));
@@ -91,12 +99,7 @@ describe('npm run bench', () => {
 });
 
 describe('npm run bench:breakdown', () => {
-  const run = (env: Record<string, string>) =>
-    promisify(execFile)(node, ['--conditions=@binance-errors/source', 'bench/breakdown.ts'], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      timeout: 60_000,
-    });
+  const run = runBench('breakdown.ts');
 
   it("compares each part of the plugin pair by pair and prints one row per comparison, its exchange's answers all 200s", async () => {
     const { stdout, stderr } = await run({ BREAKDOWN_ONLY: 'fetch', BREAKDOWN_PAIRS: '2', BREAKDOWN_CHUNK: '64' });
@@ -131,12 +134,7 @@ describe('npm run bench:breakdown', () => {
 });
 
 describe('npm run bench:cold', () => {
-  const run = (env: Record<string, string>) =>
-    promisify(execFile)(node, ['--conditions=@binance-errors/source', 'bench/cold.ts'], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      timeout: 60_000,
-    });
+  const run = runBench('cold.ts');
 
   it('times every variant at every sweep size, pairs each with bare, and charts what the guard adds', async () => {
     const { stdout, stderr } = await run({ COLD_MB: '0,1', COLD_ROUNDS: '40' });
