@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chunkPlan } from '../bench/b1Overhead.ts';
-import { seededRandom } from '../bench/lib/stats.ts';
+import { digitsAgainst, seededRandom } from '../bench/lib/stats.ts';
 
 describe("B1's chunk plan", () => {
   const requests = Array.from({ length: 8000 }, (_, i) => i);
@@ -29,5 +29,15 @@ describe("B1's chunk plan", () => {
         expect([...order].sort()).toEqual(['bare', 'plugin']);
     }
     expect(firsts(2)).not.toEqual(firsts(1));
+  });
+});
+
+describe('digitsAgainst', () => {
+  it('adds decimals only while rounding would make a figure read as its target', () => {
+    expect(digitsAgainst(0.9496, 0.95, 3)).toBe(4);
+    expect(digitsAgainst(0.94, 0.95, 3)).toBe(3);
+    expect(digitsAgainst(10.04, 10, 1)).toBe(2);
+    expect(digitsAgainst(0.95 * 100, 95, 1)).toBe(1);
+    expect(digitsAgainst(0.9499999, 0.95, 3)).toBe(6);
   });
 });

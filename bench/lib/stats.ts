@@ -31,6 +31,16 @@ export function fmt(s: Summary, digits = 2, unit = ''): string {
   return s.runs === 1 || s.min === s.max ? `${n(s.median)}${unit}` : `${n(s.median)}${unit} (${n(s.min)}–${n(s.max)})`;
 }
 
+/**
+ * Decimals to show `value` with beside its target `limit`: `digits`, or more while rounding would make it read as
+ * the limit itself (0.9496 against ≥ 0.95 shows as 0.9496, not as "0.950 … not met"). At most 6.
+ */
+export function digitsAgainst(value: number, limit: number, digits: number): number {
+  let d = digits;
+  while (d < 6 && Math.abs(value - limit) > 1e-9 && value.toFixed(d) === limit.toFixed(d)) d++;
+  return d;
+}
+
 /** A fraction's `median (min–max)` as percentages with `digits` decimals: `97.9 % (97.8–98.0)`. */
 export function pct(s: Summary, digits = 1): string {
   return fmt({ ...s, median: s.median * 100, min: s.min * 100, max: s.max * 100 }, digits, ' %');
