@@ -15,6 +15,7 @@
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
 import { GUARD_OPTIONS, measureChunk, turn } from './b1Overhead.ts';
 import { BENCH_KEY, type BenchRequest, benchClients, type Send } from './lib/clients.ts';
+import { positiveFromEnv } from './lib/env.ts';
 import { GcPauses } from './lib/gc.ts';
 import { mdTable } from './lib/markdown.ts';
 import { startPinnedExchange } from './lib/pinnedExchange.ts';
@@ -74,16 +75,8 @@ export interface BreakdownRow {
   pairs: number;
 }
 
-const positive = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer, got ${raw}`);
-  return n;
-};
-
-const pairs = positive('BREAKDOWN_PAIRS', 400);
-const chunk = positive('BREAKDOWN_CHUNK', 1000);
+const pairs = positiveFromEnv('BREAKDOWN_PAIRS', 400);
+const chunk = positiveFromEnv('BREAKDOWN_CHUNK', 1000);
 const requests: readonly BenchRequest[] = Array.from({ length: chunk }, () => REQUEST);
 const only = process.env.BREAKDOWN_ONLY?.split(',').filter(Boolean);
 for (const name of only ?? []) {

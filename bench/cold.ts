@@ -19,6 +19,7 @@
 import { BinanceGuard, type BinanceGuardOptions, createPlugin, readFetchResponse } from '@binance-errors/core';
 import { GUARD_OPTIONS } from './b1Overhead.ts';
 import { BENCH_KEY } from './lib/clients.ts';
+import { listFromEnv, positiveFromEnv } from './lib/env.ts';
 import { mdTable } from './lib/markdown.ts';
 import { Progress } from './lib/progress.ts';
 import { num, quantile, seededRandom } from './lib/stats.ts';
@@ -44,24 +45,8 @@ const VARIANTS: readonly { name: string; options: BinanceGuardOptions | undefine
   { name: "guard again (the harness's own error)", options: GUARD_OPTIONS },
 ];
 
-const sizes = listOf('COLD_MB', '0,1,4,16', (n) => n >= 0 && n <= 1024, 'a list of sizes in MiB from 0 to 1024');
-const rounds = Number(process.env.COLD_ROUNDS || 3000);
-if (!Number.isInteger(rounds) || rounds < 1) {
-  process.stderr.write(`COLD_ROUNDS must be a positive whole number, got ${JSON.stringify(process.env.COLD_ROUNDS)}\n`);
-  process.exit(1);
-}
-
-/** A comma-separated list of numbers from the environment; exits naming the variable when one is not valid. */
-function listOf(name: string, fallback: string, valid: (n: number) => boolean, what: string): number[] {
-  const text = process.env[name] || fallback;
-  const parts = text.split(',').map((s) => s.trim());
-  const values = parts.map(Number);
-  if (parts.some((s, i) => s === '' || !valid(values[i]!))) {
-    process.stderr.write(`${name} must be ${what}, got ${JSON.stringify(text)}\n`);
-    process.exit(1);
-  }
-  return values;
-}
+const sizes = listFromEnv('COLD_MB', '0,1,4,16', (n) => n >= 0 && n <= 1024, 'a list of sizes in MiB from 0 to 1024');
+const rounds = positiveFromEnv('COLD_ROUNDS', 3000);
 
 /** Usage headers that grow as the exchange's would, so the throttle reconciles every answer. */
 let used = 0;

@@ -1,0 +1,29 @@
+/** Settings of the bench scripts from the environment: a bad value stops the script with a line naming it. */
+
+/** Exits with `message` on stderr: a bad setting is named, not run with. */
+function refuse(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+/** A positive whole number from `process.env[name]`, or `fallback` when it is unset or empty. */
+export function positiveFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) refuse(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/**
+ * A comma-separated list of numbers from `process.env[name]`, or from `fallback` when it is unset or empty; each must
+ * pass `valid`, and `what` says what was expected.
+ */
+export function listFromEnv(name: string, fallback: string, valid: (n: number) => boolean, what: string): number[] {
+  const text = process.env[name] || fallback;
+  const parts = text.split(',').map((s) => s.trim());
+  const values = parts.map(Number);
+  if (parts.some((s, i) => s === '' || !valid(values[i]!)))
+    refuse(`${name} must be ${what}, got ${JSON.stringify(text)}`);
+  return values;
+}
