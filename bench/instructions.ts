@@ -21,6 +21,20 @@
  *   INSTRUCTIONS_ONLY= npm run bench:instructions      bare and the whole guard only (or name the other variants)
  *   INSTRUCTIONS_CLIENT=axios npm run bench:instructions   axios, ky or got bare against the same client with its plugin
  *                                                        (the guard and the adapter together); fetch by default
+ *   INSTRUCTIONS_COLD=1 npm run bench:instructions     the guard started cold: requests one at a time, 8 MiB of other
+ *                                                        memory read between two, and callgrind's cache simulation
+ *                                                        counting what misses the last-level cache (about 20
+ *                                                        minutes, 10 with INSTRUCTIONS_ONLY=)
+ *
+ * Why cold: timed in a real client's loop, the guard costs several times its instructions, and a count alone does not
+ * say why. With the caches simulated (first level 32 KiB each for code and data, a last level of 4 MiB: a core's
+ * share of a server's) and 8 MiB read between two requests, every request finds the guard's code and data gone from
+ * the caches, as between two requests of a busy client; the misses at the last level are what reach memory, about
+ * 100 ns each on a server. That tells code from data: in two runs on December 6 the guard's own functions added 416
+ * and 418 last-level instruction misses per request, and 211 and 148 data misses. The instruction misses of a
+ * function the runs' small difference did not touch held to within 5; the totals of V8's builtins, runtime and
+ * collector did not (a compile, a scavenge or an address V8 gave new code moves them by hundreds), so read a change
+ * by function.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -33,10 +47,16 @@ import { mdTable } from './lib/markdown.ts';
 import { Progress } from './lib/progress.ts';
 import { num } from './lib/stats.ts';
 
-const WARMUP = 20_000;
-/** The two request counts whose difference is measured. */
-const FEWER = 10_000;
-const MORE = 30_000;
+const cold = process.env.INSTRUCTIONS_COLD === '1';
+/** MiB read between two requests when cold: twice the simulated last-level cache. */
+const COLD_MB = 8;
+/** The caches callgrind simulates when cold, fixed so that counts compare across machines: size, ways, line. */
+const CACHES = ['--I1=32768,8,64', '--D1=32768,8,64', '--LL=4194304,16,64'];
+/** Requests before the count: one at a time, V8 needs more of them before the guard's code is at its last tier. */
+const WARMUP = cold ? 30_000 : 20_000;
+/** The two request counts whose difference is measured (a cold request costs a read of {@link COLD_MB}). */
+const FEWER = cold ? 200 : 10_000;
+const MORE = cold ? 1_000 : 30_000;
 /** Functions listed in the report, by instructions the guard adds. */
 const TOP = 30;
 
@@ -62,12 +82,16 @@ if (spawnSync('valgrind', ['--version']).error) {
   process.exit(1);
 }
 
-/** Runs the loop under callgrind with `requests` after the warm-up, and counts its instructions per function. */
-async function countRun(variant: LoopVariant, requests: number, dir: string): Promise<Counts> {
+/**
+ * Runs the loop under callgrind with `requests` after the warm-up, and counts its instructions per function (and,
+ * cold, its cache misses: one {@link Counts} per event).
+ */
+async function countRun(variant: LoopVariant, requests: number, dir: string): Promise<Map<string, Counts>> {
   const out = join(dir, `callgrind.${variant.replaceAll(/\W+/g, '-')}.${requests}`);
   const args = [
     '--tool=callgrind',
     '--dump-instr=yes',
+    ...(cold ? ['--cache-sim=yes', ...CACHES] : []),
     // V8 writes and rewrites machine code: valgrind must not run stale translations of it.
     '--smc-check=all-non-file',
     `--callgrind-out-file=${out}`,
@@ -91,6 +115,7 @@ async function countRun(variant: LoopVariant, requests: number, dir: string): Pr
     LOOP_REQUESTS: String(requests),
     LOOP_MIX: mix ? '1' : '0',
     LOOP_CLIENT: client,
+    LOOP_COLD_MB: cold ? String(COLD_MB) : '',
   };
   const child = spawn('valgrind', args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -111,7 +136,7 @@ async function countRun(variant: LoopVariant, requests: number, dir: string): Pr
   }
 }
 
-/** Per-request instructions of one variant, in all and per function. */
+/** Per-request counts of one variant, in all and per function, of one event (instructions, or a kind of miss). */
 interface PerRequest {
   total: number;
   /** Of the total, V8's compilers: code compiled while the requests ran, not the requests' own work. */
@@ -121,7 +146,7 @@ interface PerRequest {
   byFunction: Map<string, number>;
 }
 
-function perRequest(fewer: Counts, more: Counts): PerRequest {
+function perRequest(fewer: Counts = new Map(), more: Counts = new Map()): PerRequest {
   const byFunction = new Map<string, number>();
   const result: PerRequest = { total: 0, compiling: 0, collecting: 0, byFunction };
   for (const name of new Set([...fewer.keys(), ...more.keys()])) {
@@ -135,15 +160,16 @@ function perRequest(fewer: Counts, more: Counts): PerRequest {
   return result;
 }
 
-const only = process.env.INSTRUCTIONS_ONLY?.split(',');
+const only = process.env.INSTRUCTIONS_ONLY?.split(',').map((v) => v.trim());
 const variants = (Object.keys(VARIANTS) as LoopVariant[]).filter(
   (v) => only === undefined || v === 'bare' || v === 'guard' || only.includes(v),
 );
 const dir = await mkdtemp(join(tmpdir(), 'bench-instructions-'));
-const results = new Map<LoopVariant, PerRequest>();
+/** Per variant, per event. */
+const results = new Map<LoopVariant, Map<string, PerRequest>>();
 try {
   const jobs = variants.flatMap((variant) => [FEWER, MORE].map((requests) => ({ variant, requests })));
-  const counted = new Map<string, Counts>();
+  const counted = new Map<string, Map<string, Counts>>();
   let done = 0;
   const stop = progress.ticking(() => `bench:instructions: ${done}/${jobs.length} callgrind runs done`, 1000);
   // Two at a time: a run is single-threaded, and valgrind's slowdown is the same either way.
@@ -159,25 +185,78 @@ try {
   );
   stop();
   for (const variant of variants) {
-    results.set(variant, perRequest(counted.get(`${variant}/${FEWER}`)!, counted.get(`${variant}/${MORE}`)!));
+    const fewer = counted.get(`${variant}/${FEWER}`)!;
+    const more = counted.get(`${variant}/${MORE}`)!;
+    results.set(
+      variant,
+      new Map([...more.keys()].map((event) => [event, perRequest(fewer.get(event), more.get(event))])),
+    );
   }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
 
-const bare = results.get('bare')!;
-const guard = results.get('guard')!;
-const added = [...new Set([...bare.byFunction.keys(), ...guard.byFunction.keys()])].map(
-  (name) => [name, (guard.byFunction.get(name) ?? 0) - (bare.byFunction.get(name) ?? 0)] as const,
-);
+/** What the report counts, each a callgrind event or a sum of events: instructions, and cold, the misses. */
+const MEASURES: readonly (readonly [string, readonly string[]])[] = [
+  ['instructions', ['Ir']],
+  ...(cold
+    ? ([
+        ['last-level instruction misses', ['ILmr']],
+        ['last-level data misses', ['DLmr', 'DLmw']],
+        ['first-level instruction misses', ['I1mr']],
+        ['first-level data misses', ['D1mr', 'D1mw']],
+      ] as const)
+    : []),
+];
+
+/** A measure of one variant: its events' counts added up. */
+function measure(variant: LoopVariant, events: readonly string[]): PerRequest {
+  const sum: PerRequest = { total: 0, compiling: 0, collecting: 0, byFunction: new Map() };
+  for (const event of events) {
+    const r = results.get(variant)!.get(event);
+    if (r === undefined) throw new Error(`callgrind counted no ${event}`);
+    sum.total += r.total;
+    sum.compiling += r.compiling;
+    sum.collecting += r.collecting;
+    for (const [name, n] of r.byFunction) sum.byFunction.set(name, (sum.byFunction.get(name) ?? 0) + n);
+  }
+  return sum;
+}
+
+const own = (x: PerRequest) => x.total - x.compiling - x.collecting;
+/** Per measure, what the whole guard adds over bare, by function. */
+const added = MEASURES.map(([, events]) => {
+  const bare = measure('bare', events).byFunction;
+  const guard = measure('guard', events).byFunction;
+  return new Map(
+    [...new Set([...bare.keys(), ...guard.keys()])].map((name) => [
+      name,
+      (guard.get(name) ?? 0) - (bare.get(name) ?? 0),
+    ]),
+  );
+});
+const names = [...added[0]!.keys()];
+/** What the guard adds to `name`'s count of the measure at `index`. */
+const addedTo = (index: number, name: string) => added[index]!.get(name) ?? 0;
+/** A function's weight in the ranking: its added instructions, or cold, its added last-level misses. */
+const rank = (name: string) => Math.abs(cold ? addedTo(1, name) + addedTo(2, name) : addedTo(0, name));
 
 function byPart(): string[][] {
-  const parts = new Map<string, number>();
-  for (const [name, n] of added) parts.set(partOf(name), (parts.get(partOf(name)) ?? 0) + n);
-  return [...parts].sort((a, b) => b[1] - a[1]).map(([part, n]) => [part, num(n)]);
+  const parts = new Map<string, number[]>();
+  for (const name of names) {
+    const sums = parts.get(partOf(name)) ?? MEASURES.map(() => 0);
+    for (let i = 0; i < sums.length; i++) sums[i]! += addedTo(i, name);
+    parts.set(partOf(name), sums);
+  }
+  return [...parts].sort((a, b) => b[1][0]! - a[1][0]!).map(([part, sums]) => [part, ...sums.map((n) => num(n))]);
 }
+
+const perRequestHead = MEASURES.map(([label]) => `added ${label} / request`);
+const how = cold
+  ? `one at a time, ${COLD_MB} MiB of other memory read between two, caches simulated: ${CACHES.join(' ')}`
+  : '32 at a time';
 const report = [
-  `Instructions per request, in memory (${CLIENT_LOOPS[client]}; ${mix ? "B1's mix: 80 % public ticker/price, 20 % signed openOrders, which bare signs by hand as B1's bare clients do" : 'public GET /api/v3/ticker/price'}, 32 at a time), over ${num(MORE - FEWER)} requests after ${num(WARMUP)} of warm-up:`,
+  `${cold ? 'Instructions and cache misses' : 'Instructions'} per request, in memory (${CLIENT_LOOPS[client]}; ${mix ? "B1's mix: 80 % public ticker/price, 20 % signed openOrders, which bare signs by hand as B1's bare clients do" : 'public GET /api/v3/ticker/price'}, ${how}), over ${num(MORE - FEWER)} requests after ${num(WARMUP)} of warm-up:`,
   '',
   mdTable(
     [
@@ -188,26 +267,42 @@ const report = [
       'added over bare, outside the compilers and the collector',
     ],
     variants.map((v) => {
-      const r = results.get(v)!;
-      const own = (x: PerRequest) => x.total - x.compiling - x.collecting;
+      const r = measure(v, ['Ir']);
+      const bare = measure('bare', ['Ir']);
       return [v, num(r.total), num(r.compiling), num(r.collecting), v === 'bare' ? '—' : num(own(r) - own(bare))];
     }),
   ),
+  ...(cold
+    ? [
+        '',
+        'What each variant adds over bare, outside the compilers and the collector (a last-level miss goes to memory: about 100 ns on a server):',
+        '',
+        mdTable(
+          ['variant', ...MEASURES.map(([label]) => label)],
+          variants
+            .filter((v) => v !== 'bare')
+            .map((v) => [
+              v,
+              ...MEASURES.map(([, events]) => num(own(measure(v, events)) - own(measure('bare', events)))),
+            ]),
+        ),
+      ]
+    : []),
   '',
-  "Where the guard's instructions go, by part of the process (guard against bare):",
+  `Where the guard's ${cold ? 'instructions and misses' : 'instructions'} go, by part of the process (guard against bare):`,
   '',
-  mdTable(['part', 'added instructions / request'], byPart(), 'left'),
+  mdTable(['part', ...perRequestHead], byPart(), 'left'),
   '',
-  `And the ${TOP} functions whose count it changes most, outside the compilers and the collector (guard against bare; V8's JIT code by function, builtins and C++ by symbol; a function inlined into another is counted there):`,
+  `And the ${TOP} functions whose ${cold ? 'last-level misses' : 'count'} it changes most, outside the compilers and the collector (guard against bare; V8's JIT code by function, builtins and C++ by symbol; a function inlined into another is counted there):`,
   '',
   mdTable(
-    ['function', 'added instructions / request'],
-    added
+    ['function', ...perRequestHead],
+    names
       // A collection more or less in one count moves the collector's functions by tens of thousands (got's loop).
-      .filter(([name]) => partOf(name) !== COLLECTOR && partOf(name) !== COMPILERS)
-      .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
+      .filter((name) => partOf(name) !== COLLECTOR && partOf(name) !== COMPILERS)
+      .sort((a, b) => rank(b) - rank(a))
       .slice(0, TOP)
-      .map(([name, n]) => [name, num(n)]),
+      .map((name) => [name, ...MEASURES.map((_, i) => num(addedTo(i, name)))]),
     'left',
   ),
 ];

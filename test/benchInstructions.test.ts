@@ -42,12 +42,28 @@ const PERF_MAP = [
 describe('bench:instructions, reading callgrind', () => {
   it('counts self instructions per function, naming JIT code from the perf map and skipping calls’ inclusive costs', () => {
     const counts = attribute(CALLGRIND, parsePerfMap(PERF_MAP));
-    expect(Object.fromEntries(counts)).toEqual({
+    expect([...counts.keys()]).toEqual(['Ir']);
+    expect(Object.fromEntries(counts.get('Ir')!)).toEqual({
       'builtin LoadIC': 8,
       'run (core/guard/BinanceGuard.ts)': 14,
       'C++ v8::internal::Lookup': 9,
       '(unnamed code)': 6,
       'wasm-function[63]': 3,
+    });
+  });
+
+  it('counts every event of a cache simulation, a cost line that leaves out its trailing zeros among them', () => {
+    const simulated = CALLGRIND.replace('events: Ir', 'events: Ir ILmr DLmr')
+      .replace('0x1000 0 5\n', '0x1000 0 5 2 1\n')
+      .replace('+16 * 2\n', '+16 * 2 0 3\n')
+      .replace('* 0 900\n', '* 0 900 40 40\n');
+    const counts = attribute(simulated, parsePerfMap(PERF_MAP));
+    expect([...counts.keys()]).toEqual(['Ir', 'ILmr', 'DLmr']);
+    expect(counts.get('Ir')!.get('builtin LoadIC')).toBe(8);
+    expect(Object.fromEntries(counts.get('ILmr')!)).toEqual({ 'builtin LoadIC': 2 });
+    expect(Object.fromEntries(counts.get('DLmr')!)).toEqual({
+      'builtin LoadIC': 1,
+      'run (core/guard/BinanceGuard.ts)': 3,
     });
   });
 
@@ -87,6 +103,27 @@ describe('bench:instructions, the loop it counts', () => {
     const { requests, signed } = JSON.parse(stdout) as { requests: number; signed: number };
     expect(signed).toBe(20);
     expect(requests).toBeGreaterThanOrEqual(100);
+  });
+
+  it('runs cold: one request at a time, each followed by a read of the other memory', async () => {
+    const { stdout } = await promisify(execFile)(
+      node,
+      ['--conditions=@binance-errors/source', 'bench/lib/instructionLoop.ts'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          LOOP_VARIANT: 'guard',
+          LOOP_WARMUP: '40',
+          LOOP_REQUESTS: '60',
+          LOOP_COLD_MB: '1',
+          LOOP_REPORT: '1',
+        },
+        timeout: 30_000,
+      },
+    );
+    // One number of every 64-byte line of 1 MiB (all ones) after each of the 60 counted requests, none in the warm-up.
+    expect(JSON.parse(stdout)).toMatchObject({ read: 60 * 2 ** 14 });
   });
 
   it('refuses a variant it does not know, naming those it does', async () => {

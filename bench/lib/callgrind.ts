@@ -3,7 +3,7 @@
  * with `--perf-basic-prof` (`/tmp/perf-<pid>.map`). Used by `bench/instructions.ts`.
  */
 
-/** Instructions per function. */
+/** One event's count per function: instructions (`Ir`), or with `--cache-sim=yes` a kind of miss (`ILmr`, …). */
 export type Counts = Map<string, number>;
 
 /**
@@ -54,11 +54,15 @@ function codeAt(map: CodeMap, address: number): string | undefined {
 }
 
 /**
- * Self instructions per function from a callgrind file written with `--dump-instr=yes` (positions: instr line).
- * Code callgrind has no symbol for (V8's JIT code) is named from the perf map by address.
+ * Self counts per function from a callgrind file written with `--dump-instr=yes` (positions: instr line), one
+ * {@link Counts} per event the file names (`events: Ir`, or with `--cache-sim=yes` `Ir Dr Dw I1mr D1mr D1mw ILmr DLmr
+ * DLmw`; a cost line may leave out its trailing zeros). Code callgrind has no symbol for (V8's JIT code) is named
+ * from the perf map by address.
  */
-export function attribute(text: string, map: CodeMap): Counts {
-  const counts: Counts = new Map();
+export function attribute(text: string, map: CodeMap): Map<string, Counts> {
+  const byEvent = new Map<string, Counts>();
+  let events: Counts[] = [];
+  let positions = 1;
   const names = new Map<string, string>();
   let fn = '';
   let unknown = false;
@@ -85,6 +89,22 @@ export function attribute(text: string, map: CodeMap): Counts {
       afterCalls = true;
       continue;
     }
+    if (line.startsWith('events:')) {
+      events = line
+        .slice('events:'.length)
+        .trim()
+        .split(/\s+/)
+        .map((event) => {
+          const counts: Counts = new Map();
+          byEvent.set(event, counts);
+          return counts;
+        });
+      continue;
+    }
+    if (line.startsWith('positions:')) {
+      positions = line.slice('positions:'.length).trim().split(/\s+/).length;
+      continue;
+    }
     const c = line.charCodeAt(0);
     const isCost = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 42;
     if (!isCost) continue;
@@ -97,11 +117,15 @@ export function attribute(text: string, map: CodeMap): Counts {
       afterCalls = false;
       continue;
     }
-    const cost = Number(parts[parts.length - 1]);
     const name = unknown ? (codeAt(map, address) ?? '(unnamed code)') : nativeName(fn);
-    counts.set(name, (counts.get(name) ?? 0) + cost);
+    for (let i = positions; i < parts.length; i++) {
+      const n = Number(parts[i]);
+      if (n === 0) continue;
+      const counts = events[i - positions]!;
+      counts.set(name, (counts.get(name) ?? 0) + n);
+    }
   }
-  return counts;
+  return byEvent;
 }
 
 /** `Builtins_LoadIC` → `builtin LoadIC`; a C++ symbol without its template and call arguments. */

@@ -10,6 +10,8 @@
  * client's plugin installed the documented way; `LOOP_VARIANT` (see {@link VARIANTS}); `LOOP_REQUESTS` counted
  * after `LOOP_WARMUP`; `LOOP_MIX=1` for B1's mix (every fifth request a signed `GET /api/v3/openOrders`: signed by
  * the plugin, or, bare, stamped and signed by hand as B1's bare clients do, so that the difference is what B1 sees);
+ * `LOOP_COLD_MB=8` sends the requests one at a time and, after each counted one, reads that many MiB of other
+ * memory, as a client's own work between two requests does, so that a cache simulation sees the guard start cold;
  * `LOOP_REPORT=1` prints how many requests the exchange answered, and how many of them came signed.
  */
 import { Readable } from 'node:stream';
@@ -168,6 +170,16 @@ function sendOf(client: LoopClient, guard: BinanceGuard | undefined): Send {
   };
 }
 
+/** Reads of the other memory before the count, which leave {@link readOther} optimized. */
+const WARM_READS = 20;
+/** Memory the cold loop reads between two requests, and what it read (kept, so the reads are not optimized away). */
+let other = new Float64Array(0);
+let read = 0;
+/** Reads one number of every 64-byte line of {@link other}: the caches then hold it rather than the guard's code and data. */
+function readOther(): void {
+  for (let i = 0; i < other.length; i += 8) read += other[i]!;
+}
+
 async function main(): Promise<void> {
   const variant = process.env.LOOP_VARIANT as LoopVariant;
   if (!(variant in VARIANTS)) throw new TypeError(`LOOP_VARIANT must be one of ${Object.keys(VARIANTS).join(', ')}`);
@@ -177,14 +189,17 @@ async function main(): Promise<void> {
   const guard = options && new BinanceGuard(ORIGIN, options);
   const send = sendOf(client, guard);
   const mix = process.env.LOOP_MIX === '1';
+  const coldMb = Number(process.env.LOOP_COLD_MB || 0);
   const loop = async (n: number) => {
     let i = 0;
     await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
+      Array.from({ length: coldMb > 0 ? 1 : CONCURRENCY }, async () => {
         while (i < n) {
           const request = mix && i % 5 === 0 ? OPEN_ORDERS : TICKER;
           i++;
           await send(request);
+          // Cold, the warm-up reads nothing yet: the call is known to the compiled loop before the count.
+          if (coldMb > 0) readOther();
           // A turn of the event loop now and then, as I/O gives: FinalizationRegistry callbacks (undici's, for each
           // Request made with a signal, as ky's are) run only then, and the collector meets what they free.
           if (i % 256 === 0) await setImmediate();
@@ -193,9 +208,15 @@ async function main(): Promise<void> {
     );
   };
   await loop(Number(process.env.LOOP_WARMUP));
+  if (coldMb > 0) {
+    other = new Float64Array((coldMb * 2 ** 20) / 8).fill(1);
+    // Compiled before the count, as the guard's code is: a compile inside one of the two counts is not a request's.
+    for (let i = 0; i < WARM_READS; i++) readOther();
+    read = 0;
+  }
   await loop(Number(process.env.LOOP_REQUESTS));
   guard?.close();
-  if (process.env.LOOP_REPORT === '1') process.stdout.write(`${JSON.stringify(answered)}\n`);
+  if (process.env.LOOP_REPORT === '1') process.stdout.write(`${JSON.stringify({ ...answered, read })}\n`);
 }
 
 // Run as a script (by `bench/instructions.ts`, under valgrind); imported, it only says what the variants are.
