@@ -48,6 +48,10 @@ import { Progress } from './lib/progress.ts';
 import { num } from './lib/stats.ts';
 
 const cold = process.env.INSTRUCTIONS_COLD === '1';
+if (!['', '0', '1'].includes(process.env.INSTRUCTIONS_COLD ?? '')) {
+  process.stderr.write(`INSTRUCTIONS_COLD must be 1 (or 0), got ${JSON.stringify(process.env.INSTRUCTIONS_COLD)}\n`);
+  process.exit(1);
+}
 /** MiB read between two requests when cold: twice the simulated last-level cache. */
 const COLD_MB = 8;
 /** The caches callgrind simulates when cold, fixed so that counts compare across machines: size, ways, line. */

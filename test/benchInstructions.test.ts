@@ -134,4 +134,15 @@ describe('bench:instructions, the loop it counts', () => {
     });
     await expect(run).rejects.toMatchObject({ stderr: expect.stringContaining('LOOP_VARIANT must be one of bare') });
   });
+
+  it('refuses a cold read it cannot make, naming the setting', async () => {
+    const run = promisify(execFile)(node, ['--conditions=@binance-errors/source', 'bench/lib/instructionLoop.ts'], {
+      cwd: root,
+      env: { ...process.env, LOOP_VARIANT: 'bare', LOOP_WARMUP: '1', LOOP_REQUESTS: '1', LOOP_COLD_MB: '8MB' },
+      timeout: 30_000,
+    });
+    await expect(run).rejects.toMatchObject({
+      stderr: expect.stringContaining('LOOP_COLD_MB must be a number of MiB'),
+    });
+  });
 });

@@ -190,6 +190,7 @@ async function main(): Promise<void> {
   const send = sendOf(client, guard);
   const mix = process.env.LOOP_MIX === '1';
   const coldMb = Number(process.env.LOOP_COLD_MB || 0);
+  if (!(coldMb >= 0)) throw new TypeError(`LOOP_COLD_MB must be a number of MiB, got ${process.env.LOOP_COLD_MB}`);
   const loop = async (n: number) => {
     let i = 0;
     await Promise.all(
