@@ -78,26 +78,26 @@ describe('bench:instructions, reading callgrind', () => {
   });
 });
 
+/** The loop, run as bench:instructions runs it (without valgrind), with these settings. */
+function runLoop(env: Record<string, string>) {
+  return promisify(execFile)(node, ['--conditions=@binance-errors/source', 'bench/lib/instructionLoop.ts'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    timeout: 30_000,
+  });
+}
+
 describe('bench:instructions, the loop it counts', () => {
   const cases = LOOP_CLIENTS.flatMap((client) => Object.keys(VARIANTS).map((variant) => [client, variant]));
   it.each(cases)('runs %s, %s to the end, every fifth request signed', async (client, variant) => {
-    const { stdout } = await promisify(execFile)(
-      node,
-      ['--conditions=@binance-errors/source', 'bench/lib/instructionLoop.ts'],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          LOOP_CLIENT: client,
-          LOOP_VARIANT: variant,
-          LOOP_WARMUP: '40',
-          LOOP_REQUESTS: '60',
-          LOOP_MIX: '1',
-          LOOP_REPORT: '1',
-        },
-        timeout: 30_000,
-      },
-    );
+    const { stdout } = await runLoop({
+      LOOP_CLIENT: client,
+      LOOP_VARIANT: variant,
+      LOOP_WARMUP: '40',
+      LOOP_REQUESTS: '60',
+      LOOP_MIX: '1',
+      LOOP_REPORT: '1',
+    });
     // Signed by hand when bare, by the plugin otherwise (the loop hands the plugin the unsigned request); the guard's
     // clock adds its /time requests.
     const { requests, signed } = JSON.parse(stdout) as { requests: number; signed: number };
@@ -106,41 +106,24 @@ describe('bench:instructions, the loop it counts', () => {
   });
 
   it('runs cold: one request at a time, each followed by a read of the other memory', async () => {
-    const { stdout } = await promisify(execFile)(
-      node,
-      ['--conditions=@binance-errors/source', 'bench/lib/instructionLoop.ts'],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          LOOP_VARIANT: 'guard',
-          LOOP_WARMUP: '40',
-          LOOP_REQUESTS: '60',
-          LOOP_COLD_MB: '1',
-          LOOP_REPORT: '1',
-        },
-        timeout: 30_000,
-      },
-    );
+    const { stdout } = await runLoop({
+      LOOP_VARIANT: 'guard',
+      LOOP_WARMUP: '40',
+      LOOP_REQUESTS: '60',
+      LOOP_COLD_MB: '1',
+      LOOP_REPORT: '1',
+    });
     // One number of every 64-byte line of 1 MiB (all ones) after each of the 60 counted requests, none in the warm-up.
     expect(JSON.parse(stdout)).toMatchObject({ read: 60 * 2 ** 14 });
   });
 
   it('refuses a variant it does not know, naming those it does', async () => {
-    const run = promisify(execFile)(node, ['--conditions=@binance-errors/source', 'bench/lib/instructionLoop.ts'], {
-      cwd: root,
-      env: { ...process.env, LOOP_VARIANT: 'gaurd', LOOP_WARMUP: '1', LOOP_REQUESTS: '1' },
-      timeout: 30_000,
-    });
+    const run = runLoop({ LOOP_VARIANT: 'gaurd', LOOP_WARMUP: '1', LOOP_REQUESTS: '1' });
     await expect(run).rejects.toMatchObject({ stderr: expect.stringContaining('LOOP_VARIANT must be one of bare') });
   });
 
   it('refuses a cold read it cannot make, naming the setting', async () => {
-    const run = promisify(execFile)(node, ['--conditions=@binance-errors/source', 'bench/lib/instructionLoop.ts'], {
-      cwd: root,
-      env: { ...process.env, LOOP_VARIANT: 'bare', LOOP_WARMUP: '1', LOOP_REQUESTS: '1', LOOP_COLD_MB: '8MB' },
-      timeout: 30_000,
-    });
+    const run = runLoop({ LOOP_VARIANT: 'bare', LOOP_WARMUP: '1', LOOP_REQUESTS: '1', LOOP_COLD_MB: '8MB' });
     await expect(run).rejects.toMatchObject({
       stderr: expect.stringContaining('LOOP_COLD_MB must be a number of MiB'),
     });
