@@ -29,8 +29,9 @@
  * Why cold: timed in a real client's loop, the guard costs several times its instructions, and a count alone does not
  * say why. With the caches simulated (first level 32 KiB each for code and data, a last level of 4 MiB: a core's
  * share of a server's) and 8 MiB read between two requests, every request finds the guard's code and data gone from
- * the caches, as between two requests of a busy client; the misses at the last level are what reach memory, about
- * 100 ns each on a server. That tells code from data: in two runs on December 6 the guard's own functions added 416
+ * the caches, as between two requests of a busy client; a miss at the simulated last level is a line the real CPU
+ * fetches from its larger shared cache or from memory (bench:cold's timings came to 14–21 ns a line on the AMD EPYC
+ * host). That tells code from data: in two runs on December 6 the guard's own functions added 416
  * and 418 last-level instruction misses per request, and 211 and 148 data misses. The instruction misses of a
  * function the runs' small difference did not touch held to within 5; the totals of V8's builtins, runtime and
  * collector did not (a compile, a scavenge or an address V8 gave new code moves them by hundreds), so read a change
@@ -279,7 +280,7 @@ const report = [
   ...(cold
     ? [
         '',
-        'What each variant adds over bare, outside the compilers and the collector (a last-level miss goes to memory: about 100 ns on a server):',
+        'What each variant adds over bare, outside the compilers and the collector (a last-level miss: a line the CPU fetches from its larger shared cache or from memory):',
         '',
         mdTable(
           ['variant', ...MEASURES.map(([label]) => label)],
