@@ -102,6 +102,9 @@ async function countRun(variant: LoopVariant, requests: number, dir: string): Pr
     `--callgrind-out-file=${out}`,
     process.execPath,
     '--single-threaded',
+    // A fixed hash seed: V8 draws a random one at start-up, and finding its primes (`detail::sprp`) took from 4.9 to
+    // 19 million instructions a process, which one count's difference of two processes put on the requests.
+    '--hash-seed=1',
     // A full collection may flush the bytecode of functions not run lately; compiled again, their code can land where
     // other code was, and the perf map then names two functions for one address (ky's loop, with many full
     // collections, put 4,932 instructions a request on `reserveSync`, which costs 1,170).
