@@ -43,16 +43,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attribute, COLLECTOR, COMPILERS, type Counts, parsePerfMap, partOf } from './lib/callgrind.ts';
+import { flagFromEnv } from './lib/env.ts';
 import { LOOP_CLIENTS, type LoopClient, type LoopVariant, VARIANTS } from './lib/instructionLoop.ts';
 import { mdTable } from './lib/markdown.ts';
 import { Progress } from './lib/progress.ts';
 import { num } from './lib/stats.ts';
 
-const cold = process.env.INSTRUCTIONS_COLD === '1';
-if (!['', '0', '1'].includes(process.env.INSTRUCTIONS_COLD ?? '')) {
-  process.stderr.write(`INSTRUCTIONS_COLD must be 1 (or 0), got ${JSON.stringify(process.env.INSTRUCTIONS_COLD)}\n`);
-  process.exit(1);
-}
+const cold = flagFromEnv('INSTRUCTIONS_COLD');
 /** MiB read between two requests when cold: twice the simulated last-level cache. */
 const COLD_MB = 8;
 /** The caches callgrind simulates when cold, fixed so that counts compare across machines: size, ways, line. */

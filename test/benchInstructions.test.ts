@@ -122,6 +122,15 @@ describe('bench:instructions, the loop it counts', () => {
     await expect(run).rejects.toMatchObject({ stderr: expect.stringContaining('LOOP_VARIANT must be one of bare') });
   });
 
+  it('refuses a cold switch with a typo rather than counting warm', async () => {
+    const run = promisify(execFile)(node, ['--conditions=@binance-errors/source', 'bench/instructions.ts'], {
+      cwd: root,
+      env: { ...process.env, INSTRUCTIONS_COLD: 'yes' },
+      timeout: 30_000,
+    });
+    await expect(run).rejects.toMatchObject({ stderr: 'INSTRUCTIONS_COLD must be 1 (or 0), got "yes"\n' });
+  });
+
   it('refuses a cold read it cannot make, naming the setting', async () => {
     const run = runLoop({ LOOP_VARIANT: 'bare', LOOP_WARMUP: '1', LOOP_REQUESTS: '1', LOOP_COLD_MB: '8MB' });
     await expect(run).rejects.toMatchObject({

@@ -6,6 +6,13 @@ function refuse(message: string): never {
   process.exit(1);
 }
 
+/** A switch from `process.env[name]`: on for `1`, off for `0`, empty or unset; anything else is refused. */
+export function flagFromEnv(name: string): boolean {
+  const raw = process.env[name] ?? '';
+  if (raw !== '' && raw !== '0' && raw !== '1') refuse(`${name} must be 1 (or 0), got ${JSON.stringify(raw)}`);
+  return raw === '1';
+}
+
 /** A positive whole number from `process.env[name]`, or `fallback` when it is unset or empty. */
 export function positiveFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
