@@ -3,47 +3,28 @@ import type { Claim } from './Slot.ts';
 import { safeLabel } from './throttleErrors.ts';
 import type { AcquireRequest, Permit } from './types.ts';
 
-/** A {@link Permit} as the limiter grants it: the public fields, plus its owner and charges (internal). */
-export class GrantedPermit implements Permit {
+/**
+ * A {@link Permit} as a limiter grants it: the public fields, plus what only the limiter reads — its owner, when it
+ * was granted on the monotonic clock, whether it is settled. A lane's permit (`LanePermit`) holds its windows; any
+ * other, its charges ({@link GrantedPermit}).
+ */
+export abstract class IssuedPermit implements Permit {
+  abstract readonly weight: number;
+  abstract readonly orders: number;
+  abstract readonly label: string | undefined;
+  abstract readonly waitedMs: number;
+  abstract readonly weightOnSuccess: number | undefined;
   /** The limiter that granted it; a permit settles only with its owner. */
   readonly owner: object;
-  readonly weight: number;
-  readonly orders: number;
-  readonly label: string | undefined;
   readonly grantedAt: number;
-  readonly waitedMs: number;
-  readonly weightOnSuccess: number | undefined;
   /** Monotonic ms at the grant, for the round trip the edge guard learns from. */
   readonly grantedMono: number;
-  /** The edge guard the charges were made with, ms. */
-  readonly edgeGuardMs: number;
-  readonly charges: Charge[];
   done = false;
 
-  /**
-   * @param of the request's label and `weightOnSuccess` (its `AcquireRequest`, or its `Waiter` in the queue)
-   * @param enqueuedAt server ms when it asked, for `waitedMs`
-   */
-  constructor(
-    owner: object,
-    of: Pick<AcquireRequest, 'label' | 'weightOnSuccess'>,
-    claim: Claim,
-    enqueuedAt: number,
-    grantedAt: number,
-    grantedMono: number,
-    edgeGuardMs: number,
-    charges: Charge[],
-  ) {
+  constructor(owner: object, grantedAt: number, grantedMono: number) {
     this.owner = owner;
-    this.weight = claim.weight;
-    this.orders = claim.orders;
-    this.label = of.label;
     this.grantedAt = grantedAt;
-    this.waitedMs = grantedAt - enqueuedAt;
-    this.weightOnSuccess = of.weightOnSuccess;
     this.grantedMono = grantedMono;
-    this.edgeGuardMs = edgeGuardMs;
-    this.charges = charges;
   }
 
   /** The public fields only: the limiter and the charges are internal. */
@@ -60,5 +41,41 @@ export class GrantedPermit implements Permit {
 
   [Symbol.for('nodejs.util.inspect.custom')](): Permit {
     return this.toJSON();
+  }
+}
+
+/** A permit granted through the store's general entry: it holds the charges the store settles. */
+export class GrantedPermit extends IssuedPermit {
+  readonly weight: number;
+  readonly orders: number;
+  readonly label: string | undefined;
+  readonly waitedMs: number;
+  readonly weightOnSuccess: number | undefined;
+  /** The edge guard the charges were made with, ms. */
+  readonly edgeGuardMs: number;
+  readonly charges: Charge[];
+
+  /**
+   * @param of the request's label and `weightOnSuccess` (its `AcquireRequest`, or its `Waiter` in the queue)
+   * @param enqueuedAt server ms when it asked, for `waitedMs`
+   */
+  constructor(
+    owner: object,
+    of: Pick<AcquireRequest, 'label' | 'weightOnSuccess'>,
+    claim: Claim,
+    enqueuedAt: number,
+    grantedAt: number,
+    grantedMono: number,
+    edgeGuardMs: number,
+    charges: Charge[],
+  ) {
+    super(owner, grantedAt, grantedMono);
+    this.weight = claim.weight;
+    this.orders = claim.orders;
+    this.label = of.label;
+    this.waitedMs = grantedAt - enqueuedAt;
+    this.weightOnSuccess = of.weightOnSuccess;
+    this.edgeGuardMs = edgeGuardMs;
+    this.charges = charges;
   }
 }

@@ -87,6 +87,20 @@ describe('the lane of a frozen acquire request', () => {
     await expect(waiting).resolves.toMatchObject({ weight: 60, waitedMs: 1010 });
   });
 
+  it('counts in the window the clock reads now when it reads earlier than the windows the lane remembers', () => {
+    const { limiter, viaCharges } = limiterOnStore();
+    // The lane remembers the 1 s window starting at T0 + 1000 ...
+    vi.setSystemTime(T0 + 1200);
+    limiter.settleNow(limiter.tryAcquire(read)!, { status: 200 });
+    // ... and a server clock that reads 700 ms earlier (no step the limiter was told of) is in the one before it.
+    vi.setSystemTime(T0 + 500);
+    limiter.settleNow(limiter.tryAcquire(read)!, { status: 200 });
+    expect(viaCharges).not.toHaveBeenCalled();
+    expect(limiter.snapshot().limits[0]).toMatchObject({ windowStart: T0, used: 4 });
+    vi.setSystemTime(T0 + 1300);
+    expect(limiter.snapshot().limits[0]).toMatchObject({ windowStart: T0 + 1000, used: 4 });
+  });
+
   it('looks a window up again once the store has forgotten it (a server clock that stepped back)', () => {
     const { limiter, viaCharges } = limiterOnStore();
     // Inside the windows starting at T0, edge guards included, so the lane takes it and remembers them.

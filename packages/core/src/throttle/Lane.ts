@@ -1,12 +1,10 @@
 import { countedOf } from './Charge.ts';
-import { GrantedPermit } from './GrantedPermit.ts';
+import { IssuedPermit } from './GrantedPermit.ts';
 import { headerCount } from './headerCount.ts';
 import type { Counter, MemoryRateStore } from './MemoryRateStore.ts';
 import { amountFor, type Claim, isCharged, type Slot } from './Slot.ts';
 import type { AcquireRequest } from './types.ts';
 import { windowStart } from './windows.ts';
-
-const NO_CHARGES: never[] = [];
 
 /**
  * The common case of a limiter on a {@link MemoryRateStore}, kept apart from the general path: one acquire request
@@ -18,14 +16,22 @@ const NO_CHARGES: never[] = [];
  */
 export class Lane {
   readonly claim: Claim;
+  /** The request's own fields its permits show. */
+  readonly label: string | undefined;
+  readonly weightOnSuccess: number | undefined;
   /** The limits the request is charged to, and what it adds to each. */
   readonly slots: readonly Slot[];
   readonly amounts: readonly number[];
   /** Each limit's current window, as of the last reservation; replaced whole when one of them changes. */
   #windows: readonly Counter[] = [];
+  /** Where every window in `#windows` is current (server ms): from the latest start to before the earliest end. */
+  #from = Number.POSITIVE_INFINITY;
+  #until = Number.NEGATIVE_INFINITY;
 
-  constructor(slots: readonly Slot[], claim: Claim) {
+  constructor(slots: readonly Slot[], request: AcquireRequest, claim: Claim) {
     this.claim = claim;
+    this.label = request.label;
+    this.weightOnSuccess = request.weightOnSuccess;
     const charged: Slot[] = [];
     const amounts: number[] = [];
     for (const slot of slots) {
@@ -45,51 +51,79 @@ export class Lane {
    * path then decides).
    */
   reserve(store: MemoryRateStore, at: number, hi: number): readonly Counter[] | undefined {
+    const windows =
+      at >= this.#from && hi < this.#until && allLive(this.#windows) ? this.#windows : this.#find(store, at, hi);
+    if (windows === undefined) return undefined;
     const { slots, amounts } = this;
-    let windows = this.#windows;
-    let stale = false;
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i]!;
-      const start = windowStart(at, slot.intervalMs);
-      if (start + slot.intervalMs <= hi) return undefined;
-      const window = windows[i];
-      if (window === undefined || window.start !== start || !window.live) stale = true;
-    }
-    if (stale) {
-      windows = slots.map((slot) => {
-        const start = windowStart(at, slot.intervalMs);
-        return store.window(slot.key, start, start + slot.intervalMs, at);
-      });
-      this.#windows = windows;
-    }
     for (let i = 0; i < slots.length; i++) {
       if (amounts[i]! > 0 && windows[i]!.load + amounts[i]! > slots[i]!.capacity) return undefined;
     }
     for (let i = 0; i < slots.length; i++) windows[i]!.reserve(amounts[i]!, false);
     return windows;
   }
+
+  /** Each limit's window holding `at` to `hi`, looked up in `store` and remembered; `undefined` when a span crosses an end. */
+  #find(store: MemoryRateStore, at: number, hi: number): readonly Counter[] | undefined {
+    const windows: Counter[] = [];
+    let from = Number.NEGATIVE_INFINITY;
+    let until = Number.POSITIVE_INFINITY;
+    for (const slot of this.slots) {
+      const start = windowStart(at, slot.intervalMs);
+      const end = start + slot.intervalMs;
+      if (end <= hi) return undefined;
+      windows.push(store.window(slot.key, start, end, at));
+      if (start > from) from = start;
+      if (end < until) until = end;
+    }
+    this.#windows = windows;
+    this.#from = from;
+    this.#until = until;
+    return windows;
+  }
 }
 
-/** A permit granted in a {@link Lane}: the windows it holds, in place of charges. */
-export class LanePermit extends GrantedPermit {
+function allLive(windows: readonly Counter[]): boolean {
+  for (let i = 0; i < windows.length; i++) if (!windows[i]!.live) return false;
+  return true;
+}
+
+/**
+ * A permit granted in a {@link Lane}: the windows it holds, in place of charges. Its public fields are the lane's,
+ * so a grant stores only what differs per request.
+ */
+export class LanePermit extends IssuedPermit {
   readonly lane: Lane;
   readonly #windows: readonly Counter[];
   /** Each window's confirmed count when it was reserved in. */
   readonly #confirmed: number[];
 
-  constructor(
-    owner: object,
-    request: AcquireRequest,
-    lane: Lane,
-    grantedAt: number,
-    grantedMono: number,
-    edgeGuardMs: number,
-    windows: readonly Counter[],
-  ) {
-    super(owner, request, lane.claim, grantedAt, grantedAt, grantedMono, edgeGuardMs, NO_CHARGES);
+  constructor(owner: object, lane: Lane, grantedAt: number, grantedMono: number, windows: readonly Counter[]) {
+    super(owner, grantedAt, grantedMono);
     this.lane = lane;
     this.#windows = windows;
-    this.#confirmed = windows.map((w) => w.confirmed);
+    const confirmed: number[] = [];
+    for (let i = 0; i < windows.length; i++) confirmed.push(windows[i]!.confirmed);
+    this.#confirmed = confirmed;
+  }
+
+  get weight(): number {
+    return this.lane.claim.weight;
+  }
+
+  get orders(): number {
+    return this.lane.claim.orders;
+  }
+
+  get label(): string | undefined {
+    return this.lane.label;
+  }
+
+  get waitedMs(): number {
+    return 0;
+  }
+
+  get weightOnSuccess(): number | undefined {
+    return this.lane.weightOnSuccess;
   }
 
   /**

@@ -10,7 +10,7 @@ import type { EndpointLimit } from '../weights/types.ts';
 import { budgetScope, checkBudgetLimits, ownLimitScope } from './budgetScopes.ts';
 import { type Charge, chargesFor, settleCharges } from './Charge.ts';
 import { EdgeGuard } from './EdgeGuard.ts';
-import { GrantedPermit } from './GrantedPermit.ts';
+import { GrantedPermit, IssuedPermit } from './GrantedPermit.ts';
 import { Lane, LanePermit } from './Lane.ts';
 import { MemoryRateStore } from './MemoryRateStore.ts';
 import type { RateStore, RateStoreState } from './RateStore.ts';
@@ -305,10 +305,20 @@ export class WeightLimiter {
       this.#queue.capacityChanged();
       return undefined;
     }
+    return this.#settleCharges(p, onSuccess, outcome.headers, arrivedBy);
+  }
+
+  /** {@link settleNow} of a permit granted through the store's general entry. */
+  #settleCharges(
+    p: GrantedPermit,
+    onSuccess: number | undefined,
+    headers: unknown,
+    arrivedBy: number,
+  ): Promise<void> | undefined {
     const lo = p.grantedAt - this.#earlyMs;
     // A clock that stepped back since the release: the span as the release saw it.
     const hi = arrivedBy < lo ? p.grantedAt + p.edgeGuardMs : arrivedBy;
-    settleCharges(p.charges, lo, hi, onSuccess, outcome.headers);
+    settleCharges(p.charges, lo, hi, onSuccess, headers);
     const store = this.#store;
     if (store.settleSync === undefined) return store.settle(p.charges).then(() => this.#queue.capacityChanged());
     store.settleSync(p.charges);
@@ -585,8 +595,10 @@ export class WeightLimiter {
     return slot!;
   }
 
-  #own(permit: Permit): GrantedPermit | undefined {
-    return permit instanceof GrantedPermit && permit.owner === this && !permit.done ? permit : undefined;
+  /** The permit, when this limiter granted it and it is not settled yet: a lane's or one with charges. */
+  #own(permit: Permit): LanePermit | GrantedPermit | undefined {
+    if (!(permit instanceof IssuedPermit) || permit.owner !== this || permit.done) return undefined;
+    return permit as LanePermit | GrantedPermit;
   }
 
   /**
@@ -617,17 +629,16 @@ export class WeightLimiter {
       const claim = this.#claimIfValid(request);
       if (claim === undefined) return undefined;
       // After the claim: naming an endpoint's own limit the first time adds a slot.
-      lane = new Lane(this.#slots, claim);
+      lane = new Lane(this.#slots, request, claim);
       if (this.#lanes.size >= MAX_REMEMBERED) this.#lanes.clear();
       this.#lanes.set(request, lane);
     }
     const t = this.#now();
     const at = t - this.#earlyMs;
     if (at < this.#bannedUntil || at < this.#pausedUntil || !store.admits(at) || !this.#queue.idle(t)) return undefined;
-    const edgeGuardMs = this.#edge.ms;
-    const windows = lane.reserve(store, at, t + edgeGuardMs);
+    const windows = lane.reserve(store, at, t + this.#edge.ms);
     if (windows === undefined) return undefined;
-    return new LanePermit(this, request, lane, t, this.#monoNow(), edgeGuardMs, windows);
+    return new LanePermit(this, lane, t, this.#monoNow(), windows);
   }
 
   /** A synchronous store step of settle or release, as the promise those return. */
