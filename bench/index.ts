@@ -22,6 +22,7 @@ import { b3Clock } from './b3Clock.ts';
 import { b4Breaker } from './b4Breaker.ts';
 import { b5Classify } from './b5Classify.ts';
 import type { BenchResult } from './lib/BenchResult.ts';
+import { flagFromEnv } from './lib/env.ts';
 import { describeMachine, machineInfo } from './lib/machine.ts';
 import { mdTable, resultsMarkdown, targetsTable } from './lib/markdown.ts';
 import { Progress } from './lib/progress.ts';
@@ -29,7 +30,7 @@ import { num } from './lib/stats.ts';
 import { resultsSvg } from './lib/svg.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const quick = process.env.BENCH_QUICK === '1';
+const quick = flagFromEnv('BENCH_QUICK');
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim().toUpperCase());
 const outDir = resolve(process.env.BENCH_OUT ?? here);
 const wanted = (id: string) => !only || only.includes(id);

@@ -63,7 +63,7 @@ const MORE = cold ? 1_000 : 30_000;
 const TOP = 30;
 
 const LOOP = fileURLToPath(new URL('./lib/instructionLoop.ts', import.meta.url));
-const mix = process.env.INSTRUCTIONS_MIX === '1';
+const mix = flagFromEnv('INSTRUCTIONS_MIX');
 const client = (process.env.INSTRUCTIONS_CLIENT || 'fetch') as LoopClient;
 /** What each client's loop runs, for the report's heading. */
 const CLIENT_LOOPS: Record<LoopClient, string> = {

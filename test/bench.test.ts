@@ -96,6 +96,16 @@ describe('npm run bench', () => {
       await rm(out, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it('refuses a quick switch with a typo rather than starting the full run', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'bench-'));
+    try {
+      const run = runBench('index.ts')({ BENCH_QUICK: 'true', BENCH_OUT: out });
+      await expect(run).rejects.toMatchObject({ stderr: 'BENCH_QUICK must be 1 (or 0), got "true"\n' });
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('npm run bench:breakdown', () => {

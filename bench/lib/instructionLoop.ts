@@ -28,6 +28,7 @@ import got from 'got';
 import ky from 'ky';
 import { GUARD_OPTIONS } from '../b1Overhead.ts';
 import { BENCH_KEY, type BenchRequest, headersOf, paramsOf, queryOf } from './clients.ts';
+import { flagFromEnv } from './env.ts';
 
 /** What each variant runs: `bare` only the client, the others the guard with these options (B1's, in part). */
 export const VARIANTS = {
@@ -188,7 +189,7 @@ async function main(): Promise<void> {
   const options = VARIANTS[variant];
   const guard = options && new BinanceGuard(ORIGIN, options);
   const send = sendOf(client, guard);
-  const mix = process.env.LOOP_MIX === '1';
+  const mix = flagFromEnv('LOOP_MIX');
   const coldMb = Number(process.env.LOOP_COLD_MB || 0);
   if (!(coldMb >= 0)) throw new TypeError(`LOOP_COLD_MB must be a number of MiB, got ${process.env.LOOP_COLD_MB}`);
   const loop = async (n: number) => {
@@ -217,7 +218,7 @@ async function main(): Promise<void> {
   }
   await loop(Number(process.env.LOOP_REQUESTS));
   guard?.close();
-  if (process.env.LOOP_REPORT === '1') process.stdout.write(`${JSON.stringify({ ...answered, read })}\n`);
+  if (flagFromEnv('LOOP_REPORT')) process.stdout.write(`${JSON.stringify({ ...answered, read })}\n`);
 }
 
 // Run as a script (by `bench/instructions.ts`, under valgrind); imported, it only says what the variants are.
