@@ -17,7 +17,12 @@ function limiterOnStore() {
   const store = new MemoryRateStore();
   const viaCharges = vi.spyOn(store, 'reserveSync');
   const limiter = new WeightLimiter({ limits: LIMITS, safety: 1, edgeGuardMs: 50, earlyGuardMs: 10, store });
-  return { limiter, viaCharges };
+  /** `request` granted and answered (200) with the server clock at `at`. */
+  const answeredAt = (at: number, request: AcquireRequest) => {
+    vi.setSystemTime(at);
+    limiter.settleNow(limiter.tryAcquire(request)!, { status: 200 });
+  };
+  return { limiter, viaCharges, answeredAt };
 }
 
 const read: AcquireRequest = Object.freeze({ weight: 4, orders: 0, label: 'GET /api/v3/depth' });
@@ -88,13 +93,11 @@ describe('the lane of a frozen acquire request', () => {
   });
 
   it('counts in the window the clock reads now when it reads earlier than the windows the lane remembers', () => {
-    const { limiter, viaCharges } = limiterOnStore();
+    const { limiter, viaCharges, answeredAt } = limiterOnStore();
     // The lane remembers the 1 s window starting at T0 + 1000 ...
-    vi.setSystemTime(T0 + 1200);
-    limiter.settleNow(limiter.tryAcquire(read)!, { status: 200 });
+    answeredAt(T0 + 1200, read);
     // ... and a server clock that reads 700 ms earlier (no step the limiter was told of) is in the one before it.
-    vi.setSystemTime(T0 + 500);
-    limiter.settleNow(limiter.tryAcquire(read)!, { status: 200 });
+    answeredAt(T0 + 500, read);
     expect(viaCharges).not.toHaveBeenCalled();
     expect(limiter.snapshot().limits[0]).toMatchObject({ windowStart: T0, used: 4 });
     vi.setSystemTime(T0 + 1300);
@@ -102,13 +105,11 @@ describe('the lane of a frozen acquire request', () => {
   });
 
   it('looks a window up again once the store has forgotten it (a server clock that stepped back)', () => {
-    const { limiter, viaCharges } = limiterOnStore();
+    const { limiter, viaCharges, answeredAt } = limiterOnStore();
     // Inside the windows starting at T0, edge guards included, so the lane takes it and remembers them.
-    vi.setSystemTime(T0 + 200);
-    limiter.settleNow(limiter.tryAcquire(read)!, { status: 200 });
+    answeredAt(T0 + 200, read);
     // Two minutes on, another request makes new windows, and the store forgets those long past.
-    vi.setSystemTime(T0 + 120_200);
-    limiter.settleNow(limiter.tryAcquire(order)!, { status: 200 });
+    answeredAt(T0 + 120_200, order);
     vi.setSystemTime(T0 + 500);
     expect(limiter.tryAcquire(read)).toBeDefined();
     expect(viaCharges).not.toHaveBeenCalled();
