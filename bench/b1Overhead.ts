@@ -6,9 +6,9 @@
  * `GET /api/v3/openOrders` (the bare client signs those itself), from a fixed seed.
  */
 import { fork } from 'node:child_process';
-import { Session } from 'node:inspector/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
+import { sampleAllocations } from './lib/allocations.ts';
 import type { BenchResult } from './lib/BenchResult.ts';
 import { BENCH_KEY, type BenchRequest, benchClients, LIMITS_FAR_ABOVE_LOAD, type Send } from './lib/clients.ts';
 import { forceGc, GcPauses } from './lib/gc.ts';
@@ -228,26 +228,9 @@ function sortedLatencies(chunks: readonly Float64Array[]): number[] {
  * profiler, one sample per 256 bytes on average (untimed; exact where time is noisy).
  */
 async function allocatedBytes(send: Send, requests: readonly BenchRequest[], concurrency: number): Promise<number> {
-  const session = new Session();
-  session.connect();
-  try {
-    await session.post('HeapProfiler.startSampling', {
-      samplingInterval: 256,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
-    });
-    await drive(send, requests, concurrency);
-    const { profile } = await session.post('HeapProfiler.stopSampling');
-    let total = 0;
-    const pending = [profile.head];
-    for (let node = pending.pop(); node; node = pending.pop()) {
-      total += node.selfSize;
-      pending.push(...node.children);
-    }
-    return total / requests.length;
-  } finally {
-    session.disconnect();
-  }
+  const sampling = await sampleAllocations(256);
+  await drive(send, requests, concurrency);
+  return (await sampling.stop()).total / requests.length;
 }
 
 /** Heap used after a full GC, after `requests` went through `send` minus before, KiB (untimed). */

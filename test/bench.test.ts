@@ -181,6 +181,42 @@ describe('npm run bench:cold', () => {
   });
 });
 
+describe('npm run bench:alloc', () => {
+  const run = runBench('allocations.ts');
+
+  it("samples each client bare and with its plugin, and names the plugin's own functions", async () => {
+    const { stdout, stderr } = await run({
+      ALLOC_CLIENTS: 'fetch,ky',
+      ALLOC_REQUESTS: '300',
+      ALLOC_WARMUP: '100',
+      ALLOC_TOP: '40',
+    });
+    const numberIn = (cell: string) => Number(cell.replaceAll(',', ''));
+    const totals = stdout
+      .split('\n')
+      .filter((line) => /^\| (fetch|ky) \|/.test(line))
+      .map((line) => line.split('|').map((cell) => cell.trim()));
+    expect(totals.map((r) => r[1])).toEqual(['fetch', 'ky']);
+    for (const [, , bare, plugin, added] of totals) {
+      expect(numberIn(bare!)).toBeGreaterThan(1000);
+      // The plugin's work allocates: its descriptions, permits and promises come on top of the client's.
+      expect(numberIn(plugin!)).toBeGreaterThan(numberIn(bare!));
+      expect(Math.abs(numberIn(added!) - (numberIn(plugin!) - numberIn(bare!)))).toBeLessThanOrEqual(1);
+    }
+    const [, fetch, ky] = stdout.split(/^### /m);
+    expect(fetch).toMatch(/^fetch \+ BinanceGuard against bare fetch/);
+    expect(fetch).toMatch(/^\| \S+ \(core\/guard\/BinanceGuard\.ts:\d+\) \| \+[\d,]+ \|$/m);
+    expect(ky).toMatch(/^\| \S+ \(ky\/index\.ts:\d+\) \| \+[\d,]+ \|$/m);
+    expect(stderr).toContain('ky, with the plugin: sampled (4/4)');
+  }, 60_000);
+
+  it('names a client it does not know instead of leaving it out', async () => {
+    await expect(run({ ALLOC_CLIENTS: 'fetch,kyy' })).rejects.toThrow(
+      /ALLOC_CLIENTS must name some of fetch, axios, ky, got, got "fetch,kyy"/,
+    );
+  });
+});
+
 describe('recoveryText', () => {
   const at = (median: number) => ({ median, min: median, max: median, runs: 1 });
   it('states the margin without a sign, whichever side of the limit and however close', () => {

@@ -1,7 +1,7 @@
 /**
- * The loop `bench/instructions.ts` counts under callgrind: requests in memory, 32 at a time, each answered at once
- * with Binance's usage headers, and whose body the caller reads. Nothing goes over the network, so what is counted
- * is the guard's and the client's work, not the I/O's.
+ * The loop `bench/instructions.ts` counts under callgrind and `bench/allocations.ts` samples: requests in memory, 32
+ * at a time, each answered at once with Binance's usage headers, and whose body the caller reads. Nothing goes over
+ * the network, so what is counted is the guard's and the client's work, not the I/O's.
  *
  * Environment: `LOOP_CLIENT` — `fetch` (the default: the guard called as the adapters call it, with a transport
  * that builds a real fetch `Response`), `axios` (an instance whose adapter answers at once, after building the URL
@@ -12,8 +12,10 @@
  * the plugin, or, bare, stamped and signed by hand as B1's bare clients do, so that the difference is what B1 sees);
  * `LOOP_COLD_MB=8` sends the requests one at a time and, after each counted one, reads that many MiB of other
  * memory, as a client's own work between two requests does, so that a cache simulation sees the guard start cold;
- * `LOOP_REPORT=1` prints how many requests the exchange answered, and how many of them came signed.
+ * `LOOP_REPORT=1` prints how many requests the exchange answered, and how many of them came signed;
+ * `LOOP_ALLOC_OUT=<file>` writes what the counted requests allocated there, by function (`bench/allocations.ts`).
  */
+import { writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +29,7 @@ import buildURL from 'axios/unsafe/helpers/buildURL.js';
 import got from 'got';
 import ky from 'ky';
 import { GUARD_OPTIONS } from '../b1Overhead.ts';
+import { sampleAllocations } from './allocations.ts';
 import { BENCH_KEY, type BenchRequest, headersOf, paramsOf, queryOf } from './clients.ts';
 import { flagFromEnv } from './env.ts';
 
@@ -216,7 +219,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < WARM_READS; i++) readOther();
     read = 0;
   }
+  const allocOut = process.env.LOOP_ALLOC_OUT;
+  const sampling = allocOut ? await sampleAllocations() : undefined;
   await loop(Number(process.env.LOOP_REQUESTS));
+  if (sampling) await writeFile(allocOut!, JSON.stringify(await sampling.stop()));
   guard?.close();
   if (flagFromEnv('LOOP_REPORT')) process.stdout.write(`${JSON.stringify({ ...answered, read })}\n`);
 }
