@@ -16,7 +16,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Allocations } from './lib/allocations.ts';
+import { type Allocations, SAMPLE_BYTES } from './lib/allocations.ts';
 import { positiveFromEnv } from './lib/env.ts';
 import { LOOP_CLIENTS, type LoopClient, type LoopVariant } from './lib/instructionLoop.ts';
 import { mdTable } from './lib/markdown.ts';
@@ -108,8 +108,9 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   process.stdout.write(
-    `Bytes allocated per request, collected objects included (V8's sampling heap profiler, one sample per 128 bytes ` +
-      `on average), over ${num(requests)} public ticker requests in memory after ${num(warmup)} of warm-up:\n\n` +
+    `Bytes allocated per request, collected objects included (V8's sampling heap profiler, one sample per ` +
+      `${SAMPLE_BYTES} bytes on average), over ${num(requests)} public ticker requests in memory after ` +
+      `${num(warmup)} of warm-up:\n\n` +
       `${mdTable(['client', 'bare', 'with the plugin', 'added'], summary)}\n\n${sections.join('\n\n')}\n`,
   );
 }

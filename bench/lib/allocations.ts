@@ -17,8 +17,11 @@ interface ProfileNode {
   children: ProfileNode[];
 }
 
+/** The profiler's default interval between two samples, bytes on average. */
+export const SAMPLE_BYTES = 128;
+
 /** Starts sampling every `intervalBytes` on average; `stop` ends it and says what was allocated since. */
-export async function sampleAllocations(intervalBytes = 128): Promise<{ stop(): Promise<Allocations> }> {
+export async function sampleAllocations(intervalBytes = SAMPLE_BYTES): Promise<{ stop(): Promise<Allocations> }> {
   const session = new Session();
   session.connect();
   await session.post('HeapProfiler.startSampling', {
