@@ -227,5 +227,6 @@ async function main(): Promise<void> {
   if (flagFromEnv('LOOP_REPORT')) process.stdout.write(`${JSON.stringify({ ...answered, read })}\n`);
 }
 
-// Run as a script (by `bench/instructions.ts`, under valgrind); imported, it only says what the variants are.
+// Run as a script (by `bench/instructions.ts` under valgrind, or `bench/allocations.ts`); imported, it only says
+// what the variants are.
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
