@@ -11,23 +11,23 @@
  *
  * Each variant runs in a Node process of its own; about 4 minutes for all four clients, progress on stderr.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Allocations, SAMPLE_BYTES } from './lib/allocations.ts';
-import { positiveFromEnv } from './lib/env.ts';
+import { namesFromEnv, positiveFromEnv } from './lib/env.ts';
 import { LOOP_CLIENTS, type LoopClient, type LoopVariant } from './lib/instructionLoop.ts';
 import { mdTable } from './lib/markdown.ts';
 import { Progress } from './lib/progress.ts';
+import { runChild } from './lib/runChild.ts';
 import { num } from './lib/stats.ts';
 
 const LOOP = fileURLToPath(new URL('./lib/instructionLoop.ts', import.meta.url));
 const requests = positiveFromEnv('ALLOC_REQUESTS', 20_000);
 const warmup = positiveFromEnv('ALLOC_WARMUP', 5_000);
 const top = positiveFromEnv('ALLOC_TOP', 15);
-const clients = clientsFromEnv();
+const clients = namesFromEnv('ALLOC_CLIENTS', LOOP_CLIENTS);
 /** What each client is with the plugin, for the headings. */
 const PLUGIN_NAME: Record<LoopClient, string> = {
   fetch: 'fetch + BinanceGuard',
@@ -35,17 +35,6 @@ const PLUGIN_NAME: Record<LoopClient, string> = {
   ky: 'ky + plugin',
   got: 'got + plugin',
 };
-
-function clientsFromEnv(): LoopClient[] {
-  const raw = process.env.ALLOC_CLIENTS || LOOP_CLIENTS.join(',');
-  const names = raw.split(',').map((s) => s.trim());
-  const unknown = names.filter((n) => !(LOOP_CLIENTS as readonly string[]).includes(n));
-  if (unknown.length > 0) {
-    process.stderr.write(`ALLOC_CLIENTS must name some of ${LOOP_CLIENTS.join(', ')}, got ${JSON.stringify(raw)}\n`);
-    process.exit(1);
-  }
-  return names as LoopClient[];
-}
 
 /** One variant's allocations over the sampled requests, in a process of its own. */
 async function sample(dir: string, client: LoopClient, variant: LoopVariant): Promise<Allocations> {
@@ -58,16 +47,7 @@ async function sample(dir: string, client: LoopClient, variant: LoopVariant): Pr
     LOOP_REQUESTS: String(requests),
     LOOP_ALLOC_OUT: out,
   };
-  const child = spawn(process.execPath, ['--conditions=@binance-errors/source', LOOP], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`the ${variant} ${client} loop failed:\n${stderr}`);
+  await runChild(process.execPath, ['--conditions=@binance-errors/source', LOOP], env, `the ${variant} ${client} loop`);
   return JSON.parse(await readFile(out, 'utf8')) as Allocations;
 }
 

@@ -37,16 +37,17 @@
  * collector did not (a compile, a scavenge or an address V8 gave new code moves them by hundreds), so read a change
  * by function.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attribute, COLLECTOR, COMPILERS, type Counts, parsePerfMap, partOf } from './lib/callgrind.ts';
-import { flagFromEnv } from './lib/env.ts';
+import { flagFromEnv, refuse } from './lib/env.ts';
 import { LOOP_CLIENTS, type LoopClient, type LoopVariant, VARIANTS } from './lib/instructionLoop.ts';
 import { mdTable } from './lib/markdown.ts';
 import { Progress } from './lib/progress.ts';
+import { runChild } from './lib/runChild.ts';
 import { num } from './lib/stats.ts';
 
 const cold = flagFromEnv('INSTRUCTIONS_COLD');
@@ -73,15 +74,12 @@ const CLIENT_LOOPS: Record<LoopClient, string> = {
   ky: 'ky, bare or with its plugin, through a fetch that answers at once with a real Response',
   got: "got, bare or with its plugin, through a `request` option that answers at once with a readable response, as got's cache does",
 };
-if (!LOOP_CLIENTS.includes(client)) {
-  process.stderr.write(`INSTRUCTIONS_CLIENT must be one of ${LOOP_CLIENTS.join(', ')}, got ${client}\n`);
-  process.exit(1);
-}
+if (!LOOP_CLIENTS.includes(client))
+  refuse(`INSTRUCTIONS_CLIENT must be one of ${LOOP_CLIENTS.join(', ')}, got ${client}`);
 const progress = new Progress();
 
 if (spawnSync('valgrind', ['--version']).error) {
-  process.stderr.write('bench:instructions needs valgrind on the PATH (Debian: apt-get install valgrind)\n');
-  process.exit(1);
+  refuse('bench:instructions needs valgrind on the PATH (Debian: apt-get install valgrind)');
 }
 
 /**
@@ -122,13 +120,7 @@ async function countRun(variant: LoopVariant, requests: number, dir: string): Pr
     LOOP_CLIENT: client,
     LOOP_COLD_MB: cold ? String(COLD_MB) : '',
   };
-  const child = spawn('valgrind', args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`callgrind run of ${variant} (${requests} requests) failed:\n${stderr}`);
+  await runChild('valgrind', args, env, `callgrind run of ${variant} (${requests} requests)`);
   const text = await readFile(out, 'utf8');
   const pid = /^pid: (\d+)$/m.exec(text)?.[1];
   const mapFile = join(tmpdir(), `perf-${pid}.map`);

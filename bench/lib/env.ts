@@ -1,7 +1,7 @@
 /** Settings of the bench scripts from the environment: a bad value stops the script with a line naming it. */
 
 /** Exits with `message` on stderr: a bad setting is named, not run with. */
-function refuse(message: string): never {
+export function refuse(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(1);
 }
@@ -33,4 +33,13 @@ export function listFromEnv(name: string, fallback: string, valid: (n: number) =
   if (parts.some((s, i) => s === '' || !valid(values[i]!)))
     refuse(`${name} must be ${what}, got ${JSON.stringify(text)}`);
   return values;
+}
+
+/** A comma-separated list of names from `process.env[name]`, each one of `allowed`; all of them when unset or empty. */
+export function namesFromEnv<T extends string>(name: string, allowed: readonly T[]): T[] {
+  const raw = process.env[name] || allowed.join(',');
+  const names = raw.split(',').map((s) => s.trim());
+  if (names.some((n) => !(allowed as readonly string[]).includes(n)))
+    refuse(`${name} must name some of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+  return names as T[];
 }
