@@ -22,7 +22,7 @@ import { b3Clock } from './b3Clock.ts';
 import { b4Breaker } from './b4Breaker.ts';
 import { b5Classify } from './b5Classify.ts';
 import type { BenchResult } from './lib/BenchResult.ts';
-import { flagFromEnv } from './lib/env.ts';
+import { flagFromEnv, namesFromEnv } from './lib/env.ts';
 import { describeMachine, machineInfo } from './lib/machine.ts';
 import { mdTable, resultsMarkdown, targetsTable } from './lib/markdown.ts';
 import { Progress } from './lib/progress.ts';
@@ -31,9 +31,10 @@ import { resultsSvg } from './lib/svg.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = flagFromEnv('BENCH_QUICK');
-const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim().toUpperCase());
+const benchmarks = ['B1', 'B2', 'B2M', 'B3', 'B4', 'B5', 'B6'] as const;
+const only = process.env.BENCH_ONLY ? namesFromEnv('BENCH_ONLY', benchmarks) : undefined;
 const outDir = resolve(process.env.BENCH_OUT ?? here);
-const wanted = (id: string) => !only || only.includes(id);
+const wanted = (id: (typeof benchmarks)[number]) => !only || only.includes(id);
 
 /**
  * Runs per figure and sizes. The full set takes about 15 minutes on the 2-core machine: B1 ≈ 4 min,

@@ -106,6 +106,18 @@ describe('npm run bench', () => {
       await rm(out, { recursive: true, force: true });
     }
   });
+
+  it('refuses a benchmark it does not know rather than running none', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'bench-'));
+    try {
+      const run = runBench('index.ts')({ BENCH_QUICK: '1', BENCH_ONLY: 'B1,B7', BENCH_OUT: out });
+      await expect(run).rejects.toMatchObject({
+        stderr: 'BENCH_ONLY must name some of B1, B2, B2M, B3, B4, B5, B6, got "B1,B7"\n',
+      });
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('npm run bench:breakdown', () => {
