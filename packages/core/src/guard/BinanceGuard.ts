@@ -319,10 +319,21 @@ export class BinanceGuard {
   #runAttempts<R>(req: Described, transport: GuardTransport<R>, call: CallOptions, state: RunState): Promise<R> {
     // Nearly every call ends with its first attempt, which needs neither the loop nor its state. Its failure goes to
     // the retry policy from inside the attempt's own chain: a call that succeeds at once makes one promise of the
-    // guard's, the one its caller awaits.
-    return this.#attempt(req, transport, call, 1, 'call', state, (error: unknown) =>
-      this.#retryAfter(error, req, transport, call, state),
-    );
+    // guard's, the one its caller awaits, and no callback for a failure it does not have.
+    return this.#attempt(req, transport, call, 1, 'call', state, true);
+  }
+
+  /** `attempt`, with its failure handed to the retry policy when it is a call's first (`retries`). */
+  #failOver<R>(
+    attempt: Promise<R>,
+    retries: boolean,
+    req: Described,
+    transport: GuardTransport<R>,
+    call: CallOptions,
+    state: RunState,
+  ): Promise<R> {
+    if (!retries) return attempt;
+    return attempt.then(undefined, (error: unknown) => this.#retryAfter(error, req, transport, call, state));
   }
 
   /** The attempts after a first one failed with `firstError`, for as long as the retry policy allows. */
@@ -461,9 +472,8 @@ export class BinanceGuard {
   }
 
   /**
-   * One attempt: admitted, stamped and signed, sent through the breaker, its response observed. `onFail`, when
-   * given, takes the attempt's failure (as `.then(undefined, onFail)` would) without a promise of its own when the
-   * attempt succeeds.
+   * One attempt: admitted, stamped and signed, sent through the breaker, its response observed. With `retries`, the
+   * retry policy takes the attempt's failure (`#failOver`), without a promise of its own when the attempt succeeds.
    */
   #attempt<R>(
     req: Described,
@@ -472,13 +482,13 @@ export class BinanceGuard {
     number: number,
     purpose: Attempt['purpose'],
     state: RunState = { secrets: secretsOf(req, call), sent: false },
-    onFail?: OnFail<R>,
+    retries = false,
   ): Promise<R> {
     let permit: Permit | undefined | typeof NOT_NOW;
     try {
       permit = this.#admitNow(req, call);
     } catch (error) {
-      return failOver(Promise.reject(this.#refused(error, req, state)), onFail);
+      return this.#failOver(Promise.reject(this.#refused(error, req, state)), retries, req, transport, call, state);
     }
     if (permit === NOT_NOW) {
       const sent = this.#admit(req, call, state).then(
@@ -487,9 +497,9 @@ export class BinanceGuard {
           throw this.#refused(error, req, state);
         },
       );
-      return failOver(sent, onFail);
+      return this.#failOver(sent, retries, req, transport, call, state);
     }
-    return this.#send(req, transport, call, number, purpose, state, permit, onFail);
+    return this.#send(req, transport, call, number, purpose, state, permit, retries);
   }
 
   /**
@@ -552,7 +562,7 @@ export class BinanceGuard {
     purpose: Attempt['purpose'],
     state: RunState,
     permit: Permit | undefined,
-    onFail?: OnFail<R>,
+    retries = false,
   ): Promise<R> {
     let attempt: Attempt;
     try {
@@ -563,18 +573,18 @@ export class BinanceGuard {
     } catch (error) {
       // The attempt never left: its reservation goes back (a store failing that too is not this call's error).
       if (permit) this.#limiter?.release(permit).catch(() => {});
-      return failOver(Promise.reject(error), onFail);
+      return this.#failOver(Promise.reject(error), retries, req, transport, call, state);
     }
     const breaker = this.#breaker;
     // Cancels pass the breaker uncounted; while it is closed, the exchange counts its own outcome (`record`).
     if (!breaker || req.reducesExposure) {
-      return this.#exchange(req, transport, attempt, permit, state, undefined, onFail);
+      return this.#exchange(req, transport, call, attempt, permit, state, undefined, retries);
     }
     if (breaker.state === 'closed' && breaker.record) {
-      return this.#exchange(req, transport, attempt, permit, state, breaker, onFail);
+      return this.#exchange(req, transport, call, attempt, permit, state, breaker, retries);
     }
-    const exchange = () => this.#exchange(req, transport, attempt, permit, state, undefined);
-    return failOver(this.#probe(breaker, exchange, req, permit, state), onFail);
+    const exchange = () => this.#exchange(req, transport, call, attempt, permit, state, undefined);
+    return this.#failOver(this.#probe(breaker, exchange, req, permit, state), retries, req, transport, call, state);
   }
 
   /** An attempt while the breaker is not closed: it may be the half-open probe, or be refused. */
@@ -604,20 +614,22 @@ export class BinanceGuard {
   #exchange<R>(
     req: Described,
     transport: GuardTransport<R>,
+    call: CallOptions,
     attempt: Attempt,
     permit: Permit | undefined,
     state: RunState,
     counted: Breaker | undefined,
-    onFail?: OnFail<R>,
+    retries = false,
   ): Promise<R> {
     state.sent = true;
     return sendThrough(transport, attempt).then(
       (response) => {
         const judged = this.#received(req, transport, attempt, response, permit, state, counted);
         // A verdict still to come (a failure, an asynchronous read or store) may fail: only then is a promise added.
-        return judged instanceof Promise ? failOver(judged, onFail) : judged;
+        return judged instanceof Promise ? this.#failOver(judged, retries, req, transport, call, state) : judged;
       },
-      (error: unknown) => failOver(this.#unanswered(error, permit, counted), onFail),
+      (error: unknown) =>
+        this.#failOver(this.#unanswered(error, permit, counted), retries, req, transport, call, state),
     );
   }
 
@@ -957,14 +969,6 @@ function parsedText(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** What takes an attempt's failure in its place: the retry policy, for a call's first attempt. */
-type OnFail<R> = (error: unknown) => Promise<R>;
-
-/** `attempt`, with its failure handed to `onFail` when there is one. */
-function failOver<R>(attempt: Promise<R>, onFail: OnFail<R> | undefined): Promise<R> {
-  return onFail ? attempt.then(undefined, onFail) : attempt;
 }
 
 /** `transport.send(attempt)`, with an error it throws at once turned into the rejection it stands for. */
