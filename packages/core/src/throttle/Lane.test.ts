@@ -76,6 +76,21 @@ describe('the lane of a frozen acquire request', () => {
     expect(lane.viaCharges.mock.calls.length).toBeLessThan(12);
   });
 
+  it("leaves a request whose span crosses a later limit's window end to the general path, looking up no window itself", () => {
+    // The longer window first: at T0 + 980 its window holds the span, the 1 s one's does not.
+    const limits = [LIMITS[2]!, LIMITS[0]!];
+    const lookups = (request: AcquireRequest) => {
+      const store = new MemoryRateStore();
+      const window = vi.spyOn(store, 'window');
+      const limiter = new WeightLimiter({ limits, safety: 1, edgeGuardMs: 50, earlyGuardMs: 10, store });
+      expect(limiter.tryAcquire(request)).toBeDefined();
+      return window.mock.calls;
+    };
+    vi.setSystemTime(T0 + 980);
+    // The same request as a fresh object takes the general path only.
+    expect(lookups(read)).toEqual(lookups({ ...read }));
+  });
+
   it('refuses a request a window has no room for, and queues it behind the full window', async () => {
     const { limiter } = limiterOnStore();
     const heavy = Object.freeze({ weight: 60, orders: 0 });

@@ -62,19 +62,21 @@ export class Lane {
     return windows;
   }
 
-  /** Each limit's window holding `at` to `hi`, looked up in `store` and remembered; `undefined` when a span crosses an end. */
+  /**
+   * Each limit's window holding `at` to `hi`, looked up in `store` and remembered; `undefined`, with no window looked
+   * up, when a span crosses an end.
+   */
   #find(store: MemoryRateStore, at: number, hi: number): readonly Counter[] | undefined {
-    const windows: Counter[] = [];
+    for (const slot of this.slots) if (windowStart(at, slot.intervalMs) + slot.intervalMs <= hi) return undefined;
     let from = Number.NEGATIVE_INFINITY;
     let until = Number.POSITIVE_INFINITY;
-    for (const slot of this.slots) {
+    const windows = this.slots.map((slot) => {
       const start = windowStart(at, slot.intervalMs);
       const end = start + slot.intervalMs;
-      if (end <= hi) return undefined;
-      windows.push(store.window(slot.key, start, end, at));
       if (start > from) from = start;
       if (end < until) until = end;
-    }
+      return store.window(slot.key, start, end, at);
+    });
     this.#windows = windows;
     this.#from = from;
     this.#until = until;
