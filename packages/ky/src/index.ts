@@ -1,20 +1,14 @@
 import {
   type BinanceErrorsOptions,
   type BinanceRequestOptions,
-  bodyCutOff,
   classify,
   createPlugin,
   formBody,
-  formContentType,
-  type GuardTransport,
   isBinanceError,
   isIdempotentMethod,
-  readFetchResponse,
 } from '@binance-errors/core';
 import type { Options } from 'ky';
-import { BufferedResponse } from './BufferedResponse.ts';
-
-type Fetch = NonNullable<Options['fetch']>;
+import { type Fetch, KyTransport } from './KyTransport.ts';
 
 /** What `binanceErrors()` returns: options for `ky.extend()` or `ky.create()`. */
 export interface BinanceErrorsKyOptions extends Options {
@@ -53,9 +47,6 @@ interface Scope {
    */
   answered?: { method: string; url: string; body: string | undefined; response: Response } | undefined;
 }
-
-/** Statuses whose Response cannot carry a body. */
-const NULL_BODY = new Set([101, 204, 205, 304]);
 
 /**
  * Makes ky safe against the Binance Spot API: typed, redacted errors; weight-aware throttling; timestamp
@@ -97,43 +88,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       return Promise.resolve(replay);
     }
     // What a fetch is given besides the Request: ky's own options when ky called with a Request, as it does.
-    const fetchInit = input instanceof Request ? init : undefined;
-    const transport: GuardTransport<Response> = {
-      // A chain rather than an async function: its frame would live across the whole round trip.
-      send: (attempt) => {
-        if (attempt.purpose === 'call') scope.sent = true;
-        if (
-          request.body === null &&
-          attempt.url === url &&
-          attempt.method === request.method &&
-          attempt.redirect === 'follow' &&
-          Object.keys(attempt.headers).length === 0
-        ) {
-          // Nothing to sign or add (a public request): ky's own request goes out as it is, without a copy.
-          // (`Promise.resolve`: a custom fetch may answer without a promise; a promise passes as it is.)
-          return Promise.resolve(inner(request, fetchInit)).then(readWhole);
-        }
-        const headers = new Headers(request.headers);
-        if (attempt.body === undefined && body !== undefined) headers.delete('content-type');
-        const contentType = attempt.body === undefined ? undefined : formContentType(headers.get('content-type'));
-        if (contentType) headers.set('content-type', contentType);
-        for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
-        const attemptRequest = new Request(attempt.url, {
-          method: attempt.method,
-          headers,
-          body: attempt.body ?? null,
-          signal: attempt.signal ?? request.signal,
-          redirect: attempt.redirect === 'error' ? 'manual' : request.redirect,
-        });
-        // The attempt's Request lives until its body is read: a Request follows its signal only while it lives
-        // (nodejs/undici#4068), and fetch's own copy follows this one's. Collected, an abort would no longer reach
-        // the wire, and an order would stay in flight after its caller gave up.
-        return Promise.resolve(inner(attemptRequest, fetchInit))
-          .then(readWhole)
-          .finally(() => attemptRequest);
-      },
-      read: readFetchResponse,
-    };
+    const transport = new KyTransport(inner, request, url, body, input instanceof Request ? init : undefined, scope);
     const response = plugin
       .guardFor(url)
       .run(
@@ -243,22 +198,6 @@ function rethrow(error: unknown): () => never {
   return () => {
     throw error;
   };
-}
-
-/**
- * The response with its whole body read, so that a body cut off by the connection fails inside the guard — as a
- * typed error saying so — rather than later in the caller's `.json()`.
- */
-function readWhole(response: Response): Response | Promise<Response> {
-  // Already read whole: a custom fetch that answered with a response it had answered with before.
-  if (BufferedResponse.isBuffered(response)) return response;
-  if (response.body === null || NULL_BODY.has(response.status)) return response;
-  return response.arrayBuffer().then(
-    (bytes) => BufferedResponse.of(new Uint8Array(bytes), response),
-    (cause: unknown) => {
-      throw bodyCutOff(response.status, response.headers.get('content-length'), cause);
-    },
-  );
 }
 
 export * from '@binance-errors/core';
