@@ -12,7 +12,8 @@
  * the plugin, or, bare, stamped and signed by hand as B1's bare clients do, so that the difference is what B1 sees);
  * `LOOP_COLD_MB=8` sends the requests one at a time and, after each counted one, reads that many MiB of other
  * memory, as a client's own work between two requests does, so that a cache simulation sees the guard start cold;
- * `LOOP_REPORT=1` prints how many requests the exchange answered, and how many of them came signed;
+ * `LOOP_REPORT=1` prints how many requests the exchange answered, how many of them came signed, and the main
+ * thread's CPU time over the counted requests (µs; a quick A/B of a change, noisier than a count of instructions);
  * `LOOP_ALLOC_OUT=<file>` writes what the counted requests allocated there, by function (`bench/allocations.ts`).
  */
 import { writeFile } from 'node:fs/promises';
@@ -221,10 +222,12 @@ async function main(): Promise<void> {
   }
   const allocOut = process.env.LOOP_ALLOC_OUT;
   const sampling = allocOut ? await sampleAllocations() : undefined;
+  const cpuBefore = process.threadCpuUsage();
   await loop(Number(process.env.LOOP_REQUESTS));
+  const cpu = process.threadCpuUsage(cpuBefore);
   if (sampling) await writeFile(allocOut!, JSON.stringify(await sampling.stop()));
   guard?.close();
-  if (flagFromEnv('LOOP_REPORT')) process.stdout.write(`${JSON.stringify({ ...answered, read })}\n`);
+  if (flagFromEnv('LOOP_REPORT')) process.stdout.write(`${JSON.stringify({ ...answered, read, cpuUs: cpu.user + cpu.system })}\n`);
 }
 
 // Run as a script (by `bench/instructions.ts` under valgrind, or `bench/allocations.ts`); imported, it only says
