@@ -48,7 +48,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
     const url = call.url.toString();
     // Not a Binance origin: the request passes byte for byte as the caller made it.
     if (!plugin.covers(url, call.prefixUrl.toString() || undefined)) return next(call);
-    Object.defineProperty(call, CLAIMED, { value: plugin.account });
+    (call as { [CLAIMED]?: string })[CLAIMED] = plugin.account;
     const taken = new TakenCall(call, url, next as Next);
     // got 16 builds its own promise for a call whose handler returns a promise, and copies that promise's methods
     // onto the handler's one by one, on every call (their names are all on ours already). It skips both for a
