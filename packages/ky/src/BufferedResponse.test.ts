@@ -81,7 +81,7 @@ describe('BufferedResponse', () => {
             headers: { 'content-type': contentType, 'x-mbx-used-weight': '3' },
           };
           const reference = new Response(encoder.encode(text), init);
-          const buffered = new BufferedResponse(encoder.encode(text), new Response(null, init));
+          const buffered = new BufferedResponse(encoder.encode(text).buffer, new Response(null, init));
           for (const step of steps) {
             expect(await outcome(buffered, step), `${step} after ${steps.join(', ')}`).toEqual(
               await outcome(reference, step),
@@ -108,8 +108,7 @@ describe('BufferedResponse', () => {
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const response = await fetch(`${base}/moved`);
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      const buffered = BufferedResponse.of(bytes, response);
+      const buffered = BufferedResponse.of(await response.arrayBuffer(), response);
       expect(buffered).toBe(response);
       expect(BufferedResponse.isBuffered(response)).toBe(true);
       const clone = buffered.clone();
@@ -124,7 +123,7 @@ describe('BufferedResponse', () => {
       expect(BufferedResponse.isBuffered(new Response('x'))).toBe(false);
       // A polyfill's (or another realm's) response: answered for by one of this realm, with its URL.
       const foreign = { status: 201, statusText: 'Created', headers: new Headers({ a: '1' }), url: `${base}/x` };
-      const adopted = BufferedResponse.of(new Uint8Array([49]), foreign as unknown as Response);
+      const adopted = BufferedResponse.of(new Uint8Array([49]).buffer, foreign as unknown as Response);
       expect([adopted.status, adopted.statusText, adopted.headers.get('a'), adopted.url]).toEqual([
         201,
         'Created',

@@ -22,7 +22,7 @@ const AdoptingResponse = Adopting as unknown as new (response: Response) => Resp
  * request, and nearly every caller reads the body once with `text()` or `json()`.
  */
 export class BufferedResponse extends AdoptingResponse {
-  readonly #bytes: Uint8Array<ArrayBuffer>;
+  readonly #bytes: ArrayBuffer;
   /**
    * For a clone, the response it was cloned from, whose URL, `redirected` and `type` it answers with (a `Response`
    * built here has none of its own). `undefined` for the response fetch gave, which has its own.
@@ -36,7 +36,7 @@ export class BufferedResponse extends AdoptingResponse {
    * Makes `response`, a `Response` of this realm, a `BufferedResponse` (once: see {@link isBuffered}); the object
    * returned is `response` itself. {@link of} takes any response.
    */
-  constructor(bytes: Uint8Array<ArrayBuffer>, response: Response, from?: Response) {
+  constructor(bytes: ArrayBuffer, response: Response, from?: Response) {
     super(response);
     this.#bytes = bytes;
     this.#from = from;
@@ -47,7 +47,7 @@ export class BufferedResponse extends AdoptingResponse {
    * of this realm; otherwise (another realm's, a polyfill's) a `Response` made with its status and headers, which
    * answers with its URL.
    */
-  static of(bytes: Uint8Array<ArrayBuffer>, response: Response): BufferedResponse {
+  static of(bytes: ArrayBuffer, response: Response): BufferedResponse {
     return response instanceof Response
       ? new BufferedResponse(bytes, response)
       : new BufferedResponse(bytes, copyOf(response), response);
@@ -79,7 +79,7 @@ export class BufferedResponse extends AdoptingResponse {
   override arrayBuffer(): Promise<ArrayBuffer> {
     if (this.#real) return this.#real.arrayBuffer();
     try {
-      return Promise.resolve(this.#take().buffer);
+      return Promise.resolve(this.#take());
     } catch (error) {
       return Promise.reject(error);
     }
@@ -89,7 +89,7 @@ export class BufferedResponse extends AdoptingResponse {
     // Not the real response's `bytes()`: Node's fetch has it only from 22.3.
     if (this.#real) return this.#real.arrayBuffer().then((buffer) => new Uint8Array(buffer));
     try {
-      return Promise.resolve(this.#take());
+      return Promise.resolve(new Uint8Array(this.#take()));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -106,11 +106,11 @@ export class BufferedResponse extends AdoptingResponse {
   override clone(): Response {
     if (this.#real) return this.#real.clone();
     if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
-    return new BufferedResponse(this.#bytes.slice(), copyOf(this), this.#from ?? this);
+    return new BufferedResponse(this.#bytes.slice(0), copyOf(this), this.#from ?? this);
   }
 
   /** The body's bytes, once: a second read fails as `Response` fails it. */
-  #take(): Uint8Array<ArrayBuffer> {
+  #take(): ArrayBuffer {
     if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
     this.#used = true;
     return this.#bytes;
@@ -142,7 +142,7 @@ function copyOf(response: Response): Response {
 }
 
 /** A `Response` of this realm over `body`, with `response`'s status and headers. */
-function madeLike(body: Uint8Array<ArrayBuffer> | null, response: Response): Response {
+function madeLike(body: ArrayBuffer | null, response: Response): Response {
   const { status } = response;
   // fetch hands back any three-digit status (a proxy's 600), but `Response` refuses one outside 200–599: such a copy
   // is made with another and answers with the one that came.

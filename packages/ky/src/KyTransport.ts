@@ -99,7 +99,7 @@ function readWhole(response: Response): Response | Promise<Response> {
   if (BufferedResponse.isBuffered(response)) return response;
   if (response.body === null || NULL_BODY.has(response.status)) return response;
   return response.arrayBuffer().then(
-    (bytes) => BufferedResponse.of(new Uint8Array(bytes), response),
+    (bytes) => BufferedResponse.of(bytes, response),
     (cause: unknown) => {
       throw bodyCutOff(response.status, response.headers.get('content-length'), cause);
     },

@@ -37,8 +37,11 @@ const GUARDED = Symbol.for('@binance-errors/ky:guarded');
 /** Key of the plugin's note in a request's `context`. */
 const SCOPE = Symbol.for('@binance-errors/ky:scope');
 
-/** The plugin's note on a request: where its base URL is, and whether an attempt of it went out. */
-interface Scope {
+/**
+ * The plugin's note on a request: where its base URL is, the body as its options gave it, and whether an attempt of
+ * it went out.
+ */
+interface Scope extends GivenBody {
   base: string | undefined;
   sent: boolean;
   /**
@@ -105,7 +108,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
 
   // Not an async function: it would wrap the guard's promise in one more, resolved three ticks later.
   const guarded =
-    (inner: Fetch, settings: BinanceRequestOptions | undefined, given: GivenBody, scope: Scope): Fetch =>
+    (inner: Fetch, settings: BinanceRequestOptions | undefined, scope: Scope): Fetch =>
     (input, init) => {
       try {
         const request = input instanceof Request ? input : new Request(input, init);
@@ -115,16 +118,16 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         if (!plugin.covers(url, scope.base)) return inner(input, init);
         // The body as the caller gave it: a flat `json` object is sent as form parameters; FormData, a Blob, a
         // stream or a nested object is refused here, before anything is sent.
-        if (given.json !== undefined)
-          return run(inner, settings, scope, input, init, request, url, formBody(given.json, 'ky'));
-        if (given.body !== undefined && given.body !== null && typeof given.body !== 'string') {
+        if (scope.json !== undefined)
+          return run(inner, settings, scope, input, init, request, url, formBody(scope.json, 'ky'));
+        if (scope.body !== undefined && scope.body !== null && typeof scope.body !== 'string') {
           let body: string | undefined;
           try {
-            body = formBody(given.body, 'ky');
+            body = formBody(scope.body, 'ky');
           } catch (error) {
             // Refused, a FormData's body is read to its end first: left unread, undici's stream of its files fails
             // once the call has settled, an unhandled rejection that ends a Node process. (Its bytes are in memory.)
-            if (given.body instanceof FormData) return request.arrayBuffer().then(rethrow(error), rethrow(error));
+            if (scope.body instanceof FormData) return request.arrayBuffer().then(rethrow(error), rethrow(error));
             throw error;
           }
           return run(inner, settings, scope, input, init, request, url, body);
@@ -164,11 +167,14 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           const inner = init.fetch ?? globalThis.fetch.bind(globalThis);
           const given = init as SeenOptions;
           // Tells the error hook that this request is the plugin's, where its base URL is, and whether it went out.
-          const scope: Scope = { base: baseOf(given), sent: false };
-          init.fetch = Object.assign(guarded(inner, settings, { json: given.json, body: given.body }, scope), {
-            [GUARDED]: plugin.account,
-          });
-          init.context = { ...init.context, [SCOPE]: scope };
+          const scope: Scope = { base: baseOf(given), sent: false, json: given.json, body: given.body };
+          // The marks are stored one by one: a literal with a computed key after a spread goes through V8's runtime.
+          const fetch: Fetch & { [GUARDED]?: string } = guarded(inner, settings, scope);
+          fetch[GUARDED] = plugin.account;
+          init.fetch = fetch;
+          const context: { [SCOPE]?: Scope } = { ...init.context };
+          context[SCOPE] = scope;
+          init.context = context;
         },
       ],
       // ky's own `timeout` becomes a typed error like the exchange's (a cut-off body is typed in `fetch`).
