@@ -227,7 +227,8 @@ async function main(): Promise<void> {
   const cpu = process.threadCpuUsage(cpuBefore);
   if (sampling) await writeFile(allocOut!, JSON.stringify(await sampling.stop()));
   guard?.close();
-  if (flagFromEnv('LOOP_REPORT')) process.stdout.write(`${JSON.stringify({ ...answered, read, cpuUs: cpu.user + cpu.system })}\n`);
+  if (flagFromEnv('LOOP_REPORT'))
+    process.stdout.write(`${JSON.stringify({ ...answered, read, cpuUs: cpu.user + cpu.system })}\n`);
 }
 
 // Run as a script (by `bench/instructions.ts` under valgrind, or `bench/allocations.ts`); imported, it only says
