@@ -64,11 +64,7 @@ export class TakenCall implements GuardTransport<Response> {
    */
   readonly #cancel = new AbortController();
   readonly signal: AbortSignal;
-  #sending: ClientRequest | undefined;
-  readonly #onRequest = (request: ClientRequest): void => {
-    if (this.#cancel.signal.aborted) destroy(request, this.#cancel.signal.reason);
-    else this.#sending = request;
-  };
+  readonly #sending = new Sending(this.#cancel.signal);
 
   /**
    * got 14 builds the call's own request before any handler runs, and ties it to the caller's signal there. Left
@@ -171,8 +167,8 @@ export class TakenCall implements GuardTransport<Response> {
     if (attempt.purpose !== 'time') {
       // The clock's samples are the guard's business; the caller hears of its own call's requests.
       this.#current = request;
-      this.#sending = undefined;
-      request.on('request', this.#onRequest);
+      this.#sending.request = undefined;
+      request.on('request', this.#sending.onRequest);
       if (this.#forwarded) for (const event of this.#forwarded) this.#forward(request, event);
     }
     return request.then(
@@ -194,7 +190,7 @@ export class TakenCall implements GuardTransport<Response> {
       (error: unknown) => {
         // Failed before got opened a request for it (an option got refuses, a header it cannot send, a hook that
         // threw): nothing left. Sent again, the same options would fail again, or worse, go out half-built.
-        if (attempt.purpose !== 'time' && this.#sending === undefined && !this.signal.aborted) {
+        if (attempt.purpose !== 'time' && this.#sending.request === undefined && !this.signal.aborted) {
           throw refusedByClient(error);
         }
         const { name, response } = error as { name?: string; response?: Response };
@@ -217,7 +213,7 @@ export class TakenCall implements GuardTransport<Response> {
 
   cancel(reason?: unknown): void {
     this.#cancel.abort(reason);
-    if (this.#sending) destroy(this.#sending, this.#cancel.signal.reason);
+    if (this.#sending.request) destroy(this.#sending.request, this.#cancel.signal.reason);
   }
 
   /** The body's bytes; chained on `result`, so a failed call rejects them without an unhandled `result`. */
@@ -247,6 +243,26 @@ export class TakenCall implements GuardTransport<Response> {
 
   #forward(request: RequestPromise<Response>, event: (typeof EVENTS)[number]): void {
     (request.on as unknown as EventEmitter['on'])(event, (...args: unknown[]) => this.#events?.emit(event, ...args));
+  }
+}
+
+/**
+ * The socket request of a call's latest attempt, which `cancel()` destroys; one cancelled before it was made is
+ * destroyed as it is made. Apart from the call: got keeps the listener on the attempt's promise for as long as it
+ * keeps that request's objects, which in a busy process outlive the request until a collection, and a listener
+ * holding the call would keep all the call holds with them (a kilobyte per request that every young-generation
+ * collection copies, in a B1-like loop).
+ */
+class Sending {
+  request: ClientRequest | undefined;
+  readonly #cancelled: AbortSignal;
+  readonly onRequest = (request: ClientRequest): void => {
+    if (this.#cancelled.aborted) destroy(request, this.#cancelled.reason);
+    else this.request = request;
+  };
+
+  constructor(cancelled: AbortSignal) {
+    this.#cancelled = cancelled;
   }
 }
 
