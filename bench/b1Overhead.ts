@@ -11,7 +11,7 @@ import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
 import { sampleAllocations } from './lib/allocations.ts';
 import type { BenchResult } from './lib/BenchResult.ts';
 import { BENCH_KEY, type BenchRequest, benchClients, LIMITS_FAR_ABOVE_LOAD, type Send } from './lib/clients.ts';
-import { forceGc, GcPauses } from './lib/gc.ts';
+import { forceGc, GcPauses, survivedBytesPerRequest } from './lib/gc.ts';
 import { startPinnedExchange } from './lib/pinnedExchange.ts';
 import type { Progress } from './lib/progress.ts';
 import { digitsAgainst, fmt, num, quantile, seededRandom, summarize } from './lib/stats.ts';
@@ -25,6 +25,8 @@ export interface B1Options {
   warmup: number;
   /** The open-loop phase: requests a second, and requests per variant (sent in alternating chunks). */
   openLoop: { rate: number; requests: number };
+  /** Scavenges per pass (two per variant) that the bytes surviving them are counted over (`survivedBytesPerRequest`). */
+  survivalScavenges: number;
   progress: Progress;
 }
 
@@ -65,6 +67,9 @@ export interface B1Heap {
   /** Bytes allocated per request (collected objects included), sampled by V8's heap profiler. */
   bareAllocBytes: number;
   pluginAllocBytes: number;
+  /** Bytes per request still alive at a young-generation collection, which each one copies. */
+  bareSurvivedBytes: number;
+  pluginSurvivedBytes: number;
 }
 
 /** Chunks per run: bare and plugin take turns this many times. */
@@ -354,6 +359,16 @@ export async function measureClient(
         `B1 run ${run}/${runs} ${client.name.padEnd(5)} bare ${num(got.bare.reqPerS)} req/s, plugin ${num(got.plugin.reqPerS)} req/s (×${(got.plugin.reqPerS / got.bare.reqPerS).toFixed(3)}), p99 ${got.bare.p99Ms.toFixed(2)} → ${got.plugin.p99Ms.toFixed(2)} ms`,
       );
     }
+    // Right after the timed runs, before anything forces a full collection, which shrinks the young generation: in a
+    // smaller one the requests in flight are a larger share of what each scavenge finds alive. Two passes per
+    // variant, in the order bare, plugin, plugin, bare, so that the young generation drifting on favours neither.
+    const survived: Record<'bare' | 'plugin', number[]> = { bare: [], plugin: [] };
+    for (const variant of ['bare', 'plugin', 'plugin', 'bare'] as const) {
+      progress.update(`B1 survival ${client.name} ${variant}`);
+      let next = 0;
+      const send = () => variants[variant](reqs[next++ % reqs.length]!);
+      survived[variant].push(await survivedBytesPerRequest(send, concurrency, options.survivalScavenges));
+    }
     // Open loop: a rate well below saturation, as a trading system runs most of the time. Latency is then the
     // round trip plus each variant's own work, not queueing for a saturated client thread.
     const openSize = Math.ceil(options.openLoop.requests / OPEN_CHUNKS);
@@ -389,12 +404,16 @@ export async function measureClient(
     }
     progress.update(`B1 allocation ${client.name}`);
     const sample = reqs.slice(0, ALLOC_REQUESTS);
+    const bareAllocBytes = await allocatedBytes(variants.bare, sample, concurrency);
+    const pluginAllocBytes = await allocatedBytes(variants.plugin, sample, concurrency);
     const heap: B1Heap = {
       client: client.name,
       bareKiB: summarize(passes.map((p) => p.bare)).median,
       pluginKiB: summarize(passes.map((p) => p.plugin)).median,
-      bareAllocBytes: await allocatedBytes(variants.bare, sample, concurrency),
-      pluginAllocBytes: await allocatedBytes(variants.plugin, sample, concurrency),
+      bareAllocBytes,
+      pluginAllocBytes,
+      bareSurvivedBytes: survived.bare.reduce((a, b) => a + b, 0) / survived.bare.length,
+      pluginSurvivedBytes: survived.plugin.reduce((a, b) => a + b, 0) / survived.plugin.length,
     };
     return { samples, heap, open, pinned: exchange.pinned };
   } finally {
@@ -462,9 +481,8 @@ function report(
       adapterCpu,
       `${bareGc.toFixed(1)} / ${pluginGc.toFixed(1)}`,
       heapOf ? `${num(Math.round(heapOf.bareKiB))} / ${num(Math.round(heapOf.pluginKiB))}` : '—',
-      heapOf
-        ? `${(heapOf.bareAllocBytes / 1000).toFixed(1)} / ${(heapOf.pluginAllocBytes / 1000).toFixed(1)} (+${((heapOf.pluginAllocBytes - heapOf.bareAllocBytes) / 1000).toFixed(1)})`
-        : '—',
+      heapOf ? kbBesideBare(heapOf.bareAllocBytes, heapOf.pluginAllocBytes) : '—',
+      heapOf ? kbBesideBare(heapOf.bareSurvivedBytes, heapOf.pluginSurvivedBytes) : '—',
       String(non200),
     ]);
     if (client === 'fetch') {
@@ -515,7 +533,7 @@ function report(
   return {
     id: 'B1',
     title: 'B1 — overhead per client (bare vs with binance-errors)',
-    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, of random sizes (0.5–1.5× the mean), each variant going first in half of them in a shuffled order. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Each client runs in a Node process of its own, one after another, as an application runs one client (in one process shared by the four, bare fetch took 12–35 µs more CPU per request), against a fake exchange in a process of its own${exchangePinned ? ", pinned to the second core and the client's main thread to the first (taskset)" : ''}; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). GC pauses are the main thread's garbage-collection pauses during the timed chunks (V8's 'gc' performance entries), a part of its CPU. Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Allocated is what V8's sampling heap profiler counts over ${ALLOC_REQUESTS.toLocaleString('en-US')} requests per variant after that, collected objects included: unlike time, it moves by a percent or two between runs. Plugin: throttle, clock, breaker and signing on, limits far above the load. The breakdown takes the guard's share as the CPU fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds.`,
+    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, of random sizes (0.5–1.5× the mean), each variant going first in half of them in a shuffled order. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Each client runs in a Node process of its own, one after another, as an application runs one client (in one process shared by the four, bare fetch took 12–35 µs more CPU per request), against a fake exchange in a process of its own${exchangePinned ? ", pinned to the second core and the client's main thread to the first (taskset)" : ''}; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). GC pauses are the main thread's garbage-collection pauses during the timed chunks (V8's 'gc' performance entries), a part of its CPU. Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Allocated is what V8's sampling heap profiler counts over ${ALLOC_REQUESTS.toLocaleString('en-US')} requests per variant after those, collected objects included: unlike time, it moves by a percent or two between runs. Survived is what the young-generation collections (scavenges) found still alive, copied or promoted, per request, the mean of two passes of ${options.survivalScavenges} scavenges per variant (bare, plugin, plugin, bare) right after the timed runs (V8's GCProfiler): a scavenge's pause grows with what it copies, so an object that lives as long as the client keeps its own request objects costs more than one that dies young; one pass differs from the next by up to a kilobyte or two, so a smaller difference between the variants is not one the column shows. Plugin: throttle, clock, breaker and signing on, limits far above the load. The breakdown takes the guard's share as the CPU fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds.`,
     table: {
       head: [
         'client',
@@ -531,6 +549,7 @@ function report(
         'GC pauses µs/req bare / plugin',
         'heap growth KiB bare / plugin',
         'allocated kB/req bare / plugin (added)',
+        'survived a scavenge kB/req bare / plugin (added)',
         'non-200',
       ],
       rows,
@@ -540,6 +559,12 @@ function report(
     notes: open.length === 0 ? [] : [openLoopNote(open)],
     raw: { samples, heap, openLoop: open, exchangePinned },
   };
+}
+
+/** Bytes per request of both variants as kB, and what the plugin adds (signed). */
+function kbBesideBare(bare: number, plugin: number): string {
+  const added = (plugin - bare) / 1000;
+  return `${(bare / 1000).toFixed(1)} / ${(plugin / 1000).toFixed(1)} (${added >= 0 ? '+' : ''}${added.toFixed(1)})`;
 }
 
 /** One line on the open-loop phase: each client's latency at a rate below saturation, bare and with the plugin. */

@@ -45,7 +45,13 @@ const wanted = (id: (typeof benchmarks)[number]) => !only || only.includes(id);
 const config = quick
   ? {
       runs: 1,
-      b1: { requests: 300, warmup: 100, concurrency: 32, openLoop: { rate: 1000, requests: 120 } },
+      b1: {
+        requests: 300,
+        warmup: 100,
+        concurrency: 32,
+        openLoop: { rate: 1000, requests: 120 },
+        survivalScavenges: 1,
+      },
       b2: { durationMs: 4000, warmupMs: 300, workers: 12, cycleMs: 40 },
       b2Burst: { calls: 500 },
       b2Minute: { runs: 1, windows: 1, windowMs: 1000, leadMs: 300, workers: 12, cycleMs: 40 },
@@ -56,7 +62,13 @@ const config = quick
     }
   : {
       runs: 5,
-      b1: { requests: 8000, warmup: 12_000, concurrency: 32, openLoop: { rate: 1000, requests: 6000 } },
+      b1: {
+        requests: 8000,
+        warmup: 12_000,
+        concurrency: 32,
+        openLoop: { rate: 1000, requests: 6000 },
+        survivalScavenges: 16,
+      },
       b2: { durationMs: 30_000, warmupMs: 4000, workers: 12, cycleMs: 40 },
       b2Burst: { calls: 500 },
       b2Minute: { runs: 1, windows: 2, windowMs: 60_000, leadMs: 5000, workers: 12, cycleMs: 40 },

@@ -65,6 +65,9 @@ describe('npm run bench', () => {
       for (const h of b1.raw.heap) {
         expect(h.bareAllocBytes, h.client).toBeGreaterThan(1000);
         expect(h.pluginAllocBytes, h.client).toBeGreaterThan(1000);
+        // And what outlives a scavenge: some of every client's request objects do (its sockets' buffers, at least).
+        expect(h.bareSurvivedBytes, h.client).toBeGreaterThan(0);
+        expect(h.pluginSurvivedBytes, h.client).toBeGreaterThan(0);
       }
 
       // B4 names its reset timeout rather than calling a shortened one "defaults", and says by how much recovery

@@ -1,5 +1,5 @@
-import { PerformanceObserver } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { GCProfiler, type GCProfilerResult, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 let collect: (() => void) | undefined;
@@ -54,4 +54,71 @@ export class GcPauses {
   #take(entries: readonly PerformanceEntry[]): void {
     for (const e of entries) this.#pauses.push({ start: e.startTime, ms: e.duration });
   }
+}
+
+/**
+ * Bytes per request that outlive a young-generation collection (a scavenge), while `send()` is called `concurrency`
+ * at a time, each call a request: the scavenge copies them, and copies them again into the old generation if they
+ * outlive the next one too. A scavenge's pause grows with what it copies, not with what was allocated, so a
+ * per-request object that lives as long as a client keeps its own request objects costs far more than one that dies
+ * young. (Objects V8 makes in the old generation straight away, for an allocation site whose objects keep surviving,
+ * are not counted.) Counted over `scavenges` scavenges from the first after the call began (so that another
+ * variant's survivors, sent before, are out of the way), against the requests answered in between: bytes, not time,
+ * so a busy machine does not move it.
+ */
+export async function survivedBytesPerRequest(
+  send: () => Promise<unknown>,
+  concurrency: number,
+  scavenges: number,
+): Promise<number> {
+  let answered = 0;
+  let seen = 0;
+  // The requests answered by the first scavenge counted from, and by the last counted. Entries reach the observer a
+  // moment after their collection, the same moment for both ends.
+  let from: number | undefined;
+  let to: number | undefined;
+  const observer = new PerformanceObserver((list) => {
+    // A 'gc' entry's `detail` says which collection it was; the types leave it to the entries that always have one.
+    for (const e of list.getEntries() as ReadonlyArray<PerformanceEntry & { detail?: { kind?: number } }>) {
+      if (e.detail?.kind !== constants.NODE_PERFORMANCE_GC_MINOR) continue;
+      seen++;
+      if (seen === 1) from = answered;
+      else if (seen === 1 + scavenges) to = answered;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const profiler = new GCProfiler();
+  profiler.start();
+  let stats: GCProfilerResult['statistics'] | undefined;
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (to === undefined) {
+          await send();
+          answered++;
+        }
+      }),
+    );
+    stats = profiler.stop()?.statistics ?? [];
+    // The scavenges after the first, up to the one that ended the count.
+    const counted = stats.filter((s) => s.gcType === 'Scavenge').slice(1, 1 + scavenges);
+    if (counted.length !== scavenges)
+      throw new Error(`GCProfiler saw ${counted.length + 1} scavenges, the observer ${seen}`);
+    return counted.reduce((sum, s) => sum + survivedBy(s), 0) / (to! - from!);
+  } finally {
+    if (stats === undefined) profiler.stop();
+    observer.disconnect();
+  }
+}
+
+/**
+ * What one scavenge copied within the young generation: the objects that outlived their first scavenge, which the
+ * next one copies again (into the old generation, when they are still alive). Read from the young generation after
+ * it; the old generation's own figure also moves with the sweeping of an earlier full collection, so what was
+ * promoted cannot be read from it.
+ */
+function survivedBy({ afterGC }: GCProfilerResult['statistics'][number]): number {
+  return afterGC.heapSpaceStatistics
+    .filter((s) => s.spaceName === 'new_space' || s.spaceName === 'new_large_object_space')
+    .reduce((sum, s) => sum + s.spaceUsedSize, 0);
 }
