@@ -64,7 +64,7 @@ export class TakenCall implements GuardTransport<Response> {
    */
   readonly #cancel = new AbortController();
   readonly signal: AbortSignal;
-  readonly #sending = new Sending(this.#cancel.signal);
+  readonly #sending = new Sending();
 
   /**
    * got 14 builds the call's own request before any handler runs, and ties it to the caller's signal there. Left
@@ -213,7 +213,7 @@ export class TakenCall implements GuardTransport<Response> {
 
   cancel(reason?: unknown): void {
     this.#cancel.abort(reason);
-    if (this.#sending.request) destroy(this.#sending.request, this.#cancel.signal.reason);
+    this.#sending.cancel(this.#cancel.signal.reason);
   }
 
   /** The body's bytes; chained on `result`, so a failed call rejects them without an unhandled `result`. */
@@ -248,21 +248,24 @@ export class TakenCall implements GuardTransport<Response> {
 
 /**
  * The socket request of a call's latest attempt, which `cancel()` destroys; one cancelled before it was made is
- * destroyed as it is made. Apart from the call: got keeps the listener on the attempt's promise for as long as it
- * keeps that request's objects, which in a busy process outlive the request until a collection, and a listener
- * holding the call would keep all the call holds with them (a kilobyte per request that every young-generation
- * collection copies, in a B1-like loop).
+ * destroyed as it is made. Apart from the call, and holding nothing of it: got keeps the listener on the attempt's
+ * promise for as long as it keeps that request's objects, which in a busy process outlive the request until a
+ * young-generation collection or two, and a listener holding the call would keep all the call holds with them (B1's
+ * "survived a scavenge" column: a kilobyte per request more, for got, when it did).
  */
 class Sending {
   request: ClientRequest | undefined;
-  readonly #cancelled: AbortSignal;
+  #cancelled = false;
+  #reason: unknown;
   readonly onRequest = (request: ClientRequest): void => {
-    if (this.#cancelled.aborted) destroy(request, this.#cancelled.reason);
+    if (this.#cancelled) destroy(request, this.#reason);
     else this.request = request;
   };
 
-  constructor(cancelled: AbortSignal) {
-    this.#cancelled = cancelled;
+  cancel(reason: unknown): void {
+    this.#cancelled = true;
+    this.#reason = reason;
+    if (this.request) destroy(this.request, reason);
   }
 }
 
