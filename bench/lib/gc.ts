@@ -57,12 +57,12 @@ export class GcPauses {
 }
 
 /**
- * Bytes per request that outlive a young-generation collection (a scavenge), while `send()` is called `concurrency`
- * at a time, each call a request: the scavenge copies them, and copies them again into the old generation if they
- * outlive the next one too. A scavenge's pause grows with what it copies, not with what was allocated, so a
- * per-request object that lives as long as a client keeps its own request objects costs far more than one that dies
- * young. (Objects V8 makes in the old generation straight away, for an allocation site whose objects keep surviving,
- * are not counted.) Counted over `scavenges` scavenges from the first after the call began (so that another
+ * Bytes per request that outlive a young-generation collection (a scavenge) and stay young, while `send()` is called
+ * `concurrency` at a time, each call a request: the scavenge moved them, and the next one finds them again. A
+ * scavenge's pause grows with what it finds alive, not with what was allocated, so a per-request object that lives
+ * as long as a client keeps its own request objects costs far more than one that dies young. (Objects V8 makes in
+ * the old generation straight away, for an allocation site whose objects keep surviving, and those a scavenge
+ * promotes to it, are not counted.) Counted over `scavenges` scavenges from the first after the call began (so that another
  * variant's survivors, sent before, are out of the way), against the requests answered in between: bytes, not time,
  * so a busy machine does not move it.
  */
@@ -112,10 +112,9 @@ export async function survivedBytesPerRequest(
 }
 
 /**
- * What one scavenge copied within the young generation: the objects that outlived their first scavenge, which the
- * next one copies again (into the old generation, when they are still alive). Read from the young generation after
- * it; the old generation's own figure also moves with the sweeping of an earlier full collection, so what was
- * promoted cannot be read from it.
+ * What one scavenge left in the young generation: the objects that outlived it. Read from the young spaces after it;
+ * what it promoted cannot be read from the old generation's figure, which also moves with the sweeping of an earlier
+ * full collection.
  */
 function survivedBy({ afterGC }: GCProfilerResult['statistics'][number]): number {
   return afterGC.heapSpaceStatistics
