@@ -241,8 +241,11 @@ export class TakenCall implements GuardTransport<Response> {
     this.#events[method](event, listener);
   }
 
+  /** Forwards `event` of an attempt to the caller's listeners; the listener holds those alone (see {@link Sending}). */
   #forward(request: RequestPromise<Response>, event: (typeof EVENTS)[number]): void {
-    (request.on as unknown as EventEmitter['on'])(event, (...args: unknown[]) => this.#events?.emit(event, ...args));
+    const events = this.#events;
+    if (events === undefined) return;
+    (request.on as unknown as EventEmitter['on'])(event, (...args: unknown[]) => events.emit(event, ...args));
   }
 }
 
