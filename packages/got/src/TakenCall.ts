@@ -252,8 +252,8 @@ export class TakenCall implements GuardTransport<Response> {
 /**
  * The socket request of a call's latest attempt, which `cancel()` destroys; one cancelled before it was made is
  * destroyed as it is made. Apart from the call, and holding nothing of it: got keeps the listener on the attempt's
- * promise for as long as it keeps that request's objects, which in a busy process outlive the request until a
- * young-generation collection or two, and a listener holding the call would keep all the call holds with them (B1's
+ * promise for as long as it keeps that request's objects, which in a busy process outlive the request across
+ * young-generation collections, and a listener holding the call would keep all the call holds with them (B1's
  * "survived a scavenge" column: a kilobyte per request more, for got, when it did).
  */
 class Sending {
