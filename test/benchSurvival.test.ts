@@ -6,7 +6,7 @@ import { survivedBytesPerRequest } from '../bench/lib/gc.ts';
 let latest: unknown;
 
 /**
- * A request's objects, about 4 kB of them, as JSON.parse makes them: V8 gives objects made by literals an allocation
+ * A request's objects, about 8 kB of them, as JSON.parse makes them: V8 gives objects made by literals an allocation
  * site, and one whose objects keep surviving gets them made in the old generation straight away, where no scavenge
  * copies them (which the bench's figure does not count, and this test would then not see).
  */
@@ -33,7 +33,7 @@ describe("B1's bytes surviving a scavenge", () => {
     // The same allocation either way: only whether it lives on differs.
     const dying = await survivedBytesPerRequest(requestOf(), 8, 4);
     const living = await survivedBytesPerRequest(requestOf(kept), 8, 4);
-    // Each request's objects (about 4 kB) all survive their first scavenge; of those that die young, a scavenge finds
+    // Each request's objects (about 8 kB) all survive their first scavenge; of those that die young, a scavenge finds
     // only the latest, and what the test runner itself keeps.
     expect(living).toBeGreaterThan(3000);
     expect(dying).toBeGreaterThanOrEqual(0);

@@ -62,9 +62,9 @@ export class GcPauses {
  * scavenge's pause grows with what it finds alive, not with what was allocated, so a per-request object that lives
  * as long as a client keeps its own request objects costs far more than one that dies young. (Objects V8 makes in
  * the old generation straight away, for an allocation site whose objects keep surviving, and those a scavenge
- * promotes to it, are not counted.) Counted over `scavenges` scavenges from the first after the call began (so that another
- * variant's survivors, sent before, are out of the way), against the requests answered in between: bytes, not time,
- * so a busy machine does not move it.
+ * promotes to it, are not counted.) Counted over `scavenges` scavenges from the first after the call began (so that
+ * another variant's survivors, sent before, are out of the way), against the requests answered in between: bytes,
+ * not time, so a busy machine does not move it.
  */
 export async function survivedBytesPerRequest(
   send: () => Promise<unknown>,
