@@ -10,6 +10,13 @@ import { BufferedResponse } from './BufferedResponse.ts';
 
 export type Fetch = NonNullable<Options['fetch']>;
 
+/**
+ * The fetch a request uses when ky was given none: the platform's, looked up when called, as ky looks it up for each
+ * request. One function for every request, rather than a bound copy each, which tells {@link KyTransport} that the
+ * fetch it calls takes a URL as well as a Request.
+ */
+export const platformFetch: Fetch = (input, init) => globalThis.fetch(input, init);
+
 /** Statuses whose Response cannot carry a body. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
@@ -69,16 +76,22 @@ export class KyTransport implements GuardTransport<Response> {
     const contentType = attempt.body === undefined ? undefined : formContentType(headers.get('content-type'));
     if (contentType) headers.set('content-type', contentType);
     for (const [name, value] of Object.entries(attempt.headers)) headers.set(name, value);
-    const attemptRequest = new Request(attempt.url, {
+    const init: RequestInit = {
       method: attempt.method,
       headers,
       body: attempt.body ?? null,
       signal: attempt.signal ?? request.signal,
       redirect: attempt.redirect === 'error' ? 'manual' : request.redirect,
-    });
-    // The attempt's Request lives until its body is read: a Request follows its signal only while it lives
-    // (nodejs/undici#4068), and fetch's own copy follows this one's. Collected, an abort would no longer reach
-    // the wire, and an order would stay in flight after its caller gave up.
+    };
+    // The platform's fetch is given the URL and the init: the Request it makes of them is the only one, and fetch
+    // keeps it, with the signal it follows, while the request is in flight (an abort after a collection still
+    // reaches the wire). The options ky hands a fetch beside its Request (a `dispatcher`, …) are not Request fields.
+    if (this.#inner === platformFetch)
+      return platformFetch(attempt.url, { ...this.#fetchInit, ...init }).then(readWhole);
+    // A fetch of the user's is handed a Request, as ky hands it one. That Request lives until its body is read: a
+    // Request follows its signal only while it lives (nodejs/undici#4068), and fetch's own copy follows this one's.
+    // Collected, an abort would no longer reach the wire, and an order would stay in flight after its caller gave up.
+    const attemptRequest = new Request(attempt.url, init);
     return Promise.resolve(this.#inner(attemptRequest, this.#fetchInit))
       .then(readWhole)
       .finally(() => attemptRequest);

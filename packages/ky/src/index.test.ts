@@ -194,6 +194,31 @@ describe('binanceErrors (ky)', () => {
     }
   });
 
+  it("hands the platform's fetch the options ky passes beside its Request (a proxy's dispatcher) on signed attempts too", async () => {
+    // Node's own dispatcher, behind a wrapper that counts what it is asked to send, as a proxy's agent would be given.
+    const node = (globalThis as Record<symbol, { dispatch(opts: unknown, handler: unknown): boolean }>)[
+      Symbol.for('undici.globalDispatcher.1')
+    ]!;
+    const sent: string[] = [];
+    const dispatcher = {
+      dispatch(opts: { method: string; path: string }, handler: unknown) {
+        sent.push(`${opts.method} ${opts.path.split('?')[0]}`);
+        return node.dispatch(opts, handler);
+      },
+    };
+    // ky forwards options it does not know to fetch; its types do not list `dispatcher`.
+    const api = ky.create({ prefix: ex.url, dispatcher } as object).extend(binanceErrors({ apiKey, apiSecret, guard }));
+    await api.get('api/v3/account').json();
+    await api.get('api/v3/ticker/price', { searchParams: { symbol: 'BTCUSDT' } }).json();
+    // The clock's samples of the server time go the same way, before the signed call.
+    expect(sent.filter((line) => line !== 'GET /api/v3/time')).toEqual([
+      'GET /api/v3/account',
+      'GET /api/v3/ticker/price',
+    ]);
+    expect(sent[0]).toBe('GET /api/v3/time');
+    expect(ex.findRequests({ path: '/api/v3/account' }).map((r) => r.signatureValid)).toEqual([true]);
+  });
+
   it('stops a signed request at its abort after a garbage collection, through a custom fetch that takes only the Request', async () => {
     // undici's Request follows its signal only while it lives (nodejs/undici#4068): the attempt's Request must.
     setFlagsFromString('--expose-gc');

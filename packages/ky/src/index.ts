@@ -8,7 +8,7 @@ import {
   isIdempotentMethod,
 } from '@binance-errors/core';
 import type { Options } from 'ky';
-import { type Fetch, KyTransport } from './KyTransport.ts';
+import { type Fetch, KyTransport, platformFetch } from './KyTransport.ts';
 
 /** What `binanceErrors()` returns: options for `ky.extend()` or `ky.create()`. */
 export interface BinanceErrorsKyOptions extends Options {
@@ -164,7 +164,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
             }
             return;
           }
-          const inner = init.fetch ?? globalThis.fetch.bind(globalThis);
+          const inner = init.fetch ?? platformFetch;
           const given = init as SeenOptions;
           // Tells the error hook that this request is the plugin's, where its base URL is, and whether it went out.
           const scope: Scope = { base: baseOf(given), sent: false, json: given.json, body: given.body };
