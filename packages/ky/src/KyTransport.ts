@@ -27,8 +27,9 @@ interface Sent {
 
 /**
  * Sends the guard's attempts of one ky request through the request's own fetch: the request as ky made it when the
- * guard adds nothing (a public request), else a copy with the guard's URL, body and headers. One object a request,
- * rather than an object and a closure over the request's variables.
+ * guard adds nothing (a public request), else the guard's URL, body and headers (to the platform's fetch as a URL and
+ * init, to a fetch of the user's as a Request). One object a request, rather than an object and a closure over the
+ * request's variables.
  */
 export class KyTransport implements GuardTransport<Response> {
   readonly #inner: Fetch;
