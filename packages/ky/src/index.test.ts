@@ -195,10 +195,13 @@ describe('binanceErrors (ky)', () => {
   });
 
   it("hands the platform's fetch the options ky passes beside its Request (a proxy's dispatcher) on signed attempts too", async () => {
-    // Node's own dispatcher, behind a wrapper that counts what it is asked to send, as a proxy's agent would be given.
-    const node = (globalThis as Record<symbol, { dispatch(opts: unknown, handler: unknown): boolean }>)[
+    // Node's own dispatcher (made when its fetch is first loaded), behind a wrapper that counts what it is asked to
+    // send, as a proxy's agent would be given.
+    void globalThis.fetch;
+    const node = (globalThis as Record<symbol, { dispatch(opts: unknown, handler: unknown): boolean } | undefined>)[
       Symbol.for('undici.globalDispatcher.1')
-    ]!;
+    ];
+    if (node === undefined) throw new Error("Node's global dispatcher is not where undici keeps it");
     const sent: string[] = [];
     const dispatcher = {
       dispatch(opts: { method: string; path: string }, handler: unknown) {
