@@ -14,7 +14,7 @@ import { BENCH_KEY, type BenchRequest, benchClients, LIMITS_FAR_ABOVE_LOAD, type
 import { forceGc, GcPauses, survivedBytesPerRequest } from './lib/gc.ts';
 import { startPinnedExchange } from './lib/pinnedExchange.ts';
 import type { Progress } from './lib/progress.ts';
-import { digitsAgainst, fmt, num, quantile, seededRandom, summarize } from './lib/stats.ts';
+import { digitsAgainst, fmt, mean, num, quantile, seededRandom, summarize } from './lib/stats.ts';
 
 export interface B1Options {
   runs: number;
@@ -412,8 +412,8 @@ export async function measureClient(
       pluginKiB: summarize(passes.map((p) => p.plugin)).median,
       bareAllocBytes,
       pluginAllocBytes,
-      bareSurvivedBytes: survived.bare.reduce((a, b) => a + b, 0) / survived.bare.length,
-      pluginSurvivedBytes: survived.plugin.reduce((a, b) => a + b, 0) / survived.plugin.length,
+      bareSurvivedBytes: mean(survived.bare),
+      pluginSurvivedBytes: mean(survived.plugin),
     };
     return { samples, heap, open, pinned: exchange.pinned };
   } finally {

@@ -18,6 +18,11 @@ export function summarize(values: readonly number[]): Summary {
   };
 }
 
+/** The arithmetic mean of `values` (NaN for none). */
+export function mean(values: readonly number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
 /** The `p` quantile (0..1) of already sorted values, nearest rank. */
 export function quantile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
