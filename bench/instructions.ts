@@ -42,9 +42,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { attribute, COLLECTOR, COMPILERS, type Counts, parsePerfMap, partOf } from './lib/callgrind.ts';
+import { attribute, COLLECTOR, COMPILERS, type Counts, parsePerfMap, partOf, tracedBetween } from './lib/callgrind.ts';
 import { flagFromEnv, refuse } from './lib/env.ts';
-import { LOOP_CLIENTS, type LoopClient, type LoopVariant, VARIANTS } from './lib/instructionLoop.ts';
+import { COUNT_MARKS, LOOP_CLIENTS, type LoopClient, type LoopVariant, VARIANTS } from './lib/instructionLoop.ts';
 import { mdTable } from './lib/markdown.ts';
 import { Progress } from './lib/progress.ts';
 import { runChild } from './lib/runChild.ts';
@@ -82,11 +82,17 @@ if (spawnSync('valgrind', ['--version']).error) {
   refuse('bench:instructions needs valgrind on the PATH (Debian: apt-get install valgrind)');
 }
 
+/** One callgrind run: its counts per event, and what V8 compiled or deoptimized while the requests were counted. */
+interface CountedRun {
+  counts: Map<string, Counts>;
+  traced: Map<string, number>;
+}
+
 /**
  * Runs the loop under callgrind with `requests` after the warm-up, and counts its instructions per function (and,
  * cold, its cache misses: one {@link Counts} per event).
  */
-async function countRun(variant: LoopVariant, requests: number, dir: string): Promise<Map<string, Counts>> {
+async function countRun(variant: LoopVariant, requests: number, dir: string): Promise<CountedRun> {
   const out = join(dir, `callgrind.${variant.replaceAll(/\W+/g, '-')}.${requests}`);
   const args = [
     '--tool=callgrind',
@@ -105,6 +111,9 @@ async function countRun(variant: LoopVariant, requests: number, dir: string): Pr
     // collections, put 4,932 instructions a request on `reserveSync`, which costs 1,170).
     '--no-flush-bytecode',
     '--perf-basic-prof',
+    // What V8 compiles and deoptimizes, on stdout between the loop's marks: the report says what fell inside a count.
+    '--trace-opt',
+    '--trace-deopt',
     // The map is all that is wanted; V8's own log, which comes with it, goes with the run's other files.
     '--no-logfile-per-isolate',
     `--logfile=${out}.v8.log`,
@@ -120,12 +129,13 @@ async function countRun(variant: LoopVariant, requests: number, dir: string): Pr
     LOOP_CLIENT: client,
     LOOP_COLD_MB: cold ? String(COLD_MB) : '',
   };
-  await runChild('valgrind', args, env, `callgrind run of ${variant} (${requests} requests)`);
+  const stdout = await runChild('valgrind', args, env, `callgrind run of ${variant} (${requests} requests)`);
+  const traced = tracedBetween(stdout, COUNT_MARKS.begin, COUNT_MARKS.end);
   const text = await readFile(out, 'utf8');
   const pid = /^pid: (\d+)$/m.exec(text)?.[1];
   const mapFile = join(tmpdir(), `perf-${pid}.map`);
   try {
-    return attribute(text, parsePerfMap(await readFile(mapFile, 'utf8')));
+    return { counts: attribute(text, parsePerfMap(await readFile(mapFile, 'utf8'))), traced };
   } finally {
     await rm(mapFile, { force: true });
     await rm(out, { force: true });
@@ -164,9 +174,11 @@ const variants = (Object.keys(VARIANTS) as LoopVariant[]).filter(
 const dir = await mkdtemp(join(tmpdir(), 'bench-instructions-'));
 /** Per variant, per event. */
 const results = new Map<LoopVariant, Map<string, PerRequest>>();
+/** What V8 compiled or deoptimized inside a count: run, what, how often. */
+const tracedInCounts: string[][] = [];
 try {
   const jobs = variants.flatMap((variant) => [FEWER, MORE].map((requests) => ({ variant, requests })));
-  const counted = new Map<string, Map<string, Counts>>();
+  const counted = new Map<string, CountedRun>();
   let done = 0;
   const stop = progress.ticking(() => `bench:instructions: ${done}/${jobs.length} callgrind runs done`, 1000);
   // Two at a time: a run is single-threaded, and valgrind's slowdown is the same either way.
@@ -174,7 +186,10 @@ try {
   await Promise.all(
     [0, 1].map(async () => {
       for (let job = queue.shift(); job; job = queue.shift()) {
-        counted.set(`${job.variant}/${job.requests}`, await countRun(job.variant, job.requests, dir));
+        const run = await countRun(job.variant, job.requests, dir);
+        counted.set(`${job.variant}/${job.requests}`, run);
+        for (const [what, times] of run.traced)
+          tracedInCounts.push([`${job.variant}, ${num(job.requests)}`, what, num(times)]);
         done++;
         progress.line(`${job.variant}, ${num(job.requests)} requests: counted (${done}/${jobs.length})`);
       }
@@ -182,8 +197,8 @@ try {
   );
   stop();
   for (const variant of variants) {
-    const fewer = counted.get(`${variant}/${FEWER}`)!;
-    const more = counted.get(`${variant}/${MORE}`)!;
+    const fewer = counted.get(`${variant}/${FEWER}`)!.counts;
+    const more = counted.get(`${variant}/${MORE}`)!.counts;
     results.set(
       variant,
       new Map([...more.keys()].map((event) => [event, perRequest(fewer.get(event), more.get(event))])),
@@ -285,6 +300,16 @@ const report = [
         ),
       ]
     : []),
+  '',
+  ...(tracedInCounts.length === 0
+    ? [
+        'V8 compiled and deoptimized nothing while the requests were counted, in any run (`--trace-opt`, `--trace-deopt`).',
+      ]
+    : [
+        "While the requests were counted, V8 compiled or deoptimized (`--trace-opt`, `--trace-deopt`): a compile in one run's count and not the other's is put on the requests, and a deoptimized function runs other code than a steady client's. Read the functions named here with care:",
+        '',
+        mdTable(['run (variant, requests)', 'what', 'times'], tracedInCounts, 'left'),
+      ]),
   '',
   `Where the guard's ${cold ? 'instructions and misses' : 'instructions'} go, by part of the process (guard against bare):`,
   '',

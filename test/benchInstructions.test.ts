@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { attribute, COLLECTOR, COMPILERS, parsePerfMap, partOf } from '../bench/lib/callgrind.ts';
-import { LOOP_CLIENTS, VARIANTS } from '../bench/lib/instructionLoop.ts';
+import { attribute, COLLECTOR, COMPILERS, parsePerfMap, partOf, tracedBetween } from '../bench/lib/callgrind.ts';
+import { COUNT_MARKS, LOOP_CLIENTS, VARIANTS } from '../bench/lib/instructionLoop.ts';
 import { node, root } from './support/repoNode.ts';
 
 // What callgrind writes with --dump-instr=yes: names compressed to ids, addresses relative after the first, and after
@@ -76,11 +76,38 @@ describe('bench:instructions, reading callgrind', () => {
     expect(partOf('C++ v8::internal::BodyDescriptorBase::IteratePointers')).toBe(COLLECTOR);
     expect(partOf('C++ v8::internal::RememberedSetUpdatingItem::Process')).toBe(COLLECTOR);
   });
+
+  it('lists what V8 compiled and deoptimized between the marks only, by function', () => {
+    const trace = [
+      '[compiling method 0x1a <JSFunction run (sfi = 0x2b)> (target MAGLEV), mode: ConcurrencyMode::kSynchronous]',
+      COUNT_MARKS.begin,
+      '[compiling method 0x3c <JSFunction settleCharges (sfi = 0x4d)> (target MAGLEV), mode: ConcurrencyMode::kSynchronous]',
+      '[completed compiling 0x3c <JSFunction settleCharges (sfi = 0x4d)> (target MAGLEV) - took 0.002, 0.876, 0.156 ms]',
+      '[compiling method 0x5e <JSFunction readOther (sfi = 0x6f)> (target TURBOFAN_JS) OSR, mode: ConcurrencyMode::kSynchronous]',
+      '[bailout (kind: deopt-eager, reason: wrong map): begin. deoptimizing 0x7a <JSFunction #own (sfi = 0x8b)>, 0x9c <Code MAGLEV>, opt id 217]',
+      '[bailout (kind: deopt-eager, reason: wrong map): begin. deoptimizing 0x7b <JSFunction #own (sfi = 0x8b)>, 0x9d <Code MAGLEV>, opt id 218]',
+      '[compiling method 0xad <JSFunction (sfi = 0xbe)> (target TURBOFAN_JS), mode: ConcurrencyMode::kSynchronous]',
+      COUNT_MARKS.end,
+      '[compiling method 0xcf <JSFunction close (sfi = 0xd0)> (target MAGLEV), mode: ConcurrencyMode::kSynchronous]',
+    ].join('\n');
+    expect(Object.fromEntries(tracedBetween(trace, COUNT_MARKS.begin, COUNT_MARKS.end))).toEqual({
+      'compiled settleCharges (MAGLEV)': 1,
+      'compiled readOther (TURBOFAN_JS OSR)': 1,
+      'deoptimized #own (deopt-eager: wrong map)': 2,
+      'compiled (anonymous) (TURBOFAN_JS)': 1,
+    });
+    expect(() => tracedBetween('no marks', COUNT_MARKS.begin, COUNT_MARKS.end)).toThrow(/lacks its marks/);
+  });
 });
 
+/** The loop's `LOOP_REPORT` line: its last, after the marks of the counted requests. */
+function reportOf(stdout: string): string {
+  return stdout.trimEnd().split('\n').at(-1)!;
+}
+
 /** The loop, run as bench:instructions runs it (without valgrind), with these settings. */
-function runLoop(env: Record<string, string>) {
-  return promisify(execFile)(node, ['--conditions=@binance-errors/source', 'bench/lib/instructionLoop.ts'], {
+function runLoop(env: Record<string, string>, flags: readonly string[] = []) {
+  return promisify(execFile)(node, [...flags, '--conditions=@binance-errors/source', 'bench/lib/instructionLoop.ts'], {
     cwd: root,
     env: { ...process.env, ...env },
     timeout: 30_000,
@@ -100,7 +127,7 @@ describe('bench:instructions, the loop it counts', () => {
     });
     // Signed by hand when bare, by the plugin otherwise (the loop hands the plugin the unsigned request); the guard's
     // clock adds its /time requests.
-    const { requests, signed } = JSON.parse(stdout) as { requests: number; signed: number };
+    const { requests, signed } = JSON.parse(reportOf(stdout)) as { requests: number; signed: number };
     expect(signed).toBe(20);
     expect(requests).toBeGreaterThanOrEqual(100);
   });
@@ -114,7 +141,22 @@ describe('bench:instructions, the loop it counts', () => {
       LOOP_REPORT: '1',
     });
     // One number of every 64-byte line of 1 MiB (all ones) after each of the 60 counted requests, none in the warm-up.
-    expect(JSON.parse(stdout)).toMatchObject({ read: 60 * 2 ** 14 });
+    expect(JSON.parse(reportOf(stdout))).toMatchObject({ read: 60 * 2 ** 14 });
+  });
+
+  it("marks the counted requests in its output, around what V8's traces say of them", async () => {
+    const { stdout } = await runLoop(
+      { LOOP_VARIANT: 'guard', LOOP_WARMUP: '3000', LOOP_REQUESTS: '60', LOOP_REPORT: '1' },
+      ['--trace-opt', '--trace-deopt'],
+    );
+    const lines = stdout.trimEnd().split('\n');
+    const begin = lines.indexOf(COUNT_MARKS.begin);
+    expect(begin).toBeGreaterThan(0);
+    expect(lines.indexOf(COUNT_MARKS.end)).toBeGreaterThan(begin);
+    expect(lines.at(-1)).toMatch(/^\{"requests":/);
+    // The warm-up's compiles, read from V8's own trace as the report reads those of a count.
+    const warm = [...tracedBetween(stdout, '', COUNT_MARKS.begin).keys()];
+    expect(warm).toContainEqual(expect.stringMatching(/^compiled \S+ \((MAGLEV|TURBOFAN_JS)\)$/));
   });
 
   it('refuses a variant it does not know, naming those it does', async () => {

@@ -157,3 +157,26 @@ export function partOf(name: string): string {
   if (name.includes('(undici/')) return 'undici: Response and Headers (JIT code)';
   return 'elsewhere';
 }
+
+/**
+ * What V8 compiled and deoptimized between the loop's two marks (`--trace-opt`, `--trace-deopt` on its stdout), by
+ * function: `compiled settleNow (TURBOFAN_JS)` → how often. A compile inside a count is work the requests did not
+ * need, and a deoptimization sends them through other code than a steady client runs.
+ */
+export function tracedBetween(stdout: string, begin: string, end: string): Map<string, number> {
+  const from = stdout.indexOf(begin);
+  const to = stdout.indexOf(end, from);
+  if (from < 0 || to < 0) throw new Error(`the loop's output lacks its marks (${begin} … ${end})`);
+  const traced = new Map<string, number>();
+  for (const line of stdout.slice(from, to).split('\n')) {
+    const compiled = /^\[compiling method \S+ <JSFunction ?(.*?) \(sfi = \S+\)> \(target (\w+)\)( OSR)?/.exec(line);
+    const deopt = /^\[bailout \(kind: ([^,]+), reason: (.*?)\): begin\. deoptimizing \S+ <JSFunction ?(.*?) \(sfi/.exec(
+      line,
+    );
+    const what = compiled
+      ? `compiled ${compiled[1] || '(anonymous)'} (${compiled[2]}${compiled[3] ?? ''})`
+      : deopt && `deoptimized ${deopt[3] || '(anonymous)'} (${deopt[1]}: ${deopt[2]})`;
+    if (what) traced.set(what, (traced.get(what) ?? 0) + 1);
+  }
+  return traced;
+}

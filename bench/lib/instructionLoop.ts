@@ -31,16 +31,32 @@ import got from 'got';
 import ky from 'ky';
 import { GUARD_OPTIONS } from '../b1Overhead.ts';
 import { sampleAllocations } from './allocations.ts';
-import { BENCH_KEY, type BenchRequest, headersOf, paramsOf, queryOf } from './clients.ts';
+import { BENCH_KEY, type BenchRequest, headersOf, LIMITS_FAR_ABOVE_LOAD, paramsOf, queryOf } from './clients.ts';
 import { flagFromEnv } from './env.ts';
+
+/**
+ * B1's guard, less what happens once a minute or once in ten rather than per request: its limits are the same two,
+ * over a day, and the clock does not resync in the background. Counted under callgrind, a run lasts minutes: a
+ * request released within the edge guard of a minute's end leaves the fast lane for the general path, compiled then,
+ * inside the count of one run and not the other (the cold counts of December 6 and 7 put tens of thousands of
+ * instructions a request in V8's compilers).
+ */
+const STEADY_OPTIONS: BinanceGuardOptions = {
+  ...GUARD_OPTIONS,
+  throttle: { limits: LIMITS_FAR_ABOVE_LOAD.map((limit) => ({ ...limit, interval: 'DAY', intervalNum: 1 })) },
+  clock: { resyncIntervalMs: 0 },
+};
 
 /** What each variant runs: `bare` only the client, the others the guard with these options (B1's, in part). */
 export const VARIANTS = {
   bare: undefined,
   'guard, every part off': { throttle: false, clock: false, breaker: false },
-  'guard, throttle only': { ...GUARD_OPTIONS, clock: false, breaker: false },
-  guard: GUARD_OPTIONS,
+  'guard, throttle only': { ...STEADY_OPTIONS, clock: false, breaker: false },
+  guard: STEADY_OPTIONS,
 } as const satisfies Record<string, BinanceGuardOptions | undefined>;
+
+/** What the loop writes to stdout around the counted requests, for V8's `--trace-opt` lines between them. */
+export const COUNT_MARKS = { begin: '--- counted requests begin ---', end: '--- counted requests end ---' } as const;
 
 export type LoopVariant = keyof typeof VARIANTS;
 
@@ -196,22 +212,25 @@ async function main(): Promise<void> {
   const mix = flagFromEnv('LOOP_MIX');
   const coldMb = Number(process.env.LOOP_COLD_MB || 0);
   if (!(coldMb >= 0)) throw new TypeError(`LOOP_COLD_MB must be a number of MiB, got ${process.env.LOOP_COLD_MB}`);
-  const loop = async (n: number) => {
-    let i = 0;
-    await Promise.all(
-      Array.from({ length: coldMb > 0 ? 1 : CONCURRENCY }, async () => {
-        while (i < n) {
-          const request = mix && i % 5 === 0 ? OPEN_ORDERS : TICKER;
-          i++;
-          await send(request);
-          // Cold, the warm-up reads nothing yet: the call is known to the compiled loop before the count.
-          if (coldMb > 0) readOther();
-          // A turn of the event loop now and then, as I/O gives: FinalizationRegistry callbacks (undici's, for each
-          // Request made with a signal, as ky's are) run only then, and the collector meets what they free.
-          if (i % 256 === 0) await setImmediate();
-        }
-      }),
-    );
+  let i = 0;
+  let n = 0;
+  // One function for the warm-up and the count: a closure made per pass would be compiled again inside the count.
+  const worker = async () => {
+    while (i < n) {
+      const request = mix && i % 5 === 0 ? OPEN_ORDERS : TICKER;
+      i++;
+      await send(request);
+      // Cold, the warm-up reads nothing yet: the call is known to the compiled loop before the count.
+      if (coldMb > 0) readOther();
+      // A turn of the event loop now and then, as I/O gives: FinalizationRegistry callbacks (undici's, for each
+      // Request made with a signal, as ky's are) run only then, and the collector meets what they free.
+      if (i % 256 === 0) await setImmediate();
+    }
+  };
+  const loop = async (requests: number) => {
+    i = 0;
+    n = requests;
+    await Promise.all(Array.from({ length: coldMb > 0 ? 1 : CONCURRENCY }, worker));
   };
   await loop(Number(process.env.LOOP_WARMUP));
   if (coldMb > 0) {
@@ -223,7 +242,9 @@ async function main(): Promise<void> {
   const allocOut = process.env.LOOP_ALLOC_OUT;
   const sampling = allocOut ? await sampleAllocations() : undefined;
   const cpuBefore = process.threadCpuUsage();
+  process.stdout.write(`${COUNT_MARKS.begin}\n`);
   await loop(Number(process.env.LOOP_REQUESTS));
+  process.stdout.write(`${COUNT_MARKS.end}\n`);
   const cpu = process.threadCpuUsage(cpuBefore);
   if (sampling) await writeFile(allocOut!, JSON.stringify(await sampling.stop()));
   guard?.close();
