@@ -25,6 +25,8 @@
  *                                                        memory read between two, and callgrind's cache simulation
  *                                                        counting what misses the last-level cache (about 20
  *                                                        minutes, 10 with INSTRUCTIONS_ONLY=)
+ *   INSTRUCTIONS_OUT=added.json npm run bench:instructions   also writes what the guard adds to every function, by
+ *                                                        measure, as JSON: two runs' files compare function by function
  *
  * Why cold: timed in a real client's loop, the guard costs several times its instructions, and a count alone does not
  * say why. With the caches simulated (first level 32 KiB each for code and data, a last level of 4 MiB: a core's
@@ -38,7 +40,7 @@
  * by function.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -329,3 +331,12 @@ const report = [
   ),
 ];
 process.stdout.write(`${report.join('\n')}\n`);
+const out = process.env.INSTRUCTIONS_OUT;
+if (out) {
+  const byFunction = Object.fromEntries(names.map((name) => [name, MEASURES.map((_, i) => addedTo(i, name))]));
+  await writeFile(
+    out,
+    `${JSON.stringify({ measures: MEASURES.map(([label]) => label), added: byFunction }, null, 1)}\n`,
+  );
+  progress.line(`bench:instructions: what the guard adds, by function, written to ${out}`);
+}

@@ -193,8 +193,12 @@ function sendOf(client: LoopClient, guard: BinanceGuard | undefined): Send {
 
 /** Reads of the other memory before the count, which leave {@link readOther} optimized. */
 const WARM_READS = 20;
-/** Memory the cold loop reads between two requests, and what it read (kept, so the reads are not optimized away). */
-let other = new Float64Array(0);
+/**
+ * Memory the cold loop reads between two requests, and what it read (kept, so the reads are not optimized away).
+ * During the warm-up one line of it: the loop's code, compiled then, has seen the read it makes in the count (an empty
+ * array left it without that, and it was deoptimized at the first counted request).
+ */
+let other = new Float64Array(8);
 let read = 0;
 /** Reads one number of every 64-byte line of {@link other}: the caches then hold it rather than the guard's code and data. */
 function readOther(): void {
@@ -220,7 +224,7 @@ async function main(): Promise<void> {
       const request = mix && i % 5 === 0 ? OPEN_ORDERS : TICKER;
       i++;
       await send(request);
-      // Cold, the warm-up reads nothing yet: the call is known to the compiled loop before the count.
+      // Cold, the warm-up reads one line: the call is known to the compiled loop before the count.
       if (coldMb > 0) readOther();
       // A turn of the event loop now and then, as I/O gives: FinalizationRegistry callbacks (undici's, for each
       // Request made with a signal, as ky's are) run only then, and the collector meets what they free.
@@ -235,7 +239,8 @@ async function main(): Promise<void> {
   await loop(Number(process.env.LOOP_WARMUP));
   if (coldMb > 0) {
     other = new Float64Array((coldMb * 2 ** 20) / 8).fill(1);
-    // Compiled before the count, as the guard's code is: a compile inside one of the two counts is not a request's.
+    // Its loop compiled for the long read before the count, as the guard's code is: a compile inside one of the two
+    // counts is not a request's.
     for (let i = 0; i < WARM_READS; i++) readOther();
     read = 0;
   }
