@@ -3,49 +3,30 @@ import type { Claim } from './Slot.ts';
 import { safeLabel } from './throttleErrors.ts';
 import type { AcquireRequest, Permit } from './types.ts';
 
+/** A permit's public fields only, as it shows them when serialised or inspected: the limiter and the charges are internal. */
+export function publicFields(permit: Permit): Permit {
+  return {
+    weight: permit.weight,
+    orders: permit.orders,
+    label: safeLabel(permit.label),
+    grantedAt: permit.grantedAt,
+    waitedMs: permit.waitedMs,
+    weightOnSuccess: permit.weightOnSuccess,
+  };
+}
+
 /**
- * A {@link Permit} as a limiter grants it: the public fields, plus what only the limiter reads — its owner, when it
- * was granted on the monotonic clock, whether it is settled. A lane's permit (`LanePermit`) holds its windows; any
- * other, its charges ({@link GrantedPermit}).
+ * A {@link Permit} as the limiter's general path grants it: the public fields, plus what only the limiter reads —
+ * its owner, when it was granted on the monotonic clock, whether it is settled, its charges. A lane's permit
+ * (`LanePermit`) has the same fields for the limiter, and its windows in place of charges.
  */
-export abstract class IssuedPermit implements Permit {
-  abstract readonly weight: number;
-  abstract readonly orders: number;
-  abstract readonly label: string | undefined;
-  abstract readonly waitedMs: number;
-  abstract readonly weightOnSuccess: number | undefined;
+export class GrantedPermit implements Permit {
   /** The limiter that granted it; a permit settles only with its owner. */
   readonly owner: object;
   readonly grantedAt: number;
   /** Monotonic ms at the grant, for the round trip the edge guard learns from. */
   readonly grantedMono: number;
   done = false;
-
-  constructor(owner: object, grantedAt: number, grantedMono: number) {
-    this.owner = owner;
-    this.grantedAt = grantedAt;
-    this.grantedMono = grantedMono;
-  }
-
-  /** The public fields only: the limiter and the charges are internal. */
-  toJSON(): Permit {
-    return {
-      weight: this.weight,
-      orders: this.orders,
-      label: safeLabel(this.label),
-      grantedAt: this.grantedAt,
-      waitedMs: this.waitedMs,
-      weightOnSuccess: this.weightOnSuccess,
-    };
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')](): Permit {
-    return this.toJSON();
-  }
-}
-
-/** A permit granted through the store's general entry: it holds the charges the store settles. */
-export class GrantedPermit extends IssuedPermit {
   readonly weight: number;
   readonly orders: number;
   readonly label: string | undefined;
@@ -69,7 +50,9 @@ export class GrantedPermit extends IssuedPermit {
     edgeGuardMs: number,
     charges: Charge[],
   ) {
-    super(owner, grantedAt, grantedMono);
+    this.owner = owner;
+    this.grantedAt = grantedAt;
+    this.grantedMono = grantedMono;
     this.weight = claim.weight;
     this.orders = claim.orders;
     this.label = of.label;
@@ -77,5 +60,13 @@ export class GrantedPermit extends IssuedPermit {
     this.weightOnSuccess = of.weightOnSuccess;
     this.edgeGuardMs = edgeGuardMs;
     this.charges = charges;
+  }
+
+  toJSON(): Permit {
+    return publicFields(this);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): Permit {
+    return publicFields(this);
   }
 }

@@ -1,9 +1,9 @@
 import { countedOf } from './Charge.ts';
-import { IssuedPermit } from './GrantedPermit.ts';
+import { publicFields } from './GrantedPermit.ts';
 import { headerCount } from './headerCount.ts';
 import type { Counter, MemoryRateStore } from './MemoryRateStore.ts';
 import { amountFor, type Claim, isCharged, type Slot } from './Slot.ts';
-import type { AcquireRequest } from './types.ts';
+import type { AcquireRequest, Permit } from './types.ts';
 import { windowStart } from './windows.ts';
 
 /**
@@ -84,10 +84,6 @@ export class Lane {
   }
 }
 
-function confirmedOf(window: Counter): number {
-  return window.confirmed;
-}
-
 function allLive(windows: readonly Counter[]): boolean {
   for (let i = 0; i < windows.length; i++) if (!windows[i]!.live) return false;
   return true;
@@ -95,20 +91,32 @@ function allLive(windows: readonly Counter[]): boolean {
 
 /**
  * A permit granted in a {@link Lane}: the windows it holds, in place of charges. Its public fields are the lane's,
- * so a grant stores only what differs per request.
+ * so a grant stores only what differs per request. It has the limiter's fields of a `GrantedPermit` (owner, grant
+ * times, whether it is settled) without sharing a base class: a grant is the lane's hot path, and a constructor of
+ * its own, with plain fields, is less code to run than a base's constructor and private fields.
  */
-export class LanePermit extends IssuedPermit {
+export class LanePermit implements Permit {
+  /** The limiter that granted it; a permit settles only with its owner. */
+  readonly owner: object;
+  readonly grantedAt: number;
+  /** Monotonic ms at the grant, for the round trip the edge guard learns from. */
+  readonly grantedMono: number;
+  done = false;
   readonly lane: Lane;
-  readonly #windows: readonly Counter[];
+  readonly windows: readonly Counter[];
   /** Each window's confirmed count when it was reserved in. */
-  readonly #confirmed: number[];
+  readonly confirmed: number[];
 
   constructor(owner: object, lane: Lane, grantedAt: number, grantedMono: number, windows: readonly Counter[]) {
-    super(owner, grantedAt, grantedMono);
+    this.owner = owner;
+    this.grantedAt = grantedAt;
+    this.grantedMono = grantedMono;
     this.lane = lane;
-    this.#windows = windows;
-    // `map` sizes the array to fit; pushed onto `[]`, it would take room for 17.
-    this.#confirmed = windows.map(confirmedOf);
+    this.windows = windows;
+    // Sized to fit (pushed onto `[]`, it would take room for 17).
+    const confirmed = new Array<number>(windows.length);
+    for (let i = 0; i < windows.length; i++) confirmed[i] = windows[i]!.confirmed;
+    this.confirmed = confirmed;
   }
 
   get weight(): number {
@@ -141,20 +149,28 @@ export class LanePermit extends IssuedPermit {
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
       const amount = amounts[i]!;
-      const window = this.#windows[i]!;
+      const window = this.windows[i]!;
       const late = arrivedBy >= window.end;
       const serverCount =
         !late && slot.headerLower !== undefined && headers !== undefined
           ? headerCount(headers, slot.headerLower, slot.header!)
           : undefined;
       const counted = countedOf(slot, amount, weightOnSuccess);
-      window.settle(amount, false, counted, !late, late, serverCount, this.#confirmed[i]!);
+      window.settle(amount, false, counted, !late, late, serverCount, this.confirmed[i]!);
     }
   }
 
   /** Returns what it reserved: its request was never sent. */
   release(): void {
     const { amounts } = this.lane;
-    for (let i = 0; i < amounts.length; i++) this.#windows[i]!.release(amounts[i]!, false);
+    for (let i = 0; i < amounts.length; i++) this.windows[i]!.release(amounts[i]!, false);
+  }
+
+  toJSON(): Permit {
+    return publicFields(this);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): Permit {
+    return publicFields(this);
   }
 }

@@ -10,7 +10,7 @@ import type { EndpointLimit } from '../weights/types.ts';
 import { budgetScope, checkBudgetLimits, ownLimitScope } from './budgetScopes.ts';
 import { type Charge, chargesFor, settleCharges } from './Charge.ts';
 import { EdgeGuard } from './EdgeGuard.ts';
-import { GrantedPermit, IssuedPermit } from './GrantedPermit.ts';
+import { GrantedPermit } from './GrantedPermit.ts';
 import { Lane, LanePermit } from './Lane.ts';
 import { MemoryRateStore } from './MemoryRateStore.ts';
 import type { RateStore, RateStoreState } from './RateStore.ts';
@@ -597,8 +597,10 @@ export class WeightLimiter {
 
   /** The permit, when this limiter granted it and it is not settled yet: a lane's or one with charges. */
   #own(permit: Permit): LanePermit | GrantedPermit | undefined {
-    if (!(permit instanceof IssuedPermit) || permit.owner !== this || permit.done) return undefined;
-    return permit as LanePermit | GrantedPermit;
+    if (!(permit instanceof LanePermit || permit instanceof GrantedPermit) || permit.owner !== this || permit.done) {
+      return undefined;
+    }
+    return permit;
   }
 
   /**
