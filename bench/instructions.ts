@@ -14,6 +14,11 @@
  * within 900, so a change of a few hundred instructions per request shows in the functions that make it. In a real client's I/O loop the guard's time follows these counts: between two of
  * its requests the client runs enough code of its own that the guard's is no longer in the CPU's caches.
  *
+ * A count is of the steady state: the guard has B1's options less what happens once a minute or once in ten (see
+ * the loop's `STEADY_OPTIONS`), and the report lists whatever V8 still compiled or deoptimized while the requests
+ * were counted (`--trace-opt` and `--trace-deopt`, between marks the loop writes), since a compile in one count and
+ * not the other is put on the requests.
+ *
  * Needs valgrind (Debian: `apt-get install valgrind`). Takes a few minutes; the variants run two at a time.
  *
  *   npm run bench:instructions

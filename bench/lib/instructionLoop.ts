@@ -15,6 +15,7 @@
  * `LOOP_REPORT=1` prints how many requests the exchange answered, how many of them came signed, and the main
  * thread's CPU time over the counted requests (µs; a quick A/B of a change, noisier than a count of instructions);
  * `LOOP_ALLOC_OUT=<file>` writes what the counted requests allocated there, by function (`bench/allocations.ts`).
+ * The counted requests are marked on stdout ({@link COUNT_MARKS}), for V8's traces written between the marks.
  */
 import { writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
