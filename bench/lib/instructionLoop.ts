@@ -217,24 +217,25 @@ async function main(): Promise<void> {
   const mix = flagFromEnv('LOOP_MIX');
   const coldMb = Number(process.env.LOOP_COLD_MB || 0);
   if (!(coldMb >= 0)) throw new TypeError(`LOOP_COLD_MB must be a number of MiB, got ${process.env.LOOP_COLD_MB}`);
-  let i = 0;
-  let n = 0;
+  // Requests of the current pass sent so far, and how many it sends.
+  let sent = 0;
+  let toSend = 0;
   // One function for the warm-up and the count: a closure made per pass would be compiled again inside the count.
   const worker = async () => {
-    while (i < n) {
-      const request = mix && i % 5 === 0 ? OPEN_ORDERS : TICKER;
-      i++;
+    while (sent < toSend) {
+      const request = mix && sent % 5 === 0 ? OPEN_ORDERS : TICKER;
+      sent++;
       await send(request);
       // Cold, the warm-up reads one line: the call is known to the compiled loop before the count.
       if (coldMb > 0) readOther();
       // A turn of the event loop now and then, as I/O gives: FinalizationRegistry callbacks (undici's, for each
       // Request made with a signal, as ky's are) run only then, and the collector meets what they free.
-      if (i % 256 === 0) await setImmediate();
+      if (sent % 256 === 0) await setImmediate();
     }
   };
   const loop = async (requests: number) => {
-    i = 0;
-    n = requests;
+    sent = 0;
+    toSend = requests;
     await Promise.all(Array.from({ length: coldMb > 0 ? 1 : CONCURRENCY }, worker));
   };
   await loop(Number(process.env.LOOP_WARMUP));
