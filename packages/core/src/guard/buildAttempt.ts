@@ -1,4 +1,5 @@
 import type { ServerClock } from '../clock/ServerClock.ts';
+import type { Signer } from '../sign/createSigner.ts';
 import { signRequest } from '../sign/signRequest.ts';
 import { steadyNow } from '../time/steadyNow.ts';
 import type { Described } from './Described.ts';
@@ -30,6 +31,23 @@ export function buildAttempt(
     const url = req.rawUrl;
     return { method: req.method, url, body: req.body, headers, number, purpose, signal: call.signal, redirect };
   }
+  // Signing is a function of its own: without it this one is small enough for V8 to compile into the attempt's
+  // code, which nearly every request takes (26 of the guard's 316 cold instruction-cache lines a request, as a
+  // call of its own).
+  return signedAttempt(req, call, number, purpose, clock, state, headers, signer);
+}
+
+/** {@link buildAttempt} of a request the guard signs: stamped on `clock` and signed from the unsigned originals. */
+function signedAttempt(
+  req: Described,
+  call: CallOptions,
+  number: number,
+  purpose: Attempt['purpose'],
+  clock: ServerClock | undefined,
+  state: { secrets: readonly string[] } | undefined,
+  headers: Record<string, string>,
+  signer: Signer,
+): Attempt {
   const recvWindow = call.recvWindow ?? recvWindowOf(req) ?? 5000;
   const timestamp = clock ? clock.stamp() : Date.now();
   const signed = signRequest({ query: req.unsignedQuery, body: req.body, timestamp, recvWindow, signer });
@@ -51,6 +69,6 @@ export function buildAttempt(
     number,
     purpose,
     signal: call.signal,
-    redirect,
+    redirect: 'error',
   };
 }
