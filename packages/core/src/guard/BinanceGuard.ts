@@ -722,6 +722,14 @@ export class BinanceGuard {
 
   /** What a response means: `undefined` for a success, else the error to reject with (a redirect, a Binance error). */
   #failureOf(req: Described, attempt: Attempt, view: ResponseView, state: RunState): BinanceError | undefined {
+    // Nearly every answer: a success whose body the guard does not read. The rest is a function of its own, so that
+    // this check is small enough for V8 to compile into its caller's code.
+    if (view.status < 300 && !req.exchangeInfo && !req.mayChangeOrders) return undefined;
+    return this.#failureOfOther(req, attempt, view, state);
+  }
+
+  /** {@link #failureOf} of a redirect, an error, and a success whose body the guard reads. */
+  #failureOfOther(req: Described, attempt: Attempt, view: ResponseView, state: RunState): BinanceError | undefined {
     if (view.status >= 300 && view.status < 400 && attempt.redirect === 'error') {
       const { method, url } = attempt;
       return redirectError({
