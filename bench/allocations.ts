@@ -8,6 +8,8 @@
  *   npm run bench:alloc                       fetch (the guard as the adapters call it), axios, ky and got
  *   ALLOC_CLIENTS=fetch,ky npm run bench:alloc   some of them
  *   ALLOC_REQUESTS=20000 ALLOC_WARMUP=5000 ALLOC_TOP=15   requests sampled, before them, functions shown per client
+ *   ALLOC_NO_INLINING=1 npm run bench:alloc   each function's own allocations: the profiler names the compiled
+ *                                             function, so a function V8 inlines is counted in its caller's
  *
  * Each variant runs in a Node process of its own; about 4 minutes for all four clients, progress on stderr.
  */
@@ -16,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Allocations, SAMPLE_BYTES } from './lib/allocations.ts';
-import { namesFromEnv, positiveFromEnv } from './lib/env.ts';
+import { flagFromEnv, namesFromEnv, positiveFromEnv } from './lib/env.ts';
 import { LOOP_CLIENTS, type LoopClient, type LoopVariant } from './lib/instructionLoop.ts';
 import { mdTable } from './lib/markdown.ts';
 import { Progress } from './lib/progress.ts';
@@ -28,6 +30,8 @@ const requests = positiveFromEnv('ALLOC_REQUESTS', 20_000);
 const warmup = positiveFromEnv('ALLOC_WARMUP', 5_000);
 const top = positiveFromEnv('ALLOC_TOP', 15);
 const clients = namesFromEnv('ALLOC_CLIENTS', LOOP_CLIENTS);
+/** V8's flags for the sampled loops: with inlining off, a closure's context shows in the function that makes it. */
+const v8Flags = flagFromEnv('ALLOC_NO_INLINING') ? ['--no-turbo-inlining', '--no-maglev-inlining'] : [];
 /** What each client is with the plugin, for the headings. */
 const PLUGIN_NAME: Record<LoopClient, string> = {
   fetch: 'fetch + BinanceGuard',
@@ -47,7 +51,12 @@ async function sample(dir: string, client: LoopClient, variant: LoopVariant): Pr
     LOOP_REQUESTS: String(requests),
     LOOP_ALLOC_OUT: out,
   };
-  await runChild(process.execPath, ['--conditions=@binance-errors/source', LOOP], env, `the ${variant} ${client} loop`);
+  await runChild(
+    process.execPath,
+    [...v8Flags, '--conditions=@binance-errors/source', LOOP],
+    env,
+    `the ${variant} ${client} loop`,
+  );
   return JSON.parse(await readFile(out, 'utf8')) as Allocations;
 }
 
@@ -90,7 +99,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Bytes allocated per request, collected objects included (V8's sampling heap profiler, one sample per ` +
       `${SAMPLE_BYTES} bytes on average), over ${num(requests)} public ticker requests in memory after ` +
-      `${num(warmup)} of warm-up:\n\n` +
+      `${num(warmup)} of warm-up${v8Flags.length > 0 ? ", V8's inlining off" : ''}:\n\n` +
       `${mdTable(['client', 'bare', 'with the plugin', 'added'], summary)}\n\n${sections.join('\n\n')}\n`,
   );
 }
