@@ -159,6 +159,14 @@ export class OpossumBreaker implements Breaker {
       this.#run = 0;
       return undefined;
     }
+    return this.#recordOverload(error);
+  }
+
+  /**
+   * {@link record} of an overload. A function of its own: its closures hold `error`, which would otherwise be kept in
+   * a context allocated for every answer `record` counts.
+   */
+  #recordOverload(error: unknown): Promise<void> {
     this.#addAnswers();
     // opossum counts the overload and opens when its percentage rule says so. If the breaker opened meanwhile, it
     // refuses to count it: an open breaker needs no more failures.
