@@ -78,6 +78,14 @@ export interface GuardTransport<R> {
  */
 export function readFetchResponse(response: Response, withBody: boolean): ResponseView | Promise<ResponseView> {
   if (!withBody && response.status < 400) return { status: response.status, headers: response.headers };
+  return readFetchBody(response);
+}
+
+/**
+ * {@link readFetchResponse} with the body. A function of its own: its closure holds `response`, which would
+ * otherwise be kept in a context allocated for every response read.
+ */
+function readFetchBody(response: Response): Promise<ResponseView> {
   // Bytes rather than text: a fetch that did not decompress hands over an answer's gzip bytes, which the guard
   // decodes (see decodedBody), and which text would have mangled.
   return response
