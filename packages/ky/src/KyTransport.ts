@@ -89,19 +89,26 @@ export class KyTransport implements GuardTransport<Response> {
     // reaches the wire). The options ky hands a fetch beside its Request (a `dispatcher`, …) are not Request fields.
     if (this.#inner === platformFetch)
       return platformFetch(attempt.url, { ...this.#fetchInit, ...init }).then(readWhole);
-    // A fetch of the user's is handed a Request, as ky hands it one. That Request lives until its body is read: a
-    // Request follows its signal only while it lives (nodejs/undici#4068), and fetch's own copy follows this one's.
-    // Collected, an abort would no longer reach the wire, and an order would stay in flight after its caller gave up.
-    const attemptRequest = new Request(attempt.url, init);
-    return Promise.resolve(this.#inner(attemptRequest, this.#fetchInit))
-      .then(readWhole)
-      .finally(() => attemptRequest);
+    return viaRequest(this.#inner, attempt.url, init, this.#fetchInit);
   }
 
   /** {@link readFetchResponse}: the body is read only when the guard needs it, from a clone. */
   read(response: Response, withBody: boolean): ReturnType<typeof readFetchResponse> {
     return readFetchResponse(response, withBody);
   }
+}
+
+/**
+ * A fetch of the user's is handed a Request, as ky hands it one. That Request lives until its body is read: a Request
+ * follows its signal only while it lives (nodejs/undici#4068), and fetch's own copy follows this one's. Collected, an
+ * abort would no longer reach the wire, and an order would stay in flight after its caller gave up. (A function of
+ * its own: the closure that keeps the Request would otherwise cost a context on every attempt `send` sends.)
+ */
+function viaRequest(inner: Fetch, url: string, init: RequestInit, fetchInit: Parameters<Fetch>[1]): Promise<Response> {
+  const attemptRequest = new Request(url, init);
+  return Promise.resolve(inner(attemptRequest, fetchInit))
+    .then(readWhole)
+    .finally(() => attemptRequest);
 }
 
 /**

@@ -52,6 +52,24 @@ interface Scope extends GivenBody {
 }
 
 /**
+ * `response`, whose answer is then kept in `scope` for a retry of ky's that would send the same order again. A
+ * function of its own: V8 allocates what a closure captures on every call of the function that makes it, and this
+ * one's would cost each of the plugin's requests a context, reads included.
+ */
+function remembered(
+  response: Promise<Response>,
+  scope: Scope,
+  method: string,
+  url: string,
+  body: string | undefined,
+): Promise<Response> {
+  return response.then((answer) => {
+    scope.answered = { method, url, body, response: answer.clone() };
+    return answer;
+  });
+}
+
+/**
  * Makes ky safe against the Binance Spot API: typed, redacted errors; weight-aware throttling; timestamp
  * correction with one re-signed retry on -1021; a -1008 circuit breaker.
  *
@@ -100,11 +118,19 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
         plugin.callOptions(settings, request.signal),
       );
     if (isIdempotentMethod(request.method)) return response;
-    return response.then((answer) => {
-      scope.answered = { method: request.method, url, body, response: answer.clone() };
-      return answer;
-    });
+    return remembered(response, scope, request.method, url, body);
   };
+
+  /** {@link run} once the body of ky's `request` is read (apart from `guarded`, for the reason `remembered` is). */
+  const runOnceRead = (
+    inner: Fetch,
+    settings: BinanceRequestOptions | undefined,
+    scope: Scope,
+    input: Parameters<Fetch>[0],
+    init: Parameters<Fetch>[1],
+    request: Request,
+    url: string,
+  ): Promise<Response> => request.text().then((text) => run(inner, settings, scope, input, init, request, url, text));
 
   // Not an async function: it would wrap the guard's promise in one more, resolved three ticks later.
   const guarded =
@@ -133,7 +159,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
           return run(inner, settings, scope, input, init, request, url, body);
         }
         if (!request.body) return run(inner, settings, scope, input, init, request, url, undefined);
-        return request.text().then((text) => run(inner, settings, scope, input, init, request, url, text));
+        return runOnceRead(inner, settings, scope, input, init, request, url);
       } catch (error) {
         return Promise.reject(error);
       }
