@@ -72,8 +72,8 @@ export class TakenCall implements GuardTransport<Response> {
    * listening: an unhandled 'error' event ends the process. So it is handed to got and cancelled at once, and got
    * settles it: a request cancelled before it was made sends nothing, and lets go of the signal.
    */
-  readonly #settleUnsent = (): void => {
-    (this.#call.signal as AbortSignal | undefined)?.removeEventListener('abort', this.#settleUnsent);
+  #settleUnsent(): void {
+    (this.#call.signal as AbortSignal | undefined)?.removeEventListener('abort', this.settled!);
     if (this.#ownRequestSent) return;
     this.#ownRequestSent = true;
     this.#call.isStream = false;
@@ -85,9 +85,13 @@ export class TakenCall implements GuardTransport<Response> {
     } catch {
       // Refused by a handler after ours: there is no request to settle.
     }
-  };
-  /** Whether {@link settled} must be called when the call settles (got 14, with a signal of the caller's). */
-  readonly mustSettle: boolean;
+  }
+
+  /**
+   * To be called when the call settles, for a call that must say so (got 14, with a signal of the caller's: the
+   * signal may outlive many calls); `undefined` for the others.
+   */
+  readonly settled: (() => void) | undefined;
 
   constructor(call: Options, url: string, next: Next) {
     this.#call = call;
@@ -105,16 +109,22 @@ export class TakenCall implements GuardTransport<Response> {
         ? own
         : own === true
           ? unlessKeySent
-          : (response) => unlessKeySent(response) && own(response);
+          : unlessKeySentAnd(own);
     const callerSignal = call.signal as AbortSignal | undefined;
     this.signal = callerSignal ? AbortSignal.any([callerSignal, this.#cancel.signal]) : this.#cancel.signal;
-    this.mustSettle = callerSignal !== undefined && TIES_SIGNAL_EARLY;
+    this.settled = callerSignal !== undefined && TIES_SIGNAL_EARLY ? TakenCall.#settler(this) : undefined;
     // Aborted while the guard holds the call: handed over at once, before got's 'error' event a tick later.
-    if (this.mustSettle) callerSignal?.addEventListener('abort', this.#settleUnsent, { once: true });
+    if (this.settled) callerSignal?.addEventListener('abort', this.settled, { once: true });
   }
 
-  /** The call has settled (see {@link mustSettle}); the caller's signal may outlive many calls. */
-  readonly settled = this.#settleUnsent;
+  /**
+   * {@link settled} of `taken`. The closures of a call are made outside its constructor (here and in
+   * `unlessKeySentAnd`): V8 allocates what a closure captures on every call of the function that makes it, and
+   * every call of the constructor would pay for the few calls that need one.
+   */
+  static #settler(taken: TakenCall): () => void {
+    return () => taken.#settleUnsent();
+  }
 
   send(attempt: Attempt): Promise<Response> {
     const call = this.#call;
@@ -348,6 +358,11 @@ const ignore = (): void => {};
 
 /** got's `followRedirect` for an attempt that may follow a redirect: not when the request carried the API key. */
 const unlessKeySent = (response: PlainResponse): boolean => !keySent(response);
+
+/** {@link unlessKeySent}, and then only where the caller's own `followRedirect` function says so. */
+function unlessKeySentAnd(own: (response: PlainResponse) => boolean): (response: PlainResponse) => boolean {
+  return (response) => unlessKeySent(response) && own(response);
+}
 
 /**
  * Whether the request `response` answers carried `X-MBX-APIKEY`, whoever set it: read from the request node sent

@@ -83,7 +83,7 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): { handlers: H
         return runHooks(own, withGotOptions(error, call, url, secrets));
       });
     }
-    if (taken.mustSettle) response.then(taken.settled, taken.settled);
+    if (taken.settled) response.then(taken.settled, taken.settled);
     const result = call.resolveBodyOnly ? response.then((res) => res.body) : response;
     taken.response = response;
     taken.result = result;
