@@ -44,6 +44,9 @@ const SCOPE = Symbol.for('@binance-errors/ky:scope');
 interface Scope extends GivenBody {
   base: string | undefined;
   sent: boolean;
+  /** The fetch the request would have used without the plugin, and its per-request settings of binance-errors. */
+  inner: Fetch;
+  settings: BinanceRequestOptions | undefined;
   /**
    * For a request that may have changed an order, a copy of the answer it got: what a retry of ky's, forced by an
    * `afterResponse` hook's `ky.retry()`, is answered with instead of sending the same order again.
@@ -92,8 +95,6 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
 
   /** Sends ky's `request` through the guard; `body` is its body as the caller gave it (form text), if any. */
   const run = (
-    inner: Fetch,
-    settings: BinanceRequestOptions | undefined,
     scope: Scope,
     input: Parameters<Fetch>[0],
     init: Parameters<Fetch>[1],
@@ -109,13 +110,14 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
       return Promise.resolve(replay);
     }
     // What a fetch is given besides the Request: ky's own options when ky called with a Request, as it does.
-    const transport = new KyTransport(inner, request, url, body, input instanceof Request ? init : undefined, scope);
+    const fetchInit = input instanceof Request ? init : undefined;
+    const transport = new KyTransport(scope.inner, request, url, body, fetchInit, scope);
     const response = plugin
       .guardFor(url)
       .run(
         { method: request.method, url, body, headers: request.headers },
         transport,
-        plugin.callOptions(settings, request.signal),
+        plugin.callOptions(scope.settings, request.signal),
       );
     if (isIdempotentMethod(request.method)) return response;
     return remembered(response, scope, request.method, url, body);
@@ -123,29 +125,26 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
 
   /** {@link run} once the body of ky's `request` is read (apart from `guarded`, for the reason `remembered` is). */
   const runOnceRead = (
-    inner: Fetch,
-    settings: BinanceRequestOptions | undefined,
     scope: Scope,
     input: Parameters<Fetch>[0],
     init: Parameters<Fetch>[1],
     request: Request,
     url: string,
-  ): Promise<Response> => request.text().then((text) => run(inner, settings, scope, input, init, request, url, text));
+  ): Promise<Response> => request.text().then((text) => run(scope, input, init, request, url, text));
 
   // Not an async function: it would wrap the guard's promise in one more, resolved three ticks later.
   const guarded =
-    (inner: Fetch, settings: BinanceRequestOptions | undefined, scope: Scope): Fetch =>
+    (scope: Scope): Fetch =>
     (input, init) => {
       try {
         const request = input instanceof Request ? input : new Request(input, init);
         // Read once: a Request serialises its URL into a new string every time `url` is read.
         const url = request.url;
         // Not a Binance origin: the request passes byte for byte as the caller made it.
-        if (!plugin.covers(url, scope.base)) return inner(input, init);
+        if (!plugin.covers(url, scope.base)) return scope.inner(input, init);
         // The body as the caller gave it: a flat `json` object is sent as form parameters; FormData, a Blob, a
         // stream or a nested object is refused here, before anything is sent.
-        if (scope.json !== undefined)
-          return run(inner, settings, scope, input, init, request, url, formBody(scope.json, 'ky'));
+        if (scope.json !== undefined) return run(scope, input, init, request, url, formBody(scope.json, 'ky'));
         if (scope.body !== undefined && scope.body !== null && typeof scope.body !== 'string') {
           let body: string | undefined;
           try {
@@ -156,10 +155,10 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
             if (scope.body instanceof FormData) return request.arrayBuffer().then(rethrow(error), rethrow(error));
             throw error;
           }
-          return run(inner, settings, scope, input, init, request, url, body);
+          return run(scope, input, init, request, url, body);
         }
-        if (!request.body) return run(inner, settings, scope, input, init, request, url, undefined);
-        return runOnceRead(inner, settings, scope, input, init, request, url);
+        if (!request.body) return run(scope, input, init, request, url, undefined);
+        return runOnceRead(scope, input, init, request, url);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -190,12 +189,18 @@ export function binanceErrors(options: BinanceErrorsOptions = {}): BinanceErrors
             }
             return;
           }
-          const inner = init.fetch ?? platformFetch;
           const given = init as SeenOptions;
           // Tells the error hook that this request is the plugin's, where its base URL is, and whether it went out.
-          const scope: Scope = { base: baseOf(given), sent: false, json: given.json, body: given.body };
+          const scope: Scope = {
+            base: baseOf(given),
+            sent: false,
+            json: given.json,
+            body: given.body,
+            inner: init.fetch ?? platformFetch,
+            settings,
+          };
           // The marks are stored one by one: a literal with a computed key after a spread goes through V8's runtime.
-          const fetch: Fetch & { [GUARDED]?: string } = guarded(inner, settings, scope);
+          const fetch: Fetch & { [GUARDED]?: string } = guarded(scope);
           fetch[GUARDED] = plugin.account;
           init.fetch = fetch;
           const context: { [SCOPE]?: Scope } = { ...init.context };
