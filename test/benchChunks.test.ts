@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkPlan } from '../bench/b1Overhead.ts';
+import { addedCpuGcByCause, chunkPlan } from '../bench/b1Overhead.ts';
 import { digitsAgainst, seededRandom } from '../bench/lib/stats.ts';
 
 describe("B1's chunk plan", () => {
@@ -39,5 +39,28 @@ describe('digitsAgainst', () => {
     expect(digitsAgainst(10.04, 10, 1)).toBe(2);
     expect(digitsAgainst(0.95 * 100, 95, 1)).toBe(1);
     expect(digitsAgainst(0.9499999, 0.95, 3)).toBe(6);
+  });
+});
+
+describe("B1's added CPU with the pauses charged by cause", () => {
+  const sample = (cpu: number, gc: number) => ({ cpuUsPerRequest: cpu, gcUsPerRequest: gc });
+
+  it('gives the same figure wherever the pauses landed, when both variants leave as much alive', () => {
+    const survived = { bare: 10_000, plugin: 10_000 };
+    // 10 µs of work added; 40 µs of pauses per request in all, split 20/20, 40/0 or 0/40 between the variants.
+    const even = addedCpuGcByCause(sample(120, 20), sample(130, 20), survived);
+    const inPlugin = addedCpuGcByCause(sample(100, 0), sample(150, 40), survived);
+    const inBare = addedCpuGcByCause(sample(140, 40), sample(110, 0), survived);
+    expect([even, inPlugin, inBare]).toEqual([10, 10, 10]);
+  });
+
+  it('charges the plugin its share of the pauses when it leaves more alive for them', () => {
+    // The plugin leaves 3/5 of what the scavenges copy: 3/5 of the 40 µs of pauses, 8 µs more than bare's 2/5.
+    expect(addedCpuGcByCause(sample(140, 40), sample(110, 0), { bare: 2000, plugin: 3000 })).toBeCloseTo(18);
+  });
+
+  it('leaves the pauses where they landed without survival figures', () => {
+    expect(addedCpuGcByCause(sample(140, 40), sample(110, 0), undefined)).toBe(-30);
+    expect(addedCpuGcByCause(sample(140, 40), sample(110, 0), { bare: 0, plugin: 0 })).toBe(-30);
   });
 });
