@@ -72,26 +72,40 @@ export interface B1Heap {
   pluginSurvivedBytes: number;
 }
 
+type Timed = Pick<B1Sample, 'reqPerS' | 'cpuUsPerRequest' | 'gcUsPerRequest'>;
+/** A figure of each variant. */
+type BareAndPlugin = { bare: number; plugin: number };
+
 /**
- * What the plugin adds to the main thread's CPU per request in one run, with the run's collection pauses charged to
- * each variant by what it leaves for the scavenges to copy (`survived`, bytes per request, bare and plugin) rather than
- * by the chunks they happened to land in. A scavenge pauses for 10–20 ms every few hundred requests and which
- * variant's chunk it lands in is chance: moving one or two of a run's ~30 pauses from one variant to the other moves
- * that run's added CPU by 5–10 µs. Its pause is the price of what it copies, so what each variant leaves alive is
- * its share of the pauses. Without survival figures, the pauses stay where they landed.
+ * One run's collection pauses per request charged to each variant by what it leaves alive for the scavenges to copy
+ * (`survived`, bytes per request, bare and plugin) rather than by the chunks they happened to land in. A scavenge
+ * pauses for 10–20 ms every few hundred requests, and which variant's chunk it lands in is chance: one or two of a
+ * run's few dozen pauses moved from one variant to the other move that run's added CPU by 5–10 µs. A pause is the
+ * price of what it copies, so what each variant leaves alive is its share of them. Without survival figures, the
+ * pauses stay where they landed.
  */
-export function addedCpuGcByCause(
-  bare: Pick<B1Sample, 'cpuUsPerRequest' | 'gcUsPerRequest'>,
-  plugin: Pick<B1Sample, 'cpuUsPerRequest' | 'gcUsPerRequest'>,
-  survived: { bare: number; plugin: number } | undefined,
-): number {
-  const added = plugin.cpuUsPerRequest - bare.cpuUsPerRequest;
+export function pausesByCause(bare: Timed, plugin: Timed, survived: BareAndPlugin | undefined): BareAndPlugin {
   const copied = survived === undefined ? 0 : survived.bare + survived.plugin;
-  if (survived === undefined || !(copied > 0)) return added;
+  if (survived === undefined || !(copied > 0)) return { bare: bare.gcUsPerRequest, plugin: plugin.gcUsPerRequest };
   const pauses = bare.gcUsPerRequest + plugin.gcUsPerRequest;
-  const pluginShare = survived.plugin / copied;
-  // Each variant's CPU outside the pauses, plus its share of them: the difference of the shares, less the landed.
-  return added - (plugin.gcUsPerRequest - bare.gcUsPerRequest) + pauses * (2 * pluginShare - 1);
+  return { bare: (pauses * survived.bare) / copied, plugin: (pauses * survived.plugin) / copied };
+}
+
+/** What the plugin adds to the main thread's CPU per request in one run, with the pauses by cause. */
+export function addedCpuByCause(bare: Timed, plugin: Timed, survived: BareAndPlugin | undefined): number {
+  const pauses = pausesByCause(bare, plugin, survived);
+  const outsidePauses = (v: Timed) => v.cpuUsPerRequest - v.gcUsPerRequest;
+  return outsidePauses(plugin) + pauses.plugin - (outsidePauses(bare) + pauses.bare);
+}
+
+/**
+ * Throughput with the plugin ÷ bare in one run, with the pauses by cause: each variant's time per request (one over
+ * its throughput; the client's thread is the bottleneck) with the pauses that landed in it replaced by its share.
+ */
+export function ratioByCause(bare: Timed, plugin: Timed, survived: BareAndPlugin | undefined): number {
+  const pauses = pausesByCause(bare, plugin, survived);
+  const bareUs = 1e6 / bare.reqPerS - bare.gcUsPerRequest + pauses.bare;
+  return bareUs / (1e6 / plugin.reqPerS - plugin.gcUsPerRequest + pauses.plugin);
 }
 
 /** Chunks per run: bare and plugin take turns this many times. */
@@ -418,7 +432,7 @@ export async function measureClient(
     };
     // Last, so that the full collections these force do not reach into a timed chunk. The heap also holds the
     // client's pools and caches, which a pass may grow or trim: the median of three alternating passes is reported.
-    const passes: Array<{ bare: number; plugin: number }> = [];
+    const passes: BareAndPlugin[] = [];
     for (let pass = 1; pass <= HEAP_PASSES; pass++) {
       progress.update(`B1 heap growth ${client.name}, pass ${pass}/${HEAP_PASSES}`);
       const bareKiB = await heapGrowthKiB(variants.bare, reqs, concurrency);
@@ -466,24 +480,26 @@ function report(
   const chart: BenchResult['chart'] = [];
   const addedCpuOf = (client: string) =>
     summarize(pairs(client).map((p) => p.plugin.cpuUsPerRequest - p.bare.cpuUsPerRequest));
-  const addedByCauseOf = (client: string) => {
+  /** A figure of each of `client`'s runs, with the pauses by cause, summarized. */
+  const byCause = (client: string, figure: typeof addedCpuByCause) => {
     const h = heap.find((x) => x.client === client);
     const survived = h && { bare: h.bareSurvivedBytes, plugin: h.pluginSurvivedBytes };
-    return summarize(pairs(client).map((p) => addedCpuGcByCause(p.bare, p.plugin, survived)));
+    return summarize(pairs(client).map((p) => figure(p.bare, p.plugin, survived)));
   };
   // fetch + BinanceGuard is the guard with the thinnest transport there is: what a client adds beyond it is the
   // adapter's (hooks, per-request objects, the client's own work the plugin triggers). Both from the figure with the
   // pauses charged by cause: with them where they landed, the split is mostly the pauses' chance.
-  const guardCpu = clients.includes('fetch') ? addedByCauseOf('fetch') : undefined;
+  const guardCpu = clients.includes('fetch') ? byCause('fetch', addedCpuByCause) : undefined;
   for (const client of clients) {
     const ps = pairs(client);
     const ratio = summarize(ps.map((p) => p.plugin.reqPerS / p.bare.reqPerS));
+    const ratioOfCause = byCause(client, ratioByCause);
     const addedP50 = summarize(ps.map((p) => p.plugin.p50Ms - p.bare.p50Ms));
     const addedP99 = summarize(ps.map((p) => p.plugin.p99Ms - p.bare.p99Ms));
     const bareP50 = summarize(ps.map((p) => p.bare.p50Ms));
     const bareP99 = summarize(ps.map((p) => p.bare.p99Ms));
     const addedCpu = addedCpuOf(client);
-    const addedByCause = addedByCauseOf(client);
+    const addedByCause = byCause(client, addedCpuByCause);
     const below = open.find((o) => o.client === client);
     const openTail = below
       ? ` Below saturation (open loop, ${num(below.rate)} requests a second) its added p99 is ${(below.pluginP99Ms - below.bareP99Ms).toFixed(2)} ms, with the same cause: see the notes under B1.`
@@ -502,6 +518,7 @@ function report(
       fmt(bareRps, 0),
       fmt(pluginRps, 0),
       fmt(ratio, 3),
+      fmt(ratioOfCause, 3),
       fmt(addedP50, 2),
       fmt(addedP99, 2),
       fmt(bareCpu, 0),
@@ -539,7 +556,7 @@ function report(
           met: ratio.median >= 0.95,
           ...(ratio.median < 0.95
             ? {
-                note: `on loopback the client thread is the bottleneck, so throughput follows CPU per request: bare ${num(bareCpu.median)} µs, plus ${num(addedCpu.median)} µs with the plugin (median; ${num(addedByCause.median)} µs with the collection pauses charged by cause)${guardCpu === undefined ? '' : `, of which ${num(Math.round(guardCpu.median))} µs is the guard's (fetch + BinanceGuard) and ${adapterCpu} µs the adapter's`}. Against Binance, where a round trip takes 10–200 ms, the same ${num(addedCpu.median)} µs is under 1 % of a request's time.`,
+                note: `with the pauses by cause, ${fmt(ratioOfCause, 3)}. On loopback the client thread is the bottleneck, so throughput follows CPU per request: bare ${num(bareCpu.median)} µs, plus ${num(addedCpu.median)} µs with the plugin (median; ${num(addedByCause.median)} µs with the collection pauses charged by cause)${guardCpu === undefined ? '' : `, of which ${num(Math.round(guardCpu.median))} µs is the guard's (fetch + BinanceGuard) and ${adapterCpu} µs the adapter's`}. Against Binance, where a round trip takes 10–200 ms, the same ${num(addedCpu.median)} µs is under 1 % of a request's time.`,
               }
             : {}),
         },
@@ -563,13 +580,14 @@ function report(
   return {
     id: 'B1',
     title: 'B1 — overhead per client (bare vs with binance-errors)',
-    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, of random sizes (0.5–1.5× the mean), each variant going first in half of them in a shuffled order. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Each client runs in a Node process of its own, one after another, as an application runs one client (in one process shared by the four, bare fetch took 12–35 µs more CPU per request), against a fake exchange in a process of its own${exchangePinned ? ", pinned to the second core and the client's main thread to the first (taskset)" : ''}; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). GC pauses are the main thread's garbage-collection pauses during the timed chunks (V8's 'gc' performance entries), a part of its CPU. Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Allocated is what V8's sampling heap profiler counts over ${ALLOC_REQUESTS.toLocaleString('en-US')} requests per variant after those, collected objects included: unlike time, it moves by a percent or two between runs. Survived is what each young-generation collection (scavenge) left in the young generation, per request: objects that outlived it, which the next scavenge finds again. It is the mean of two passes of ${options.survivalScavenges} scavenges per variant (bare, plugin, plugin, bare) right after the timed runs (V8's GCProfiler). A scavenge's pause grows with what it copies, so an object that lives as long as the client keeps its own request objects costs more than one that dies young; a pass differs from the next by 0.1–0.2 kB. Plugin: throttle, clock, breaker and signing on, limits far above the load. Which variant's chunks a scavenge's pause (10–20 ms) lands in is chance, and it moves a run's added CPU by several µs either way: "pauses by cause" charges each run's pauses to the variants by what each leaves alive for the scavenges to copy (the survived column) instead, the rest of the CPU as measured. The breakdown takes the guard's share as what fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds, both with the pauses by cause.`,
+    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, of random sizes (0.5–1.5× the mean), each variant going first in half of them in a shuffled order. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Each client runs in a Node process of its own, one after another, as an application runs one client (in one process shared by the four, bare fetch took 12–35 µs more CPU per request), against a fake exchange in a process of its own${exchangePinned ? ", pinned to the second core and the client's main thread to the first (taskset)" : ''}; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). GC pauses are the main thread's garbage-collection pauses during the timed chunks (V8's 'gc' performance entries), a part of its CPU. Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Allocated is what V8's sampling heap profiler counts over ${ALLOC_REQUESTS.toLocaleString('en-US')} requests per variant after those, collected objects included: unlike time, it moves by a percent or two between runs. Survived is what each young-generation collection (scavenge) left in the young generation, per request: objects that outlived it, which the next scavenge finds again. It is the mean of two passes of ${options.survivalScavenges} scavenges per variant (bare, plugin, plugin, bare) right after the timed runs (V8's GCProfiler). A scavenge's pause grows with what it copies, so an object that lives as long as the client keeps its own request objects costs more than one that dies young; a pass differs from the next by 0.1–0.2 kB. Plugin: throttle, clock, breaker and signing on, limits far above the load. Which variant's chunks a scavenge's pause (10–20 ms) lands in is chance, and it moves a run's added CPU by several µs either way: "pauses by cause" charges each run's pauses to the variants by what each leaves alive for the scavenges to copy (the survived column) instead, the rest of the CPU (or of the time per request, for the ratio) as measured. The breakdown takes the guard's share as what fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds, both with the pauses by cause.`,
     table: {
       head: [
         'client',
         'bare req/s',
         'plugin req/s',
         'throughput ratio',
+        'throughput ratio, pauses by cause',
         'added p50 ms',
         'added p99 ms',
         'bare CPU µs/req',

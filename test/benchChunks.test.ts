@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addedCpuGcByCause, chunkPlan } from '../bench/b1Overhead.ts';
+import { addedCpuByCause, chunkPlan, pausesByCause, ratioByCause } from '../bench/b1Overhead.ts';
 import { digitsAgainst, seededRandom } from '../bench/lib/stats.ts';
 
 describe("B1's chunk plan", () => {
@@ -42,25 +42,37 @@ describe('digitsAgainst', () => {
   });
 });
 
-describe("B1's added CPU with the pauses charged by cause", () => {
-  const sample = (cpu: number, gc: number) => ({ cpuUsPerRequest: cpu, gcUsPerRequest: gc });
+describe("B1's figures with the pauses charged by cause", () => {
+  // 1e6 µs ÷ reqPerS is the time per request, pauses included.
+  const sample = (cpu: number, gc: number, usPerRequest = 200) => ({
+    reqPerS: 1e6 / usPerRequest,
+    cpuUsPerRequest: cpu,
+    gcUsPerRequest: gc,
+  });
 
-  it('gives the same figure wherever the pauses landed, when both variants leave as much alive', () => {
+  it('gives the same figures wherever the pauses landed, when both variants leave as much alive', () => {
     const survived = { bare: 10_000, plugin: 10_000 };
     // 10 µs of work added; 40 µs of pauses per request in all, split 20/20, 40/0 or 0/40 between the variants.
-    const even = addedCpuGcByCause(sample(120, 20), sample(130, 20), survived);
-    const inPlugin = addedCpuGcByCause(sample(100, 0), sample(150, 40), survived);
-    const inBare = addedCpuGcByCause(sample(140, 40), sample(110, 0), survived);
-    expect([even, inPlugin, inBare]).toEqual([10, 10, 10]);
+    const runs = [
+      [sample(120, 20, 190), sample(130, 20, 200)],
+      [sample(100, 0, 170), sample(150, 40, 220)],
+      [sample(140, 40, 210), sample(110, 0, 180)],
+    ] as const;
+    expect(runs.map(([bare, plugin]) => addedCpuByCause(bare, plugin, survived))).toEqual([10, 10, 10]);
+    for (const [bare, plugin] of runs) expect(ratioByCause(bare, plugin, survived)).toBeCloseTo(190 / 200);
   });
 
   it('charges the plugin its share of the pauses when it leaves more alive for them', () => {
-    // The plugin leaves 3/5 of what the scavenges copy: 3/5 of the 40 µs of pauses, 8 µs more than bare's 2/5.
-    expect(addedCpuGcByCause(sample(140, 40), sample(110, 0), { bare: 2000, plugin: 3000 })).toBeCloseTo(18);
+    // The plugin leaves 3/5 of what the scavenges copy: 24 of the 40 µs of pauses, 8 µs more than bare's 16.
+    const survived = { bare: 2000, plugin: 3000 };
+    expect(pausesByCause(sample(140, 40), sample(110, 0), survived)).toEqual({ bare: 16, plugin: 24 });
+    expect(addedCpuByCause(sample(140, 40), sample(110, 0), survived)).toBeCloseTo(18);
+    expect(ratioByCause(sample(140, 40, 210), sample(110, 0, 180), survived)).toBeCloseTo(186 / 204);
   });
 
   it('leaves the pauses where they landed without survival figures', () => {
-    expect(addedCpuGcByCause(sample(140, 40), sample(110, 0), undefined)).toBe(-30);
-    expect(addedCpuGcByCause(sample(140, 40), sample(110, 0), { bare: 0, plugin: 0 })).toBe(-30);
+    expect(addedCpuByCause(sample(140, 40), sample(110, 0), undefined)).toBe(-30);
+    expect(addedCpuByCause(sample(140, 40), sample(110, 0), { bare: 0, plugin: 0 })).toBe(-30);
+    expect(ratioByCause(sample(140, 40, 210), sample(110, 0, 180), undefined)).toBeCloseTo(210 / 180);
   });
 });
