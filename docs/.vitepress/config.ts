@@ -5,6 +5,7 @@ import { type DefaultTheme, defineConfig } from 'vitepress';
 import { API_PACKAGES } from '../scripts/api-landing.ts';
 import type { ErrorIndexData } from '../scripts/generate.ts';
 import { colorClasses, colorClassesCss } from './shikiClasses.ts';
+import { wideTables } from './wideTables.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataFile = join(here, 'generated', 'errors.json');
@@ -123,7 +124,7 @@ export default defineConfig({
     ['meta', { name: 'theme-color', content: '#f0b90b' }],
     ['style', {}, colorClassesCss()],
   ],
-  markdown: { codeTransformers: [colorClasses] },
+  markdown: { codeTransformers: [colorClasses], config: wideTables },
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/', activeMatch: '^/guide/' },

@@ -385,4 +385,28 @@ describe.skipIf(!HAS_CHROMIUM)('the site at 1280×800 and on a 390×844 phone', 
       await page.close();
     }
   });
+
+  it("lays a wide table out as labelled cards on a phone, and as a grid on a screen (B1's seventeen columns)", async () => {
+    for (const [width, cards] of [
+      [390, true],
+      [1280, false],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width, height: 844 } });
+      try {
+        await page.goto(`${url}guide/performance`);
+        const table = page.locator('table', { has: page.locator('th', { hasText: 'pauses by cause µs/req' }) });
+        const headers = await table.locator('thead th').allTextContents();
+        expect(headers.length).toBeGreaterThanOrEqual(17);
+        expect(await table.locator('thead').isVisible()).toBe(!cards);
+        const labels = await table
+          .locator('tbody tr')
+          .first()
+          .locator('td')
+          .evaluateAll((tds) => tds.map((td) => getComputedStyle(td, '::before').content));
+        expect(labels).toEqual(cards ? headers.map((h) => JSON.stringify(h)) : headers.map(() => 'none'));
+      } finally {
+        await page.close();
+      }
+    }
+  });
 });
