@@ -1,6 +1,7 @@
 import type { MarkdownOptions } from 'vitepress';
 
 type MarkdownIt = Parameters<NonNullable<MarkdownOptions['config']>>[0];
+type Token = ReturnType<MarkdownIt['parse']>[number];
 
 /** Columns from which a table is read as labelled cards on a phone (see custom.css): B1's figures have seventeen. */
 export const WIDE_TABLE_COLUMNS = 7;
@@ -18,7 +19,7 @@ export function wideTables(md: MarkdownIt): void {
       const labels: string[] = [];
       let j = i + 1;
       for (; tokens[j]!.type !== 'thead_close'; j++) {
-        if (tokens[j]!.type === 'th_open') labels.push(tokens[j + 1]!.content);
+        if (tokens[j]!.type === 'th_open') labels.push(plainText(tokens[j + 1]!));
       }
       if (labels.length < WIDE_TABLE_COLUMNS) continue;
       let column = 0;
@@ -30,4 +31,12 @@ export function wideTables(md: MarkdownIt): void {
       i = j;
     }
   });
+}
+
+/** A header's text as a reader sees it: its words and code, without the marks around them (`, **, \\|). */
+function plainText(inline: Token): string {
+  return (inline.children ?? [])
+    .filter((t) => t.type === 'text' || t.type === 'code_inline')
+    .map((t) => t.content)
+    .join('');
 }
