@@ -114,6 +114,17 @@ const CHUNKS = 16;
 const HEAP_PASSES = 3;
 /** Chunks per variant of the open-loop phase: bare and plugin take turns this many times. */
 const OPEN_CHUNKS = 6;
+/**
+ * Requests per run of a client, in multiples of `requests`: fetch answers about twice as fast as the clients, and a
+ * run of it as long as theirs holds as many of the 10–20 ms scavenge pauses. At `requests` alone a fetch run lasted
+ * about a second and held some ten pauses per variant, and one or two of them landing in the other variant's chunks
+ * moved the guard's figure by several µs.
+ */
+const RUN_FACTOR: Readonly<Record<string, number>> = { fetch: 2 };
+/** Requests per run of `client`. */
+function runRequests(client: string, requests: number): number {
+  return requests * (RUN_FACTOR[client] ?? 1);
+}
 /** Requests per variant whose allocation is sampled, after the heap passes. */
 const ALLOC_REQUESTS = 3000;
 /** The guard B1's plugin variants run with: throttle, clock and breaker on, limits far above the load. */
@@ -368,7 +379,7 @@ export async function measureClient(
   const { url } = exchange;
   const guard = new BinanceGuard(url, GUARD_OPTIONS);
   const variants = { bare: client.bare(url, BENCH_KEY), plugin: client.plugin(url, { ...BENCH_KEY, guard }) };
-  const reqs = workload(requests);
+  const reqs = workload(runRequests(name, requests));
   const gc = new GcPauses();
   const samples: B1Sample[] = [];
   try {
@@ -580,7 +591,7 @@ function report(
   return {
     id: 'B1',
     title: 'B1 — overhead per client (bare vs with binance-errors)',
-    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${total.toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, of random sizes (0.5–1.5× the mean), each variant going first in half of them in a shuffled order. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Each client runs in a Node process of its own, one after another, as an application runs one client (in one process shared by the four, bare fetch took 12–35 µs more CPU per request), against a fake exchange in a process of its own${exchangePinned ? ", pinned to the second core and the client's main thread to the first (taskset)" : ''}; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). GC pauses are the main thread's garbage-collection pauses during the timed chunks (V8's 'gc' performance entries), a part of its CPU. Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Allocated is what V8's sampling heap profiler counts over ${ALLOC_REQUESTS.toLocaleString('en-US')} requests per variant after those, collected objects included: unlike time, it moves by a percent or two between runs. Survived is what each young-generation collection (scavenge) left in the young generation, per request: objects that outlived it, which the next scavenge finds again. It is the mean of two passes of ${options.survivalScavenges} scavenges per variant (bare, plugin, plugin, bare) right after the timed runs (V8's GCProfiler). A scavenge's pause grows with what it copies, so an object that lives as long as the client keeps its own request objects costs more than one that dies young; a pass differs from the next by 0.1–0.2 kB. Plugin: throttle, clock, breaker and signing on, limits far above the load. Which variant's chunks a scavenge's pause (10–20 ms) lands in is chance, and it moves a run's added CPU by several µs either way: "pauses by cause" charges each run's pauses to the variants by what each leaves alive for the scavenges to copy (the survived column) instead, the rest of the CPU (or of the time per request, for the ratio) as measured. The breakdown takes the guard's share as what fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds, both with the pauses by cause.`,
+    description: `${options.runs} runs × ${options.requests.toLocaleString('en-US')} requests per variant (${runRequests('fetch', options.requests).toLocaleString('en-US')} for fetch, which answers about twice as fast; ${total.toLocaleString('en-US')} and ${runRequests('fetch', total).toLocaleString('en-US')} per variant in all, after ${options.warmup.toLocaleString('en-US')} warm-up), concurrency ${options.concurrency}, bare and plugin interleaved in ${CHUNKS} chunks per run, of random sizes (0.5–1.5× the mean), each variant going first in half of them in a shuffled order. 80 % public ticker/price, 20 % signed openOrders (bare clients sign with their own HMAC code). Each client runs in a Node process of its own, one after another, as an application runs one client (in one process shared by the four, bare fetch took 12–35 µs more CPU per request), against a fake exchange in a process of its own${exchangePinned ? ", pinned to the second core and the client's main thread to the first (taskset)" : ''}; CPU is the main thread's (process.threadCpuUsage); no garbage collection is forced during the timed runs (one with nothing in flight deoptimizes code that embeds the maps it clears, which a busy process does not see). GC pauses are the main thread's garbage-collection pauses during the timed chunks (V8's 'gc' performance entries), a part of its CPU. Heap growth is heapUsed after a full GC, after minus before one run's worth of requests per variant, the median of 3 untimed passes after the runs. Allocated is what V8's sampling heap profiler counts over ${ALLOC_REQUESTS.toLocaleString('en-US')} requests per variant after those, collected objects included: unlike time, it moves by a percent or two between runs. Survived is what each young-generation collection (scavenge) left in the young generation, per request: objects that outlived it, which the next scavenge finds again. It is the mean of two passes of ${options.survivalScavenges} scavenges per variant (bare, plugin, plugin, bare) right after the timed runs (V8's GCProfiler). A scavenge's pause grows with what it copies, so an object that lives as long as the client keeps its own request objects costs more than one that dies young; a pass differs from the next by 0.1–0.2 kB. Plugin: throttle, clock, breaker and signing on, limits far above the load. Which variant's chunks a scavenge's pause (10–20 ms) lands in is chance, and it moves a run's added CPU by several µs either way: "pauses by cause" charges each run's pauses to the variants by what each leaves alive for the scavenges to copy (the survived column) instead, the rest of the CPU (or of the time per request, for the ratio) as measured. The breakdown takes the guard's share as what fetch + BinanceGuard adds over bare fetch, and the adapter's as the rest of what each client adds, both with the pauses by cause.`,
     table: {
       head: [
         'client',
