@@ -13,14 +13,15 @@
  *   BREAKDOWN_ONLY=fetch,ky BREAKDOWN_PAIRS=200 npm run bench:breakdown
  */
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
-import { GUARD_OPTIONS, measureChunk, turn } from './b1Overhead.ts';
+import { GUARD_OPTIONS } from './b1Overhead.ts';
 import { BENCH_KEY, type BenchRequest, benchClients, type Send } from './lib/clients.ts';
 import { positiveFromEnv } from './lib/env.ts';
 import { GcPauses } from './lib/gc.ts';
 import { mdTable } from './lib/markdown.ts';
+import { type PairedCpu, pairedCpu } from './lib/pairs.ts';
 import { startPinnedExchange } from './lib/pinnedExchange.ts';
 import { Progress } from './lib/progress.ts';
-import { num, quantile } from './lib/stats.ts';
+import { num } from './lib/stats.ts';
 
 /** A variant of one client: bare, or with the plugin and its guard built with these options. */
 type Variant = 'bare' | BinanceGuardOptions;
@@ -61,18 +62,10 @@ const REQUEST: BenchRequest = {
   params: { symbol: 'BTCUSDT' },
   signed: false,
 };
-const CONCURRENCY = 32;
 
 /** One comparison's result: the pairs' differences, µs per request, and the `from` variant's own CPU. */
-export interface BreakdownRow {
+export interface BreakdownRow extends PairedCpu {
   name: string;
-  fromCpuUs: number;
-  addedUs: number;
-  /** Half the width of the median's 95 % interval (1.58 × IQR ÷ √pairs, as a box plot's notch). */
-  plusMinusUs: number;
-  q25: number;
-  q75: number;
-  pairs: number;
 }
 
 const pairs = positiveFromEnv('BREAKDOWN_PAIRS', 400);
@@ -93,14 +86,6 @@ const progress = new Progress();
 const gc = new GcPauses();
 const guards: BinanceGuard[] = [];
 
-/** The main thread's CPU per request over one chunk, less its collection pauses, µs. */
-async function cpuPerRequest(send: Send): Promise<number> {
-  const measured = await measureChunk(send, requests, CONCURRENCY, gc);
-  if (measured.non200 > 0)
-    throw new Error(`the breakdown's exchange answered ${measured.non200} requests with other than 200`);
-  return (measured.cpuUs - measured.gcMs * 1000) / requests.length;
-}
-
 function sendOf(client: string, variant: Variant): Send {
   const c = clients.find((x) => x.name === client)!;
   if (variant === 'bare') return c.bare(url, BENCH_KEY);
@@ -110,44 +95,21 @@ function sendOf(client: string, variant: Variant): Send {
 }
 
 async function compare(c: Comparison, index: number): Promise<BreakdownRow> {
-  const from = sendOf(c.client, c.from);
-  const to = sendOf(c.client, c.to);
-  for (let i = 0; i < 3; i++) {
-    await cpuPerRequest(from);
-    await cpuPerRequest(to);
-  }
-  const diffs: number[] = [];
-  const fromCpu: number[] = [];
   const started = performance.now();
+  let done = 0;
   const stop = progress.ticking(() => {
-    const left = ((performance.now() - started) / Math.max(1, diffs.length)) * (pairs - diffs.length);
-    return `[${index + 1}/${chosen.length}] ${c.name}: pair ${diffs.length}/${pairs}, ${Math.ceil(left / 1000)} s left`;
+    const left = ((performance.now() - started) / Math.max(1, done)) * (pairs - done);
+    return `[${index + 1}/${chosen.length}] ${c.name}: pair ${done}/${pairs}, ${Math.ceil(left / 1000)} s left`;
   });
   try {
-    // `from` takes B1's bare turn and `to` its plugin turn: each goes first every other pair.
-    const sends = { bare: from, plugin: to };
-    for (let k = 0; k < pairs; k++) {
-      const cpu = { bare: 0, plugin: 0 };
-      for (const variant of turn(k)) cpu[variant] = await cpuPerRequest(sends[variant]);
-      diffs.push(cpu.plugin - cpu.bare);
-      fromCpu.push(cpu.bare);
-    }
+    // `from` takes B1's bare turn and `to` its plugin turn.
+    const paired = await pairedCpu(sendOf(c.client, c.from), sendOf(c.client, c.to), requests, pairs, gc, (n) => {
+      done = n;
+    });
+    return { name: c.name, ...paired };
   } finally {
     stop();
   }
-  diffs.sort((x, y) => x - y);
-  fromCpu.sort((x, y) => x - y);
-  const q25 = quantile(diffs, 0.25);
-  const q75 = quantile(diffs, 0.75);
-  return {
-    name: c.name,
-    fromCpuUs: quantile(fromCpu, 0.5),
-    addedUs: quantile(diffs, 0.5),
-    plusMinusUs: (1.58 * (q75 - q25)) / Math.sqrt(diffs.length),
-    q25,
-    q75,
-    pairs: diffs.length,
-  };
 }
 
 const rows: BreakdownRow[] = [];

@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { type BinanceErrorsOptions, createPlugin, isBinanceError } from '@binance-errors/core';
-import { drivers } from '../../test/conformance/drivers.ts';
+import { type Driver, drivers } from '../../test/conformance/drivers.ts';
 import { fetchTransport } from '../../test/support/fetchTransport.ts';
 
 /** One request in client-neutral terms. */
@@ -99,16 +99,19 @@ const fetchClient: BenchClient = {
       await res.json();
       return res.status;
     }),
-  plugin: (baseUrl, options) => {
-    const plugin = createPlugin(options);
-    return settle(async (request) => {
-      const url = `${baseUrl}${request.path}?${new URLSearchParams(request.params)}`;
-      const res = await plugin.guardFor(url).run({ method: request.method, url }, fetchTransport, plugin.callOptions());
-      await res.json();
-      return res.status;
-    });
-  },
+  plugin: (baseUrl, options) => fetchWithGuard(createPlugin, baseUrl, options),
 };
+
+/** fetch + BinanceGuard as B1 calls it, with `make`: core's `createPlugin`, or another build's (`bench:ab`). */
+export function fetchWithGuard(make: typeof createPlugin, baseUrl: string, options: BinanceErrorsOptions): Send {
+  const plugin = make(options);
+  return settle(async (request) => {
+    const url = `${baseUrl}${request.path}?${new URLSearchParams(request.params)}`;
+    const res = await plugin.guardFor(url).run({ method: request.method, url }, fetchTransport, plugin.callOptions());
+    await res.json();
+    return res.status;
+  });
+}
 
 /**
  * fetch + BinanceGuard first, then every client that has a conformance driver, each called through that driver's
@@ -133,16 +136,19 @@ export function benchClients(): BenchClient[] {
           return res.status;
         });
       },
-      plugin: (baseUrl, options) => {
-        const call = driver.create(baseUrl, options);
-        return settle(async (request) => {
-          const res = await call({ method: request.method, path: request.path, params: request.params });
-          return res.status;
-        });
-      },
+      plugin: (baseUrl, options) => pluginSend(driver, baseUrl, options),
     });
   }
   return list;
+}
+
+/** A client with its plugin, as B1 calls it: through the conformance driver, the plugin setting every parameter. */
+export function pluginSend(driver: Driver, baseUrl: string, options: BinanceErrorsOptions): Send {
+  const call = driver.create(baseUrl, options);
+  return settle(async (request) => {
+    const res = await call({ method: request.method, path: request.path, params: request.params });
+    return res.status;
+  });
 }
 
 /** Only the clients with a plugin of their own (the shared-guard benchmarks use these). */

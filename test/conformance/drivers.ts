@@ -38,15 +38,46 @@ export interface Driver {
   bare(baseUrl: string): Call;
 }
 
-export const axiosDriver: Driver = {
-  name: 'axios',
-  create(baseUrl, options) {
-    const instance = axios.create({ baseURL: baseUrl });
-    instance.interceptors.request.use(axiosPlugin(options));
-    return axiosCall(instance);
-  },
-  bare: (baseUrl) => axiosCall(axios.create({ baseURL: baseUrl })),
-};
+/**
+ * Each client's `binanceErrors()`: the packages' own, or another build's (`npm run bench:ab` installs a git
+ * revision's beside them).
+ */
+export interface Plugins {
+  axios: typeof axiosPlugin;
+  ky: typeof kyPlugin;
+  got: typeof gotPlugin;
+}
+
+/** The drivers of the three clients, each installing its plugin from `plugins`. */
+export function driversOf(plugins: Plugins): Record<Driver['name'], Driver> {
+  return {
+    axios: {
+      name: 'axios',
+      create(baseUrl, options) {
+        const instance = axios.create({ baseURL: baseUrl });
+        instance.interceptors.request.use(plugins.axios(options));
+        return axiosCall(instance);
+      },
+      bare: (baseUrl) => axiosCall(axios.create({ baseURL: baseUrl })),
+    },
+    ky: {
+      name: 'ky',
+      create: (baseUrl, options) => kyCall(ky.create({ prefix: baseUrl }).extend(plugins.ky(options))),
+      bare: (baseUrl) => kyCall(ky.create({ prefix: baseUrl })),
+    },
+    got: {
+      name: 'got',
+      create: (baseUrl, options) => gotCall(got.extend({ prefixUrl: baseUrl }, plugins.got(options))),
+      bare: (baseUrl) => gotCall(got.extend({ prefixUrl: baseUrl })),
+    },
+  };
+}
+
+export const {
+  axios: axiosDriver,
+  ky: kyDriver,
+  got: gotDriver,
+} = driversOf({ axios: axiosPlugin, ky: kyPlugin, got: gotPlugin });
 
 function axiosCall(instance: AxiosInstance): Call {
   return async (spec) => {
@@ -64,12 +95,6 @@ function axiosCall(instance: AxiosInstance): Call {
   };
 }
 
-export const kyDriver: Driver = {
-  name: 'ky',
-  create: (baseUrl, options) => kyCall(ky.create({ prefix: baseUrl }).extend(kyPlugin(options))),
-  bare: (baseUrl) => kyCall(ky.create({ prefix: baseUrl })),
-};
-
 function kyCall(api: KyInstance): Call {
   return async (spec) => {
     const res = await api(spec.path.replace(/^\//, ''), {
@@ -85,12 +110,6 @@ function kyCall(api: KyInstance): Call {
     return { status: res.status, data: text === '' ? text : JSON.parse(text) };
   };
 }
-
-export const gotDriver: Driver = {
-  name: 'got',
-  create: (baseUrl, options) => gotCall(got.extend({ prefixUrl: baseUrl }, gotPlugin(options))),
-  bare: (baseUrl) => gotCall(got.extend({ prefixUrl: baseUrl })),
-};
 
 function gotCall(api: Got): Call {
   return async (spec) => {

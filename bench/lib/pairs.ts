@@ -1,0 +1,66 @@
+import { measureChunk, turn } from '../b1Overhead.ts';
+import type { BenchRequest, Send } from './clients.ts';
+import type { GcPauses } from './gc.ts';
+import { quantile } from './stats.ts';
+
+/** Requests in flight at once, as in B1's saturation runs. */
+const CONCURRENCY = 32;
+
+/** Two sends compared pair by pair: what `to` adds over `from`, µs of the main thread's CPU per request. */
+export interface PairedCpu {
+  /** The `from` side's own CPU per request, median over the pairs. */
+  fromCpuUs: number;
+  addedUs: number;
+  /** Half the width of the median's 95 % interval (1.58 × IQR ÷ √pairs, as a box plot's notch). */
+  plusMinusUs: number;
+  q25: number;
+  q75: number;
+  pairs: number;
+}
+
+/**
+ * Runs `from` and `to` in alternating chunks of `requests` (each goes first every other pair, as B1's bare and plugin
+ * turns do), after three chunks of each to warm up, and returns the pairs' differences. A chunk's CPU leaves out its
+ * collection pauses (wall-clock time, which on a busy machine can outlast the CPU it overlaps: run on a quiet one).
+ * `onPair` hears after each pair, for progress.
+ */
+export async function pairedCpu(
+  from: Send,
+  to: Send,
+  requests: readonly BenchRequest[],
+  pairs: number,
+  gc: GcPauses,
+  onPair: (done: number) => void = () => {},
+): Promise<PairedCpu> {
+  const cpuPerRequest = async (send: Send): Promise<number> => {
+    const measured = await measureChunk(send, requests, CONCURRENCY, gc);
+    if (measured.non200 > 0) throw new Error(`the exchange answered ${measured.non200} requests with other than 200`);
+    return (measured.cpuUs - measured.gcMs * 1000) / requests.length;
+  };
+  for (let i = 0; i < 3; i++) {
+    await cpuPerRequest(from);
+    await cpuPerRequest(to);
+  }
+  const sends = { bare: from, plugin: to };
+  const diffs: number[] = [];
+  const fromCpu: number[] = [];
+  for (let k = 0; k < pairs; k++) {
+    const cpu = { bare: 0, plugin: 0 };
+    for (const side of turn(k)) cpu[side] = await cpuPerRequest(sends[side]);
+    diffs.push(cpu.plugin - cpu.bare);
+    fromCpu.push(cpu.bare);
+    onPair(k + 1);
+  }
+  diffs.sort((x, y) => x - y);
+  fromCpu.sort((x, y) => x - y);
+  const q25 = quantile(diffs, 0.25);
+  const q75 = quantile(diffs, 0.75);
+  return {
+    fromCpuUs: quantile(fromCpu, 0.5),
+    addedUs: quantile(diffs, 0.5),
+    plusMinusUs: (1.58 * (q75 - q25)) / Math.sqrt(diffs.length),
+    q25,
+    q75,
+    pairs: diffs.length,
+  };
+}
