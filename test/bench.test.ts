@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -155,6 +155,42 @@ describe('npm run bench:breakdown', () => {
     await expect(run({ BREAKDOWN_ONLY: 'fetch,axois' })).rejects.toThrow(
       /BREAKDOWN_ONLY names axois, which is not one of fetch, axios, ky, got/,
     );
+  });
+});
+
+describe('npm run bench:ab', () => {
+  const run = runBench('ab.ts');
+
+  it("runs the working tree's plugin against a git revision's, exported with its own core, one row per client", async () => {
+    const { stdout, stderr } = await run({ AB_ONLY: 'fetch,got', AB_PAIRS: '2', AB_CHUNK: '64' });
+    const rows = stdout
+      .split('\n')
+      .filter((line) => /^\| (fetch|got) /.test(line))
+      .map((line) => line.split('|').map((cell) => cell.trim()));
+    expect(rows.map((r) => r[1])).toEqual(['fetch', 'got']);
+    for (const r of rows) {
+      expect(Number(r[2]!.replaceAll(',', '')), r[1]).toBeGreaterThan(0);
+      expect(r[3], r[1]).toMatch(/^-?[\d,]+\.\d ± [\d,]+\.\d$/);
+      expect(r[4], r[1]).toMatch(/^[+-][\d,]+\.\d %$/);
+      expect(r[6], r[1]).toBe('2');
+    }
+    expect(stdout).toMatch(/^got +[ █]*\|[ █]* -?[\d,]+\.\d$/m);
+    expect(stderr).toMatch(/\[2\/2\] got: -?[\d,.]+ ± [\d,.]+ µs/);
+    // The base is the revision's own code: its adapters import its core, not the workspace's.
+    const commit = stdout.match(/^## HEAD \(([0-9a-f]{7})\)/m)![1]!;
+    const [dir] = (await readdir(join(root, '.bench-base'))).filter(
+      (d) => d.startsWith(commit) && !d.endsWith('.partial'),
+    );
+    const gotIndex = await readFile(join(root, '.bench-base', dir!, 'packages/got/src/index.ts'), 'utf8');
+    expect(gotIndex).toContain("from '../../core/src/index.ts'");
+    expect(gotIndex).not.toContain('@binance-errors/core');
+  }, 60_000);
+
+  it('names a revision or a client it does not know instead of running', async () => {
+    await expect(run({ AB_BASE: 'no-such-revision' })).rejects.toThrow(
+      /AB_BASE must name a commit of this repository, got "no-such-revision"/,
+    );
+    await expect(run({ AB_ONLY: 'fetch,axois' })).rejects.toThrow(/AB_ONLY must name some of fetch, axios, ky, got/);
   });
 });
 

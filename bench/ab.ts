@@ -1,0 +1,209 @@
+/**
+ * The working tree's plugins against a git revision's, in one process: what a change does to each client's CPU per
+ * request, to within 1–2 µs, before it is committed. B1's runs spread too widely across runs to show a change of a
+ * few µs, and two runs on either side of a change meet different hours of the machine; here both builds take turns,
+ * chunk by chunk, against the same exchange (`bench:breakdown`'s pairs: the same instrument, two builds in place of
+ * two options).
+ *
+ * The revision's packages (core, axios, ky, got) are exported once into `.bench-base/<commit>/` (ignored by git), its
+ * adapters importing its own core. Each side gets a guard of its own build with B1's options; every request is an
+ * unsigned `GET /api/v3/ticker/price`, 32 at a time.
+ *
+ *   npm run bench:ab                                  # uncommitted changes against HEAD
+ *   AB_BASE=HEAD~3 AB_ONLY=got,ky AB_PAIRS=400 npm run bench:ab
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { binanceErrors as treeAxios } from '@binance-errors/axios';
+import * as tree from '@binance-errors/core';
+import { binanceErrors as treeGot } from '@binance-errors/got';
+import { binanceErrors as treeKy } from '@binance-errors/ky';
+import { driversOf, type Plugins } from '../test/conformance/drivers.ts';
+import { GUARD_OPTIONS } from './b1Overhead.ts';
+import { BENCH_KEY, type BenchRequest, fetchWithGuard, pluginSend, type Send } from './lib/clients.ts';
+import { namesFromEnv, positiveFromEnv, refuse } from './lib/env.ts';
+import { GcPauses } from './lib/gc.ts';
+import { mdTable } from './lib/markdown.ts';
+import { type PairedCpu, pairedCpu } from './lib/pairs.ts';
+import { startPinnedExchange } from './lib/pinnedExchange.ts';
+import { Progress } from './lib/progress.ts';
+import { num } from './lib/stats.ts';
+
+const CLIENTS = ['fetch', 'axios', 'ky', 'got'] as const;
+type ClientName = (typeof CLIENTS)[number];
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const base = process.env.AB_BASE || 'HEAD';
+const only = namesFromEnv('AB_ONLY', CLIENTS);
+const pairs = positiveFromEnv('AB_PAIRS', 300);
+const chunk = positiveFromEnv('AB_CHUNK', 1000);
+
+let commit: string;
+try {
+  commit = execFileSync('git', ['rev-parse', '--verify', `${base}^{commit}`], { cwd: root, encoding: 'utf8' }).trim();
+} catch {
+  refuse(`AB_BASE must name a commit of this repository, got ${JSON.stringify(base)}`);
+}
+
+/** What the exported revision is made of: each package's sources, and core's data and manifest, which it imports. */
+const EXPORTED = ['packages/core/src', 'packages/core/data', 'packages/core/package.json'];
+const ADAPTERS = ['axios', 'ky', 'got'] as const;
+
+/**
+ * `.bench-base/<commit>/`, exported from git on first use: the packages' sources without their tests, the adapters
+ * importing the revision's own core rather than the workspace's. Written beside and renamed into place, so an
+ * interrupted export is never taken for a whole one.
+ */
+function exportedBase(): string {
+  const dir = join(root, '.bench-base', commit);
+  if (existsSync(dir)) return dir;
+  const partial = `${dir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  const paths = [...EXPORTED, ...ADAPTERS.map((a) => `packages/${a}/src`)];
+  const archive = execFileSync('git', ['archive', '--format=tar', commit, ...paths], {
+    cwd: root,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  execFileSync('tar', ['-x', '-C', partial], { input: archive });
+  for (const adapter of ADAPTERS) {
+    const src = join(partial, 'packages', adapter, 'src');
+    const core = relative(src, join(partial, 'packages/core/src/index.ts'));
+    for (const file of readdirSync(src)) {
+      const path = join(src, file);
+      if (/\.test(-d)?\.ts$/.test(file)) rmSync(path);
+      else if (file.endsWith('.ts')) {
+        writeFileSync(path, readFileSync(path, 'utf8').replaceAll("'@binance-errors/core'", `'${core}'`));
+      }
+    }
+  }
+  renameSync(partial, dir);
+  return dir;
+}
+
+/** One side of the comparison: a build's `BinanceGuard`, its core's `createPlugin` and its adapters. */
+interface Build {
+  BinanceGuard: typeof tree.BinanceGuard;
+  createPlugin: typeof tree.createPlugin;
+  plugins: Plugins;
+}
+
+async function baseBuild(dir: string): Promise<Build> {
+  const load = (path: string) => import(pathToFileURL(join(dir, 'packages', path, 'src/index.ts')).href);
+  const [core, axios, ky, got] = await Promise.all(['core', ...ADAPTERS].map(load));
+  return {
+    BinanceGuard: core.BinanceGuard,
+    createPlugin: core.createPlugin,
+    plugins: { axios: axios.binanceErrors, ky: ky.binanceErrors, got: got.binanceErrors },
+  };
+}
+
+const progress = new Progress();
+progress.line(`exporting ${base} (${commit.slice(0, 7)}) to .bench-base/`);
+const builds = {
+  base: await baseBuild(exportedBase()),
+  tree: {
+    BinanceGuard: tree.BinanceGuard,
+    createPlugin: tree.createPlugin,
+    plugins: { axios: treeAxios, ky: treeKy, got: treeGot },
+  } satisfies Build,
+};
+
+const REQUEST: BenchRequest = {
+  method: 'GET',
+  path: '/api/v3/ticker/price',
+  params: { symbol: 'BTCUSDT' },
+  signed: false,
+};
+const requests: readonly BenchRequest[] = Array.from({ length: chunk }, () => REQUEST);
+const exchange = await startPinnedExchange();
+const { url, pinned } = exchange;
+const gc = new GcPauses();
+const guards: { close(): void }[] = [];
+
+/** `client` with the plugin of `build`, on a guard of that build with B1's options. */
+function sendOf(build: Build, client: ClientName): Send {
+  const guard = new build.BinanceGuard(url, GUARD_OPTIONS);
+  guards.push(guard);
+  const options = { ...BENCH_KEY, guard };
+  if (client === 'fetch') return fetchWithGuard(build.createPlugin, url, options);
+  return pluginSend(driversOf(build.plugins)[client], url, options);
+}
+
+const rows: (PairedCpu & { client: ClientName })[] = [];
+try {
+  progress.line(
+    `${only.length} clients × ${pairs} pairs of ${chunk}-request chunks, ${base} against the working tree${pinned ? ', exchange and client pinned to cores 1 and 0' : ''}`,
+  );
+  for (const [i, client] of only.entries()) {
+    const started = performance.now();
+    let done = 0;
+    const stop = progress.ticking(() => {
+      const left = ((performance.now() - started) / Math.max(1, done)) * (pairs - done);
+      return `[${i + 1}/${only.length}] ${client}: pair ${done}/${pairs}, ${Math.ceil(left / 1000)} s left`;
+    });
+    try {
+      // The base takes B1's bare turn, the working tree its plugin turn: the difference is what the change adds.
+      const paired = await pairedCpu(
+        sendOf(builds.base, client),
+        sendOf(builds.tree, client),
+        requests,
+        pairs,
+        gc,
+        (n) => {
+          done = n;
+        },
+      );
+      rows.push({ client, ...paired });
+      progress.line(
+        `[${i + 1}/${only.length}] ${client}: ${num(paired.addedUs, 1)} ± ${num(paired.plusMinusUs, 1)} µs`,
+      );
+    } finally {
+      stop();
+    }
+  }
+} finally {
+  for (const guard of guards) guard.close();
+  gc.close();
+  await exchange.close();
+}
+
+/** A bar each side of a zero line: the working tree slower to the right, faster to the left. */
+const most = Math.max(1, ...rows.map((r) => Math.abs(r.addedUs)));
+const bar = (us: number): string => {
+  const n = Math.round((Math.abs(us) / most) * 20);
+  return us < 0 ? `${' '.repeat(20 - n)}${'█'.repeat(n)}|${' '.repeat(20)}` : `${' '.repeat(20)}|${'█'.repeat(n)}`;
+};
+process.stdout.write(
+  [
+    `## ${base} (${commit.slice(0, 7)}) against the working tree: CPU per request, each client with its plugin`,
+    '',
+    mdTable(
+      [
+        'client',
+        `${base}: CPU µs/req`,
+        'working tree − base, µs/req (95 % interval of the median)',
+        'share of the base',
+        'pair differences q25 – q75',
+        'pairs',
+      ],
+      rows.map((r) => [
+        r.client,
+        num(r.fromCpuUs, 0),
+        `${num(r.addedUs, 1)} ± ${num(r.plusMinusUs, 1)}`,
+        `${r.addedUs < 0 ? '' : '+'}${num((100 * r.addedUs) / r.fromCpuUs, 1)} %`,
+        `${num(r.q25, 1)} – ${num(r.q75, 1)}`,
+        String(r.pairs),
+      ]),
+    ),
+    '',
+    'Working tree − base, µs per request (left: the working tree is faster):',
+    '',
+    '```',
+    ...rows.map((r) => `${r.client.padEnd(6)} ${bar(r.addedUs)} ${num(r.addedUs, 1)}`),
+    '```',
+    '',
+  ].join('\n'),
+);
