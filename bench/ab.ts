@@ -138,31 +138,17 @@ try {
     `${only.length} clients × ${pairs} pairs of ${chunk}-request chunks, ${base} against the working tree${pinned ? ', exchange and client pinned to cores 1 and 0' : ''}`,
   );
   for (const [i, client] of only.entries()) {
-    const started = performance.now();
-    let done = 0;
-    const stop = progress.ticking(() => {
-      const left = ((performance.now() - started) / Math.max(1, done)) * (pairs - done);
-      return `[${i + 1}/${only.length}] ${client}: pair ${done}/${pairs}, ${Math.ceil(left / 1000)} s left`;
+    const label = `[${i + 1}/${only.length}] ${client}`;
+    // The base takes B1's bare turn, the working tree its plugin turn: the difference is what the change adds.
+    const paired = await pairedCpu(sendOf(builds.base, client), sendOf(builds.tree, client), {
+      requests,
+      pairs,
+      gc,
+      progress,
+      label,
     });
-    try {
-      // The base takes B1's bare turn, the working tree its plugin turn: the difference is what the change adds.
-      const paired = await pairedCpu(
-        sendOf(builds.base, client),
-        sendOf(builds.tree, client),
-        requests,
-        pairs,
-        gc,
-        (n) => {
-          done = n;
-        },
-      );
-      rows.push({ client, ...paired });
-      progress.line(
-        `[${i + 1}/${only.length}] ${client}: ${num(paired.addedUs, 1)} ± ${num(paired.plusMinusUs, 1)} µs`,
-      );
-    } finally {
-      stop();
-    }
+    rows.push({ client, ...paired });
+    progress.line(`${label}: ${num(paired.addedUs, 1)} ± ${num(paired.plusMinusUs, 1)} µs`);
   }
 } finally {
   for (const guard of guards) guard.close();

@@ -95,21 +95,15 @@ function sendOf(client: string, variant: Variant): Send {
 }
 
 async function compare(c: Comparison, index: number): Promise<BreakdownRow> {
-  const started = performance.now();
-  let done = 0;
-  const stop = progress.ticking(() => {
-    const left = ((performance.now() - started) / Math.max(1, done)) * (pairs - done);
-    return `[${index + 1}/${chosen.length}] ${c.name}: pair ${done}/${pairs}, ${Math.ceil(left / 1000)} s left`;
+  // `from` takes B1's bare turn and `to` its plugin turn.
+  const paired = await pairedCpu(sendOf(c.client, c.from), sendOf(c.client, c.to), {
+    requests,
+    pairs,
+    gc,
+    progress,
+    label: `[${index + 1}/${chosen.length}] ${c.name}`,
   });
-  try {
-    // `from` takes B1's bare turn and `to` its plugin turn.
-    const paired = await pairedCpu(sendOf(c.client, c.from), sendOf(c.client, c.to), requests, pairs, gc, (n) => {
-      done = n;
-    });
-    return { name: c.name, ...paired };
-  } finally {
-    stop();
-  }
+  return { name: c.name, ...paired };
 }
 
 const rows: BreakdownRow[] = [];

@@ -1,6 +1,7 @@
 import { measureChunk, turn } from '../b1Overhead.ts';
 import type { BenchRequest, Send } from './clients.ts';
 import type { GcPauses } from './gc.ts';
+import type { Progress } from './progress.ts';
 import { quantile } from './stats.ts';
 
 /** Requests in flight at once, as in B1's saturation runs. */
@@ -18,19 +19,25 @@ export interface PairedCpu {
   pairs: number;
 }
 
+/** How {@link pairedCpu} runs: the chunk it sends, how many pairs, and where its progress goes. */
+export interface PairsRun {
+  requests: readonly BenchRequest[];
+  pairs: number;
+  gc: GcPauses;
+  progress: Progress;
+  /** What the progress line names, e.g. `[2/4] got`. */
+  label: string;
+}
+
 /**
  * Runs `from` and `to` in alternating chunks of `requests` (each goes first every other pair, as B1's bare and plugin
  * turns do), after three chunks of each to warm up, and returns the pairs' differences. A chunk's CPU leaves out its
  * collection pauses (wall-clock time, which on a busy machine can outlast the CPU it overlaps: run on a quiet one).
- * `onPair` hears after each pair, for progress.
  */
 export async function pairedCpu(
   from: Send,
   to: Send,
-  requests: readonly BenchRequest[],
-  pairs: number,
-  gc: GcPauses,
-  onPair: (done: number) => void = () => {},
+  { requests, pairs, gc, progress, label }: PairsRun,
 ): Promise<PairedCpu> {
   const cpuPerRequest = async (send: Send): Promise<number> => {
     const measured = await measureChunk(send, requests, CONCURRENCY, gc);
@@ -44,12 +51,20 @@ export async function pairedCpu(
   const sends = { bare: from, plugin: to };
   const diffs: number[] = [];
   const fromCpu: number[] = [];
-  for (let k = 0; k < pairs; k++) {
-    const cpu = { bare: 0, plugin: 0 };
-    for (const side of turn(k)) cpu[side] = await cpuPerRequest(sends[side]);
-    diffs.push(cpu.plugin - cpu.bare);
-    fromCpu.push(cpu.bare);
-    onPair(k + 1);
+  const started = performance.now();
+  const stop = progress.ticking(() => {
+    const left = ((performance.now() - started) / Math.max(1, diffs.length)) * (pairs - diffs.length);
+    return `${label}: pair ${diffs.length}/${pairs}, ${Math.ceil(left / 1000)} s left`;
+  });
+  try {
+    for (let k = 0; k < pairs; k++) {
+      const cpu = { bare: 0, plugin: 0 };
+      for (const side of turn(k)) cpu[side] = await cpuPerRequest(sends[side]);
+      diffs.push(cpu.plugin - cpu.bare);
+      fromCpu.push(cpu.bare);
+    }
+  } finally {
+    stop();
   }
   diffs.sort((x, y) => x - y);
   fromCpu.sort((x, y) => x - y);
