@@ -22,11 +22,11 @@ import { binanceErrors as treeGot } from '@binance-errors/got';
 import { binanceErrors as treeKy } from '@binance-errors/ky';
 import { driversOf, type Plugins } from '../test/conformance/drivers.ts';
 import { GUARD_OPTIONS } from './b1Overhead.ts';
-import { BENCH_KEY, type BenchRequest, fetchWithGuard, pluginSend, type Send } from './lib/clients.ts';
+import { BENCH_KEY, fetchWithGuard, pluginSend, type Send } from './lib/clients.ts';
 import { namesFromEnv, positiveFromEnv, refuse } from './lib/env.ts';
 import { GcPauses } from './lib/gc.ts';
 import { mdTable } from './lib/markdown.ts';
-import { type PairedCpu, pairedCpu } from './lib/pairs.ts';
+import { type PairedCpu, pairedCells, pairedCpu, tickerChunk } from './lib/pairs.ts';
 import { startPinnedExchange } from './lib/pinnedExchange.ts';
 import { Progress } from './lib/progress.ts';
 import { num } from './lib/stats.ts';
@@ -111,13 +111,7 @@ const builds = {
   } satisfies Build,
 };
 
-const REQUEST: BenchRequest = {
-  method: 'GET',
-  path: '/api/v3/ticker/price',
-  params: { symbol: 'BTCUSDT' },
-  signed: false,
-};
-const requests: readonly BenchRequest[] = Array.from({ length: chunk }, () => REQUEST);
+const requests = tickerChunk(chunk);
 const exchange = await startPinnedExchange();
 const { url, pinned } = exchange;
 const gc = new GcPauses();
@@ -138,17 +132,15 @@ try {
     `${only.length} clients × ${pairs} pairs of ${chunk}-request chunks, ${base} against the working tree${pinned ? ', exchange and client pinned to cores 1 and 0' : ''}`,
   );
   for (const [i, client] of only.entries()) {
-    const label = `[${i + 1}/${only.length}] ${client}`;
     // The base takes B1's bare turn, the working tree its plugin turn: the difference is what the change adds.
     const paired = await pairedCpu(sendOf(builds.base, client), sendOf(builds.tree, client), {
       requests,
       pairs,
       gc,
       progress,
-      label,
+      label: `[${i + 1}/${only.length}] ${client}`,
     });
     rows.push({ client, ...paired });
-    progress.line(`${label}: ${num(paired.addedUs, 1)} ± ${num(paired.plusMinusUs, 1)} µs`);
   }
 } finally {
   for (const guard of guards) guard.close();
@@ -171,17 +163,14 @@ process.stdout.write(
         'client',
         `${base}: CPU µs/req`,
         'working tree − base, µs/req (95 % interval of the median)',
-        'share of the base',
         'pair differences q25 – q75',
         'pairs',
+        'share of the base',
       ],
       rows.map((r) => [
         r.client,
-        num(r.fromCpuUs, 0),
-        `${num(r.addedUs, 1)} ± ${num(r.plusMinusUs, 1)}`,
+        ...pairedCells(r),
         `${r.addedUs < 0 ? '' : '+'}${num((100 * r.addedUs) / r.fromCpuUs, 1)} %`,
-        `${num(r.q25, 1)} – ${num(r.q75, 1)}`,
-        String(r.pairs),
       ]),
     ),
     '',

@@ -14,14 +14,13 @@
  */
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
 import { GUARD_OPTIONS } from './b1Overhead.ts';
-import { BENCH_KEY, type BenchRequest, benchClients, type Send } from './lib/clients.ts';
+import { BENCH_KEY, benchClients, type Send } from './lib/clients.ts';
 import { positiveFromEnv } from './lib/env.ts';
 import { GcPauses } from './lib/gc.ts';
 import { mdTable } from './lib/markdown.ts';
-import { type PairedCpu, pairedCpu } from './lib/pairs.ts';
+import { type PairedCpu, pairedCells, pairedCpu, tickerChunk } from './lib/pairs.ts';
 import { startPinnedExchange } from './lib/pinnedExchange.ts';
 import { Progress } from './lib/progress.ts';
-import { num } from './lib/stats.ts';
 
 /** A variant of one client: bare, or with the plugin and its guard built with these options. */
 type Variant = 'bare' | BinanceGuardOptions;
@@ -56,13 +55,6 @@ const COMPARISONS: readonly Comparison[] = [
     ]),
 ];
 
-const REQUEST: BenchRequest = {
-  method: 'GET',
-  path: '/api/v3/ticker/price',
-  params: { symbol: 'BTCUSDT' },
-  signed: false,
-};
-
 /** One comparison's result: the pairs' differences, µs per request, and the `from` variant's own CPU. */
 export interface BreakdownRow extends PairedCpu {
   name: string;
@@ -70,7 +62,7 @@ export interface BreakdownRow extends PairedCpu {
 
 const pairs = positiveFromEnv('BREAKDOWN_PAIRS', 400);
 const chunk = positiveFromEnv('BREAKDOWN_CHUNK', 1000);
-const requests: readonly BenchRequest[] = Array.from({ length: chunk }, () => REQUEST);
+const requests = tickerChunk(chunk);
 const only = process.env.BREAKDOWN_ONLY?.split(',').filter(Boolean);
 for (const name of only ?? []) {
   if (!clients.some((c) => c.name === name)) {
@@ -111,11 +103,7 @@ try {
   progress.line(
     `${chosen.length} comparisons × ${pairs} pairs of ${chunk}-request chunks${pinned ? ', exchange and client pinned to cores 1 and 0' : ''}`,
   );
-  for (const [i, c] of chosen.entries()) {
-    const row = await compare(c, i);
-    rows.push(row);
-    progress.line(`[${i + 1}/${chosen.length}] ${row.name}: ${num(row.addedUs, 1)} ± ${num(row.plusMinusUs, 1)} µs`);
-  }
+  for (const [i, c] of chosen.entries()) rows.push(await compare(c, i));
 } finally {
   for (const guard of guards) guard.close();
   gc.close();
@@ -131,12 +119,6 @@ process.stdout.write(
       'pair differences q25 – q75',
       'pairs',
     ],
-    rows.map((r) => [
-      r.name,
-      num(r.fromCpuUs, 0),
-      `${num(r.addedUs, 1)} ± ${num(r.plusMinusUs, 1)}`,
-      `${num(r.q25, 1)} – ${num(r.q75, 1)}`,
-      String(r.pairs),
-    ]),
+    rows.map((r) => [r.name, ...pairedCells(r)]),
   )}\n`,
 );

@@ -2,10 +2,23 @@ import { measureChunk, turn } from '../b1Overhead.ts';
 import type { BenchRequest, Send } from './clients.ts';
 import type { GcPauses } from './gc.ts';
 import type { Progress } from './progress.ts';
-import { quantile } from './stats.ts';
+import { num, quantile } from './stats.ts';
 
 /** Requests in flight at once, as in B1's saturation runs. */
 const CONCURRENCY = 32;
+
+/** The request every pair sends: an unsigned public ticker, B1's most common one. */
+const TICKER: BenchRequest = {
+  method: 'GET',
+  path: '/api/v3/ticker/price',
+  params: { symbol: 'BTCUSDT' },
+  signed: false,
+};
+
+/** A chunk of `length` unsigned tickers, as {@link pairedCpu} sends them. */
+export function tickerChunk(length: number): readonly BenchRequest[] {
+  return Array.from({ length }, () => TICKER);
+}
 
 /** Two sends compared pair by pair: what `to` adds over `from`, µs of the main thread's CPU per request. */
 export interface PairedCpu {
@@ -25,7 +38,7 @@ export interface PairsRun {
   pairs: number;
   gc: GcPauses;
   progress: Progress;
-  /** What the progress line names, e.g. `[2/4] got`. */
+  /** What the progress lines name, e.g. `[2/4] got`. */
   label: string;
 }
 
@@ -33,6 +46,7 @@ export interface PairsRun {
  * Runs `from` and `to` in alternating chunks of `requests` (each goes first every other pair, as B1's bare and plugin
  * turns do), after three chunks of each to warm up, and returns the pairs' differences. A chunk's CPU leaves out its
  * collection pauses (wall-clock time, which on a busy machine can outlast the CPU it overlaps: run on a quiet one).
+ * Progress goes to `progress`, and a line with the result when the pairs are done.
  */
 export async function pairedCpu(
   from: Send,
@@ -70,7 +84,7 @@ export async function pairedCpu(
   fromCpu.sort((x, y) => x - y);
   const q25 = quantile(diffs, 0.25);
   const q75 = quantile(diffs, 0.75);
-  return {
+  const paired: PairedCpu = {
     fromCpuUs: quantile(fromCpu, 0.5),
     addedUs: quantile(diffs, 0.5),
     plusMinusUs: (1.58 * (q75 - q25)) / Math.sqrt(diffs.length),
@@ -78,4 +92,16 @@ export async function pairedCpu(
     q75,
     pairs: diffs.length,
   };
+  progress.line(`${label}: ${num(paired.addedUs, 1)} ± ${num(paired.plusMinusUs, 1)} µs`);
+  return paired;
+}
+
+/** A result's cells in a report's table: the `from` side's CPU, what `to` adds (± its interval), quartiles, pairs. */
+export function pairedCells(r: PairedCpu): string[] {
+  return [
+    num(r.fromCpuUs, 0),
+    `${num(r.addedUs, 1)} ± ${num(r.plusMinusUs, 1)}`,
+    `${num(r.q25, 1)} – ${num(r.q75, 1)}`,
+    String(r.pairs),
+  ];
 }
