@@ -1,6 +1,6 @@
 /**
  * The working tree's plugins against a git revision's, in one process: what a change does to each client's CPU per
- * request, to within 1–2 µs, before it is committed. B1's runs spread too widely across runs to show a change of a
+ * request, to within 2–3 µs, before it is committed. B1's runs spread too widely across runs to show a change of a
  * few µs, and two runs on either side of a change meet different hours of the machine; here both builds take turns,
  * chunk by chunk, against the same exchange (`bench:breakdown`'s pairs: the same instrument, two builds in place of
  * two options).
