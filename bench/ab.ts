@@ -7,10 +7,11 @@
  *
  * The revision's packages (core, axios, ky, got) are exported once into `.bench-base/<commit>/` (ignored by git), its
  * adapters importing its own core. Each side gets a guard of its own build with B1's options; every request is an
- * unsigned `GET /api/v3/ticker/price`, 32 at a time.
+ * unsigned `GET /api/v3/ticker/price` (`AB_REQUEST=signed`: B1's signed `openOrders`), 32 at a time.
  *
  *   npm run bench:ab                                  # uncommitted changes against HEAD
  *   AB_BASE=HEAD~3 AB_ONLY=got,ky AB_PAIRS=400 npm run bench:ab
+ *   AB_REQUEST=signed AB_ONLY=got npm run bench:ab
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ import { BENCH_KEY, fetchWithGuard, pluginSend, type Send } from './lib/clients.
 import { namesFromEnv, positiveFromEnv, refuse } from './lib/env.ts';
 import { GcPauses } from './lib/gc.ts';
 import { mdTable } from './lib/markdown.ts';
-import { type PairedCpu, pairedCells, pairedCpu, tickerChunk } from './lib/pairs.ts';
+import { type PairedCpu, pairChunkFromEnv, pairedCells, pairedCpu } from './lib/pairs.ts';
 import { startPinnedExchange } from './lib/pinnedExchange.ts';
 import { Progress } from './lib/progress.ts';
 import { num } from './lib/stats.ts';
@@ -39,6 +40,7 @@ const base = process.env.AB_BASE || 'HEAD';
 const only = namesFromEnv('AB_ONLY', CLIENTS);
 const pairs = positiveFromEnv('AB_PAIRS', 300);
 const chunk = positiveFromEnv('AB_CHUNK', 1000);
+const { kind, requests } = pairChunkFromEnv('AB_REQUEST', chunk);
 
 let commit: string;
 try {
@@ -111,7 +113,6 @@ const builds = {
   } satisfies Build,
 };
 
-const requests = tickerChunk(chunk);
 const exchange = await startPinnedExchange();
 const { url, pinned } = exchange;
 const gc = new GcPauses();
@@ -129,7 +130,7 @@ function sendOf(build: Build, client: ClientName): Send {
 const rows: (PairedCpu & { client: ClientName })[] = [];
 try {
   progress.line(
-    `${only.length} clients × ${pairs} pairs of ${chunk}-request chunks, ${base} against the working tree${pinned ? ', exchange and client pinned to cores 1 and 0' : ''}`,
+    `${only.length} clients × ${pairs} pairs of ${chunk}-request chunks (${kind}), ${base} against the working tree${pinned ? ', exchange and client pinned to cores 1 and 0' : ''}`,
   );
   for (const [i, client] of only.entries()) {
     // The base takes B1's bare turn, the working tree its plugin turn: the difference is what the change adds.
@@ -156,7 +157,7 @@ const bar = (us: number): string => {
 };
 process.stdout.write(
   [
-    `## ${base} (${commit.slice(0, 7)}) against the working tree: CPU per request, each client with its plugin`,
+    `## ${base} (${commit.slice(0, 7)}) against the working tree: CPU per ${kind} request, each client with its plugin`,
     '',
     mdTable(
       [

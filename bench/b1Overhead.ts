@@ -10,7 +10,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
 import { sampleAllocations } from './lib/allocations.ts';
 import type { BenchResult } from './lib/BenchResult.ts';
-import { BENCH_KEY, type BenchRequest, benchClients, LIMITS_FAR_ABOVE_LOAD, type Send } from './lib/clients.ts';
+import {
+  BENCH_KEY,
+  type BenchRequest,
+  benchClients,
+  LIMITS_FAR_ABOVE_LOAD,
+  OPEN_ORDERS,
+  type Send,
+  TICKER,
+} from './lib/clients.ts';
 import { forceGc, GcPauses, survivedBytesPerRequest } from './lib/gc.ts';
 import { startPinnedExchange } from './lib/pinnedExchange.ts';
 import type { Progress } from './lib/progress.ts';
@@ -138,11 +146,7 @@ export const GUARD_OPTIONS: BinanceGuardOptions = {
 
 function workload(n: number): BenchRequest[] {
   const random = seededRandom(11);
-  return Array.from({ length: n }, () =>
-    random() < 0.8
-      ? { method: 'GET', path: '/api/v3/ticker/price', params: { symbol: 'BTCUSDT' }, signed: false }
-      : { method: 'GET', path: '/api/v3/openOrders', params: { symbol: 'BTCUSDT' }, signed: true },
-  );
+  return Array.from({ length: n }, () => (random() < 0.8 ? TICKER : OPEN_ORDERS));
 }
 
 /** What one chunk of requests through one variant cost. */

@@ -7,7 +7,7 @@
 import { BinanceGuard } from '@binance-errors/core';
 import { createFakeExchange } from '@binance-errors/testing';
 import type { BenchResult } from './lib/BenchResult.ts';
-import { BENCH_KEY, type BenchRequest, pluginClients } from './lib/clients.ts';
+import { BENCH_KEY, type BenchRequest, OPEN_ORDERS, pluginClients } from './lib/clients.ts';
 import type { Progress } from './lib/progress.ts';
 import { fmt, summarize } from './lib/stats.ts';
 
@@ -38,7 +38,7 @@ export interface B3Sample {
 }
 
 const CALLS: BenchRequest[] = [
-  { method: 'GET', path: '/api/v3/openOrders', params: { symbol: 'BTCUSDT' }, signed: true },
+  OPEN_ORDERS,
   {
     method: 'POST',
     path: '/api/v3/order/test',

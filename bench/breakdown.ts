@@ -6,11 +6,13 @@
  *
  * The exchange runs in a process of its own, as in B1: where `taskset` exists and there are two cores or more, it is
  * pinned to the second core and this process's main thread to the first (`lib/pinnedExchange.ts`). Every request
- * is an unsigned `GET /api/v3/ticker/price`, 32 at a time; a chunk's CPU leaves out its collection pauses (wall-clock
- * time, which on a busy machine can outlast the CPU it overlaps: run it on a quiet one).
+ * is an unsigned `GET /api/v3/ticker/price` (`BREAKDOWN_REQUEST=signed`: B1's signed `openOrders`, which bare clients
+ * sign by hand), 32 at a time; a chunk's CPU leaves out its collection pauses (wall-clock time, which on a busy
+ * machine can outlast the CPU it overlaps: run it on a quiet one).
  *
  *   npm run bench:breakdown
  *   BREAKDOWN_ONLY=fetch,ky BREAKDOWN_PAIRS=200 npm run bench:breakdown
+ *   BREAKDOWN_REQUEST=signed BREAKDOWN_ONLY=got npm run bench:breakdown
  */
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
 import { GUARD_OPTIONS } from './b1Overhead.ts';
@@ -18,7 +20,7 @@ import { BENCH_KEY, benchClients, type Send } from './lib/clients.ts';
 import { positiveFromEnv } from './lib/env.ts';
 import { GcPauses } from './lib/gc.ts';
 import { mdTable } from './lib/markdown.ts';
-import { type PairedCpu, pairedCells, pairedCpu, tickerChunk } from './lib/pairs.ts';
+import { type PairedCpu, pairChunkFromEnv, pairedCells, pairedCpu } from './lib/pairs.ts';
 import { startPinnedExchange } from './lib/pinnedExchange.ts';
 import { Progress } from './lib/progress.ts';
 
@@ -62,7 +64,7 @@ export interface BreakdownRow extends PairedCpu {
 
 const pairs = positiveFromEnv('BREAKDOWN_PAIRS', 400);
 const chunk = positiveFromEnv('BREAKDOWN_CHUNK', 1000);
-const requests = tickerChunk(chunk);
+const { kind, requests } = pairChunkFromEnv('BREAKDOWN_REQUEST', chunk);
 const only = process.env.BREAKDOWN_ONLY?.split(',').filter(Boolean);
 for (const name of only ?? []) {
   if (!clients.some((c) => c.name === name)) {
@@ -101,7 +103,7 @@ async function compare(c: Comparison, index: number): Promise<BreakdownRow> {
 const rows: BreakdownRow[] = [];
 try {
   progress.line(
-    `${chosen.length} comparisons × ${pairs} pairs of ${chunk}-request chunks${pinned ? ', exchange and client pinned to cores 1 and 0' : ''}`,
+    `${chosen.length} comparisons × ${pairs} pairs of ${chunk}-request chunks (${kind})${pinned ? ', exchange and client pinned to cores 1 and 0' : ''}`,
   );
   for (const [i, c] of chosen.entries()) rows.push(await compare(c, i));
 } finally {
@@ -111,7 +113,7 @@ try {
 }
 
 process.stdout.write(
-  `${mdTable(
+  `## What each part of the plugin adds: CPU per ${kind} request\n\n${mdTable(
     [
       'comparison',
       'from: CPU µs/req',

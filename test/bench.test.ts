@@ -127,7 +127,14 @@ describe('npm run bench:breakdown', () => {
   const run = runBench('breakdown.ts');
 
   it("compares each part of the plugin pair by pair and prints one row per comparison, its exchange's answers all 200s", async () => {
-    const { stdout, stderr } = await run({ BREAKDOWN_ONLY: 'fetch', BREAKDOWN_PAIRS: '2', BREAKDOWN_CHUNK: '64' });
+    // Signed requests: signed by hand on bare fetch and by the guard, the exchange answers 200 to every one or it fails.
+    const { stdout, stderr } = await run({
+      BREAKDOWN_ONLY: 'fetch',
+      BREAKDOWN_PAIRS: '2',
+      BREAKDOWN_CHUNK: '64',
+      BREAKDOWN_REQUEST: 'signed',
+    });
+    expect(stdout).toMatch(/^## What each part of the plugin adds: CPU per signed request$/m);
     const rows = stdout
       .split('\n')
       .filter((line) => line.startsWith('| fetch'))
@@ -151,9 +158,12 @@ describe('npm run bench:breakdown', () => {
     expect(stderr).toMatch(/\[6\/6\] fetch \+ guard: breaker off → on: -?[\d,.]+ ± [\d,.]+ µs/);
   }, 60_000);
 
-  it('names a client it does not know instead of running nothing', async () => {
+  it('names a client or a request it does not know instead of running nothing', async () => {
     await expect(run({ BREAKDOWN_ONLY: 'fetch,axois' })).rejects.toThrow(
       /BREAKDOWN_ONLY names axois, which is not one of fetch, axios, ky, got/,
+    );
+    await expect(run({ BREAKDOWN_REQUEST: 'signd' })).rejects.toThrow(
+      /BREAKDOWN_REQUEST must be ticker or signed, got "signd"/,
     );
   });
 });
@@ -177,7 +187,7 @@ describe('npm run bench:ab', () => {
     expect(stdout).toMatch(/^got +[ █]*\|[ █]* -?[\d,]+\.\d$/m);
     expect(stderr).toMatch(/\[2\/2\] got: -?[\d,.]+ ± [\d,.]+ µs/);
     // The base is the revision's own code: its adapters import its core, not the workspace's.
-    const commit = stdout.match(/^## HEAD \(([0-9a-f]{7})\)/m)![1]!;
+    const commit = stdout.match(/^## HEAD \(([0-9a-f]{7})\) .* per ticker request/m)![1]!;
     const [dir] = (await readdir(join(root, '.bench-base'))).filter(
       (d) => d.startsWith(commit) && !d.endsWith('.partial'),
     );
@@ -186,11 +196,14 @@ describe('npm run bench:ab', () => {
     expect(gotIndex).not.toContain('@binance-errors/core');
   }, 60_000);
 
-  it('names a revision or a client it does not know instead of running', async () => {
+  it('names a revision, a client or a request it does not know instead of running', async () => {
     await expect(run({ AB_BASE: 'no-such-revision' })).rejects.toThrow(
       /AB_BASE must name a commit of this repository, got "no-such-revision"/,
     );
     await expect(run({ AB_ONLY: 'fetch,axois' })).rejects.toThrow(/AB_ONLY must name some of fetch, axios, ky, got/);
+    await expect(run({ AB_REQUEST: 'openOrders' })).rejects.toThrow(
+      /AB_REQUEST must be ticker or signed, got "openOrders"/,
+    );
   });
 });
 

@@ -18,6 +18,22 @@ export interface BenchRequest {
   signed: boolean;
 }
 
+/** B1's public request, four in five of its mix: an unsigned ticker. */
+export const TICKER: BenchRequest = {
+  method: 'GET',
+  path: '/api/v3/ticker/price',
+  params: { symbol: 'BTCUSDT' },
+  signed: false,
+};
+
+/** B1's signed request, one in five of its mix: the account's open orders, stamped and signed. */
+export const OPEN_ORDERS: BenchRequest = {
+  method: 'GET',
+  path: '/api/v3/openOrders',
+  params: { symbol: 'BTCUSDT' },
+  signed: true,
+};
+
 /** Sends one request; resolves with the HTTP status for any answer, 0 when none came. Never rejects. */
 export type Send = (request: BenchRequest) => Promise<number>;
 

@@ -1,5 +1,6 @@
 import { measureChunk, turn } from '../b1Overhead.ts';
-import type { BenchRequest, Send } from './clients.ts';
+import { type BenchRequest, OPEN_ORDERS, type Send, TICKER } from './clients.ts';
+import { refuse } from './env.ts';
 import type { GcPauses } from './gc.ts';
 import type { Progress } from './progress.ts';
 import { num, quantile } from './stats.ts';
@@ -7,17 +8,20 @@ import { num, quantile } from './stats.ts';
 /** Requests in flight at once, as in B1's saturation runs. */
 const CONCURRENCY = 32;
 
-/** The request every pair sends: an unsigned public ticker, B1's most common one. */
-const TICKER: BenchRequest = {
-  method: 'GET',
-  path: '/api/v3/ticker/price',
-  params: { symbol: 'BTCUSDT' },
-  signed: false,
-};
+/** What every request of a paired run may be: B1's unsigned ticker, or its signed request (`openOrders`). */
+const PAIR_REQUESTS = { ticker: TICKER, signed: OPEN_ORDERS } as const;
 
-/** A chunk of `length` unsigned tickers, as {@link pairedCpu} sends them. */
-export function tickerChunk(length: number): readonly BenchRequest[] {
-  return Array.from({ length }, () => TICKER);
+/**
+ * The chunk a paired run sends, from `process.env[name]`: `ticker` (the default: B1's most common request) or
+ * `signed`, each `length` times. A signed chunk is stamped and signed by the plugin, and by hand on a bare client.
+ */
+export function pairChunkFromEnv(name: string, length: number): { kind: string; requests: readonly BenchRequest[] } {
+  const kind = process.env[name] || 'ticker';
+  if (!Object.hasOwn(PAIR_REQUESTS, kind)) {
+    refuse(`${name} must be ${Object.keys(PAIR_REQUESTS).join(' or ')}, got ${JSON.stringify(kind)}`);
+  }
+  const request = PAIR_REQUESTS[kind as keyof typeof PAIR_REQUESTS];
+  return { kind, requests: Array.from({ length }, () => request) };
 }
 
 /** Two sends compared pair by pair: what `to` adds over `from`, µs of the main thread's CPU per request. */

@@ -1,13 +1,9 @@
-import type { BenchRequest, Send } from './clients.ts';
+import { type BenchRequest, OPEN_ORDERS, type Send, TICKER } from './clients.ts';
 import { seededRandom, sleep } from './stats.ts';
 
 /** B2's mixed-weight workload: request shapes with their REQUEST_WEIGHT and share of the mix. */
 export const MIX: ReadonlyArray<{ share: number; weight: number; request: BenchRequest }> = [
-  {
-    share: 0.4,
-    weight: 2,
-    request: { method: 'GET', path: '/api/v3/ticker/price', params: { symbol: 'BTCUSDT' }, signed: false },
-  },
+  { share: 0.4, weight: 2, request: TICKER },
   {
     share: 0.2,
     weight: 2,
@@ -28,11 +24,7 @@ export const MIX: ReadonlyArray<{ share: number; weight: number; request: BenchR
     weight: 25,
     request: { method: 'GET', path: '/api/v3/depth', params: { symbol: 'BTCUSDT', limit: '500' }, signed: false },
   },
-  {
-    share: 0.1,
-    weight: 6,
-    request: { method: 'GET', path: '/api/v3/openOrders', params: { symbol: 'BTCUSDT' }, signed: true },
-  },
+  { share: 0.1, weight: 6, request: OPEN_ORDERS },
 ];
 
 /** The mix's mean weight (5.3): what a request-count limiter divides the weight limit by. */
