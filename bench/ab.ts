@@ -5,22 +5,20 @@
  * chunk by chunk, against the same exchange (`bench:breakdown`'s pairs: the same instrument, two builds in place of
  * two options).
  *
- * The revision's packages (core, axios, ky, got) are exported once into `.bench-base/<commit>/` (ignored by git), its
- * adapters importing its own core. Each side gets a guard of its own build with B1's options; every request is an
- * unsigned `GET /api/v3/ticker/price` (`AB_REQUEST=signed`: B1's signed `openOrders`), 32 at a time.
+ * The revision's packages (core, axios, ky, got) are exported once into `.bench-base/<commit>/` (ignored by git), and
+ * the working tree's into `.bench-base/working-tree/` on every run, each copy's adapters importing its own core. Each
+ * side gets a guard of its own build with B1's options; every request is an unsigned `GET /api/v3/ticker/price`
+ * (`AB_REQUEST=signed`: B1's signed `openOrders`), 32 at a time.
  *
  *   npm run bench:ab                                  # uncommitted changes against HEAD
  *   AB_BASE=HEAD~3 AB_ONLY=got,ky AB_PAIRS=400 npm run bench:ab
  *   AB_REQUEST=signed AB_ONLY=got npm run bench:ab
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { binanceErrors as treeAxios } from '@binance-errors/axios';
-import * as tree from '@binance-errors/core';
-import { binanceErrors as treeGot } from '@binance-errors/got';
-import { binanceErrors as treeKy } from '@binance-errors/ky';
+import type * as core from '@binance-errors/core';
 import { driversOf, type Plugins } from '../test/conformance/drivers.ts';
 import { GUARD_OPTIONS } from './b1Overhead.ts';
 import { BENCH_KEY, fetchWithGuard, pluginSend, type Send } from './lib/clients.ts';
@@ -53,23 +51,46 @@ try {
 const EXPORTED = ['packages/core/src', 'packages/core/data', 'packages/core/package.json'];
 const ADAPTERS = ['axios', 'ky', 'got'] as const;
 
-/**
- * `.bench-base/<commit>/`, exported from git on first use: the packages' sources without their tests, the adapters
- * importing the revision's own core rather than the workspace's. Written beside and renamed into place, so an
- * interrupted export is never taken for a whole one.
- */
+const PATHS = [...EXPORTED, ...ADAPTERS.map((a) => `packages/${a}/src`)];
+
+/** `.bench-base/<commit>/`, exported from git on first use (see {@link exported}). */
 function exportedBase(): string {
   const dir = join(root, '.bench-base', commit);
   if (existsSync(dir)) return dir;
+  return exported(dir, (into) => {
+    const archive = execFileSync('git', ['archive', '--format=tar', commit, ...PATHS], {
+      cwd: root,
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    execFileSync('tar', ['-x', '-C', into], { input: archive });
+  });
+}
+
+/**
+ * `.bench-base/working-tree/`, copied afresh on every run, uncommitted changes included. The working tree's plugins
+ * are loaded from a copy made as the revision's is, rather than from the workspace's packages the bench itself
+ * imports. Loaded from those, got's side read 4.0–6.5 µs a request slower than the same code exported (three runs on
+ * an unchanged tree); loaded as copies, 1.0–3.5. What is left (and ky's 2–3) is where each side's code and objects
+ * land, not what it does.
+ */
+function exportedTree(): string {
+  const dir = join(root, '.bench-base', 'working-tree');
+  rmSync(dir, { recursive: true, force: true });
+  return exported(dir, (into) => {
+    for (const path of PATHS) cpSync(join(root, path), join(into, path), { recursive: true });
+  });
+}
+
+/**
+ * `dir` filled by `write` with the packages' sources, then without their tests and with the adapters importing that
+ * copy's own core rather than the workspace's. Written beside and renamed into place, so an interrupted export is
+ * never taken for a whole one.
+ */
+function exported(dir: string, write: (into: string) => void): string {
   const partial = `${dir}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
-  const paths = [...EXPORTED, ...ADAPTERS.map((a) => `packages/${a}/src`)];
-  const archive = execFileSync('git', ['archive', '--format=tar', commit, ...paths], {
-    cwd: root,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  execFileSync('tar', ['-x', '-C', partial], { input: archive });
+  write(partial);
   for (const adapter of ADAPTERS) {
     const src = join(partial, 'packages', adapter, 'src');
     const core = relative(src, join(partial, 'packages/core/src/index.ts'));
@@ -87,12 +108,12 @@ function exportedBase(): string {
 
 /** One side of the comparison: a build's `BinanceGuard`, its core's `createPlugin` and its adapters. */
 interface Build {
-  BinanceGuard: typeof tree.BinanceGuard;
-  createPlugin: typeof tree.createPlugin;
+  BinanceGuard: typeof core.BinanceGuard;
+  createPlugin: typeof core.createPlugin;
   plugins: Plugins;
 }
 
-async function baseBuild(dir: string): Promise<Build> {
+async function loadBuild(dir: string): Promise<Build> {
   const load = (path: string) => import(pathToFileURL(join(dir, 'packages', path, 'src/index.ts')).href);
   const [core, axios, ky, got] = await Promise.all(['core', ...ADAPTERS].map(load));
   return {
@@ -103,15 +124,8 @@ async function baseBuild(dir: string): Promise<Build> {
 }
 
 const progress = new Progress();
-progress.line(`exporting ${base} (${commit.slice(0, 7)}) to .bench-base/`);
-const builds = {
-  base: await baseBuild(exportedBase()),
-  tree: {
-    BinanceGuard: tree.BinanceGuard,
-    createPlugin: tree.createPlugin,
-    plugins: { axios: treeAxios, ky: treeKy, got: treeGot },
-  } satisfies Build,
-};
+progress.line(`exporting ${base} (${commit.slice(0, 7)}) and the working tree to .bench-base/`);
+const builds = { base: await loadBuild(exportedBase()), tree: await loadBuild(exportedTree()) };
 
 const exchange = await startPinnedExchange();
 const { url, pinned } = exchange;

@@ -171,7 +171,7 @@ describe('npm run bench:breakdown', () => {
 describe('npm run bench:ab', () => {
   const run = runBench('ab.ts');
 
-  it("runs the working tree's plugin against a git revision's, exported with its own core, one row per client", async () => {
+  it("runs the working tree's plugin against a git revision's, each copied with its own core, one row per client", async () => {
     const { stdout, stderr } = await run({ AB_ONLY: 'fetch,got', AB_PAIRS: '2', AB_CHUNK: '64' });
     const rows = stdout
       .split('\n')
@@ -194,6 +194,10 @@ describe('npm run bench:ab', () => {
     const gotIndex = await readFile(join(root, '.bench-base', dir!, 'packages/got/src/index.ts'), 'utf8');
     expect(gotIndex).toContain("from '../../core/src/index.ts'");
     expect(gotIndex).not.toContain('@binance-errors/core');
+    // The working tree's side is a copy too, loaded as the revision's is: the workspace's file as it is now.
+    const treeIndex = await readFile(join(root, '.bench-base/working-tree/packages/got/src/index.ts'), 'utf8');
+    const workspaceIndex = await readFile(join(root, 'packages/got/src/index.ts'), 'utf8');
+    expect(treeIndex).toBe(workspaceIndex.replaceAll("'@binance-errors/core'", "'../../core/src/index.ts'"));
   }, 60_000);
 
   it('names a revision, a client or a request it does not know instead of running', async () => {
