@@ -8,13 +8,15 @@
  * The revision's packages (core, axios, ky, got) are exported once into `.bench-base/<commit>/` (ignored by git), and
  * the working tree's into `.bench-base/working-tree/` on every run, each copy's adapters importing its own core. Each
  * side gets a guard of its own build with B1's options; every request is an unsigned `GET /api/v3/ticker/price`
- * (`AB_REQUEST=signed`: B1's signed `openOrders`), 32 at a time.
+ * (`AB_REQUEST=signed`: B1's signed `openOrders`), 32 at a time. Half the pairs run in a process that warms the base
+ * up first and half in one that warms the working tree first, and are pooled: whichever build warms up first reads
+ * 3–5 µs cheaper, and one process alone would lean that way.
  *
  *   npm run bench:ab                                  # uncommitted changes against HEAD
  *   AB_BASE=HEAD~3 AB_ONLY=got,ky AB_PAIRS=400 npm run bench:ab
  *   AB_REQUEST=signed AB_ONLY=got npm run bench:ab
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,7 +27,7 @@ import { BENCH_KEY, fetchWithGuard, pluginSend, type Send } from './lib/clients.
 import { namesFromEnv, positiveFromEnv, refuse } from './lib/env.ts';
 import { GcPauses } from './lib/gc.ts';
 import { mdTable } from './lib/markdown.ts';
-import { type PairedCpu, pairChunkFromEnv, pairedCells, pairedCpu } from './lib/pairs.ts';
+import { type PairedCpu, pairChunkFromEnv, pairedCells, pairedCpu, pairedOf } from './lib/pairs.ts';
 import { startPinnedExchange } from './lib/pinnedExchange.ts';
 import { Progress } from './lib/progress.ts';
 import { num } from './lib/stats.ts';
@@ -70,9 +72,8 @@ function exportedBase(): string {
  * `.bench-base/working-tree/`, copied afresh on every run, uncommitted changes included. The working tree's plugins
  * are loaded from a copy made as the revision's is, rather than from the workspace's packages the bench itself
  * imports. Loaded from those, got's side read 4.0–6.5 µs a request slower than the same code exported (three runs on
- * an unchanged tree); loaded as copies, 1.0–3.5. What is left follows the warm-up order, not the code: the side warmed
- * first reads cheaper (with the working tree warmed first, ky read −2.7 and got −4.9), as both copies' functions and
- * objects pass through the same call sites of the client and Node.
+ * an unchanged tree); loaded as copies, 1.0–3.5. What was left followed the warm-up order, not the code (warmed the
+ * other way round, ky read −2.7 and got −4.9), which the two halves now cancel.
  */
 function exportedTree(): string {
   const dir = join(root, '.bench-base', 'working-tree');
@@ -125,44 +126,104 @@ async function loadBuild(dir: string): Promise<Build> {
 }
 
 const progress = new Progress();
-progress.line(`exporting ${base} (${commit.slice(0, 7)}) and the working tree to .bench-base/`);
-const builds = { base: await loadBuild(exportedBase()), tree: await loadBuild(exportedTree()) };
+type Row = PairedCpu & { client: ClientName };
 
-const exchange = await startPinnedExchange();
-const { url, pinned } = exchange;
-const gc = new GcPauses();
-const guards: { close(): void }[] = [];
-
-/** `client` with the plugin of `build`, on a guard of that build with B1's options. */
-function sendOf(build: Build, client: ClientName): Send {
-  const guard = new build.BinanceGuard(url, GUARD_OPTIONS);
-  guards.push(guard);
-  const options = { ...BENCH_KEY, guard };
-  if (client === 'fetch') return fetchWithGuard(build.createPlugin, url, options);
-  return pluginSend(driversOf(build.plugins)[client], url, options);
-}
-
-const rows: (PairedCpu & { client: ClientName })[] = [];
-try {
-  progress.line(
-    `${only.length} clients × ${pairs} pairs of ${chunk}-request chunks (${kind}), ${base} against the working tree${pinned ? ', exchange and client pinned to cores 1 and 0' : ''}`,
-  );
-  for (const [i, client] of only.entries()) {
-    // The base takes B1's bare turn, the working tree its plugin turn: the difference is what the change adds.
-    const paired = await pairedCpu(sendOf(builds.base, client), sendOf(builds.tree, client), {
-      requests,
-      pairs,
-      gc,
-      progress,
-      label: `[${i + 1}/${only.length}] ${client}`,
-    });
-    rows.push({ client, ...paired });
+/**
+ * One half of the pairs, in this process (`AB_WARM` names the build that warms up first): each client's pairs,
+ * written to stdout as one line of JSON for the process that started it.
+ */
+async function measureHalf(warm: 'base' | 'tree'): Promise<void> {
+  const builds = { base: await loadBuild(exportedBase()), tree: await loadBuild(exportedTree()) };
+  const exchange = await startPinnedExchange();
+  const { url, pinned } = exchange;
+  const gc = new GcPauses();
+  const guards: { close(): void }[] = [];
+  /** `client` with the plugin of `build`, on a guard of that build with B1's options. */
+  const sendOf = (build: Build, client: ClientName): Send => {
+    const guard = new build.BinanceGuard(url, GUARD_OPTIONS);
+    guards.push(guard);
+    const options = { ...BENCH_KEY, guard };
+    if (client === 'fetch') return fetchWithGuard(build.createPlugin, url, options);
+    return pluginSend(driversOf(build.plugins)[client], url, options);
+  };
+  const rows: Row[] = [];
+  try {
+    progress.line(
+      `${only.length} clients × ${pairs} pairs of ${chunk}-request chunks (${kind}), ${warm} warmed first${pinned ? ', exchange and client pinned to cores 1 and 0' : ''}`,
+    );
+    for (const [i, client] of only.entries()) {
+      // The base takes B1's bare turn, the working tree its plugin turn: the difference is what the change adds.
+      const paired = await pairedCpu(sendOf(builds.base, client), sendOf(builds.tree, client), {
+        requests,
+        pairs,
+        gc,
+        progress,
+        label: `[${i + 1}/${only.length}] ${client}, ${warm} warmed first`,
+        warmToFirst: warm === 'tree',
+      });
+      rows.push({ client, ...paired });
+    }
+  } finally {
+    for (const guard of guards) guard.close();
+    gc.close();
+    await exchange.close();
   }
-} finally {
-  for (const guard of guards) guard.close();
-  gc.close();
-  await exchange.close();
+  process.stdout.write(`${JSON.stringify(rows)}\n`);
 }
+
+/**
+ * Both halves, each in a process of its own, one with the base warmed first and one with the working tree: the side
+ * warmed first reads a few µs cheaper (see {@link PairsRun.warmToFirst}), so each half leans one way, and the pooled
+ * pairs lean neither way.
+ */
+async function bothHalves(): Promise<Row[]> {
+  const halves: Row[][] = [];
+  for (const [warm, n] of [
+    ['base', Math.ceil(pairs / 2)],
+    ['tree', Math.floor(pairs / 2)],
+  ] as const) {
+    if (n > 0) halves.push(await half(warm, n));
+  }
+  return only.map((client) => {
+    const of = halves.map((rows) => rows.find((r) => r.client === client)!);
+    const pooled = pairedOf(
+      of.flatMap((r) => r.diffs),
+      of.flatMap((r) => r.fromCpus),
+    );
+    progress.line(`${client}, both halves: ${num(pooled.addedUs, 1)} ± ${num(pooled.plusMinusUs, 1)} µs`);
+    return { client, ...pooled };
+  });
+}
+
+/** One half's rows, from this script run again with `AB_WARM` (its progress goes to this process's stderr). */
+function half(warm: 'base' | 'tree', n: number): Promise<Row[]> {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, AB_WARM: warm, AB_PAIRS: String(n) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    out += text;
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolve(JSON.parse(out) as Row[]);
+      else reject(new Error(`bench:ab's half with ${warm} warmed first exited with ${code}`));
+    });
+  });
+}
+
+const warm = process.env.AB_WARM;
+if (warm === 'base' || warm === 'tree') {
+  await measureHalf(warm);
+  process.exit(0);
+}
+if (warm) refuse(`AB_WARM is set by bench:ab for its own halves (base or tree), got ${JSON.stringify(warm)}`);
+progress.line(
+  `${base} (${commit.slice(0, 7)}) against the working tree, each copied to .bench-base/: ${pairs} pairs per client in two processes, each build warmed first in one`,
+);
+const rows = await bothHalves();
 
 /** A bar each side of a zero line: the working tree slower to the right, faster to the left. */
 const most = Math.max(1, ...rows.map((r) => Math.abs(r.addedUs)));

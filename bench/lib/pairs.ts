@@ -34,6 +34,9 @@ export interface PairedCpu {
   q25: number;
   q75: number;
   pairs: number;
+  /** Every pair's difference, and its `from` side's CPU, ascending: runs in other processes pool these. */
+  diffs: number[];
+  fromCpus: number[];
 }
 
 /** How {@link pairedCpu} runs: the chunk it sends, how many pairs, and where its progress goes. */
@@ -44,6 +47,11 @@ export interface PairsRun {
   progress: Progress;
   /** What the progress lines name, e.g. `[2/4] got`. */
   label: string;
+  /**
+   * Whether `to` warms up first rather than `from`. The side that runs first reads cheaper when both run the same
+   * functions (two builds of one plugin): call sites they share are fastest for what they saw first.
+   */
+  warmToFirst?: boolean;
 }
 
 /**
@@ -55,7 +63,7 @@ export interface PairsRun {
 export async function pairedCpu(
   from: Send,
   to: Send,
-  { requests, pairs, gc, progress, label }: PairsRun,
+  { requests, pairs, gc, progress, label, warmToFirst = false }: PairsRun,
 ): Promise<PairedCpu> {
   const cpuPerRequest = async (send: Send): Promise<number> => {
     const measured = await measureChunk(send, requests, CONCURRENCY, gc);
@@ -63,8 +71,7 @@ export async function pairedCpu(
     return (measured.cpuUs - measured.gcMs * 1000) / requests.length;
   };
   for (let i = 0; i < 3; i++) {
-    await cpuPerRequest(from);
-    await cpuPerRequest(to);
+    for (const send of warmToFirst ? [to, from] : [from, to]) await cpuPerRequest(send);
   }
   const sends = { bare: from, plugin: to };
   const diffs: number[] = [];
@@ -84,20 +91,27 @@ export async function pairedCpu(
   } finally {
     stop();
   }
-  diffs.sort((x, y) => x - y);
-  fromCpu.sort((x, y) => x - y);
+  const paired = pairedOf(diffs, fromCpu);
+  progress.line(`${label}: ${num(paired.addedUs, 1)} ± ${num(paired.plusMinusUs, 1)} µs`);
+  return paired;
+}
+
+/** The figures of a paired comparison from its pairs' differences and their `from` sides' CPU, in any order. */
+export function pairedOf(differences: readonly number[], fromCpus: readonly number[]): PairedCpu {
+  const diffs = [...differences].sort((x, y) => x - y);
+  const froms = [...fromCpus].sort((x, y) => x - y);
   const q25 = quantile(diffs, 0.25);
   const q75 = quantile(diffs, 0.75);
-  const paired: PairedCpu = {
-    fromCpuUs: quantile(fromCpu, 0.5),
+  return {
+    fromCpuUs: quantile(froms, 0.5),
     addedUs: quantile(diffs, 0.5),
     plusMinusUs: (1.58 * (q75 - q25)) / Math.sqrt(diffs.length),
     q25,
     q75,
     pairs: diffs.length,
+    diffs,
+    fromCpus: froms,
   };
-  progress.line(`${label}: ${num(paired.addedUs, 1)} ± ${num(paired.plusMinusUs, 1)} µs`);
-  return paired;
 }
 
 /** A result's cells in a report's table: the `from` side's CPU, what `to` adds (± its interval), quartiles, pairs. */
