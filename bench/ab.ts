@@ -173,8 +173,8 @@ async function measureHalf(warm: 'base' | 'tree'): Promise<void> {
 
 /**
  * Both halves, each in a process of its own, one with the base warmed first and one with the working tree: the side
- * warmed first reads a few µs cheaper (see {@link PairsRun.warmToFirst}), so each half leans one way, and the pooled
- * pairs lean neither way.
+ * warmed first reads a few µs cheaper (see {@link PairsRun.warmToFirst}), so each half leans one way, and pooling their
+ * pairs cancels that lean.
  */
 async function bothHalves(): Promise<Row[]> {
   const halves: Row[][] = [];
@@ -207,7 +207,8 @@ function half(warm: 'base' | 'tree', n: number): Promise<Row[]> {
   });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => {
+    // 'close', not 'exit': stdout may still hold the end of the rows when the process exits.
+    child.once('close', (code) => {
       if (code === 0) resolve(JSON.parse(out) as Row[]);
       else reject(new Error(`bench:ab's half with ${warm} warmed first exited with ${code}`));
     });
