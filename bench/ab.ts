@@ -55,11 +55,14 @@ const ADAPTERS = ['axios', 'ky', 'got'] as const;
 
 const PATHS = [...EXPORTED, ...ADAPTERS.map((a) => `packages/${a}/src`)];
 
-/** `.bench-base/<commit>/`, exported from git on first use (see {@link exported}). */
-function exportedBase(): string {
-  const dir = join(root, '.bench-base', commit);
-  if (existsSync(dir)) return dir;
-  return exported(dir, (into) => {
+/** Where the two copies are: the revision's, kept per commit, and the working tree's, made afresh by each run. */
+const BASE_DIR = join(root, '.bench-base', commit);
+const TREE_DIR = join(root, '.bench-base', 'working-tree');
+
+/** {@link BASE_DIR}, exported from git on first use (see {@link exported}). */
+function exportBase(): void {
+  if (existsSync(BASE_DIR)) return;
+  exported(BASE_DIR, (into) => {
     const archive = execFileSync('git', ['archive', '--format=tar', commit, ...PATHS], {
       cwd: root,
       maxBuffer: 256 * 1024 * 1024,
@@ -69,16 +72,16 @@ function exportedBase(): string {
 }
 
 /**
- * `.bench-base/working-tree/`, copied afresh on every run, uncommitted changes included. The working tree's plugins
+ * {@link TREE_DIR}, copied afresh on every run, uncommitted changes included, before either half starts: both halves
+ * measure the same tree, whatever is edited while they run. The working tree's plugins
  * are loaded from a copy made as the revision's is, rather than from the workspace's packages the bench itself
  * imports. Loaded from those, got's side read 4.0–6.5 µs a request slower than the same code exported (three runs on
  * an unchanged tree); loaded as copies, 1.0–3.5. What was left followed the warm-up order, not the code (warmed the
  * other way round, ky read −2.7 and got −4.9), which the two halves now cancel.
  */
-function exportedTree(): string {
-  const dir = join(root, '.bench-base', 'working-tree');
-  rmSync(dir, { recursive: true, force: true });
-  return exported(dir, (into) => {
+function exportTree(): void {
+  rmSync(TREE_DIR, { recursive: true, force: true });
+  exported(TREE_DIR, (into) => {
     for (const path of PATHS) cpSync(join(root, path), join(into, path), { recursive: true });
   });
 }
@@ -88,7 +91,7 @@ function exportedTree(): string {
  * copy's own core rather than the workspace's. Written beside and renamed into place, so an interrupted export is
  * never taken for a whole one.
  */
-function exported(dir: string, write: (into: string) => void): string {
+function exported(dir: string, write: (into: string) => void): void {
   const partial = `${dir}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
@@ -105,7 +108,6 @@ function exported(dir: string, write: (into: string) => void): string {
     }
   }
   renameSync(partial, dir);
-  return dir;
 }
 
 /** One side of the comparison: a build's `BinanceGuard`, its core's `createPlugin` and its adapters. */
@@ -129,11 +131,11 @@ const progress = new Progress();
 type Row = PairedCpu & { client: ClientName };
 
 /**
- * One half of the pairs, in this process (`AB_WARM` names the build that warms up first): each client's pairs,
- * written to stdout as one line of JSON for the process that started it.
+ * One half of the pairs, in this process (`AB_WARM` names the build that warms up first), on the copies the process
+ * that started it exported: each client's pairs, written to stdout as one line of JSON for that process.
  */
 async function measureHalf(warm: 'base' | 'tree'): Promise<void> {
-  const builds = { base: await loadBuild(exportedBase()), tree: await loadBuild(exportedTree()) };
+  const builds = { base: await loadBuild(BASE_DIR), tree: await loadBuild(TREE_DIR) };
   const exchange = await startPinnedExchange();
   const { url, pinned } = exchange;
   const gc = new GcPauses();
@@ -221,9 +223,10 @@ if (warm === 'base' || warm === 'tree') {
   process.exit(0);
 }
 if (warm) refuse(`AB_WARM is set by bench:ab for its own halves (base or tree), got ${JSON.stringify(warm)}`);
-progress.line(
-  `${base} (${commit.slice(0, 7)}) against the working tree, each copied to .bench-base/: ${pairs} pairs per client in two processes, each build warmed first in one`,
-);
+progress.line(`exporting ${base} (${commit.slice(0, 7)}) and the working tree to .bench-base/`);
+exportBase();
+exportTree();
+progress.line(`${pairs} pairs per client in two processes, each build warmed first in one`);
 const rows = await bothHalves();
 
 /** A bar each side of a zero line: the working tree slower to the right, faster to the left. */
