@@ -154,6 +154,8 @@ export class FakeExchange {
   private readonly timers = new Set<NodeJS.Timeout>();
   private random: () => number;
   private skew: number;
+  /** The last `Date` header written and the server second it names (one `toUTCString` per second). */
+  private date = { second: Number.NaN, text: '' };
   private boundUrl = '';
   private boundPort = 0;
 
@@ -469,7 +471,16 @@ export class FakeExchange {
       if (res.headersSent) res.destroy();
       else {
         const body = JSON.stringify({ code: -1000, msg: messageFor(-1000, this.opts.product) });
-        res.writeHead(500, ['Content-Type', JSON_TYPE, 'Content-Length', String(Buffer.byteLength(body))]).end(body);
+        res
+          .writeHead(500, [
+            'Content-Type',
+            JSON_TYPE,
+            'Date',
+            this.dateHeader(t),
+            'Content-Length',
+            String(Buffer.byteLength(body)),
+          ])
+          .end(body);
       }
     }
   }
@@ -655,7 +666,7 @@ export class FakeExchange {
     const t = entry.time;
     entry.status = outcome.status;
     entry.code = outcome.code;
-    const headers: string[] = ['Content-Type', outcome.contentType];
+    const headers: string[] = ['Content-Type', outcome.contentType, 'Date', this.dateHeader(t)];
     if (outcome.binanceHeaders) {
       this.limiter.weightHeaders(entry.ip, t, headers);
       if (orderAccount !== undefined) this.limiter.orderHeaders(orderAccount, t, headers);
@@ -677,6 +688,16 @@ export class FakeExchange {
     }
     this.record(entry);
     this.deliver(res, outcome, headers, fault);
+  }
+
+  /**
+   * `Date` on the server's clock (skew included) at `t`, when the request was counted, as Binance's front stamps
+   * its answers; Node's own header would follow the host's clock.
+   */
+  private dateHeader(t: number): string {
+    const second = Math.floor(t / 1000);
+    if (second !== this.date.second) this.date = { second, text: new Date(second * 1000).toUTCString() };
+    return this.date.text;
   }
 
   private record(entry: RequestLogEntry): void {

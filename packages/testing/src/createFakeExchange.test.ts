@@ -124,6 +124,18 @@ describe('FakeExchange state helpers', () => {
     expect(() => ex.balances('nobody')).toThrow(/unknown apiKey/);
   });
 
+  it('stamps its answers with Date on its own clock, skew included, in the second it counted the request', async () => {
+    for (const skewMs of [0, 7_000, -7_000]) {
+      const ex = await createFakeExchange({ skewMs });
+      const res = await fetch(`${ex.url}/api/v3/time`);
+      const { serverTime } = (await res.json()) as { serverTime: number };
+      expect(Date.parse(res.headers.get('date') ?? '')).toBe(Math.floor(serverTime / 1000) * 1000);
+      const missing = await fetch(`${ex.url}/api/v3/nothing`);
+      expect(Math.abs(Date.parse(missing.headers.get('date') ?? '') - ex.now())).toBeLessThan(2000);
+      await ex.close();
+    }
+  });
+
   it('gives the same generated client order ids after reset (seeded)', async () => {
     await using ex = await createFakeExchange({
       seed: 7,
