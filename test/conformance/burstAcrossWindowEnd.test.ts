@@ -207,6 +207,32 @@ describe('a burst released just before a window ends', () => {
   );
 });
 
+describe('a burst that lands just before a window ends but is answered after it', () => {
+  // 100 weight per 1 s (98 for the guard). A fresh guard knows no round trip yet: its edge guard is 500 ms, so the
+  // burst released 80 ms before the end is charged to both windows. The exchange counts it in the first and answers
+  // 150 ms later, in the next one: by the clock alone it may have landed in either, and the next window would stay
+  // charged with it, nearly empty on the exchange. The `Date` of each answer names the second it was counted in.
+  const limit = { ...LIMIT, limit: 100, intervalMs: 1000 };
+
+  it.each(drivers)('$name uses the next window in full', async (driver) => {
+    const ex = await createFakeExchange({ rateLimits: [limit], latency: { responseMs: 150 } });
+    defer(() => ex.close());
+    const guard = new BinanceGuard(ex.url, { clock: false, throttle: { limits: [limit], maxWaitMs: 10_000 } });
+    defer(() => guard.close());
+    const call = driver.create(ex.url, { guard });
+
+    await untilWindowEnds(ex, 80, 1000);
+    // 19 order-book reads (95 weight) fit in a window: two windows' worth and 7 more.
+    const first = Math.floor(ex.now() / 1000);
+    const burst = await Promise.all(Array.from({ length: 45 }, () => outcome(call(DEPTH))));
+
+    expect(burst).toEqual(Array(45).fill(200));
+    // The next window held 19 reads: the next 19, with any of the first that reached the exchange late.
+    const next = ex.requests.filter((e) => Math.floor(e.time / 1000) === first + 1);
+    expect(next.reduce((sum, e) => sum + e.weight, 0)).toBe(95);
+  });
+});
+
 describe('an order burst released just before a (real, 10 s) ORDERS window ends', () => {
   const KEY = 'heavyload-burst-key-0123456789abcdef012345';
   const SECRET = 'heavyload-burst-secret-0123456789abcdef0123';

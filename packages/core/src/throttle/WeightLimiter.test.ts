@@ -552,6 +552,41 @@ describe('WeightLimiter', () => {
         expect(limiter.tryAcquire(request(4))).toBeDefined();
       }
     });
+    it("places a request answered after the boundary by the server's Date header, in both paths", async () => {
+      const date = (at: number) => new Date(at).toUTCString();
+      // A frozen acquire request released mid-window takes the lane; one released at the edge the general path.
+      for (const [releasedAt, frozen] of [
+        [800, false],
+        [500, true],
+      ] as const) {
+        const store = new MemoryRateStore();
+        const limiter = make({ store, edgeGuardMs: 300, earlyGuardMs: 50 });
+        vi.setSystemTime(T0 + releasedAt);
+        const request = frozen ? Object.freeze({ weight: 6 }) : { weight: 6 };
+        const permit = await limiter.acquire(request);
+        // Answered after the boundary; the server stamped its answer in the second before it.
+        vi.setSystemTime(T0 + 1100);
+        await limiter.settle(permit, {
+          status: 200,
+          headers: { date: date(T0 + 990), 'x-mbx-used-weight-1m': '9' },
+        });
+        // Counted in the first window, where the server's 9 holds 3 of someone else's, and not in the new one.
+        expect(store.peekState(T0).windows[0]).toMatchObject({ start: T0, settled: 6, foreign: 3 });
+        expect(limiter.tryAcquire({ weight: 10 })).toBeDefined();
+      }
+    });
+
+    it('keeps both charges when the Date header names the new second, is stale or is not a date', async () => {
+      for (const value of [new Date(T0 + 1000).toUTCString(), new Date(T0 - 5000).toUTCString(), 'soon', 7]) {
+        const limiter = make({ edgeGuardMs: 300, earlyGuardMs: 50 });
+        vi.setSystemTime(T0 + 800);
+        const permit = await limiter.acquire({ weight: 6 });
+        vi.setSystemTime(T0 + 1100);
+        await limiter.settle(permit, { status: 200, headers: { date: value } });
+        expect(limiter.tryAcquire({ weight: 5 })).toBeUndefined();
+        expect(limiter.tryAcquire({ weight: 4 })).toBeDefined();
+      }
+    });
   });
 
   describe('settle', () => {

@@ -7,6 +7,7 @@ import { spot } from '../profiles/spot.ts';
 import { clampServerWait, MAX_SERVER_WAIT_MS } from '../time/limits.ts';
 import { normalizePath } from '../weights/normalizePath.ts';
 import type { EndpointLimit } from '../weights/types.ts';
+import { answeredBy } from './answeredBy.ts';
 import { budgetScope, checkBudgetLimits, ownLimitScope } from './budgetScopes.ts';
 import { type Charge, chargesFor, settleCharges } from './Charge.ts';
 import { EdgeGuard } from './EdgeGuard.ts';
@@ -58,7 +59,7 @@ const defaultTimers: ThrottleTimers = {
  *   (see {@link WeightLimiter.edgeGuardMs}), so a machine under load widens it and a fast link narrows it.
  * - A request may still leave the process later than that (a burst behind a connection pool or a busy event loop):
  *   until it is answered it counts in the next window too, and one answered after its window's end stays counted
- *   there (see `RateStore`).
+ *   there (see `RateStore`), unless the answer's `Date` names a second before that end.
  * - In-flight reservations count. Responses reconcile with `X-MBX-USED-WEIGHT-*` / `X-MBX-ORDER-COUNT-*`: a
  *   higher server count (others on the IP) raises the local one; a lower or older one never lowers it.
  * - Waiting requests queue in order; `priority: 'cancel'` goes first. A request only waits behind those that need
@@ -299,13 +300,22 @@ export class WeightLimiter {
     if (status !== undefined) this.#edge.observe(this.#monoNow() - p.grantedMono);
     // The request reached the server after its release and before its response came back, give or take the clock's
     // error: usually within the edge guard, but a burst leaves the process late, behind a pool or a busy loop.
-    const arrivedBy = this.#now() + this.#earlyMs;
+    let arrivedBy = this.#now() + this.#earlyMs;
+    const headers = outcome.headers;
+    // Past a window's end, the server's own `Date` may still place the request before it, without the clock's error.
+    if (headers !== undefined && reachesAnEnd(p, arrivedBy)) {
+      const answered = answeredBy(headers);
+      // A date before the release is a stale or wrong one, and says nothing.
+      if (answered !== undefined && answered < arrivedBy && answered >= p.grantedAt - this.#earlyMs) {
+        arrivedBy = answered;
+      }
+    }
     if (p instanceof LanePermit) {
-      p.settle(onSuccess, outcome.headers, arrivedBy);
+      p.settle(onSuccess, headers, arrivedBy);
       this.#queue.capacityChanged();
       return undefined;
     }
-    return this.#settleCharges(p, onSuccess, outcome.headers, arrivedBy);
+    return this.#settleCharges(p, onSuccess, headers, arrivedBy);
   }
 
   /** {@link settleNow} of a permit granted through the store's general entry. */
@@ -855,6 +865,13 @@ export class WeightLimiter {
     if (banned > t) snapshot.bannedUntil = banned;
     return snapshot;
   }
+}
+
+/** Whether a request that arrived by `t` (server ms) may have landed after the end of a window it is charged to. */
+function reachesAnEnd(p: GrantedPermit | LanePermit, t: number): boolean {
+  const windows = p instanceof LanePermit ? p.windows : p.charges;
+  for (let i = 0; i < windows.length; i++) if (t >= windows[i]!.end) return true;
+  return false;
 }
 
 /** The `budget` / `group` fields a slot outside the main budget adds to usage and snapshots. */
