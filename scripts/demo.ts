@@ -58,6 +58,7 @@ async function fakeRun(): Promise<void> {
       const [c] = demoClients(ex.url, DEMO_KEY, guard).filter((x) => x.name === client);
       let done = 0;
       const started = Date.now();
+      const firstWindow = Math.floor(ex.now() / 1000);
       // Live progress only on a terminal; a log gets the final line.
       const progress = setInterval(() => {
         if (process.stdout.isTTY) process.stdout.write(`\r   ${client.padEnd(6)} ${bar(done / 60)} ${done}/60 sent`);
@@ -68,10 +69,12 @@ async function fakeRun(): Promise<void> {
         ),
       );
       clearInterval(progress);
-      const windows = windowUse(ex, 1000);
-      // The last window is cut short by the end of the burst: only the full ones say how much of the limit was used.
-      const full = windows.slice(0, -1);
-      const used = `${Math.round((full.length ? full.reduce((a, b) => a + b, 0) / (full.length * 120) : 1) * 100)}%`;
+      const windows = windowUse(ex, 1000, firstWindow, Math.floor(ex.now() / 1000));
+      // The burst starts and ends inside a window: only those it spans whole say how much of the limit it used.
+      const full = windows.slice(1, -1);
+      const used = full.length
+        ? `${Math.round((full.reduce((a, b) => a + b, 0) / (full.length * 120)) * 100)}%`
+        : 'n/a';
       const answers429 = ex.count({ status: 429 });
       process.stdout.write(
         `\r   ${client.padEnd(6)} ${bar(done / 60)} 60/60 in ${((Date.now() - started) / 1000).toFixed(1)} s; 429 answers: ${answers429}; weight per window ${windows.join(' / ')} of 120 (full windows: ${used})\n`,
@@ -150,12 +153,11 @@ function row(summary: Map<string, string[]>, client: string, ...cells: string[])
   summary.set(client, [...(summary.get(client) ?? []), ...cells]);
 }
 
-/** Weight the exchange counted per window, in order. */
-function windowUse(ex: FakeExchange, windowMs: number): number[] {
-  const byWindow = new Map<number, number>();
-  for (const r of ex.requests)
-    byWindow.set(Math.floor(r.time / windowMs), (byWindow.get(Math.floor(r.time / windowMs)) ?? 0) + r.weight);
-  return [...byWindow.entries()].sort(([a], [b]) => a - b).map(([, w]) => w);
+/** Weight the exchange counted in each window from number `first` to number `last`, in order. */
+function windowUse(ex: FakeExchange, windowMs: number, first: number, last: number): number[] {
+  const byWindow = Array<number>(last - first + 1).fill(0);
+  for (const r of ex.requests) byWindow[Math.floor(r.time / windowMs) - first]! += r.weight;
+  return byWindow;
 }
 
 async function realRun(baseUrl: string): Promise<void> {
