@@ -895,8 +895,11 @@ export class BinanceGuard {
     if (!transport) throw new Error('The clock cannot sync before a request has gone through the guard.');
     const time = endpointParts(this.profile.special.time);
     const req = this.#describe({ method: time.method, url: `${this.#timeBase ?? this.origin}${time.path}` }, {});
-    // Time samples skip the breaker: they are cheap, and a resync must work while it probes.
-    const permit = this.#limiter ? await this.#limiter.acquire({ ...req.cost, label: req.label, signal }) : undefined;
+    // Time samples skip the breaker: they are cheap, and a resync must work while it probes. They go ahead of queued
+    // requests, as cancels do: signed calls wait for the sync, a cancel too, and a backlog of reads would hold it.
+    const permit = this.#limiter
+      ? await this.#limiter.acquire({ ...req.cost, label: req.label, signal, priority: 'cancel' })
+      : undefined;
     // A sample this slow is of no use to the clock, and a sync that waited for ever would hold every signed call
     // of a client without a timeout of its own (axios and got have none by default).
     const limit = AbortSignal.timeout(TIME_SAMPLE_LIMIT_MS);

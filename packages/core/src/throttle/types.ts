@@ -97,7 +97,10 @@ export interface AcquireRequest {
    * same `group` share the count.
    */
   ownLimit?: EndpointLimit | undefined;
-  /** `'cancel'` goes ahead of queued normal requests, so exposure can always be reduced first. @default 'normal' */
+  /**
+   * `'cancel'` goes ahead of queued normal requests, so exposure can always be reduced first. The guard's clock
+   * samples go there too: every signed call waits for the clock's sync, a cancel as well. @default 'normal'
+   */
   priority?: 'normal' | 'cancel' | undefined;
   /** Aborting it while the request waits rejects with `BinanceAbortError`; nothing is reserved. */
   signal?: AbortSignal | undefined;
