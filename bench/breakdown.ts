@@ -17,7 +17,7 @@
 import { BinanceGuard, type BinanceGuardOptions } from '@binance-errors/core';
 import { GUARD_OPTIONS } from './b1Overhead.ts';
 import { BENCH_KEY, benchClients, type Send } from './lib/clients.ts';
-import { positiveFromEnv } from './lib/env.ts';
+import { namesFromEnv, positiveFromEnv } from './lib/env.ts';
 import { GcPauses } from './lib/gc.ts';
 import { mdTable } from './lib/markdown.ts';
 import { type PairedCpu, pairChunkFromEnv, pairedCells, pairedCpu } from './lib/pairs.ts';
@@ -65,13 +65,11 @@ export interface BreakdownRow extends PairedCpu {
 const pairs = positiveFromEnv('BREAKDOWN_PAIRS', 400);
 const chunk = positiveFromEnv('BREAKDOWN_CHUNK', 1000);
 const { kind, requests } = pairChunkFromEnv('BREAKDOWN_REQUEST', chunk);
-const only = process.env.BREAKDOWN_ONLY?.split(',').filter(Boolean);
-for (const name of only ?? []) {
-  if (!clients.some((c) => c.name === name)) {
-    throw new TypeError(`BREAKDOWN_ONLY names ${name}, which is not one of ${clients.map((c) => c.name).join(', ')}`);
-  }
-}
-const chosen = COMPARISONS.filter((c) => only === undefined || only.includes(c.client));
+const only = namesFromEnv(
+  'BREAKDOWN_ONLY',
+  clients.map((c) => c.name),
+);
+const chosen = COMPARISONS.filter((c) => only.includes(c.client));
 
 const exchange = await startPinnedExchange();
 const { url, pinned } = exchange;
