@@ -69,6 +69,8 @@ describe('npm start', () => {
       const [answers429, used] = burst.get(client!)!;
       const [offeredInStorm, offered, reached, recovered] = storm.get(client!)!;
       expect(Number(offered)).toBeGreaterThan(Number(offeredInStorm));
+      // The burst fills each window it spans whole to the guard's 98 %, less what a 5-weight read cannot fill.
+      expect(Number.parseInt(used!, 10), client).toBeGreaterThanOrEqual(90);
       expect(cells).toEqual([
         outcome === 'ok' ? `ok, offset ${offset} ms` : outcome,
         answers1021,
