@@ -8,8 +8,9 @@ import { deferredCleanups } from './support/lifecycle.ts';
 // A cancel goes ahead of queued requests, so exposure can be reduced while a backlog of reads waits for budget. A
 // signed call first waits for the clock's sync (the first one, or a resync after -1021): if the sync's /time samples
 // queued behind the backlog, the cancel would wait for every read ahead of it, minutes on Binance's 1-minute windows.
-// With the samples first, a cancel lands within two windows: the one the sync (or the -1021) takes place in, then
-// the next, whose budget the reads waiting at its start may take before the retry asks for it.
+// With the samples first, a cancel lands at most two windows after the one it is called in, however long the
+// backlog: the sync (or the -1021 and its resync) may take the next, and the reads waiting at the start of the one
+// after may take its budget before the cancel asks for it.
 
 const KEY = 'backlog-cancel-key-0123456789abcdef0123456';
 const SECRET = 'backlog-cancel-secret-0123456789abcdef012';

@@ -552,6 +552,7 @@ describe('WeightLimiter', () => {
         expect(limiter.tryAcquire(request(4))).toBeDefined();
       }
     });
+
     it("places a request answered after the boundary by the server's Date header, in both paths", async () => {
       const date = (at: number) => new Date(at).toUTCString();
       // A frozen acquire request released mid-window takes the lane; one released at the edge the general path.

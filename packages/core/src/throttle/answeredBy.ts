@@ -3,8 +3,8 @@ import { headerValue } from '../common/headerValue.ts';
 /**
  * The latest server time (ms) a request can have arrived by, read from its response's `Date` header: the server
  * stamps the second it answers in, after it counted the request, so the request arrived before that second ended.
- * `undefined` when the header is absent or not a date. Binance's windows start on whole seconds, so the header alone
- * tells which side of a boundary a request answered within the second before it landed on.
+ * `undefined` when the header is absent or not a date. Binance's windows start on whole seconds, so an answer dated
+ * before a window's start places its request before it.
  *
  * @example answeredBy({ date: 'Mon, 07 Dec 2026 23:59:59 GMT' }) // Date.UTC(2026, 11, 7, 23, 59, 59, 999)
  */
