@@ -73,11 +73,11 @@ function exportBase(): void {
 
 /**
  * {@link TREE_DIR}, copied afresh on every run, uncommitted changes included, before either half starts: both halves
- * measure the same tree, whatever is edited while they run. The working tree's plugins
- * are loaded from a copy made as the revision's is, rather than from the workspace's packages the bench itself
- * imports. Loaded from those, got's side read 4.0–6.5 µs a request slower than the same code exported (three runs on
- * an unchanged tree); loaded as copies, 1.0–3.5. What was left followed the warm-up order, not the code (warmed the
- * other way round, ky read −2.7 and got −4.9), which the two halves now cancel.
+ * measure the same tree, whatever is edited while they run. The working tree's plugins are loaded from a copy made
+ * as the revision's is, rather than from the workspace's packages the bench itself imports. Loaded from those, got's
+ * side read 4.0–6.5 µs a request slower than the same code exported (three runs on an unchanged tree); loaded as
+ * copies, 1.0–3.5. What was left followed the warm-up order, not the code (warmed the other way round, ky read −2.7
+ * and got −4.9), which the two halves now cancel.
  */
 function exportTree(): void {
   rmSync(TREE_DIR, { recursive: true, force: true });
